@@ -1,0 +1,23 @@
+# Compiler flags shared by every eigenbasis native target.
+#
+# EB_ARCH picks the instruction set for the CPU kernels. The default, x86-64-v3 (AVX2 + FMA), matches the
+# OPENBLAS_CORETYPE=Haswell that these machines pin, and runs on any x86-64 CPU made since 2013, so a jar built
+# here also runs on the GPU machines. EB_ARCH=native tunes for the build machine only.
+set(EB_ARCH "x86-64-v3" CACHE STRING "value for -march= on the CPU kernels (x86-64-v3, native, ...)")
+
+set(CMAKE_CXX_STANDARD 17)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+set(CMAKE_CXX_EXTENSIONS OFF)
+set(CMAKE_POSITION_INDEPENDENT_CODE ON)
+if(NOT CMAKE_BUILD_TYPE)
+  set(CMAKE_BUILD_TYPE Release)
+endif()
+
+function(eb_cpu_target_flags target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wshadow -Wno-unused-parameter
+    $<$<CONFIG:Release>:-O3>
+    -march=${EB_ARCH}
+    # Our kernels rely on IEEE semantics (NaN propagation, no reassociation of compensated sums).
+    -fno-fast-math -fno-math-errno)
+endfunction()

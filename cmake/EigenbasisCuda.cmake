@@ -1,0 +1,26 @@
+# Optional CUDA toolchain. When nvcc is found the CUDA kernels are compiled into libeigenbasis_cuda with the
+# static CUDA runtime, so the library loads on machines without a driver and answers "no device" there.
+# Without nvcc the same library is built from a stub that reports "built without nvcc".
+include(CheckLanguage)
+set(EB_CUDA "AUTO" CACHE STRING "build the CUDA kernels: AUTO (when nvcc is found), ON, OFF")
+set(EB_HAVE_CUDA OFF)
+if(NOT EB_CUDA STREQUAL "OFF")
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS "/usr/local/cuda/bin/nvcc")
+    set(CMAKE_CUDA_COMPILER "/usr/local/cuda/bin/nvcc")
+  endif()
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    # Turing (CUDA 13's oldest) to Hopper as SASS, plus Hopper PTX for the driver to JIT on newer GPUs.
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES "75-real;80-real;90-real;90-virtual")
+    endif()
+    enable_language(CUDA)
+    find_package(CUDAToolkit REQUIRED)
+    set(EB_HAVE_CUDA ON)
+    message(STATUS "eigenbasis: CUDA kernels ON (nvcc ${CMAKE_CUDA_COMPILER_VERSION}, archs ${CMAKE_CUDA_ARCHITECTURES})")
+  elseif(EB_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "EB_CUDA=ON but no CUDA compiler was found")
+  else()
+    message(STATUS "eigenbasis: CUDA kernels OFF (no nvcc found); building the stub")
+  endif()
+endif()

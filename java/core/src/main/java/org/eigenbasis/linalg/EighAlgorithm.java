@@ -1,0 +1,40 @@
+package org.eigenbasis.linalg;
+
+import java.util.Locale;
+
+/**
+ * The eigensolver behind a {@link SymmetricEigen} call. {@link #AUTO} lets the backend pick by size from its own
+ * measurements; the others force one path (for verification and benchmarks) and fail when the backend lacks it.
+ */
+public enum EighAlgorithm {
+    /** The backend's per-size choice. */
+    AUTO,
+    /** Cyclic Jacobi rotations (cpu); one thread block per matrix in shared memory (cuda). Small n. */
+    JACOBI,
+    /** Householder tridiagonalisation + implicit QL with Wilkinson shifts (java, cpu). */
+    TRIDIAGONAL_QL,
+    /** LAPACK ?syevd, divide and conquer (cpu). */
+    SYEVD,
+    /** LAPACK ?syevr, MRRR (cpu). */
+    SYEVR,
+    /** cuSOLVER cusolverDnXsyevBatched (cuda). */
+    CUSOLVER_BATCHED,
+    /** cuSOLVER cusolverDnXsyevd, one matrix at a time (cuda). */
+    CUSOLVER_SYEVD;
+
+    /** The lower-case name used on the command line and in reports, e.g. {@code tridiagonal_ql}. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a name in any case, with '-' or '_'. */
+    public static EighAlgorithm parse(String text) {
+        String key = text == null ? "" : text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        for (EighAlgorithm a : values()) {
+            if (a.name().equals(key)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("algorithm: '" + text + "' is not one of " + java.util.Arrays.toString(values()));
+    }
+}

@@ -1,0 +1,34 @@
+package org.eigenbasis.spi;
+
+import java.util.Map;
+
+/**
+ * One implementation of every kernel family. Registered through {@link java.util.ServiceLoader}; chosen by
+ * {@link Backends}. Implementations must be cheap to construct and must not load native code before
+ * {@link #availability()} is first called; availability must never throw.
+ */
+public interface Backend {
+    /** The name users select it by: {@code java}, {@code cpu} or {@code cuda}. */
+    String name();
+
+    /** Whether it can run here, probed once and cached; never throws. */
+    Availability availability();
+
+    /** Preference for {@code auto}: the available backend with the highest priority wins. */
+    int priority();
+
+    /**
+     * Facts for {@code eigenbasis backends}: implementation, CPU, library versions, OpenBLAS core type and threads,
+     * GPU name, as ordered key/value pairs. Only called when available.
+     */
+    Map<String, String> describe();
+
+    /** Batched symmetric eigendecomposition. */
+    EighKernel eigh();
+
+    /** Spectral functions from an eigendecomposition. */
+    SpectralKernel spectral();
+
+    /** Warm-started eigenbasis refresh. */
+    RefreshKernel refresh();
+}

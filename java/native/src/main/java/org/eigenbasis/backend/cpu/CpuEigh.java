@@ -1,0 +1,73 @@
+package org.eigenbasis.backend.cpu;
+
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
+import java.util.EnumMap;
+import java.util.Map;
+import org.eigenbasis.binding.CpuKernels;
+import org.eigenbasis.internal.DirectMemory;
+import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.linalg.DType;
+import org.eigenbasis.linalg.EighAlgorithm;
+import org.eigenbasis.spi.EighKernel;
+
+/** eigh on the CPU library: our Jacobi and tridiagonal QL for small n, LAPACK ?syevd/?syevr above. */
+final class CpuEigh implements EighKernel {
+    private static final Map<EighAlgorithm, Integer> CODES = new EnumMap<>(EighAlgorithm.class);
+
+    static {
+        CODES.put(EighAlgorithm.AUTO, 0);
+        CODES.put(EighAlgorithm.JACOBI, 1);
+        CODES.put(EighAlgorithm.TRIDIAGONAL_QL, 2);
+        CODES.put(EighAlgorithm.SYEVD, 3);
+        CODES.put(EighAlgorithm.SYEVR, 4);
+    }
+
+    @Override
+    public EighAlgorithm eigh(BatchedMatrix a, BatchedMatrix values, BatchedMatrix vectors, int[] info,
+                              EighAlgorithm algorithm, int maxIterations) {
+        Integer code = CODES.get(algorithm);
+        if (code == null) {
+            throw new IllegalArgumentException("algorithm: " + algorithm.cliName() + " is not available on the cpu backend");
+        }
+        int batch = a.batch();
+        int n = a.rows();
+        EighAlgorithm ran = algorithm == EighAlgorithm.AUTO ? choose(n, batch, a.dtype(), vectors != null) : algorithm;
+        if (batch == 0) {
+            return ran;
+        }
+        ByteBuffer infoBytes = DirectMemory.allocate(4L * batch);
+        try (Staged in = Staged.input(a); Staged w = Staged.output(values); Staged v = Staged.output(vectors)) {
+            IntBuffer status = infoBytes.asIntBuffer();
+            if (a.dtype() == DType.F64) {
+                CpuKernels.eigh(in.direct().doubleBuffer(), batch, n, w.direct().doubleBuffer(),
+                        v.direct() == null ? null : v.direct().doubleBuffer(), status, code, maxIterations);
+            } else {
+                CpuKernels.eigh(in.direct().floatBuffer(), batch, n, w.direct().floatBuffer(),
+                        v.direct() == null ? null : v.direct().floatBuffer(), status, code, maxIterations);
+            }
+            status.get(0, info, 0, batch);
+            w.commit();
+            v.commit();
+        } finally {
+            DirectMemory.free(infoBytes);
+        }
+        return ran;
+    }
+
+    @Override
+    public EighAlgorithm choose(int n, int batch, DType dtype, boolean vectors) {
+        int code = CpuKernels.eighChoice(n, dtype.bytes(), vectors);
+        for (Map.Entry<EighAlgorithm, Integer> e : CODES.entrySet()) {
+            if (e.getValue() == code && e.getKey() != EighAlgorithm.AUTO) {
+                return e.getKey();
+            }
+        }
+        throw new IllegalStateException("the cpu library chose unknown algorithm code " + code);
+    }
+
+    @Override
+    public boolean supports(EighAlgorithm algorithm) {
+        return CODES.containsKey(algorithm);
+    }
+}

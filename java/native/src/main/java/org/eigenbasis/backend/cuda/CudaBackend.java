@@ -1,0 +1,66 @@
+package org.eigenbasis.backend.cuda;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eigenbasis.binding.CudaKernels;
+import org.eigenbasis.spi.Availability;
+import org.eigenbasis.spi.Backend;
+import org.eigenbasis.spi.Backends;
+import org.eigenbasis.spi.EighKernel;
+import org.eigenbasis.spi.RefreshKernel;
+import org.eigenbasis.spi.SpectralKernel;
+
+/**
+ * The GPU backend: our CUDA kernels plus cuSOLVER through the JavaCPP CUDA presets. Needs an NVIDIA GPU with a
+ * CUDA 13 driver and the CUDA 13 libraries; elsewhere it reports itself unavailable with the reason.
+ *
+ * <p>eigh runs on the GPU. The spectral products and the eigenbasis refresh run on the best host backend (cpu,
+ * else java) in this release; {@link #describe()} says so.
+ */
+public final class CudaBackend implements Backend {
+    private final EighKernel eigh = new CudaEigh();
+
+    @Override
+    public String name() {
+        return "cuda";
+    }
+
+    @Override
+    public Availability availability() {
+        return CudaKernels.availability();
+    }
+
+    @Override
+    public int priority() {
+        return 20;
+    }
+
+    @Override
+    public Map<String, String> describe() {
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("implementation", "CUDA Jacobi kernel (n ≤ " + CudaEigh.JACOBI_LIMIT + ") + cuSOLVER (org.bytedeco cuda presets)");
+        info.putAll(CudaKernels.describe());
+        info.put("spectral_and_refresh", "on host backend " + host().name());
+        return info;
+    }
+
+    @Override
+    public EighKernel eigh() {
+        return eigh;
+    }
+
+    @Override
+    public SpectralKernel spectral() {
+        return host().spectral();
+    }
+
+    @Override
+    public RefreshKernel refresh() {
+        return host().refresh();
+    }
+
+    private static Backend host() {
+        Backend cpu = Backends.find("cpu");
+        return cpu != null && cpu.availability().available() ? cpu : Backends.select("java");
+    }
+}

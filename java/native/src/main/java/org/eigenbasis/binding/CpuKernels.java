@@ -1,0 +1,194 @@
+package org.eigenbasis.binding;
+
+import java.nio.Buffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.Map;
+import org.eigenbasis.spi.Availability;
+
+/**
+ * The checked wrapper over {@link EbCpuLibrary}: loads the library once and reports why it could not, checks that
+ * every buffer is direct and large enough before the call (a second line of defence behind the facades'
+ * validation, so native code never reads or writes out of bounds), and turns status codes into exceptions.
+ * A per-matrix convergence failure is not an exception here: it is left in {@code info} for the caller.
+ */
+public final class CpuKernels {
+    private static volatile Availability availability;
+
+    private CpuKernels() {
+    }
+
+    /** Whether the CPU library loads here; probed once, never throws. */
+    public static Availability availability() {
+        Availability a = availability;
+        if (a == null) {
+            synchronized (CpuKernels.class) {
+                a = availability;
+                if (a == null) {
+                    a = probe();
+                    availability = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    private static Availability probe() {
+        try {
+            int abi = EbCpuLibrary.eb_abi_version();
+            if (abi != Status.ABI_VERSION) {
+                return Availability.no("libjniEbCpuLibrary reports ABI " + abi + ", this jar needs " + Status.ABI_VERSION
+                        + "; rebuild with mvn -B install");
+            }
+            return Availability.yes();
+        } catch (Throwable e) {
+            return Availability.no("the native CPU library failed to load (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + "); build it with mvn -B install on linux-x86_64 with CMake and g++");
+        }
+    }
+
+    private static void requireLoaded() {
+        Availability a = availability();
+        if (!a.available()) {
+            throw new IllegalStateException("cpu backend unavailable: " + a.reason());
+        }
+    }
+
+    /** key=value facts from the library: OpenBLAS config, core type and threads, batch workers, kernel ISA. */
+    public static Map<String, String> describe() {
+        requireLoaded();
+        byte[] buffer = new byte[4096];
+        EbCpuLibrary.eb_cpu_describe(buffer, buffer.length);
+        return Status.parseLines(Status.fromBytes(buffer));
+    }
+
+    /** Number of batch workers. */
+    public static int threads() {
+        requireLoaded();
+        return EbCpuLibrary.eb_cpu_threads();
+    }
+
+    /** Sets the number of batch workers (0 = all cores); returns the number in effect. */
+    public static int setThreads(int threads) {
+        requireLoaded();
+        if (threads < 0 || threads > 4096) {
+            throw new IllegalArgumentException("threads: " + threads + " is outside [0, 4096]");
+        }
+        return EbCpuLibrary.eb_cpu_set_threads(threads);
+    }
+
+    /** The eb_api.h algorithm code that AUTO resolves to. */
+    public static int eighChoice(int n, int scalarBytes, boolean vectors) {
+        requireLoaded();
+        return EbCpuLibrary.eb_cpu_eigh_choice(n, scalarBytes, vectors ? 1 : 0);
+    }
+
+    /** Batched eigh on direct buffers (v may be null). Returns normally when only per-matrix failures occurred. */
+    public static void eigh(DoubleBuffer a, long batch, int n, DoubleBuffer w, DoubleBuffer v, IntBuffer info,
+                            int algorithm, int maxSweeps) {
+        checkEigh(a, batch, n, w, v, info);
+        check("eb_cpu_eigh_f64", EbCpuLibrary.eb_cpu_eigh_f64(a, batch, n, w, v, info, algorithm, maxSweeps), true);
+    }
+
+    public static void eigh(FloatBuffer a, long batch, int n, FloatBuffer w, FloatBuffer v, IntBuffer info,
+                            int algorithm, int maxSweeps) {
+        checkEigh(a, batch, n, w, v, info);
+        check("eb_cpu_eigh_f32", EbCpuLibrary.eb_cpu_eigh_f32(a, batch, n, w, v, info, algorithm, maxSweeps), true);
+    }
+
+    private static void checkEigh(Buffer a, long batch, int n, Buffer w, Buffer v, IntBuffer info) {
+        requireLoaded();
+        long nn = (long) n * n;
+        require("a", a, batch * nn);
+        require("w", w, batch * n);
+        if (v != null) {
+            require("v", v, batch * nn);
+        }
+        require("info", info, batch);
+    }
+
+    public static void reconstruct(DoubleBuffer v, DoubleBuffer f, long batch, int n, DoubleBuffer out) {
+        checkReconstruct(v, f, batch, n, out);
+        check("eb_cpu_spectral_reconstruct_f64", EbCpuLibrary.eb_cpu_spectral_reconstruct_f64(v, f, batch, n, out), false);
+    }
+
+    public static void reconstruct(FloatBuffer v, FloatBuffer f, long batch, int n, FloatBuffer out) {
+        checkReconstruct(v, f, batch, n, out);
+        check("eb_cpu_spectral_reconstruct_f32", EbCpuLibrary.eb_cpu_spectral_reconstruct_f32(v, f, batch, n, out), false);
+    }
+
+    private static void checkReconstruct(Buffer v, Buffer f, long batch, int n, Buffer out) {
+        requireLoaded();
+        require("v", v, batch * n * n);
+        require("f", f, batch * n);
+        require("out", out, batch * n * n);
+    }
+
+    public static void apply(DoubleBuffer v, DoubleBuffer f, DoubleBuffer x, long batch, int n, int m, DoubleBuffer out) {
+        checkApply(v, f, x, batch, n, m, out);
+        check("eb_cpu_spectral_apply_f64", EbCpuLibrary.eb_cpu_spectral_apply_f64(v, f, x, batch, n, m, out), false);
+    }
+
+    public static void apply(FloatBuffer v, FloatBuffer f, FloatBuffer x, long batch, int n, int m, FloatBuffer out) {
+        checkApply(v, f, x, batch, n, m, out);
+        check("eb_cpu_spectral_apply_f32", EbCpuLibrary.eb_cpu_spectral_apply_f32(v, f, x, batch, n, m, out), false);
+    }
+
+    private static void checkApply(Buffer v, Buffer f, Buffer x, long batch, int n, int m, Buffer out) {
+        requireLoaded();
+        require("v", v, batch * n * n);
+        require("f", f, batch * n);
+        require("x", x, batch * n * m);
+        require("out", out, batch * n * m);
+    }
+
+    public static void refresh(DoubleBuffer a, DoubleBuffer q, long batch, int n, int steps, DoubleBuffer qOut,
+                               DoubleBuffer rayleigh, DoubleBuffer off) {
+        checkRefresh(a, q, batch, n, steps, qOut, rayleigh, off);
+        check("eb_cpu_refresh_f64", EbCpuLibrary.eb_cpu_refresh_f64(a, q, batch, n, steps, qOut, rayleigh, off), false);
+    }
+
+    public static void refresh(FloatBuffer a, FloatBuffer q, long batch, int n, int steps, FloatBuffer qOut,
+                               FloatBuffer rayleigh, FloatBuffer off) {
+        checkRefresh(a, q, batch, n, steps, qOut, rayleigh, off);
+        check("eb_cpu_refresh_f32", EbCpuLibrary.eb_cpu_refresh_f32(a, q, batch, n, steps, qOut, rayleigh, off), false);
+    }
+
+    private static void checkRefresh(Buffer a, Buffer q, long batch, int n, int steps, Buffer qOut, Buffer rayleigh,
+                                     Buffer off) {
+        requireLoaded();
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps: " + steps + " is negative");
+        }
+        require("a", a, batch * n * n);
+        require("q", q, batch * n * n);
+        require("qOut", qOut, batch * n * n);
+        require("rayleigh", rayleigh, batch * n);
+        require("off", off, batch);
+    }
+
+    /** A buffer the native code will touch: direct, at position 0, with at least {@code needed} elements. */
+    static void require(String name, Buffer buffer, long needed) {
+        if (buffer == null) {
+            throw new IllegalArgumentException(name + ": is null");
+        }
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException(name + ": must be a direct buffer");
+        }
+        if (buffer.position() != 0 || buffer.limit() < needed) {
+            throw new IllegalArgumentException(name + ": holds " + (buffer.limit() - buffer.position())
+                    + " elements from position " + buffer.position() + ", needs " + needed + " from position 0");
+        }
+    }
+
+    private static void check(String kernel, int status, boolean convergenceIsData) {
+        if (status == Status.OK || (convergenceIsData && status == Status.NOT_CONVERGED)) {
+            return;
+        }
+        if (status == Status.ALLOCATION) {
+            throw new OutOfMemoryError(kernel + ": native memory could not be allocated");
+        }
+        throw new NativeKernelException(kernel, status, EbCpuLibrary.eb_status_message(status).getString());
+    }
+}

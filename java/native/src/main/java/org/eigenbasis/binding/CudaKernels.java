@@ -1,0 +1,148 @@
+package org.eigenbasis.binding;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bytedeco.javacpp.Loader;
+import org.eigenbasis.spi.Availability;
+
+/**
+ * The checked wrapper over {@link EbCudaLibrary} (our kernels) and the cuSOLVER presets. Availability needs all
+ * of: our library loads, the CUDA runtime finds a device, and the presets' cuSOLVER loads; the reason names the
+ * first that failed.
+ */
+public final class CudaKernels {
+    private static volatile Availability availability;
+
+    private CudaKernels() {
+    }
+
+    /** Whether the cuda backend can run here; probed once, never throws. */
+    public static Availability availability() {
+        Availability a = availability;
+        if (a == null) {
+            synchronized (CudaKernels.class) {
+                a = availability;
+                if (a == null) {
+                    a = probe();
+                    availability = a;
+                }
+            }
+        }
+        return a;
+    }
+
+    private static Availability probe() {
+        try {
+            int abi = EbCudaLibrary.eb_cuda_abi_version();
+            if (abi != Status.ABI_VERSION) {
+                return Availability.no("libeigenbasis_cuda reports ABI " + abi + ", this jar needs " + Status.ABI_VERSION);
+            }
+        } catch (Throwable e) {
+            return Availability.no("libeigenbasis_cuda failed to load (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
+        }
+        int[] count = new int[1];
+        byte[] message = new byte[512];
+        int status = EbCudaLibrary.eb_cuda_probe(count, message, message.length);
+        if (status != Status.OK) {
+            String why = Status.fromBytes(message);
+            return Availability.no(status == Status.NOT_BUILT ? why : "no usable CUDA device (" + why + ")");
+        }
+        try {
+            Loader.load(org.bytedeco.cuda.global.cusolver.class);
+        } catch (Throwable e) {
+            return Availability.no("a CUDA device is present but cuSOLVER from the org.bytedeco cuda presets failed "
+                    + "to load (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                    + "); install the CUDA 13 toolkit libraries (libcusolver.so.12, libcublas.so.13) on the library path");
+        }
+        return Availability.yes();
+    }
+
+    static void requireAvailable() {
+        Availability a = availability();
+        if (!a.available()) {
+            throw new IllegalStateException("cuda backend unavailable: " + a.reason());
+        }
+    }
+
+    /** Device facts: name, compute capability, memory, runtime and driver versions. */
+    public static Map<String, String> describe() {
+        requireAvailable();
+        byte[] buffer = new byte[2048];
+        EbCudaLibrary.eb_cuda_describe(buffer, buffer.length);
+        return new LinkedHashMap<>(Status.parseLines(Status.fromBytes(buffer)));
+    }
+
+    /** Largest n our Jacobi kernel takes. */
+    public static int jacobiMaxN(int scalarBytes) {
+        requireAvailable();
+        return EbCudaLibrary.eb_cuda_jacobi_max_n(scalarBytes);
+    }
+
+    /** Our batched Jacobi on device buffers; returns normally when only per-matrix failures occurred. */
+    public static void jacobiEigh(boolean f64, DeviceBuffer a, long batch, int n, DeviceBuffer w, DeviceBuffer v,
+                                  DeviceBuffer info, int maxSweeps) {
+        requireAvailable();
+        int bytes = f64 ? 8 : 4;
+        requireDevice("a", a, batch * n * n * bytes);
+        requireDevice("w", w, batch * n * bytes);
+        if (v != null) {
+            requireDevice("v", v, batch * n * n * bytes);
+        }
+        requireDevice("info", info, batch * 4);
+        long vAddress = v == null ? 0 : v.address();
+        int status = f64
+                ? EbCudaLibrary.eb_cuda_jacobi_eigh_f64(a.address(), batch, n, w.address(), vAddress, info.address(), maxSweeps)
+                : EbCudaLibrary.eb_cuda_jacobi_eigh_f32(a.address(), batch, n, w.address(), vAddress, info.address(), maxSweeps);
+        check(f64 ? "eb_cuda_jacobi_eigh_f64" : "eb_cuda_jacobi_eigh_f32", status);
+    }
+
+    /**
+     * Column-major cuSOLVER eigenvectors (src) into our layout (dst, may be null for values only), NaN for failed
+     * matrices; batch chunks of at most 65535 matrices.
+     */
+    public static void finishColumns(boolean f64, DeviceBuffer src, DeviceBuffer dst, DeviceBuffer w, DeviceBuffer info,
+                                     long batch, int n) {
+        requireAvailable();
+        int bytes = f64 ? 8 : 4;
+        requireDevice("src", src, batch * n * n * bytes);
+        if (dst != null) {
+            requireDevice("dst", dst, batch * n * n * bytes);
+        }
+        requireDevice("w", w, batch * n * bytes);
+        requireDevice("info", info, batch * 4);
+        final long chunk = 65535;
+        for (long start = 0; start < batch; start += chunk) {
+            long count = Math.min(chunk, batch - start);
+            long matrixBytes = (long) n * n * bytes;
+            long s = src.address() + start * matrixBytes;
+            long d = dst == null ? 0 : dst.address() + start * matrixBytes;
+            long ww = w.address() + start * n * bytes;
+            long ii = info.address() + start * 4;
+            int status = f64
+                    ? EbCudaLibrary.eb_cuda_finish_columns_f64(s, d, ww, ii, count, n)
+                    : EbCudaLibrary.eb_cuda_finish_columns_f32(s, d, ww, ii, count, n);
+            check("eb_cuda_finish_columns", status);
+        }
+    }
+
+    private static void requireDevice(String name, DeviceBuffer buffer, long bytes) {
+        if (buffer == null) {
+            throw new IllegalArgumentException(name + ": is null");
+        }
+        if (buffer.bytes() < bytes) {
+            throw new IllegalArgumentException(name + ": device buffer holds " + buffer.bytes() + " bytes, needs " + bytes);
+        }
+    }
+
+    static void check(String kernel, int status) {
+        if (status == Status.OK || status == Status.NOT_CONVERGED) {
+            return;
+        }
+        String detail = EbCudaLibrary.eb_cuda_last_error().getString();
+        if (status == Status.ALLOCATION) {
+            throw new OutOfMemoryError(kernel + ": device memory could not be allocated (" + detail + ")");
+        }
+        throw new NativeKernelException(kernel, status, detail);
+    }
+}

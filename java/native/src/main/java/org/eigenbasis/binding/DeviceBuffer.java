@@ -1,0 +1,74 @@
+package org.eigenbasis.binding;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+
+/**
+ * GPU memory from our CUDA library, freed by {@link #close()}. The address is usable by cuSOLVER through the
+ * presets as well: both runtimes share the device's primary context.
+ */
+public final class DeviceBuffer implements AutoCloseable {
+    private final long address;
+    private final long bytes;
+    private boolean closed;
+
+    private DeviceBuffer(long address, long bytes) {
+        this.address = address;
+        this.bytes = bytes;
+    }
+
+    /** Allocates {@code bytes} bytes of device memory. */
+    public static DeviceBuffer allocate(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes: " + bytes + " is negative");
+        }
+        long[] pointer = new long[1];
+        CudaKernels.check("eb_cuda_malloc", EbCudaLibrary.eb_cuda_malloc(bytes, pointer));
+        return new DeviceBuffer(pointer[0], bytes);
+    }
+
+    public long address() {
+        if (closed) {
+            throw new IllegalStateException("device buffer is closed");
+        }
+        return address;
+    }
+
+    public long bytes() {
+        return bytes;
+    }
+
+    public void upload(DoubleBuffer host) {
+        CpuKernels.require("host", host, bytes / 8);
+        CudaKernels.check("eb_cuda_copy_to_device", EbCudaLibrary.eb_cuda_copy_to_device(address(), host, bytes));
+    }
+
+    public void upload(FloatBuffer host) {
+        CpuKernels.require("host", host, bytes / 4);
+        CudaKernels.check("eb_cuda_copy_to_device", EbCudaLibrary.eb_cuda_copy_to_device(address(), host, bytes));
+    }
+
+    public void download(DoubleBuffer host) {
+        CpuKernels.require("host", host, bytes / 8);
+        CudaKernels.check("eb_cuda_copy_to_host", EbCudaLibrary.eb_cuda_copy_to_host(host, address(), bytes));
+    }
+
+    public void download(FloatBuffer host) {
+        CpuKernels.require("host", host, bytes / 4);
+        CudaKernels.check("eb_cuda_copy_to_host", EbCudaLibrary.eb_cuda_copy_to_host(host, address(), bytes));
+    }
+
+    public void download(IntBuffer host) {
+        CpuKernels.require("host", host, bytes / 4);
+        CudaKernels.check("eb_cuda_copy_to_host", EbCudaLibrary.eb_cuda_copy_to_host(host, address(), bytes));
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            EbCudaLibrary.eb_cuda_free(address);
+        }
+    }
+}

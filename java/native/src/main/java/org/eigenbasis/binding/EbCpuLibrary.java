@@ -1,0 +1,67 @@
+package org.eigenbasis.binding;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.Const;
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
+import org.bytedeco.openblas.presets.openblas;
+
+/**
+ * Raw JavaCPP binding of the CPU half of {@code native/include/eigenbasis/eb_api.h}. The kernels live in the
+ * static library {@code libeigenbasis_cpu.a} that CMake builds; the generated glue links it and OpenBLAS from
+ * the presets, which {@link Loader} preloads from the jar. Direct buffers are passed by address, without a copy.
+ * Use {@link CpuKernels}, which checks arguments and status codes; nothing else should call this class.
+ */
+@Properties(inherit = openblas.class, value = @Platform(include = "eigenbasis/eb_api.h", link = "eigenbasis_cpu"))
+@NoException
+public final class EbCpuLibrary {
+    static {
+        Loader.load();
+    }
+
+    private EbCpuLibrary() {
+    }
+
+    public static native int eb_abi_version();
+
+    public static native @Cast("const char*") BytePointer eb_status_message(int status);
+
+    public static native int eb_cpu_set_threads(int threads);
+
+    public static native int eb_cpu_threads();
+
+    public static native int eb_cpu_describe(@Cast("char*") byte[] buffer, int capacity);
+
+    public static native int eb_cpu_eigh_choice(int n, int scalarBytes, int wantVectors);
+
+    public static native int eb_cpu_eigh_f64(@Const DoubleBuffer a, long batch, int n, DoubleBuffer w, DoubleBuffer v,
+                                             IntBuffer info, int algorithm, int maxSweeps);
+
+    public static native int eb_cpu_eigh_f32(@Const FloatBuffer a, long batch, int n, FloatBuffer w, FloatBuffer v,
+                                             IntBuffer info, int algorithm, int maxSweeps);
+
+    public static native int eb_cpu_spectral_reconstruct_f64(@Const DoubleBuffer v, @Const DoubleBuffer f, long batch,
+                                                             int n, DoubleBuffer out);
+
+    public static native int eb_cpu_spectral_reconstruct_f32(@Const FloatBuffer v, @Const FloatBuffer f, long batch,
+                                                             int n, FloatBuffer out);
+
+    public static native int eb_cpu_spectral_apply_f64(@Const DoubleBuffer v, @Const DoubleBuffer f,
+                                                       @Const DoubleBuffer x, long batch, int n, int m, DoubleBuffer out);
+
+    public static native int eb_cpu_spectral_apply_f32(@Const FloatBuffer v, @Const FloatBuffer f, @Const FloatBuffer x,
+                                                       long batch, int n, int m, FloatBuffer out);
+
+    public static native int eb_cpu_refresh_f64(@Const DoubleBuffer a, @Const DoubleBuffer q, long batch, int n,
+                                                int steps, DoubleBuffer qOut, DoubleBuffer rayleigh,
+                                                DoubleBuffer offRatio);
+
+    public static native int eb_cpu_refresh_f32(@Const FloatBuffer a, @Const FloatBuffer q, long batch, int n, int steps,
+                                                FloatBuffer qOut, FloatBuffer rayleigh, FloatBuffer offRatio);
+}

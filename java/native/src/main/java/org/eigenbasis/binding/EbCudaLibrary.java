@@ -1,0 +1,74 @@
+package org.eigenbasis.binding;
+
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.annotation.Cast;
+import org.bytedeco.javacpp.annotation.NoException;
+import org.bytedeco.javacpp.annotation.Platform;
+import org.bytedeco.javacpp.annotation.Properties;
+
+/**
+ * Raw JavaCPP binding of the CUDA half of {@code eb_api.h}: our kernels in {@code libeigenbasis_cuda.so}, built
+ * with the static CUDA runtime, so it loads on machines without a driver and says "no device" there (or, built
+ * without nvcc, says that). Device pointers travel as {@code long}. Use {@link CudaKernels}.
+ */
+@Properties(value = @Platform(include = "eigenbasis/eb_api.h", link = "eigenbasis_cuda"))
+@NoException
+public final class EbCudaLibrary {
+    static {
+        Loader.load();
+    }
+
+    private EbCudaLibrary() {
+    }
+
+    public static native int eb_cuda_abi_version();
+
+    public static native int eb_cuda_probe(int[] count, @Cast("char*") byte[] message, int capacity);
+
+    public static native int eb_cuda_describe(@Cast("char*") byte[] buffer, int capacity);
+
+    public static native @Cast("const char*") BytePointer eb_cuda_last_error();
+
+    public static native int eb_cuda_jacobi_max_n(int scalarBytes);
+
+    public static native int eb_cuda_jacobi_eigh_f64(@Cast("const double*") long a, long batch, int n,
+                                                     @Cast("double*") long w, @Cast("double*") long v,
+                                                     @Cast("int32_t*") long info, int maxSweeps);
+
+    public static native int eb_cuda_jacobi_eigh_f32(@Cast("const float*") long a, long batch, int n,
+                                                     @Cast("float*") long w, @Cast("float*") long v,
+                                                     @Cast("int32_t*") long info, int maxSweeps);
+
+    public static native int eb_cuda_finish_columns_f64(@Cast("const double*") long src, @Cast("double*") long dst,
+                                                        @Cast("double*") long w, @Cast("const int32_t*") long info,
+                                                        long batch, int n);
+
+    public static native int eb_cuda_finish_columns_f32(@Cast("const float*") long src, @Cast("float*") long dst,
+                                                        @Cast("float*") long w, @Cast("const int32_t*") long info,
+                                                        long batch, int n);
+
+    public static native int eb_cuda_malloc(long bytes, @Cast("void**") long[] pointer);
+
+    public static native int eb_cuda_free(@Cast("void*") long pointer);
+
+    public static native int eb_cuda_copy_to_device(@Cast("void*") long dst, @Cast("const void*") java.nio.DoubleBuffer src,
+                                                    long bytes);
+
+    public static native int eb_cuda_copy_to_device(@Cast("void*") long dst, @Cast("const void*") java.nio.FloatBuffer src,
+                                                    long bytes);
+
+    public static native int eb_cuda_copy_to_device(@Cast("void*") long dst, @Cast("const void*") java.nio.IntBuffer src,
+                                                    long bytes);
+
+    public static native int eb_cuda_copy_to_host(@Cast("void*") java.nio.DoubleBuffer dst, @Cast("const void*") long src,
+                                                  long bytes);
+
+    public static native int eb_cuda_copy_to_host(@Cast("void*") java.nio.FloatBuffer dst, @Cast("const void*") long src,
+                                                  long bytes);
+
+    public static native int eb_cuda_copy_to_host(@Cast("void*") java.nio.IntBuffer dst, @Cast("const void*") long src,
+                                                  long bytes);
+
+    public static native int eb_cuda_synchronize();
+}

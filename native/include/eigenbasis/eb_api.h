@@ -1,0 +1,159 @@
+/*
+ * eigenbasis C ABI: the one header the JavaCPP glue binds.
+ *
+ * Conventions shared by every function here:
+ *  - Matrices are dense, row-major, contiguous: a batch of B matrices of n x n is B*n*n scalars, matrix b at
+ *    offset b*n*n. Eigenvectors are returned in the COLUMNS of V (A V = V diag(w)), as numpy.linalg.eigh does.
+ *  - Symmetric inputs are read from the LOWER triangle only (a[i*n + j] with j <= i); the strict upper triangle is
+ *    never read. Inputs are never written.
+ *  - Eigenvalues are ascending. Each eigenvector column is orthonormal and carries the canonical sign: the first
+ *    component (lowest row index) whose magnitude is at least (1 - sqrt(eps)) times the column's largest
+ *    magnitude is positive (eps of the scalar type). Every backend applies this same rule.
+ *  - The Java layer validates every argument before calling; the checks here are a second line of defence that
+ *    returns EB_ERR_ARGUMENT instead of touching memory out of bounds.
+ *  - Return value: a status code below. Per-matrix results go to info[b]: 0 = converged, k > 0 = the k-th
+ *    eigenvalue (1-based) failed to converge; the outputs of a failed matrix are filled with NaN.
+ */
+#ifndef EIGENBASIS_EB_API_H
+#define EIGENBASIS_EB_API_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- status codes ---------------------------------------------------------------------------------------- */
+#define EB_OK 0
+#define EB_ERR_ARGUMENT (-1)       /* argument out of range (a bug above us: Java validates first)        */
+#define EB_ERR_ALLOCATION (-2)     /* host or device memory could not be allocated                          */
+#define EB_ERR_NOT_CONVERGED (-3)  /* at least one matrix failed to converge; see info[]                    */
+#define EB_ERR_LAPACK (-4)         /* LAPACK reported an illegal argument (a bug)                            */
+#define EB_ERR_NO_DEVICE (-10)     /* no usable CUDA device or driver                                        */
+#define EB_ERR_CUDA (-11)          /* a CUDA runtime call failed; eb_cuda_last_error() tells which            */
+#define EB_ERR_NOT_BUILT (-12)     /* this library was built without nvcc                                    */
+#define EB_ERR_INTERNAL (-99)
+
+/* ---- eigh algorithms ------------------------------------------------------------------------------------- */
+#define EB_EIGH_AUTO 0        /* pick per size (the table in eigh.cpp, chosen by measurement)                */
+#define EB_EIGH_JACOBI 1      /* our cyclic Jacobi (small n)                                                  */
+#define EB_EIGH_TRIDIAG_QL 2  /* our Householder tridiagonalisation + implicit QL (small and medium n)        */
+#define EB_EIGH_SYEVD 3       /* LAPACK ?syevd (divide and conquer)                                           */
+#define EB_EIGH_SYEVR 4       /* LAPACK ?syevr (MRRR)                                                          */
+#define EB_EIGH_CUSOLVER 5    /* cuda only, never passed here: names the cuSOLVER paths in reports            */
+
+/** ABI version of this header; the Java binding refuses a library whose version differs. */
+int32_t eb_abi_version(void);
+
+/** A static, human-readable message for a status code. */
+const char* eb_status_message(int32_t status);
+
+/* ---- CPU backend ----------------------------------------------------------------------------------------- */
+
+/** Sets the number of batch workers (0 = hardware concurrency). Returns the number in effect. */
+int32_t eb_cpu_set_threads(int32_t threads);
+
+/** The number of batch workers in effect. */
+int32_t eb_cpu_threads(void);
+
+/**
+ * Writes "key=value" lines describing the CPU backend (OpenBLAS version and core type, threads, ISA the
+ * kernels were compiled for) into buffer, NUL-terminated and truncated to capacity. Returns the length needed.
+ */
+int32_t eb_cpu_describe(char* buffer, int32_t capacity);
+
+/** The algorithm EB_EIGH_AUTO resolves to for this size and scalar width (4 or 8 bytes). */
+int32_t eb_cpu_eigh_choice(int32_t n, int32_t scalar_bytes, int32_t want_vectors);
+
+/**
+ * Batched symmetric eigendecomposition.
+ * Reads a[batch*n*n] (lower triangles); writes w[batch*n] ascending, v[batch*n*n] (eigenvectors in columns; may
+ * be NULL for eigenvalues only) and info[batch]. max_sweeps bounds our own iterations (Jacobi sweeps, or QL
+ * iterations per eigenvalue); 0 means the default (30), LAPACK paths use LAPACK's own limits.
+ * Returns EB_OK, EB_ERR_NOT_CONVERGED when any info[b] != 0, or an error code.
+ */
+int32_t eb_cpu_eigh_f64(const double* a, int64_t batch, int32_t n, double* w, double* v, int32_t* info,
+                        int32_t algorithm, int32_t max_sweeps);
+int32_t eb_cpu_eigh_f32(const float* a, int64_t batch, int32_t n, float* w, float* v, int32_t* info,
+                        int32_t algorithm, int32_t max_sweeps);
+
+/**
+ * f(A) from an eigendecomposition: out[b] = V[b] diag(f[b]) V[b]^T for every b. Reads v[batch*n*n] (eigenvectors
+ * in columns) and f[batch*n]; writes out[batch*n*n], exactly symmetric (lower triangle computed and mirrored).
+ */
+int32_t eb_cpu_spectral_reconstruct_f64(const double* v, const double* f, int64_t batch, int32_t n, double* out);
+int32_t eb_cpu_spectral_reconstruct_f32(const float* v, const float* f, int64_t batch, int32_t n, float* out);
+
+/**
+ * f(A) X without forming f(A): out[b] = V[b] (f[b] .* (V[b]^T X[b])) for X[b] of n x m.
+ * Reads v, f, x[batch*n*m]; writes out[batch*n*m]. Cost 4 n^2 m per matrix.
+ */
+int32_t eb_cpu_spectral_apply_f64(const double* v, const double* f, const double* x, int64_t batch, int32_t n,
+                                  int32_t m, double* out);
+int32_t eb_cpu_spectral_apply_f32(const float* v, const float* f, const float* x, int64_t batch, int32_t n,
+                                  int32_t m, float* out);
+
+/**
+ * Warm-started eigenbasis refresh: steps times Q <- qr(A Q) (Householder QR with diag(R) >= 0), then
+ * B = Q^T A Q. Reads a (lower triangles) and q[batch*n*n]; writes q_out[batch*n*n], rayleigh[batch*n] = diag(B)
+ * and off_ratio[batch] = ||B - diag(B)||_F / ||B||_F (0 when B = 0). q_out may alias q.
+ */
+int32_t eb_cpu_refresh_f64(const double* a, const double* q, int64_t batch, int32_t n, int32_t steps,
+                           double* q_out, double* rayleigh, double* off_ratio);
+int32_t eb_cpu_refresh_f32(const float* a, const float* q, int64_t batch, int32_t n, int32_t steps, float* q_out,
+                           float* rayleigh, float* off_ratio);
+
+/* ---- CUDA backend (libeigenbasis_cuda) ------------------------------------------------------------------- */
+
+/** ABI version of the CUDA library; equals eb_abi_version() when both come from one build. */
+int32_t eb_cuda_abi_version(void);
+
+/**
+ * Probes the CUDA runtime. Writes the number of devices to *count and returns EB_OK, or returns EB_ERR_NO_DEVICE
+ * / EB_ERR_NOT_BUILT with the reason written to message (NUL-terminated, truncated to capacity).
+ */
+int32_t eb_cuda_probe(int32_t* count, char* message, int32_t capacity);
+
+/** Writes "key=value" lines about device 0 (name, compute capability, memory, runtime and driver versions). */
+int32_t eb_cuda_describe(char* buffer, int32_t capacity);
+
+/** The message of the last CUDA error seen on this thread (static storage, never NULL). */
+const char* eb_cuda_last_error(void);
+
+/** Largest n our batched Jacobi kernel accepts (the matrix and vectors must fit in one block's shared memory). */
+int32_t eb_cuda_jacobi_max_n(int32_t scalar_bytes);
+
+/**
+ * Our batched Jacobi eigensolver on DEVICE memory: one thread block per matrix, the matrix held in shared memory.
+ * Reads d_a[batch*n*n] (lower triangles); writes d_w[batch*n] ascending, d_v[batch*n*n] (eigenvectors in columns,
+ * canonical signs) and d_info[batch]. All pointers are device pointers. Runs on the default stream and
+ * synchronises before returning.
+ */
+int32_t eb_cuda_jacobi_eigh_f64(const double* d_a, int64_t batch, int32_t n, double* d_w, double* d_v,
+                                int32_t* d_info, int32_t max_sweeps);
+int32_t eb_cuda_jacobi_eigh_f32(const float* d_a, int64_t batch, int32_t n, float* d_w, float* d_v,
+                                int32_t* d_info, int32_t max_sweeps);
+
+/**
+ * Post-processing for cuSOLVER results on DEVICE memory: reads d_src, cuSOLVER's column-major eigenvectors
+ * (batch blocks of n x n), and writes d_dst in our layout (row-major, eigenvectors in columns, canonical signs);
+ * d_dst may be NULL when only eigenvalues were computed. Matrices with d_info[b] != 0 get NaN in d_w and d_dst.
+ * batch is at most 65535 per call.
+ */
+int32_t eb_cuda_finish_columns_f64(const double* d_src, double* d_dst, double* d_w, const int32_t* d_info,
+                                   int64_t batch, int32_t n);
+int32_t eb_cuda_finish_columns_f32(const float* d_src, float* d_dst, float* d_w, const int32_t* d_info,
+                                   int64_t batch, int32_t n);
+
+/** Device memory helpers on our own runtime instance (pointers are valid for cuSOLVER: one primary context). */
+int32_t eb_cuda_malloc(int64_t bytes, void** d_ptr);
+int32_t eb_cuda_free(void* d_ptr);
+int32_t eb_cuda_copy_to_device(void* d_dst, const void* h_src, int64_t bytes);
+int32_t eb_cuda_copy_to_host(void* h_dst, const void* d_src, int64_t bytes);
+int32_t eb_cuda_synchronize(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* EIGENBASIS_EB_API_H */

@@ -1,0 +1,65 @@
+// Library-wide entry points of the CPU library: versions, status messages, threads, description.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <cblas.h>
+
+#include "eigenbasis/eb_api.h"
+#include "batch_pool.hpp"
+
+#ifndef EB_ARCH_NAME
+#define EB_ARCH_NAME "unknown"
+#endif
+
+namespace {
+constexpr int32_t kAbiVersion = 1;
+}
+
+extern "C" {
+
+int32_t eb_abi_version(void) { return kAbiVersion; }
+
+const char* eb_status_message(int32_t status) {
+  switch (status) {
+    case EB_OK: return "ok";
+    case EB_ERR_ARGUMENT: return "an argument is out of range";
+    case EB_ERR_ALLOCATION: return "memory could not be allocated";
+    case EB_ERR_NOT_CONVERGED: return "at least one matrix failed to converge";
+    case EB_ERR_LAPACK: return "LAPACK rejected an argument";
+    case EB_ERR_NO_DEVICE: return "no usable CUDA device";
+    case EB_ERR_CUDA: return "a CUDA runtime call failed";
+    case EB_ERR_NOT_BUILT: return "the CUDA library was built without nvcc";
+    case EB_ERR_INTERNAL: return "internal error";
+    default: return "unknown status";
+  }
+}
+
+int32_t eb_cpu_set_threads(int32_t threads) {
+  try {
+    return eigenbasis::BatchPool::instance().set_threads(threads);
+  } catch (...) {
+    return -1;
+  }
+}
+
+int32_t eb_cpu_threads(void) { return eigenbasis::BatchPool::instance().threads(); }
+
+int32_t eb_cpu_describe(char* buffer, int32_t capacity) {
+  std::string text;
+  const char* config = openblas_get_config();
+  const char* core = openblas_get_corename();
+  text += "openblas_config=" + std::string(config ? config : "?") + "\n";
+  text += "openblas_core=" + std::string(core ? core : "?") + "\n";
+  text += "openblas_threads=" + std::to_string(openblas_get_num_threads()) + "\n";
+  text += "batch_workers=" + std::to_string(eigenbasis::BatchPool::instance().threads()) + "\n";
+  text += "kernel_isa=" EB_ARCH_NAME "\n";
+  if (buffer != nullptr && capacity > 0) {
+    std::size_t n = std::min<std::size_t>(text.size(), static_cast<std::size_t>(capacity) - 1);
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\0';
+  }
+  return static_cast<int32_t>(text.size() + 1);
+}
+
+}  // extern "C"

@@ -1,0 +1,123 @@
+#include "batch_pool.hpp"
+
+#include <algorithm>
+#include <atomic>
+
+#include <cblas.h>
+
+namespace eigenbasis {
+
+namespace {
+int hardware_threads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(n);
+}
+}  // namespace
+
+BatchPool& BatchPool::instance() {
+  static BatchPool pool;
+  return pool;
+}
+
+BatchPool::BatchPool() { start_workers(hardware_threads()); }
+
+BatchPool::~BatchPool() { stop_workers(); }
+
+int BatchPool::threads() const { return threads_; }
+
+int BatchPool::set_threads(int threads) {
+  std::lock_guard<std::mutex> own(run_mutex_);
+  int wanted = threads <= 0 ? hardware_threads() : threads;
+  if (wanted != threads_) {
+    stop_workers();
+    start_workers(wanted);
+  }
+  return threads_;
+}
+
+void BatchPool::start_workers(int threads) {
+  threads_ = threads;
+  stopping_ = false;
+  for (int w = 1; w < threads; ++w) workers_.emplace_back([this, w] { worker_loop(w); });
+}
+
+void BatchPool::stop_workers() {
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : workers_) t.join();
+  workers_.clear();
+}
+
+void BatchPool::drain(int worker) {
+  for (;;) {
+    int64_t i = next_->fetch_add(1, std::memory_order_relaxed);
+    if (i >= count_) return;
+    (*body_)(worker, i);
+  }
+}
+
+void BatchPool::worker_loop(int worker) {
+  // A worker only ever runs one matrix at a time: OpenBLAS must not spawn threads under it.
+  openblas_set_num_threads_local(1);
+  uint64_t seen = 0;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(state_mutex_);
+      wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
+      if (stopping_) return;
+      seen = generation_;
+      if (worker >= job_workers_) continue;
+      ++busy_;
+    }
+    drain(worker);
+    {
+      std::lock_guard<std::mutex> lock(state_mutex_);
+      --busy_;
+    }
+    done_.notify_all();
+  }
+}
+
+void BatchPool::run(int64_t count, int max_workers, const Body& body) {
+  if (count <= 0) return;
+  std::unique_lock<std::mutex> own(run_mutex_, std::try_to_lock);
+  const int workers = static_cast<int>(
+      std::max<int64_t>(1, std::min<int64_t>({static_cast<int64_t>(threads_), static_cast<int64_t>(max_workers), count})));
+  if (!own.owns_lock() || workers == 1) {
+    OpenBlasThreadsGuard single(1);
+    for (int64_t i = 0; i < count; ++i) body(0, i);
+    return;
+  }
+  std::atomic<int64_t> next{0};
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    body_ = &body;
+    count_ = count;
+    job_workers_ = workers;
+    next_ = &next;
+    ++generation_;
+  }
+  wake_.notify_all();
+  {
+    OpenBlasThreadsGuard single(1);
+    drain(0);
+  }
+  std::unique_lock<std::mutex> lock(state_mutex_);
+  // Every index has been claimed; wait for the workers still finishing theirs. A worker that wakes after this
+  // point finds next >= count and claims nothing, but it may still be about to increment busy_, so the job's
+  // state must stay valid until it has passed through: we clear it under the lock, after busy_ drops to 0, and
+  // a late worker then sees job_workers_ = 0 and goes back to sleep.
+  done_.wait(lock, [&] { return busy_ == 0; });
+  job_workers_ = 0;
+  body_ = nullptr;
+  next_ = nullptr;
+}
+
+OpenBlasThreadsGuard::OpenBlasThreadsGuard(int threads) : previous_(openblas_set_num_threads_local(threads)) {}
+
+OpenBlasThreadsGuard::~OpenBlasThreadsGuard() { openblas_set_num_threads_local(previous_); }
+
+}  // namespace eigenbasis

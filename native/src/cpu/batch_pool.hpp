@@ -1,0 +1,72 @@
+// A persistent pool of batch workers. Batched kernels split their batch across it; each worker holds OpenBLAS
+// to one thread so the two levels of parallelism never multiply.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace eigenbasis {
+
+class BatchPool {
+ public:
+  /** body(worker, index) is called once for every index in [0, count); worker is in [0, workers). */
+  using Body = std::function<void(int worker, int64_t index)>;
+
+  static BatchPool& instance();
+
+  /** Number of workers, the calling thread included. */
+  int threads() const;
+
+  /** Resizes the pool (0 = hardware concurrency); returns the size in effect. Waits for a running batch. */
+  int set_threads(int threads);
+
+  /**
+   * Runs body over [0, count) on up to max_workers workers (the caller is worker 0) and returns when all are
+   * done. When another caller holds the pool, the batch runs on the calling thread alone, so concurrent Java
+   * callers never deadlock or oversubscribe the cores. body must not throw.
+   */
+  void run(int64_t count, int max_workers, const Body& body);
+
+  ~BatchPool();
+
+ private:
+  BatchPool();
+  void start_workers(int threads);
+  void stop_workers();
+  void worker_loop(int worker);
+  void drain(int worker);
+
+  std::mutex run_mutex_;  // held by the one caller that owns the pool for a batch
+  std::mutex state_mutex_;
+  std::condition_variable wake_;
+  std::condition_variable done_;
+  std::vector<std::thread> workers_;
+  int threads_ = 1;
+  uint64_t generation_ = 0;
+  bool stopping_ = false;
+  // The job in flight, guarded by state_mutex_ except next_ (claimed by fetch_add under the lock-free path).
+  const Body* body_ = nullptr;
+  int64_t count_ = 0;
+  int job_workers_ = 0;
+  int busy_ = 0;
+  std::atomic<int64_t>* next_ = nullptr;
+};
+
+/** Holds OpenBLAS to `threads` threads on the calling thread for the lifetime of the guard. */
+class OpenBlasThreadsGuard {
+ public:
+  explicit OpenBlasThreadsGuard(int threads);
+  ~OpenBlasThreadsGuard();
+  OpenBlasThreadsGuard(const OpenBlasThreadsGuard&) = delete;
+  OpenBlasThreadsGuard& operator=(const OpenBlasThreadsGuard&) = delete;
+
+ private:
+  int previous_;
+};
+
+}  // namespace eigenbasis

@@ -1,0 +1,286 @@
+// Batched symmetric eigendecomposition on the CPU: our own small-n kernels and LAPACK ?syevd / ?syevr, one
+// matrix per batch worker, with the canonical output layout and sign rule of eb_api.h.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <numeric>
+#include <vector>
+
+#include "eigenbasis/eb_api.h"
+#include "../common/eb_numeric.hpp"
+#include "batch_pool.hpp"
+#include "lapack.hpp"
+#include "small_eigh.hpp"
+#include "sign.hpp"
+
+namespace eigenbasis {
+namespace {
+
+constexpr int kDefaultQlIterations = 30;  // per eigenvalue, as LAPACK's ?steqr allows
+constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps in practice
+
+// The algorithm EB_EIGH_AUTO picks, from eb_cbench runs on the 2-core Zen 5 CI machine with
+// OPENBLAS_CORETYPE=Haswell (docs/design-notes.md, "CPU eigh: algorithm by size"): Jacobi is one rotation for
+// n <= 2; our tridiagonal QL wins while the matrix and vectors stay in L2 (f64 crossover with ?syevd near
+// n = 150, f32 near n = 100, where ssyevd's single-precision BLAS3 halves the memory traffic); ?syevd above.
+// ?syevr never won (10-60 % slower than ?syevd at every size measured).
+int auto_algorithm(int n, int scalar_bytes, bool vectors) {
+  (void)vectors;
+  if (n <= 2) return EB_EIGH_JACOBI;
+  const int ql_limit = scalar_bytes == 4 ? 96 : 150;
+  return n <= ql_limit ? EB_EIGH_TRIDIAG_QL : EB_EIGH_SYEVD;
+}
+
+// Per-worker scratch, grown on demand and kept for the next matrix of the batch.
+template <class T>
+struct Workspace {
+  std::vector<double> a, d, e, z;
+  std::vector<int> perm;
+  std::vector<T> lap_a, lap_w, lap_z, lap_work;
+  std::vector<lapack::lint> lap_iwork, lap_isuppz;
+  int lap_n = -1, lap_algorithm = -1;
+  bool lap_vectors = false;
+  lapack::lint lwork = 0, liwork = 0;
+
+  size_t bytes() const {
+    return sizeof(double) * (a.capacity() + d.capacity() + e.capacity() + z.capacity()) +
+           sizeof(T) * (lap_a.capacity() + lap_w.capacity() + lap_z.capacity() + lap_work.capacity()) +
+           sizeof(lapack::lint) * (lap_iwork.capacity() + lap_isuppz.capacity());
+  }
+};
+
+template <class T>
+Workspace<T>& workspace() {
+  thread_local Workspace<T> ws;
+  return ws;
+}
+
+// Workspaces above this size are released after the call, so a single huge matrix does not pin memory.
+constexpr size_t kKeepWorkspaceBytes = size_t(64) << 20;
+
+template <class T>
+void release_if_large() {
+  Workspace<T>& ws = workspace<T>();
+  if (ws.bytes() > kKeepWorkspaceBytes) ws = Workspace<T>();
+}
+
+template <class T>
+void fill_failed(int n, T* w, T* v) {
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  std::fill(w, w + n, nan);
+  if (v != nullptr) std::fill(v, v + static_cast<size_t>(n) * n, nan);
+}
+
+// Own kernels: scale exactly, solve in double, sort ascending, write the transposed vectors, fix signs.
+template <class T>
+int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
+  if (n <= 0) return 0;
+  Workspace<T>& ws = workspace<T>();
+  const size_t nn = static_cast<size_t>(n) * n;
+  ws.a.resize(nn);
+  ws.d.resize(2 * static_cast<size_t>(n));
+  ws.e.resize(n);
+  ws.perm.resize(n);
+  const bool vectors = v != nullptr;
+  if (vectors) ws.z.resize(nn);
+
+  double max_abs = 0.0;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j <= i; ++j) max_abs = std::max(max_abs, std::fabs(static_cast<double>(a[static_cast<size_t>(i) * n + j])));
+  if (max_abs == 0.0) {  // the zero matrix: eigenvalues 0, eigenvectors the identity
+    std::fill(w, w + n, T(0));
+    if (vectors) {
+      std::fill(v, v + nn, T(0));
+      for (int i = 0; i < n; ++i) v[static_cast<size_t>(i) * n + i] = T(1);
+    }
+    return 0;
+  }
+  const double scale = exact_unit_scale(max_abs);
+  double* s = ws.a.data();
+  for (int i = 0; i < n; ++i) {
+    for (int j = 0; j <= i; ++j) {
+      const double x = static_cast<double>(a[static_cast<size_t>(i) * n + j]) * scale;
+      s[static_cast<size_t>(i) * n + j] = x;
+      s[static_cast<size_t>(j) * n + i] = x;
+    }
+  }
+  int status;
+  if (algorithm == EB_EIGH_JACOBI) {
+    status = cyclic_jacobi(s, n, ws.d.data(), vectors ? ws.z.data() : nullptr, vectors,
+                           max_sweeps > 0 ? max_sweeps : kDefaultJacobiSweeps);
+  } else {
+    status = tridiagonal_ql(s, n, ws.d.data(), ws.e.data(), vectors ? ws.z.data() : nullptr, vectors,
+                            max_sweeps > 0 ? max_sweeps : kDefaultQlIterations);
+  }
+  if (status != 0) {
+    fill_failed(n, w, v);
+    return status;
+  }
+  const double* d = ws.d.data();
+  int* perm = ws.perm.data();
+  std::iota(perm, perm + n, 0);
+  std::stable_sort(perm, perm + n, [d](int x, int y) { return d[x] < d[y]; });
+  const double unscale = 1.0 / scale;  // a power of two: exact
+  for (int j = 0; j < n; ++j) w[j] = static_cast<T>(d[perm[j]] * unscale);
+  if (vectors) {
+    const double* z = ws.z.data();
+    for (int j = 0; j < n; ++j) {
+      const double* zrow = z + static_cast<size_t>(perm[j]) * n;
+      for (int i = 0; i < n; ++i) v[static_cast<size_t>(i) * n + j] = static_cast<T>(zrow[i]);
+    }
+    canonicalize_columns(v, n);
+  }
+  return 0;
+}
+
+// LAPACK: our row-major lower triangle is LAPACK's column-major upper triangle, so the copy is a memcpy.
+template <class T>
+int eigh_lapack(const T* a, int n, T* w, T* v, int algorithm, int* lapack_error) {
+  Workspace<T>& ws = workspace<T>();
+  const size_t nn = static_cast<size_t>(n) * n;
+  const bool vectors = v != nullptr;
+  const char jobz = vectors ? 'V' : 'N';
+  lapack::lint info = 0;
+  ws.lap_a.resize(std::max<size_t>(nn, 1));
+  ws.lap_w.resize(std::max(n, 1));
+  if (algorithm == EB_EIGH_SYEVR) {
+    ws.lap_z.resize(std::max<size_t>(nn, 1));
+    ws.lap_isuppz.resize(2 * static_cast<size_t>(std::max(n, 1)));
+  }
+  if (ws.lap_n != n || ws.lap_algorithm != algorithm || ws.lap_vectors != vectors) {
+    T query_work = 0;
+    lapack::lint query_iwork = 0, m = 0;
+    if (algorithm == EB_EIGH_SYEVR) {
+      lapack::syevr(jobz, 'U', n, ws.lap_a.data(), std::max(n, 1), &m, ws.lap_w.data(), ws.lap_z.data(),
+                    std::max(n, 1), ws.lap_isuppz.data(), &query_work, -1, &query_iwork, -1, &info);
+    } else {
+      lapack::syevd(jobz, 'U', n, ws.lap_a.data(), std::max(n, 1), ws.lap_w.data(), &query_work, -1, &query_iwork,
+                    -1, &info);
+    }
+    if (info < 0) {
+      *lapack_error = static_cast<int>(info);
+      return 0;
+    }
+    ws.lwork = std::max<lapack::lint>(1, static_cast<lapack::lint>(query_work));
+    ws.liwork = std::max<lapack::lint>(1, query_iwork);
+    ws.lap_work.resize(ws.lwork);
+    ws.lap_iwork.resize(ws.liwork);
+    ws.lap_n = n;
+    ws.lap_algorithm = algorithm;
+    ws.lap_vectors = vectors;
+  }
+  std::memcpy(ws.lap_a.data(), a, sizeof(T) * nn);
+  const T* columns = ws.lap_a.data();
+  if (algorithm == EB_EIGH_SYEVR) {
+    lapack::lint m = 0;
+    lapack::syevr(jobz, 'U', n, ws.lap_a.data(), n, &m, ws.lap_w.data(), ws.lap_z.data(), n, ws.lap_isuppz.data(),
+                  ws.lap_work.data(), ws.lwork, ws.lap_iwork.data(), ws.liwork, &info);
+    columns = ws.lap_z.data();
+  } else {
+    lapack::syevd(jobz, 'U', n, ws.lap_a.data(), n, ws.lap_w.data(), ws.lap_work.data(), ws.lwork,
+                  ws.lap_iwork.data(), ws.liwork, &info);
+  }
+  if (info < 0) {
+    *lapack_error = static_cast<int>(info);
+    return 0;
+  }
+  if (info > 0) {
+    fill_failed(n, w, v);
+    return static_cast<int>(std::min<lapack::lint>(info, n));
+  }
+  std::memcpy(w, ws.lap_w.data(), sizeof(T) * n);
+  if (vectors) {
+    for (int c = 0; c < n; ++c) {
+      const T* col = columns + static_cast<size_t>(c) * n;
+      for (int r = 0; r < n; ++r) v[static_cast<size_t>(r) * n + c] = col[r];
+    }
+    canonicalize_columns(v, n);
+  }
+  return 0;
+}
+
+template <class T>
+int eigh_one(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps, int* lapack_error) {
+  if (n == 0) return 0;
+  if (algorithm == EB_EIGH_SYEVD || algorithm == EB_EIGH_SYEVR) return eigh_lapack(a, n, w, v, algorithm, lapack_error);
+  return eigh_own(a, n, w, v, algorithm, max_sweeps);
+}
+
+template <class T>
+int32_t eigh_batched(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* info, int32_t algorithm,
+                     int32_t max_sweeps) {
+  if (batch < 0 || n < 0 || algorithm < EB_EIGH_AUTO || algorithm > EB_EIGH_SYEVR || max_sweeps < 0)
+    return EB_ERR_ARGUMENT;
+  if (batch == 0) return EB_OK;
+  if (info == nullptr) return EB_ERR_ARGUMENT;
+  if (n == 0) {  // nothing to read or write but the per-matrix status
+    std::fill(info, info + batch, 0);
+    return EB_OK;
+  }
+  if (a == nullptr || w == nullptr) return EB_ERR_ARGUMENT;
+  const int chosen = algorithm == EB_EIGH_AUTO ? auto_algorithm(n, sizeof(T), v != nullptr) : algorithm;
+  const size_t nn = static_cast<size_t>(n) * n;
+  std::atomic<int> lapack_error{0};
+  std::atomic<bool> out_of_memory{false};
+  auto body = [&](int, int64_t b) {
+    int bad_argument = 0;
+    try {
+      info[b] = eigh_one(a + b * nn, n, w + b * static_cast<int64_t>(n), v == nullptr ? nullptr : v + b * nn, chosen,
+                         max_sweeps, &bad_argument);
+    } catch (const std::bad_alloc&) {
+      out_of_memory = true;
+      info[b] = -1;
+    }
+    if (bad_argument != 0) lapack_error = bad_argument;
+    release_if_large<T>();
+  };
+  BatchPool& pool = BatchPool::instance();
+  // Few large matrices: one at a time with OpenBLAS threaded inside LAPACK. Otherwise one matrix per worker.
+  const bool few_large = batch < pool.threads() && chosen >= EB_EIGH_SYEVD && n >= 256;
+  if (few_large) {
+    OpenBlasThreadsGuard threaded(pool.threads());
+    for (int64_t b = 0; b < batch; ++b) body(0, b);
+  } else {
+    pool.run(batch, pool.threads(), body);
+  }
+  if (out_of_memory) return EB_ERR_ALLOCATION;
+  if (lapack_error != 0) return EB_ERR_LAPACK;
+  for (int64_t b = 0; b < batch; ++b)
+    if (info[b] != 0) return EB_ERR_NOT_CONVERGED;
+  return EB_OK;
+}
+
+}  // namespace
+}  // namespace eigenbasis
+
+extern "C" {
+
+int32_t eb_cpu_eigh_choice(int32_t n, int32_t scalar_bytes, int32_t want_vectors) {
+  return eigenbasis::auto_algorithm(n, scalar_bytes, want_vectors != 0);
+}
+
+int32_t eb_cpu_eigh_f64(const double* a, int64_t batch, int32_t n, double* w, double* v, int32_t* info,
+                        int32_t algorithm, int32_t max_sweeps) {
+  try {
+    return eigenbasis::eigh_batched(a, batch, n, w, v, info, algorithm, max_sweeps);
+  } catch (const std::bad_alloc&) {
+    return EB_ERR_ALLOCATION;
+  } catch (...) {
+    return EB_ERR_INTERNAL;
+  }
+}
+
+int32_t eb_cpu_eigh_f32(const float* a, int64_t batch, int32_t n, float* w, float* v, int32_t* info,
+                        int32_t algorithm, int32_t max_sweeps) {
+  try {
+    return eigenbasis::eigh_batched(a, batch, n, w, v, info, algorithm, max_sweeps);
+  } catch (const std::bad_alloc&) {
+    return EB_ERR_ALLOCATION;
+  } catch (...) {
+    return EB_ERR_INTERNAL;
+  }
+}
+
+}  // extern "C"

@@ -1,0 +1,17 @@
+// Shared helpers of the CUDA library: export macro and error capture.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "eigenbasis/eb_api.h"
+
+#define EB_EXPORT extern "C" __attribute__((visibility("default")))
+
+namespace eigenbasis {
+
+/** Records the failure of `what` for eb_cuda_last_error() and maps it to a status code. */
+int32_t cuda_check(cudaError_t error, const char* what);
+
+}  // namespace eigenbasis

@@ -1,0 +1,49 @@
+// Built in place of the CUDA kernels when CMake finds no nvcc: every entry point says so.
+#include <cstring>
+
+#include "eigenbasis/eb_api.h"
+
+#define EB_EXPORT extern "C" __attribute__((visibility("default")))
+
+namespace {
+constexpr const char* kReason = "libeigenbasis_cuda was built without nvcc (no CUDA compiler found at build time)";
+
+void write_reason(char* message, int32_t capacity) {
+  if (message == nullptr || capacity <= 0) return;
+  std::strncpy(message, kReason, static_cast<size_t>(capacity) - 1);
+  message[capacity - 1] = '\0';
+}
+}  // namespace
+
+EB_EXPORT int32_t eb_cuda_abi_version(void) { return 1; }
+EB_EXPORT int32_t eb_cuda_probe(int32_t* count, char* message, int32_t capacity) {
+  if (count != nullptr) *count = 0;
+  write_reason(message, capacity);
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_describe(char* buffer, int32_t capacity) {
+  write_reason(buffer, capacity);
+  return static_cast<int32_t>(std::strlen(kReason) + 1);
+}
+EB_EXPORT const char* eb_cuda_last_error(void) { return kReason; }
+EB_EXPORT int32_t eb_cuda_jacobi_max_n(int32_t) { return 0; }
+EB_EXPORT int32_t eb_cuda_jacobi_eigh_f64(const double*, int64_t, int32_t, double*, double*, int32_t*, int32_t) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_jacobi_eigh_f32(const float*, int64_t, int32_t, float*, float*, int32_t*, int32_t) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_finish_columns_f64(const double*, double*, double*, const int32_t*, int64_t, int32_t) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_finish_columns_f32(const float*, float*, float*, const int32_t*, int64_t, int32_t) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_malloc(int64_t, void** d_ptr) {
+  if (d_ptr != nullptr) *d_ptr = nullptr;
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_free(void*) { return EB_ERR_NOT_BUILT; }
+EB_EXPORT int32_t eb_cuda_copy_to_device(void*, const void*, int64_t) { return EB_ERR_NOT_BUILT; }
+EB_EXPORT int32_t eb_cuda_copy_to_host(void*, const void*, int64_t) { return EB_ERR_NOT_BUILT; }
+EB_EXPORT int32_t eb_cuda_synchronize(void) { return EB_ERR_NOT_BUILT; }
