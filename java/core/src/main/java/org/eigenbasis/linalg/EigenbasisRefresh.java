@@ -12,7 +12,9 @@ import org.eigenbasis.spi.Backends;
  *
  * <ul>
  *   <li><b>Reads</b> the lower triangle of A and all of Q; never writes them. Q should be orthonormal (for
- *       steps = 0 the measure assumes it; each QR step restores it).</li>
+ *       steps = 0 the measure assumes it; each QR step restores it) with its columns ordered by decreasing
+ *       eigenvalue: orthogonal iteration drives the span of the first k columns to the dominant k-dimensional
+ *       eigenspace, so a basis in another order is rotated toward that one.</li>
  *   <li><b>Writes</b> a new basis whose QR factorisation has diag(R) ≥ 0, which makes it unique and identical
  *       across backends when A Q has full rank (columns beyond a rank deficiency are an arbitrary orthonormal
  *       completion). Columns stay in Q's order; sort by the Rayleigh quotients if an order is wanted.</li>

@@ -1,0 +1,393 @@
+package org.eigenbasis.contract;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.linalg.DType;
+import org.eigenbasis.linalg.EighAlgorithm;
+import org.eigenbasis.linalg.EighConvergenceException;
+import org.eigenbasis.linalg.EighOptions;
+import org.eigenbasis.linalg.EighResult;
+import org.eigenbasis.linalg.FailurePolicy;
+import org.eigenbasis.linalg.Placement;
+import org.eigenbasis.linalg.SymmetricEigen;
+import org.eigenbasis.spi.Backend;
+import org.eigenbasis.testing.EighChecks;
+import org.eigenbasis.testing.TestMatrices;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The eigh contract every backend runs: invariants (residual, orthogonality, order, signs) on seeded random and
+ * adversarial inputs for f32 and f64, for AUTO and for every algorithm the backend can be forced to use. A
+ * subclass names the backend; where it cannot run, every test is reported skipped with the reason
+ * ({@link #requireBackend()}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class EighContract {
+    /** Residual and orthogonality must be within C · max(n, 1) · ε. */
+    protected static final double C = 16;
+
+    /** The backend under test (called after {@link #requireBackend()}). */
+    protected abstract Backend backend();
+
+    /** Skips each test (a JUnit assumption, reported as skipped with the reason) when the backend cannot run here. */
+    @BeforeEach
+    protected void requireBackend() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(backend().availability().available(),
+                () -> backend().name() + " backend unavailable: " + backend().availability().reason());
+    }
+
+    /** Sizes at SIMD (4, 8, 16) and warp (32) boundaries ± 1 and the backends' algorithm switch points ± 1. */
+    protected int[] sizes() {
+        return new int[] {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 96, 97, 127, 128, 129, 150, 151, 200};
+    }
+
+    /** Algorithms to force, besides AUTO: every one the backend supports. */
+    protected List<EighAlgorithm> forcedAlgorithms() {
+        List<EighAlgorithm> out = new ArrayList<>();
+        for (EighAlgorithm a : EighAlgorithm.values()) {
+            if (a != EighAlgorithm.AUTO && backend().eigh().supports(a)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** Largest n a forced algorithm is run at here (keeps our O(n³)-per-sweep Jacobi paths quick). */
+    protected int maxForcedSize(EighAlgorithm algorithm) {
+        return algorithm == EighAlgorithm.JACOBI ? 64 : 200;
+    }
+
+    private SymmetricEigen eigen() {
+        return SymmetricEigen.on(backend());
+    }
+
+    private EighResult run(BatchedMatrix a, EighAlgorithm algorithm) {
+        return eigen().decompose(a, EighOptions.defaults().withAlgorithm(algorithm));
+    }
+
+    Stream<Arguments> sizesAndDtypes() {
+        return Arrays.stream(sizes()).boxed()
+                .flatMap(n -> Stream.of(Arguments.of(n, DType.F64), Arguments.of(n, DType.F32)));
+    }
+
+    @ParameterizedTest(name = "random n={0} {1}")
+    @MethodSource("sizesAndDtypes")
+    void randomMatricesSatisfyInvariants(int n, DType dtype) {
+        Random rng = new Random(1000 + n);
+        int batch = n <= 16 ? 7 : n <= 64 ? 3 : 1;
+        double[][] ms = new double[batch][];
+        for (int b = 0; b < batch; b++) {
+            ms[b] = TestMatrices.randomSymmetric(n, rng);
+        }
+        try (BatchedMatrix a = TestMatrices.batch(dtype, n, ms); EighResult r = eigen().decompose(a)) {
+            EighChecks.assertValid(a, r, C, backend().name() + " n=" + n + " " + dtype);
+        }
+    }
+
+    Stream<Arguments> forcedCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (EighAlgorithm algorithm : forcedAlgorithms()) {
+            for (int n : new int[] {1, 2, 3, 5, 8, 16, 17, 32, 33, 64, 65, 129, 200}) {
+                if (n <= maxForcedSize(algorithm)) {
+                    cases.add(Arguments.of(algorithm, n, DType.F64));
+                    cases.add(Arguments.of(algorithm, n, DType.F32));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "forced {0} n={1} {2}")
+    @MethodSource("forcedCases")
+    void everyAlgorithmSatisfiesInvariants(EighAlgorithm algorithm, int n, DType dtype) {
+        Random rng = new Random(2000 + n);
+        double[] graded = TestMatrices.withSpectrum(TestMatrices.geometric(n, 1e-6, 1e6), rng);
+        try (BatchedMatrix a = TestMatrices.batch(dtype, n, TestMatrices.randomSymmetric(n, rng), graded,
+                TestMatrices.laplacian1d(n));
+             EighResult r = run(a, algorithm)) {
+            assertEquals(algorithm, r.algorithm());
+            EighChecks.assertValid(a, r, C, algorithm + " n=" + n + " " + dtype);
+        }
+    }
+
+    Stream<Arguments> adversarial() {
+        List<Arguments> cases = new ArrayList<>();
+        List<EighAlgorithm> algorithms = new ArrayList<>(List.of(EighAlgorithm.AUTO));
+        algorithms.addAll(forcedAlgorithms());
+        for (EighAlgorithm algorithm : algorithms) {
+            for (DType dtype : DType.values()) {
+                for (String kind : List.of("identity", "zero", "diagonal", "repeated", "clustered", "rank-deficient",
+                        "tiny", "huge", "graded", "laplacian", "two-by-two")) {
+                    cases.add(Arguments.of(kind, dtype, algorithm));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** The adversarial matrix of a kind, n = 24 (12 for two-by-two blocks). */
+    static double[] adversarialMatrix(String kind, DType dtype, int n, Random rng) {
+        double tiny = dtype == DType.F64 ? 1e-150 : 1e-30;
+        double huge = dtype == DType.F64 ? 1e150 : 1e30;
+        double range = dtype == DType.F64 ? 1e12 : 1e6;
+        return switch (kind) {
+            case "identity" -> TestMatrices.identity(n);
+            case "zero" -> new double[n * n];
+            case "diagonal" -> {
+                double[] a = new double[n * n];
+                for (int i = 0; i < n; i++) {
+                    a[i * n + i] = (i * 7919 % n) - n / 2.0;  // unsorted, with a zero
+                }
+                yield a;
+            }
+            case "repeated" -> {
+                double[] w = new double[n];
+                for (int i = 0; i < n; i++) {
+                    w[i] = i < n / 2 ? 3 : -1;                // two eigenvalues of multiplicity n/2
+                }
+                yield TestMatrices.withSpectrum(w, rng);
+            }
+            case "clustered" -> {
+                double[] w = new double[n];
+                for (int i = 0; i < n; i++) {
+                    w[i] = 1 + i * 1e-10;
+                }
+                yield TestMatrices.withSpectrum(w, rng);
+            }
+            case "rank-deficient" -> {
+                double[] w = new double[n];
+                for (int i = 0; i < n / 3; i++) {
+                    w[i] = rng.nextGaussian();
+                }
+                yield TestMatrices.withSpectrum(w, rng);
+            }
+            case "tiny" -> TestMatrices.scaled(TestMatrices.randomSymmetric(n, rng), tiny);
+            case "huge" -> TestMatrices.scaled(TestMatrices.randomSymmetric(n, rng), huge);
+            case "graded" -> TestMatrices.withSpectrum(TestMatrices.geometric(n, 1 / range, range), rng);
+            case "laplacian" -> TestMatrices.laplacian1d(n);
+            case "two-by-two" -> {
+                double[] a = new double[n * n];                // 2 × 2 blocks [[1, 1], [1, 1]]: exact ties in |v|
+                for (int i = 0; i + 1 < n; i += 2) {
+                    a[i * n + i] = 1;
+                    a[i * n + i + 1] = 1;
+                    a[(i + 1) * n + i] = 1;
+                    a[(i + 1) * n + i + 1] = 1;
+                }
+                yield a;
+            }
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("adversarial")
+    void adversarialInputsSatisfyInvariants(String kind, DType dtype, EighAlgorithm algorithm) {
+        int n = 24;
+        Random rng = new Random(kind.hashCode());
+        double[] m = adversarialMatrix(kind, dtype, n, rng);
+        try (BatchedMatrix a = TestMatrices.batch(dtype, n, m); EighResult r = run(a, algorithm)) {
+            EighChecks.assertValid(a, r, C, kind + " " + dtype + " " + algorithm);
+            double[] w = r.valuesOf(0);
+            if (kind.equals("zero")) {
+                assertArrayEquals(new double[n], w, 0, "zero matrix: eigenvalues");
+            }
+            if (kind.equals("identity")) {
+                for (double x : w) {
+                    assertEquals(1, x, C * n * dtype.epsilon(), "identity: eigenvalue");
+                }
+            }
+            if (kind.equals("laplacian")) {
+                double[] expected = new double[n];
+                for (int k = 1; k <= n; k++) {
+                    expected[k - 1] = 2 - 2 * Math.cos(k * Math.PI / (n + 1));
+                }
+                assertTrue(EighChecks.valueError(w, expected) <= C * n * dtype.epsilon(), "laplacian closed form");
+            }
+            if (kind.equals("diagonal")) {
+                double[] expected = new double[n];
+                for (int i = 0; i < n; i++) {
+                    expected[i] = m[i * n + i];
+                }
+                Arrays.sort(expected);
+                assertTrue(EighChecks.valueError(w, expected) <= C * n * dtype.epsilon(), "diagonal: eigenvalues");
+            }
+            if (kind.equals("two-by-two")) {
+                // Eigenvalues 0 and 2 (n/2 each); the sign rule must give every backend the same vectors.
+                for (int b = 0; b < n / 2; b++) {
+                    assertEquals(0, w[b], C * n * dtype.epsilon());
+                    assertEquals(2, w[n / 2 + b], C * n * dtype.epsilon() * 2);
+                }
+            }
+        }
+    }
+
+    @Test
+    void smallestSizesHaveClosedForms() {
+        for (DType dtype : DType.values()) {
+            try (BatchedMatrix empty = BatchedMatrix.zeros(dtype, 3, 0, 0); EighResult r = eigen().decompose(empty)) {
+                assertEquals(3, r.batch());
+                assertEquals(0, r.n());
+                assertTrue(r.converged());
+            }
+            try (BatchedMatrix one = TestMatrices.batch(dtype, 1, new double[] {-2.5}, new double[] {0});
+                 EighResult r = eigen().decompose(one)) {
+                assertEquals(-2.5, r.value(0, 0));
+                assertEquals(1.0, r.vectors().get(0, 0, 0));
+                assertEquals(0.0, r.value(1, 0));
+                assertEquals(1.0, r.vectors().get(1, 0, 0));
+            }
+            // [[2, 1], [1, 2]]: eigenvalues 1 and 3, vectors (1, -1)/√2 → canonical (−1, 1)/√2 flipped to (1, −1)/√2.
+            try (BatchedMatrix two = TestMatrices.batch(dtype, 2, new double[] {2, 1, 1, 2});
+                 EighResult r = eigen().decompose(two)) {
+                double tol = 8 * dtype.epsilon();
+                assertEquals(1, r.value(0, 0), 3 * tol);
+                assertEquals(3, r.value(0, 1), 3 * tol);
+                double s = Math.sqrt(0.5);
+                assertEquals(s, r.vectors().get(0, 0, 0), tol);
+                assertEquals(-s, r.vectors().get(0, 1, 0), tol);
+                assertEquals(s, r.vectors().get(0, 0, 1), tol);
+                assertEquals(s, r.vectors().get(0, 1, 1), tol);
+            }
+            try (BatchedMatrix three = TestMatrices.batch(dtype, 3, TestMatrices.laplacian1d(3));
+                 EighResult r = eigen().decompose(three)) {
+                double tol = 16 * dtype.epsilon();
+                assertEquals(2 - Math.sqrt(2), r.value(0, 0), tol);
+                assertEquals(2, r.value(0, 1), tol);
+                assertEquals(2 + Math.sqrt(2), r.value(0, 2), tol);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "batch {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, 5, 63, 1001, 4099})
+    void batchesOfAnySize(int batch) {
+        int n = 6;
+        Random rng = new Random(batch);
+        double[][] ms = new double[batch][];
+        for (int b = 0; b < batch; b++) {
+            ms[b] = TestMatrices.randomSymmetric(n, rng);
+        }
+        for (DType dtype : DType.values()) {
+            try (BatchedMatrix a = TestMatrices.batch(dtype, n, ms); EighResult r = eigen().decompose(a)) {
+                EighChecks.assertValid(a, r, C, "batch " + batch + " " + dtype);
+            }
+        }
+    }
+
+    @Test
+    void largeMatrixOnTheThreadedPath() {
+        Random rng = new Random(77);
+        int n = 300;
+        try (BatchedMatrix a = TestMatrices.batch(DType.F64, n, TestMatrices.randomSymmetric(n, rng));
+             EighResult r = eigen().decompose(a)) {
+            EighChecks.assertValid(a, r, C, "n=300");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void upperTriangleIsNeverReadAndInputIsNotModified(DType dtype) {
+        int n = 9;
+        Random rng = new Random(5);
+        double[] m = TestMatrices.randomSymmetric(n, rng);
+        double[] garbage = m.clone();
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                garbage[i * n + j] = 1e9 * (i - j);   // finite nonsense above the diagonal
+            }
+        }
+        try (BatchedMatrix clean = TestMatrices.batch(dtype, n, m); BatchedMatrix dirty = TestMatrices.batch(dtype, n, garbage);
+             EighResult r1 = eigen().decompose(clean); EighResult r2 = eigen().decompose(dirty)) {
+            assertArrayEquals(r1.values().toDoubleArray(), r2.values().toDoubleArray(), 0, "values depend on the upper triangle");
+            assertArrayEquals(r1.vectors().toDoubleArray(), r2.vectors().toDoubleArray(), 0, "vectors depend on the upper triangle");
+            double[] after = dirty.toDoubleArray();
+            try (BatchedMatrix original = TestMatrices.batch(dtype, n, garbage)) {
+                assertArrayEquals(original.toDoubleArray(), after, 0, "the input was modified");
+            }
+        }
+    }
+
+    @Test
+    void offHeapAndHeapGiveIdenticalResults() {
+        Random rng = new Random(9);
+        int n = 20;
+        for (DType dtype : DType.values()) {
+            try (BatchedMatrix heap = TestMatrices.batch(dtype, n, TestMatrices.randomSymmetric(n, rng),
+                    TestMatrices.randomSymmetric(n, rng));
+                 BatchedMatrix off = heap.copy(Placement.OFF_HEAP);
+                 EighResult r1 = eigen().decompose(heap); EighResult r2 = eigen().decompose(off)) {
+                assertEquals(Placement.OFF_HEAP, r2.values().placement());
+                assertArrayEquals(r1.values().toDoubleArray(), r2.values().toDoubleArray(), 0);
+                assertArrayEquals(r1.vectors().toDoubleArray(), r2.vectors().toDoubleArray(), 0);
+            }
+        }
+    }
+
+    @Test
+    void valuesOnlyMatchValuesWithVectors() {
+        Random rng = new Random(11);
+        for (int n : new int[] {1, 5, 40, 170}) {
+            for (DType dtype : DType.values()) {
+                try (BatchedMatrix a = TestMatrices.batch(dtype, n, TestMatrices.randomSymmetric(n, rng));
+                     EighResult full = eigen().decompose(a);
+                     EighResult values = eigen().decompose(a, EighOptions.defaults().withVectors(false))) {
+                    assertNull(values.vectors());
+                    double norm = 0;
+                    for (double x : full.valuesOf(0)) {
+                        norm = Math.max(norm, Math.abs(x));
+                    }
+                    assertArrayEquals(full.valuesOf(0), values.valuesOf(0), C * n * dtype.epsilon() * norm,
+                            "values-only n=" + n + " " + dtype);
+                }
+            }
+        }
+    }
+
+    /** Algorithms whose iteration limit we control (our own kernels), for failure-reporting tests. */
+    protected List<EighAlgorithm> iterativeAlgorithms() {
+        return forcedAlgorithms().stream()
+                .filter(a -> a == EighAlgorithm.JACOBI || a == EighAlgorithm.TRIDIAGONAL_QL).toList();
+    }
+
+    @Test
+    void nonConvergenceIsReportedByBatchIndex() {
+        int n = 12;
+        Random rng = new Random(3);
+        double[] diag = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            diag[i * n + i] = i;                      // already diagonal: converges without iterating
+        }
+        for (EighAlgorithm algorithm : iterativeAlgorithms()) {
+            try (BatchedMatrix a = TestMatrices.batch(DType.F64, n, TestMatrices.randomSymmetric(n, rng), diag,
+                    TestMatrices.randomSymmetric(n, rng))) {
+                EighOptions starved = EighOptions.defaults().withAlgorithm(algorithm).withMaxIterations(1);
+                EighConvergenceException e = assertThrows(EighConvergenceException.class,
+                        () -> eigen().decompose(a, starved), algorithm + " with 1 iteration");
+                assertArrayEquals(new int[] {0, 2}, e.failedIndices(), algorithm + ": failed indices");
+                assertTrue(e.getMessage().contains("[0, 2]"), e.getMessage());
+                e.result().close();
+                try (EighResult r = eigen().decompose(a, starved.withFailurePolicy(FailurePolicy.REPORT))) {
+                    assertArrayEquals(new int[] {0, 2}, r.failedIndices());
+                    assertTrue(Double.isNaN(r.value(0, 0)) && Double.isNaN(r.vectors().get(2, 3, 3)), "failed outputs are NaN");
+                    assertEquals(0, r.value(1, 0), 0, "the converged matrix is intact");
+                }
+            }
+        }
+    }
+}

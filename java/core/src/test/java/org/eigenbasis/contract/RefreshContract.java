@@ -1,0 +1,172 @@
+package org.eigenbasis.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.linalg.DType;
+import org.eigenbasis.linalg.EigenbasisRefresh;
+import org.eigenbasis.linalg.RefreshResult;
+import org.eigenbasis.spi.Backend;
+import org.eigenbasis.testing.TestMatrices;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The warm-started eigenbasis refresh on every backend. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class RefreshContract {
+    protected abstract Backend backend();
+
+    @BeforeEach
+    protected void requireBackend() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(backend().availability().available(),
+                () -> backend().name() + " backend unavailable: " + backend().availability().reason());
+    }
+
+    private EigenbasisRefresh refresh() {
+        return EigenbasisRefresh.on(backend());
+    }
+
+    private static double[] eigenbasis(double[] lambda, long seed, double[] aOut) {
+        Random rng = new Random(seed);
+        int n = lambda.length;
+        double[] q = TestMatrices.randomOrthogonal(n, rng);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += q[i * n + k] * lambda[k] * q[j * n + k];
+                }
+                aOut[i * n + j] = s;
+            }
+        }
+        return q;
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void anExactEigenbasisHasZeroOffDiagonalMass(DType dtype) {
+        int n = 9;
+        double[] lambda = TestMatrices.geometric(n, 1, 100);
+        double[] a = new double[n * n];
+        double[] q = eigenbasis(lambda, 1, a);
+        try (BatchedMatrix am = TestMatrices.batch(dtype, n, a); BatchedMatrix qm = TestMatrices.batch(dtype, n, q)) {
+            double off = refresh().offDiagonal(am, qm)[0];
+            assertTrue(off <= 50 * n * dtype.epsilon(), "off-diagonal " + off);
+            try (RefreshResult r = refresh().refresh(am, qm, 0)) {
+                for (int i = 0; i < n; i++) {
+                    assertEquals(lambda[i], r.rayleigh().get(0, 0, i), 50 * n * dtype.epsilon() * 100);
+                }
+            }
+        }
+    }
+
+    @Test
+    void powerIterationConvergesToTheEigenbasisFromAPerturbedStart() {
+        int n = 16;
+        double[] lambda = TestMatrices.geometric(n, 1e3, 1);   // columns by decreasing eigenvalue, as power iteration orders them
+        double[] a = new double[n * n];
+        double[] q = eigenbasis(lambda, 2, a);
+        // Perturb Q by a small rotation and re-orthonormalise (Gram-Schmidt in the test's own code).
+        Random rng = new Random(3);
+        double[] start = q.clone();
+        for (int k = 0; k < start.length; k++) {
+            start[k] += 1e-2 * rng.nextGaussian();
+        }
+        start = orthonormalize(start, n);
+        try (BatchedMatrix am = TestMatrices.batch(DType.F64, n, a); BatchedMatrix qm = TestMatrices.batch(DType.F64, n, start)) {
+            double before = refresh().offDiagonal(am, qm)[0];
+            try (RefreshResult r1 = refresh().refresh(am, qm, 1); RefreshResult r10 = refresh().refresh(am, qm, 10)) {
+                assertTrue(r1.offDiagonal(0) < before, "one step must reduce the off-diagonal mass: " + before + " -> "
+                        + r1.offDiagonal(0));
+                assertTrue(r10.offDiagonal(0) < r1.offDiagonal(0), "ten steps beat one");
+                assertOrthonormal(r10.basis(), 0, 1e-12);
+                // diag(R) ≥ 0 normalisation: each refreshed column points the way of A times the old column.
+                double[] qn = new double[n * n];
+                r1.basis().copyMatrixTo(0, qn, 0);
+                double[] aq = new double[n * n];
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        for (int k = 0; k < n; k++) {
+                            aq[i * n + j] += a[i * n + k] * start[k * n + j];
+                        }
+                    }
+                }
+                for (int j = 0; j < n; j++) {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) {
+                        dot += qn[i * n + j] * aq[i * n + j];
+                    }
+                    assertTrue(dot > 0, "column " + j + " of qr(AQ) has R_jj < 0");
+                }
+            }
+        }
+    }
+
+    @Test
+    void zeroMatrixAndEmptySizesAreWellDefined() {
+        try (BatchedMatrix zero = TestMatrices.batch(DType.F64, 3, new double[9]);
+             BatchedMatrix eye = TestMatrices.batch(DType.F64, 3, TestMatrices.identity(3))) {
+            assertEquals(0, refresh().offDiagonal(zero, eye)[0]);
+        }
+        try (BatchedMatrix empty = BatchedMatrix.zeros(DType.F32, 2, 0, 0); RefreshResult r = refresh().refresh(empty, empty, 3)) {
+            assertEquals(2, r.offDiagonal().length);
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        try (BatchedMatrix a = TestMatrices.batch(DType.F64, 3, TestMatrices.identity(3));
+             BatchedMatrix q4 = BatchedMatrix.zeros(DType.F64, 1, 4, 4);
+             BatchedMatrix q32 = BatchedMatrix.zeros(DType.F32, 1, 3, 3)) {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> refresh().refresh(a, q4, 1)).getMessage().startsWith("q:"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> refresh().refresh(a, q32, 1)).getMessage().contains("dtype"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> refresh().refresh(a, a, -1)).getMessage().startsWith("steps:"));
+        }
+    }
+
+    static double[] orthonormalize(double[] q, int n) {
+        double[] out = q.clone();
+        for (int pass = 0; pass < 2; pass++) {
+            for (int j = 0; j < n; j++) {
+                for (int p = 0; p < j; p++) {
+                    double dot = 0;
+                    for (int i = 0; i < n; i++) {
+                        dot += out[i * n + j] * out[i * n + p];
+                    }
+                    for (int i = 0; i < n; i++) {
+                        out[i * n + j] -= dot * out[i * n + p];
+                    }
+                }
+                double norm = 0;
+                for (int i = 0; i < n; i++) {
+                    norm += out[i * n + j] * out[i * n + j];
+                }
+                for (int i = 0; i < n; i++) {
+                    out[i * n + j] /= Math.sqrt(norm);
+                }
+            }
+        }
+        return out;
+    }
+
+    static void assertOrthonormal(BatchedMatrix q, int b, double tol) {
+        int n = q.rows();
+        double[] v = new double[n * n];
+        q.copyMatrixTo(b, v, 0);
+        for (int p = 0; p < n; p++) {
+            for (int r = 0; r < n; r++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += v[i * n + p] * v[i * n + r];
+                }
+                assertEquals(p == r ? 1 : 0, s, tol);
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package org.eigenbasis.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.linalg.DType;
+import org.eigenbasis.linalg.EighResult;
+import org.eigenbasis.linalg.Placement;
+import org.eigenbasis.linalg.SymmetricEigen;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 100,000 small eigh calls on the cpu backend (heap and off-heap, f32 and f64) must keep the process's resident
+ * memory flat: every staging buffer, result and per-call native allocation is released.
+ */
+class NativeMemorySoakTest {
+    private static long residentKiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    @Test
+    void residentMemoryStaysFlatOver100kCalls() throws IOException {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux /proc");
+        SymmetricEigen eigen = SymmetricEigen.on(new CpuBackend());
+        Random rng = new Random(1);
+        double[] data = new double[4 * 4];
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j <= i; j++) {
+                data[i * 4 + j] = data[j * 4 + i] = rng.nextGaussian();
+            }
+        }
+        int calls = 100_000;
+        long afterWarmup = 0;
+        for (int k = 0; k < calls; k++) {
+            Placement placement = (k & 1) == 0 ? Placement.HEAP : Placement.OFF_HEAP;
+            try (BatchedMatrix a64 = BatchedMatrix.of(data, 1, 4, 4, placement);
+                 BatchedMatrix a = (k & 2) == 0 ? a64.copy(placement) : a64.convert(DType.F32);
+                 EighResult r = eigen.decompose(a)) {
+                if (r.value(0, 0) > r.value(0, 3)) {
+                    throw new AssertionError("eigenvalues not ascending at call " + k);
+                }
+            }
+            if (k == 10_000) {
+                System.gc();
+                afterWarmup = residentKiB();
+            }
+        }
+        System.gc();
+        long end = residentKiB();
+        long growth = end - afterWarmup;
+        assertTrue(growth < 16 * 1024, "resident memory grew by " + growth + " KiB over " + (calls - 10_000)
+                + " calls (" + afterWarmup + " -> " + end + " KiB)");
+    }
+}
