@@ -5,7 +5,6 @@
 #include <cstring>
 #include <limits>
 #include <new>
-#include <numeric>
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
@@ -120,17 +119,36 @@ int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
   }
   const double* d = ws.d.data();
   int* perm = ws.perm.data();
-  std::iota(perm, perm + n, 0);
-  std::stable_sort(perm, perm + n, [d](int x, int y) { return d[x] < d[y]; });
+  // Insertion sort of the indices: n is small here, and unlike std::stable_sort it never allocates.
+  for (int i = 0; i < n; ++i) {
+    int j = i;
+    while (j > 0 && d[perm[j - 1]] > d[i]) {
+      perm[j] = perm[j - 1];
+      --j;
+    }
+    perm[j] = i;
+  }
   const double unscale = 1.0 / scale;  // a power of two: exact
   for (int j = 0; j < n; ++j) w[j] = static_cast<T>(d[perm[j]] * unscale);
   if (vectors) {
+    // Eigenvector perm[j] is row perm[j] of z: decide its canonical sign on the values as rounded to T (the
+    // rule of sign.hpp, here on a contiguous row), then write it into column j.
     const double* z = ws.z.data();
     for (int j = 0; j < n; ++j) {
       const double* zrow = z + static_cast<size_t>(perm[j]) * n;
-      for (int i = 0; i < n; ++i) v[static_cast<size_t>(i) * n + j] = static_cast<T>(zrow[i]);
+      T column_max = T(0);
+      for (int i = 0; i < n; ++i) column_max = std::max(column_max, std::fabs(static_cast<T>(zrow[i])));
+      const T threshold = canonical_sign_threshold(column_max);
+      T sign = T(1);
+      for (int i = 0; i < n; ++i) {
+        const T x = static_cast<T>(zrow[i]);
+        if (std::fabs(x) >= threshold) {
+          sign = x < T(0) ? T(-1) : T(1);
+          break;
+        }
+      }
+      for (int i = 0; i < n; ++i) v[static_cast<size_t>(i) * n + j] = sign * static_cast<T>(zrow[i]);
     }
-    canonicalize_columns(v, n);
   }
   return 0;
 }

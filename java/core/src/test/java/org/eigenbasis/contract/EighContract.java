@@ -22,7 +22,8 @@ import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.testing.EighChecks;
-import org.eigenbasis.testing.TestMatrices;
+import org.eigenbasis.verify.Invariants;
+import org.eigenbasis.verify.SeededMatrices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -93,9 +94,9 @@ public abstract class EighContract {
         int batch = n <= 16 ? 7 : n <= 64 ? 3 : 1;
         double[][] ms = new double[batch][];
         for (int b = 0; b < batch; b++) {
-            ms[b] = TestMatrices.randomSymmetric(n, rng);
+            ms[b] = SeededMatrices.randomSymmetric(n, rng);
         }
-        try (BatchedMatrix a = TestMatrices.batch(dtype, n, ms); EighResult r = eigen().decompose(a)) {
+        try (BatchedMatrix a = SeededMatrices.batch(dtype, n, ms); EighResult r = eigen().decompose(a)) {
             EighChecks.assertValid(a, r, C, backend().name() + " n=" + n + " " + dtype);
         }
     }
@@ -117,9 +118,9 @@ public abstract class EighContract {
     @MethodSource("forcedCases")
     void everyAlgorithmSatisfiesInvariants(EighAlgorithm algorithm, int n, DType dtype) {
         Random rng = new Random(2000 + n);
-        double[] graded = TestMatrices.withSpectrum(TestMatrices.geometric(n, 1e-6, 1e6), rng);
-        try (BatchedMatrix a = TestMatrices.batch(dtype, n, TestMatrices.randomSymmetric(n, rng), graded,
-                TestMatrices.laplacian1d(n));
+        double[] graded = SeededMatrices.withSpectrum(SeededMatrices.geometric(n, 1e-6, 1e6), rng);
+        try (BatchedMatrix a = SeededMatrices.batch(dtype, n, SeededMatrices.randomSymmetric(n, rng), graded,
+                SeededMatrices.laplacian1d(n));
              EighResult r = run(a, algorithm)) {
             assertEquals(algorithm, r.algorithm());
             EighChecks.assertValid(a, r, C, algorithm + " n=" + n + " " + dtype);
@@ -132,8 +133,7 @@ public abstract class EighContract {
         algorithms.addAll(forcedAlgorithms());
         for (EighAlgorithm algorithm : algorithms) {
             for (DType dtype : DType.values()) {
-                for (String kind : List.of("identity", "zero", "diagonal", "repeated", "clustered", "rank-deficient",
-                        "tiny", "huge", "graded", "laplacian", "two-by-two")) {
+                for (String kind : SeededMatrices.ADVERSARIAL_KINDS) {
                     cases.add(Arguments.of(kind, dtype, algorithm));
                 }
             }
@@ -141,67 +141,13 @@ public abstract class EighContract {
         return cases.stream();
     }
 
-    /** The adversarial matrix of a kind, n = 24 (12 for two-by-two blocks). */
-    static double[] adversarialMatrix(String kind, DType dtype, int n, Random rng) {
-        double tiny = dtype == DType.F64 ? 1e-150 : 1e-30;
-        double huge = dtype == DType.F64 ? 1e150 : 1e30;
-        double range = dtype == DType.F64 ? 1e12 : 1e6;
-        return switch (kind) {
-            case "identity" -> TestMatrices.identity(n);
-            case "zero" -> new double[n * n];
-            case "diagonal" -> {
-                double[] a = new double[n * n];
-                for (int i = 0; i < n; i++) {
-                    a[i * n + i] = (i * 7919 % n) - n / 2.0;  // unsorted, with a zero
-                }
-                yield a;
-            }
-            case "repeated" -> {
-                double[] w = new double[n];
-                for (int i = 0; i < n; i++) {
-                    w[i] = i < n / 2 ? 3 : -1;                // two eigenvalues of multiplicity n/2
-                }
-                yield TestMatrices.withSpectrum(w, rng);
-            }
-            case "clustered" -> {
-                double[] w = new double[n];
-                for (int i = 0; i < n; i++) {
-                    w[i] = 1 + i * 1e-10;
-                }
-                yield TestMatrices.withSpectrum(w, rng);
-            }
-            case "rank-deficient" -> {
-                double[] w = new double[n];
-                for (int i = 0; i < n / 3; i++) {
-                    w[i] = rng.nextGaussian();
-                }
-                yield TestMatrices.withSpectrum(w, rng);
-            }
-            case "tiny" -> TestMatrices.scaled(TestMatrices.randomSymmetric(n, rng), tiny);
-            case "huge" -> TestMatrices.scaled(TestMatrices.randomSymmetric(n, rng), huge);
-            case "graded" -> TestMatrices.withSpectrum(TestMatrices.geometric(n, 1 / range, range), rng);
-            case "laplacian" -> TestMatrices.laplacian1d(n);
-            case "two-by-two" -> {
-                double[] a = new double[n * n];                // 2 × 2 blocks [[1, 1], [1, 1]]: exact ties in |v|
-                for (int i = 0; i + 1 < n; i += 2) {
-                    a[i * n + i] = 1;
-                    a[i * n + i + 1] = 1;
-                    a[(i + 1) * n + i] = 1;
-                    a[(i + 1) * n + i + 1] = 1;
-                }
-                yield a;
-            }
-            default -> throw new IllegalArgumentException(kind);
-        };
-    }
-
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("adversarial")
     void adversarialInputsSatisfyInvariants(String kind, DType dtype, EighAlgorithm algorithm) {
         int n = 24;
         Random rng = new Random(kind.hashCode());
-        double[] m = adversarialMatrix(kind, dtype, n, rng);
-        try (BatchedMatrix a = TestMatrices.batch(dtype, n, m); EighResult r = run(a, algorithm)) {
+        double[] m = SeededMatrices.adversarial(kind, dtype, n, rng);
+        try (BatchedMatrix a = SeededMatrices.batch(dtype, n, m); EighResult r = run(a, algorithm)) {
             EighChecks.assertValid(a, r, C, kind + " " + dtype + " " + algorithm);
             double[] w = r.valuesOf(0);
             if (kind.equals("zero")) {
@@ -217,7 +163,7 @@ public abstract class EighContract {
                 for (int k = 1; k <= n; k++) {
                     expected[k - 1] = 2 - 2 * Math.cos(k * Math.PI / (n + 1));
                 }
-                assertTrue(EighChecks.valueError(w, expected) <= C * n * dtype.epsilon(), "laplacian closed form");
+                assertTrue(Invariants.relativeError(w, expected) <= C * n * dtype.epsilon(), "laplacian closed form");
             }
             if (kind.equals("diagonal")) {
                 double[] expected = new double[n];
@@ -225,7 +171,7 @@ public abstract class EighContract {
                     expected[i] = m[i * n + i];
                 }
                 Arrays.sort(expected);
-                assertTrue(EighChecks.valueError(w, expected) <= C * n * dtype.epsilon(), "diagonal: eigenvalues");
+                assertTrue(Invariants.relativeError(w, expected) <= C * n * dtype.epsilon(), "diagonal: eigenvalues");
             }
             if (kind.equals("two-by-two")) {
                 // Eigenvalues 0 and 2 (n/2 each); the sign rule must give every backend the same vectors.
@@ -245,7 +191,7 @@ public abstract class EighContract {
                 assertEquals(0, r.n());
                 assertTrue(r.converged());
             }
-            try (BatchedMatrix one = TestMatrices.batch(dtype, 1, new double[] {-2.5}, new double[] {0});
+            try (BatchedMatrix one = SeededMatrices.batch(dtype, 1, new double[] {-2.5}, new double[] {0});
                  EighResult r = eigen().decompose(one)) {
                 assertEquals(-2.5, r.value(0, 0));
                 assertEquals(1.0, r.vectors().get(0, 0, 0));
@@ -253,7 +199,7 @@ public abstract class EighContract {
                 assertEquals(1.0, r.vectors().get(1, 0, 0));
             }
             // [[2, 1], [1, 2]]: eigenvalues 1 and 3, vectors (1, -1)/√2 → canonical (−1, 1)/√2 flipped to (1, −1)/√2.
-            try (BatchedMatrix two = TestMatrices.batch(dtype, 2, new double[] {2, 1, 1, 2});
+            try (BatchedMatrix two = SeededMatrices.batch(dtype, 2, new double[] {2, 1, 1, 2});
                  EighResult r = eigen().decompose(two)) {
                 double tol = 8 * dtype.epsilon();
                 assertEquals(1, r.value(0, 0), 3 * tol);
@@ -264,7 +210,7 @@ public abstract class EighContract {
                 assertEquals(s, r.vectors().get(0, 0, 1), tol);
                 assertEquals(s, r.vectors().get(0, 1, 1), tol);
             }
-            try (BatchedMatrix three = TestMatrices.batch(dtype, 3, TestMatrices.laplacian1d(3));
+            try (BatchedMatrix three = SeededMatrices.batch(dtype, 3, SeededMatrices.laplacian1d(3));
                  EighResult r = eigen().decompose(three)) {
                 double tol = 16 * dtype.epsilon();
                 assertEquals(2 - Math.sqrt(2), r.value(0, 0), tol);
@@ -281,10 +227,10 @@ public abstract class EighContract {
         Random rng = new Random(batch);
         double[][] ms = new double[batch][];
         for (int b = 0; b < batch; b++) {
-            ms[b] = TestMatrices.randomSymmetric(n, rng);
+            ms[b] = SeededMatrices.randomSymmetric(n, rng);
         }
         for (DType dtype : DType.values()) {
-            try (BatchedMatrix a = TestMatrices.batch(dtype, n, ms); EighResult r = eigen().decompose(a)) {
+            try (BatchedMatrix a = SeededMatrices.batch(dtype, n, ms); EighResult r = eigen().decompose(a)) {
                 EighChecks.assertValid(a, r, C, "batch " + batch + " " + dtype);
             }
         }
@@ -294,7 +240,7 @@ public abstract class EighContract {
     void largeMatrixOnTheThreadedPath() {
         Random rng = new Random(77);
         int n = 300;
-        try (BatchedMatrix a = TestMatrices.batch(DType.F64, n, TestMatrices.randomSymmetric(n, rng));
+        try (BatchedMatrix a = SeededMatrices.batch(DType.F64, n, SeededMatrices.randomSymmetric(n, rng));
              EighResult r = eigen().decompose(a)) {
             EighChecks.assertValid(a, r, C, "n=300");
         }
@@ -305,19 +251,19 @@ public abstract class EighContract {
     void upperTriangleIsNeverReadAndInputIsNotModified(DType dtype) {
         int n = 9;
         Random rng = new Random(5);
-        double[] m = TestMatrices.randomSymmetric(n, rng);
+        double[] m = SeededMatrices.randomSymmetric(n, rng);
         double[] garbage = m.clone();
         for (int i = 0; i < n; i++) {
             for (int j = i + 1; j < n; j++) {
                 garbage[i * n + j] = 1e9 * (i - j);   // finite nonsense above the diagonal
             }
         }
-        try (BatchedMatrix clean = TestMatrices.batch(dtype, n, m); BatchedMatrix dirty = TestMatrices.batch(dtype, n, garbage);
+        try (BatchedMatrix clean = SeededMatrices.batch(dtype, n, m); BatchedMatrix dirty = SeededMatrices.batch(dtype, n, garbage);
              EighResult r1 = eigen().decompose(clean); EighResult r2 = eigen().decompose(dirty)) {
             assertArrayEquals(r1.values().toDoubleArray(), r2.values().toDoubleArray(), 0, "values depend on the upper triangle");
             assertArrayEquals(r1.vectors().toDoubleArray(), r2.vectors().toDoubleArray(), 0, "vectors depend on the upper triangle");
             double[] after = dirty.toDoubleArray();
-            try (BatchedMatrix original = TestMatrices.batch(dtype, n, garbage)) {
+            try (BatchedMatrix original = SeededMatrices.batch(dtype, n, garbage)) {
                 assertArrayEquals(original.toDoubleArray(), after, 0, "the input was modified");
             }
         }
@@ -328,8 +274,8 @@ public abstract class EighContract {
         Random rng = new Random(9);
         int n = 20;
         for (DType dtype : DType.values()) {
-            try (BatchedMatrix heap = TestMatrices.batch(dtype, n, TestMatrices.randomSymmetric(n, rng),
-                    TestMatrices.randomSymmetric(n, rng));
+            try (BatchedMatrix heap = SeededMatrices.batch(dtype, n, SeededMatrices.randomSymmetric(n, rng),
+                    SeededMatrices.randomSymmetric(n, rng));
                  BatchedMatrix off = heap.copy(Placement.OFF_HEAP);
                  EighResult r1 = eigen().decompose(heap); EighResult r2 = eigen().decompose(off)) {
                 assertEquals(Placement.OFF_HEAP, r2.values().placement());
@@ -344,7 +290,7 @@ public abstract class EighContract {
         Random rng = new Random(11);
         for (int n : new int[] {1, 5, 40, 170}) {
             for (DType dtype : DType.values()) {
-                try (BatchedMatrix a = TestMatrices.batch(dtype, n, TestMatrices.randomSymmetric(n, rng));
+                try (BatchedMatrix a = SeededMatrices.batch(dtype, n, SeededMatrices.randomSymmetric(n, rng));
                      EighResult full = eigen().decompose(a);
                      EighResult values = eigen().decompose(a, EighOptions.defaults().withVectors(false))) {
                     assertNull(values.vectors());
@@ -374,8 +320,8 @@ public abstract class EighContract {
             diag[i * n + i] = i;                      // already diagonal: converges without iterating
         }
         for (EighAlgorithm algorithm : iterativeAlgorithms()) {
-            try (BatchedMatrix a = TestMatrices.batch(DType.F64, n, TestMatrices.randomSymmetric(n, rng), diag,
-                    TestMatrices.randomSymmetric(n, rng))) {
+            try (BatchedMatrix a = SeededMatrices.batch(DType.F64, n, SeededMatrices.randomSymmetric(n, rng), diag,
+                    SeededMatrices.randomSymmetric(n, rng))) {
                 EighOptions starved = EighOptions.defaults().withAlgorithm(algorithm).withMaxIterations(1);
                 EighConvergenceException e = assertThrows(EighConvergenceException.class,
                         () -> eigen().decompose(a, starved), algorithm + " with 1 iteration");

@@ -17,7 +17,7 @@ import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.RefreshResult;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
-import org.eigenbasis.testing.TestMatrices;
+import org.eigenbasis.verify.SeededMatrices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -72,9 +72,9 @@ public abstract class ParityContract {
             for (int i = 0; i < n; i++) {
                 w[i] = (i - n / 2.0) + 0.2 * rng.nextDouble();   // gaps ≥ 0.8, ‖A‖ ≈ n/2
             }
-            ms[b] = TestMatrices.withSpectrum(w, rng);
+            ms[b] = SeededMatrices.withSpectrum(w, rng);
         }
-        try (BatchedMatrix a = TestMatrices.batch(dtype, n, ms);
+        try (BatchedMatrix a = SeededMatrices.batch(dtype, n, ms);
              EighResult ref = SymmetricEigen.on(reference).decompose(a);
              EighResult got = SymmetricEigen.on(backend()).decompose(a, EighOptions.defaults().withAlgorithm(algorithm))) {
             double norm = Math.max(1, n / 2.0 + 1);
@@ -102,7 +102,7 @@ public abstract class ParityContract {
             w[i] = i < 8 ? -2 : i < 15 ? 1 : 5;             // multiplicities 8, 7, 5
         }
         for (DType dtype : DType.values()) {
-            try (BatchedMatrix a = TestMatrices.batch(dtype, n, TestMatrices.withSpectrum(w, rng));
+            try (BatchedMatrix a = SeededMatrices.batch(dtype, n, SeededMatrices.withSpectrum(w, rng));
                  EighResult ref = SymmetricEigen.on(reference).decompose(a);
                  EighResult got = SymmetricEigen.on(backend()).decompose(a)) {
                 int[][] clusters = {{0, 8}, {8, 15}, {15, 20}};
@@ -141,7 +141,7 @@ public abstract class ParityContract {
                 int m = 4;
                 double[][] qs = new double[batch][];
                 for (int b = 0; b < batch; b++) {
-                    qs[b] = TestMatrices.randomOrthogonal(n, rng);
+                    qs[b] = SeededMatrices.randomOrthogonal(n, rng);
                 }
                 double[] f = new double[batch * n];
                 double[] x = new double[batch * n * m];
@@ -151,7 +151,7 @@ public abstract class ParityContract {
                 for (int k = 0; k < x.length; k++) {
                     x[k] = rng.nextGaussian();
                 }
-                try (BatchedMatrix v = TestMatrices.batch(dtype, n, qs);
+                try (BatchedMatrix v = SeededMatrices.batch(dtype, n, qs);
                      BatchedMatrix fv = BatchedMatrix.of(f, batch, 1, n).convert(dtype);
                      BatchedMatrix xv = BatchedMatrix.of(x, batch, n, m).convert(dtype);
                      BatchedMatrix r1 = BatchedMatrix.zeros(dtype, batch, n, n);
@@ -182,11 +182,11 @@ public abstract class ParityContract {
         Random rng = new Random(13);
         for (DType dtype : DType.values()) {
             for (int n : new int[] {1, 4, 19, 40}) {
-                double[] lambda = TestMatrices.geometric(n, 50, 1);
-                double[] a = TestMatrices.withSpectrum(lambda, rng);
-                double[] start = TestMatrices.randomOrthogonal(n, rng);
-                try (BatchedMatrix am = TestMatrices.batch(dtype, n, a, a);
-                     BatchedMatrix qm = TestMatrices.batch(dtype, n, start, TestMatrices.identity(n));
+                double[] lambda = SeededMatrices.geometric(n, 50, 1);
+                double[] a = SeededMatrices.withSpectrum(lambda, rng);
+                double[] start = SeededMatrices.randomOrthogonal(n, rng);
+                try (BatchedMatrix am = SeededMatrices.batch(dtype, n, a, a);
+                     BatchedMatrix qm = SeededMatrices.batch(dtype, n, start, SeededMatrices.identity(n));
                      RefreshResult ref = EigenbasisRefresh.on(reference).refresh(am, qm, 3);
                      RefreshResult got = EigenbasisRefresh.on(backend()).refresh(am, qm, 3)) {
                     // Q after 3 QR steps from a random start is well conditioned: compare entrywise.

@@ -10,7 +10,7 @@ import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EigenbasisRefresh;
 import org.eigenbasis.linalg.RefreshResult;
 import org.eigenbasis.spi.Backend;
-import org.eigenbasis.testing.TestMatrices;
+import org.eigenbasis.verify.SeededMatrices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -35,7 +35,7 @@ public abstract class RefreshContract {
     private static double[] eigenbasis(double[] lambda, long seed, double[] aOut) {
         Random rng = new Random(seed);
         int n = lambda.length;
-        double[] q = TestMatrices.randomOrthogonal(n, rng);
+        double[] q = SeededMatrices.randomOrthogonal(n, rng);
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
                 double s = 0;
@@ -52,10 +52,10 @@ public abstract class RefreshContract {
     @EnumSource(DType.class)
     void anExactEigenbasisHasZeroOffDiagonalMass(DType dtype) {
         int n = 9;
-        double[] lambda = TestMatrices.geometric(n, 1, 100);
+        double[] lambda = SeededMatrices.geometric(n, 1, 100);
         double[] a = new double[n * n];
         double[] q = eigenbasis(lambda, 1, a);
-        try (BatchedMatrix am = TestMatrices.batch(dtype, n, a); BatchedMatrix qm = TestMatrices.batch(dtype, n, q)) {
+        try (BatchedMatrix am = SeededMatrices.batch(dtype, n, a); BatchedMatrix qm = SeededMatrices.batch(dtype, n, q)) {
             double off = refresh().offDiagonal(am, qm)[0];
             assertTrue(off <= 50 * n * dtype.epsilon(), "off-diagonal " + off);
             try (RefreshResult r = refresh().refresh(am, qm, 0)) {
@@ -69,7 +69,7 @@ public abstract class RefreshContract {
     @Test
     void powerIterationConvergesToTheEigenbasisFromAPerturbedStart() {
         int n = 16;
-        double[] lambda = TestMatrices.geometric(n, 1e3, 1);   // columns by decreasing eigenvalue, as power iteration orders them
+        double[] lambda = SeededMatrices.geometric(n, 1e3, 1);   // columns by decreasing eigenvalue, as power iteration orders them
         double[] a = new double[n * n];
         double[] q = eigenbasis(lambda, 2, a);
         // Perturb Q by a small rotation and re-orthonormalise (Gram-Schmidt in the test's own code).
@@ -79,7 +79,7 @@ public abstract class RefreshContract {
             start[k] += 1e-2 * rng.nextGaussian();
         }
         start = orthonormalize(start, n);
-        try (BatchedMatrix am = TestMatrices.batch(DType.F64, n, a); BatchedMatrix qm = TestMatrices.batch(DType.F64, n, start)) {
+        try (BatchedMatrix am = SeededMatrices.batch(DType.F64, n, a); BatchedMatrix qm = SeededMatrices.batch(DType.F64, n, start)) {
             double before = refresh().offDiagonal(am, qm)[0];
             try (RefreshResult r1 = refresh().refresh(am, qm, 1); RefreshResult r10 = refresh().refresh(am, qm, 10)) {
                 assertTrue(r1.offDiagonal(0) < before, "one step must reduce the off-diagonal mass: " + before + " -> "
@@ -110,8 +110,8 @@ public abstract class RefreshContract {
 
     @Test
     void zeroMatrixAndEmptySizesAreWellDefined() {
-        try (BatchedMatrix zero = TestMatrices.batch(DType.F64, 3, new double[9]);
-             BatchedMatrix eye = TestMatrices.batch(DType.F64, 3, TestMatrices.identity(3))) {
+        try (BatchedMatrix zero = SeededMatrices.batch(DType.F64, 3, new double[9]);
+             BatchedMatrix eye = SeededMatrices.batch(DType.F64, 3, SeededMatrices.identity(3))) {
             assertEquals(0, refresh().offDiagonal(zero, eye)[0]);
         }
         try (BatchedMatrix empty = BatchedMatrix.zeros(DType.F32, 2, 0, 0); RefreshResult r = refresh().refresh(empty, empty, 3)) {
@@ -121,7 +121,7 @@ public abstract class RefreshContract {
 
     @Test
     void badArgumentsAreRejected() {
-        try (BatchedMatrix a = TestMatrices.batch(DType.F64, 3, TestMatrices.identity(3));
+        try (BatchedMatrix a = SeededMatrices.batch(DType.F64, 3, SeededMatrices.identity(3));
              BatchedMatrix q4 = BatchedMatrix.zeros(DType.F64, 1, 4, 4);
              BatchedMatrix q32 = BatchedMatrix.zeros(DType.F32, 1, 3, 3)) {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> refresh().refresh(a, q4, 1)).getMessage().startsWith("q:"));

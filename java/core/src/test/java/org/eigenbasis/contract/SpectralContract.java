@@ -10,7 +10,7 @@ import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.SpectralFunctions;
 import org.eigenbasis.spi.Backend;
-import org.eigenbasis.testing.TestMatrices;
+import org.eigenbasis.verify.SeededMatrices;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -35,7 +35,7 @@ public abstract class SpectralContract {
     /** SPD matrices with condition number 1e3, n = 1, 7, 33. */
     private static double[][] spd(Random rng) {
         return new double[][] {
-            TestMatrices.withSpectrum(TestMatrices.geometric(7, 1e-2, 10), rng),
+            SeededMatrices.withSpectrum(SeededMatrices.geometric(7, 1e-2, 10), rng),
         };
     }
 
@@ -64,8 +64,8 @@ public abstract class SpectralContract {
     void inverseSquareRootSquaredIsTheInverse(DType dtype) {
         Random rng = new Random(1);
         for (int n : new int[] {1, 7, 33}) {
-            double[] a = TestMatrices.withSpectrum(TestMatrices.geometric(n, 0.1, 10), rng);
-            try (BatchedMatrix m = TestMatrices.batch(dtype, n, a);
+            double[] a = SeededMatrices.withSpectrum(SeededMatrices.geometric(n, 0.1, 10), rng);
+            try (BatchedMatrix m = SeededMatrices.batch(dtype, n, a);
                  BatchedMatrix root = spectral().apply(m, SpectralFilter.inverseRoot(2, 0))) {
                 double[] r = root.toDoubleArray();
                 double[] prod = multiply(multiply(r, r, n, n), a, n, n);      // A^{-1/2} A^{-1/2} A = I
@@ -87,12 +87,12 @@ public abstract class SpectralContract {
         int n = 12;
         int m = 3;
         double delta = 0.5;
-        double[] a = TestMatrices.withSpectrum(TestMatrices.geometric(n, 0.01, 5), rng);
+        double[] a = SeededMatrices.withSpectrum(SeededMatrices.geometric(n, 0.01, 5), rng);
         double[] x = new double[n * m];
         for (int k = 0; k < x.length; k++) {
             x[k] = rng.nextGaussian();
         }
-        try (BatchedMatrix am = TestMatrices.batch(dtype, n, a); BatchedMatrix xm = toBatch(dtype, x, n, m);
+        try (BatchedMatrix am = SeededMatrices.batch(dtype, n, a); BatchedMatrix xm = toBatch(dtype, x, n, m);
              BatchedMatrix y = spectral().applyTo(am, SpectralFilter.dampedInverse(delta), xm)) {
             double[] ys = y.toDoubleArray();
             double[] shifted = a.clone();
@@ -121,14 +121,14 @@ public abstract class SpectralContract {
         int batch = 4;
         double[][] as = new double[batch][];
         for (int b = 0; b < batch; b++) {
-            as[b] = TestMatrices.randomSymmetric(n, rng);
+            as[b] = SeededMatrices.randomSymmetric(n, rng);
         }
         double[] x = new double[batch * n * m];
         for (int k = 0; k < x.length; k++) {
             x[k] = rng.nextGaussian();
         }
         SpectralFilter cube = SpectralFilter.of("cube", l -> l * l * l);
-        try (BatchedMatrix a = TestMatrices.batch(DType.F64, n, as); BatchedMatrix xm = BatchedMatrix.of(x, batch, n, m);
+        try (BatchedMatrix a = SeededMatrices.batch(DType.F64, n, as); BatchedMatrix xm = BatchedMatrix.of(x, batch, n, m);
              BatchedMatrix fa = spectral().apply(a, cube); BatchedMatrix fax = spectral().applyTo(a, cube, xm)) {
             for (int b = 0; b < batch; b++) {
                 double[] f = new double[n * n];
@@ -154,10 +154,10 @@ public abstract class SpectralContract {
         int n = 10;
         double r = 0.3;
         double t = 2.0;
-        double[] w = TestMatrices.geometric(n, 1e-3, 4);
+        double[] w = SeededMatrices.geometric(n, 1e-3, 4);
         w[0] = 0;                                              // a flat direction: gradient flow's limit t
-        double[] a = TestMatrices.withSpectrum(w, rng);
-        try (BatchedMatrix m = TestMatrices.batch(DType.F64, n, a);
+        double[] a = SeededMatrices.withSpectrum(w, rng);
+        try (BatchedMatrix m = SeededMatrices.batch(DType.F64, n, a);
              BatchedMatrix ridge = spectral().apply(m, SpectralFilter.ridge(r));
              BatchedMatrix flow = spectral().apply(m, SpectralFilter.gradientFlow(t));
              BatchedMatrix inverse = spectral().apply(m, SpectralFilter.dampedInverse(r))) {
@@ -181,7 +181,7 @@ public abstract class SpectralContract {
     @Test
     void nonFiniteFilterValuesAreReportedWithTheEigenvalue() {
         double[] singular = {1, 0, 0, 0};                      // eigenvalues 0 and 1
-        try (BatchedMatrix m = TestMatrices.batch(DType.F64, 2, new double[] {1, 0, 0, 1}, singular)) {
+        try (BatchedMatrix m = SeededMatrices.batch(DType.F64, 2, new double[] {1, 0, 0, 1}, singular)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> spectral().apply(m, SpectralFilter.inverseRoot(2, 0)));
             assertTrue(e.getMessage().contains("matrix 1") && e.getMessage().contains("inverse_root"), e.getMessage());
@@ -190,7 +190,7 @@ public abstract class SpectralContract {
 
     @Test
     void mismatchedRightHandSidesAreRejected() {
-        try (BatchedMatrix a = TestMatrices.batch(DType.F64, 3, TestMatrices.identity(3), TestMatrices.identity(3));
+        try (BatchedMatrix a = SeededMatrices.batch(DType.F64, 3, SeededMatrices.identity(3), SeededMatrices.identity(3));
              BatchedMatrix wrongBatch = BatchedMatrix.zeros(DType.F64, 3, 3, 2);
              BatchedMatrix wrongRows = BatchedMatrix.zeros(DType.F64, 2, 4, 2);
              BatchedMatrix wrongType = BatchedMatrix.zeros(DType.F32, 2, 3, 2)) {

@@ -1,12 +1,15 @@
-package org.eigenbasis.testing;
+package org.eigenbasis.verify;
 
 import java.util.Random;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
 
-/** Seeded test matrices: random symmetric, prescribed spectra, adversarial structures. All f64 arrays, row-major. */
-public final class TestMatrices {
-    private TestMatrices() {
+/**
+ * Seeded input matrices for verification and tests: random symmetric, prescribed spectra, adversarial structures.
+ * Plain f64 arrays, row-major; the same seed gives the same matrix on every JVM.
+ */
+public final class SeededMatrices {
+    private SeededMatrices() {
     }
 
     /** Symmetric with N(0, 1) entries. */
@@ -117,5 +120,68 @@ public final class TestMatrices {
         try (BatchedMatrix f64 = BatchedMatrix.of(flat, matrices.length, n, n)) {
             return dtype == DType.F64 ? f64.copy(f64.placement()) : f64.convert(DType.F32);
         }
+    }
+
+    /** The kinds {@link #adversarial} knows. */
+    public static final java.util.List<String> ADVERSARIAL_KINDS = java.util.List.of("identity", "zero", "diagonal",
+            "repeated", "clustered", "rank-deficient", "tiny", "huge", "graded", "laplacian", "two-by-two");
+
+    /**
+     * An adversarial symmetric matrix: identity, zero, diagonal (unsorted, with a zero), repeated (two eigenvalues
+     * of multiplicity n/2), clustered (gaps 1e-10), rank-deficient (rank n/3), tiny and huge (entries scaled by
+     * 1e∓150 in f64, 1e∓30 in f32), graded (spectrum 1e-12…1e12 in f64, 1e-6…1e6 in f32), laplacian
+     * (tridiag(−1, 2, −1)), two-by-two (blocks [[1, 1], [1, 1]]: eigenvector entries tie exactly in magnitude).
+     */
+    public static double[] adversarial(String kind, DType dtype, int n, Random rng) {
+        double tiny = dtype == DType.F64 ? 1e-150 : 1e-30;
+        double huge = dtype == DType.F64 ? 1e150 : 1e30;
+        double range = dtype == DType.F64 ? 1e12 : 1e6;
+        return switch (kind) {
+            case "identity" -> identity(n);
+            case "zero" -> new double[n * n];
+            case "diagonal" -> {
+                double[] a = new double[n * n];
+                for (int i = 0; i < n; i++) {
+                    a[i * n + i] = (i * 7919 % n) - n / 2.0;  // unsorted, with a zero
+                }
+                yield a;
+            }
+            case "repeated" -> {
+                double[] w = new double[n];
+                for (int i = 0; i < n; i++) {
+                    w[i] = i < n / 2 ? 3 : -1;                // two eigenvalues of multiplicity n/2
+                }
+                yield withSpectrum(w, rng);
+            }
+            case "clustered" -> {
+                double[] w = new double[n];
+                for (int i = 0; i < n; i++) {
+                    w[i] = 1 + i * 1e-10;
+                }
+                yield withSpectrum(w, rng);
+            }
+            case "rank-deficient" -> {
+                double[] w = new double[n];
+                for (int i = 0; i < n / 3; i++) {
+                    w[i] = rng.nextGaussian();
+                }
+                yield withSpectrum(w, rng);
+            }
+            case "tiny" -> scaled(randomSymmetric(n, rng), tiny);
+            case "huge" -> scaled(randomSymmetric(n, rng), huge);
+            case "graded" -> withSpectrum(geometric(n, 1 / range, range), rng);
+            case "laplacian" -> laplacian1d(n);
+            case "two-by-two" -> {
+                double[] a = new double[n * n];                // 2 × 2 blocks [[1, 1], [1, 1]]: exact ties in |v|
+                for (int i = 0; i + 1 < n; i += 2) {
+                    a[i * n + i] = 1;
+                    a[i * n + i + 1] = 1;
+                    a[(i + 1) * n + i] = 1;
+                    a[(i + 1) * n + i + 1] = 1;
+                }
+                yield a;
+            }
+            default -> throw new IllegalArgumentException(kind);
+        };
     }
 }

@@ -1,0 +1,134 @@
+package org.eigenbasis.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.eigenbasis.io.Npy;
+import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.linalg.DType;
+import org.eigenbasis.linalg.EighAlgorithm;
+import org.eigenbasis.linalg.EighOptions;
+import org.eigenbasis.linalg.EighResult;
+import org.eigenbasis.linalg.Placement;
+import org.eigenbasis.linalg.SymmetricEigen;
+import org.eigenbasis.linalg.SymmetryCheck;
+import org.eigenbasis.spi.Backend;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code eigenbasis eigh}: eigendecomposition of a .npy stack, results as .npy in numpy.linalg.eigh's layout
+ * (A V = V diag(W), eigenvectors in columns, W ascending).
+ */
+@Command(name = "eigh", description = {
+    "Eigenvalues (and eigenvectors) of the symmetric matrices in a .npy file of shape (n, n) or (B, n, n).",
+    "Reads the lower triangle; writes W of shape (n,) or (B, n) and V like the input, as numpy.linalg.eigh does."})
+final class EighCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common;
+
+    @Option(names = "--input", required = true, paramLabel = "A.npy", description = "float32 or float64, C order, (n, n) or (B, n, n).")
+    Path input;
+
+    @Option(names = "--values", required = true, paramLabel = "W.npy", description = "Where to write the eigenvalues.")
+    Path values;
+
+    @Option(names = "--vectors", paramLabel = "V.npy", description = "Where to write the eigenvectors (omit for eigenvalues only).")
+    Path vectors;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "java, cpu, cuda or auto (default: -Deigenbasis.backend, else auto).")
+    String backend;
+
+    @Option(names = "--dtype", paramLabel = "f32|f64", description = "Compute in this dtype (default: the input's).")
+    String dtype;
+
+    @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "auto",
+            description = "auto, jacobi, tridiagonal_ql, syevd, syevr, cusolver_batched, cusolver_syevd (default: ${DEFAULT-VALUE}).")
+    String algorithm;
+
+    @Option(names = "--check-symmetry", paramLabel = "TOL", description = "Refuse matrices with |a_ij - a_ji| > TOL * max|a|.")
+    Double symmetryTolerance;
+
+    @Option(names = "--repeat", paramLabel = "K", defaultValue = "1", description = "Run the kernel K times and report its time (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--json", description = "Print {backend, batch, n, dtype, algorithm, seconds: {min, median}} as JSON.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (repeat < 1 || repeat > 1_000_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--repeat: " + repeat + " is outside [1, 1000000]");
+        }
+        EighAlgorithm forced = EighAlgorithm.parse(algorithm);
+        Backend chosen = BackendOption.one(backend);
+        long[] shape;
+        BatchedMatrix a;
+        try (BatchedMatrix read = Npy.readMatrices(input)) {
+            DType target = dtype == null ? read.dtype() : DType.parse(dtype);
+            a = read.convert(target, Placement.OFF_HEAP);   // native backends read it in place: no copy in the timing
+            shape = Npy.read(input).shape();
+        }
+        EighOptions options = EighOptions.defaults().withAlgorithm(forced).withVectors(vectors != null)
+                .withOutputPlacement(Placement.HEAP);
+        if (symmetryTolerance != null) {
+            options = options.withSymmetryCheck(SymmetryCheck.relative(symmetryTolerance));
+        }
+        SymmetricEigen eigen = SymmetricEigen.on(chosen);
+        double[] seconds = new double[repeat];
+        EighResult result = null;
+        try {
+            for (int k = 0; k < repeat; k++) {
+                if (result != null) {
+                    result.close();
+                }
+                long start = System.nanoTime();
+                result = eigen.decompose(a, options);
+                seconds[k] = (System.nanoTime() - start) * 1e-9;
+            }
+            boolean stacked = shape.length == 3;
+            int batch = a.batch();
+            int n = a.rows();
+            Npy.write(values, result.values(), stacked ? new long[] {batch, n} : new long[] {n});
+            if (vectors != null) {
+                Npy.write(vectors, result.vectors(), stacked ? new long[] {batch, n, n} : new long[] {n, n});
+            }
+            double[] sorted = seconds.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Map<String, Object> doc = new LinkedHashMap<>();
+                doc.put("backend", chosen.name());
+                doc.put("batch", batch);
+                doc.put("n", n);
+                doc.put("dtype", a.dtype().shortName());
+                doc.put("algorithm", result.algorithm().cliName());
+                doc.put("repeat", repeat);
+                Map<String, Object> time = new LinkedHashMap<>();
+                time.put("min", sorted[0]);
+                time.put("median", median);
+                doc.put("seconds", time);
+                out.println(Json.write(doc));
+            } else {
+                out.printf("eigh: %d matrices of %d x %d %s on %s (%s): min %.6f s, median %.6f s over %d run(s)%n",
+                        batch, n, n, a.dtype().shortName(), chosen.name(), result.algorithm().cliName(), sorted[0], median, repeat);
+                out.printf("wrote %s%s%n", values, vectors == null ? "" : " and " + vectors);
+            }
+            return EigenbasisCli.OK;
+        } finally {
+            if (result != null) {
+                result.close();
+            }
+            a.close();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package org.eigenbasis.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.eigenbasis.spi.Backend;
+import org.eigenbasis.verify.VerificationRow;
+import org.eigenbasis.verify.Verifier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code eigenbasis verify}: every kernel on every available backend against the reference; exit 1 on failure. */
+@Command(name = "verify", description = {
+    "Run every kernel on every available backend (or the one named) on seeded and adversarial inputs,",
+    "measure invariants and agreement with the java reference, and print a table of errors in units of n*eps."})
+final class VerifyCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common;
+
+    @Option(names = "--backend", paramLabel = "NAME[,NAME]", description = "Backends to verify (default: all available).")
+    String backend;
+
+    @Option(names = "--json", description = "Print JSON instead of a table.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        List<Backend> backends = BackendOption.many(backend);
+        List<VerificationRow> rows = run(backends, json);
+        PrintWriter out = spec.commandLine().getOut();
+        boolean passed = rows.stream().allMatch(VerificationRow::passed);
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("passed", passed);
+            doc.put("limit_n_eps", Verifier.LIMIT);
+            doc.put("rows", rows.stream().map(VerifyCommand::toMap).toList());
+            out.println(Json.write(doc));
+        } else {
+            out.print(table(rows));
+            out.println(passed ? "verify: PASS (" + rows.size() + " checks)"
+                    : "verify: FAIL (" + rows.stream().filter(r -> !r.passed()).count() + " of " + rows.size() + " checks)");
+        }
+        return passed ? EigenbasisCli.OK : EigenbasisCli.VERIFICATION_FAILED;
+    }
+
+    /** Verifies the backends, with a progress bar on a terminal. */
+    static List<VerificationRow> run(List<Backend> backends, boolean quiet) {
+        long total = backends.stream().mapToLong(Verifier::groups).sum();
+        List<VerificationRow> rows = new ArrayList<>();
+        try (Progress progress = Progress.start("verify", total, quiet)) {
+            for (Backend b : backends) {
+                rows.addAll(Verifier.verify(b, progress::step));
+            }
+        }
+        return rows;
+    }
+
+    static Map<String, Object> toMap(VerificationRow r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("backend", r.backend());
+        m.put("kernel", r.kernel());
+        m.put("algorithm", r.algorithm());
+        m.put("dtype", r.dtype());
+        m.put("cases", r.cases());
+        m.put("residual_n_eps", Json.finite(r.residual()));
+        m.put("orthogonality_n_eps", Json.finite(r.orthogonality()));
+        m.put("vs_reference_n_eps", Json.finite(r.parity()));
+        m.put("passed", r.passed());
+        m.put("inputs", r.inputs());
+        m.put("failures", r.failures());
+        return m;
+    }
+
+    /** The text table: one row per check, errors in units of n·ε. */
+    static String table(List<VerificationRow> rows) {
+        StringBuilder sb = new StringBuilder();
+        String format = "%-6s %-16s %-17s %-5s %6s %9s %9s %9s  %s%n";
+        sb.append(String.format(Locale.ROOT, format, "backend", "kernel", "algorithm", "dtype", "cases", "residual",
+                "orthog.", "vs ref", "result"));
+        for (VerificationRow r : rows) {
+            sb.append(String.format(Locale.ROOT, format, r.backend(), r.kernel(), r.algorithm(), r.dtype(), r.cases(),
+                    number(r.residual()), number(r.orthogonality()), number(r.parity()),
+                    r.passed() ? "pass" : "FAIL " + r.failures()));
+        }
+        sb.append(String.format(Locale.ROOT, "errors in units of n*eps (eps of the dtype; vs ref also scaled by ||A||"
+                + " and 1/gap); limit %.0f%n", Verifier.LIMIT));
+        return sb.toString();
+    }
+
+    private static String number(double x) {
+        return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.2f", x);
+    }
+}

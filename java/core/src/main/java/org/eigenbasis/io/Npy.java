@@ -1,0 +1,271 @@
+package org.eigenbasis.io;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.linalg.DType;
+
+/**
+ * NumPy {@code .npy} files (format versions 1.0 to 3.0) of f32 or f64 arrays in C order, read into and written
+ * from {@link BatchedMatrix}. Written by hand: no maintained Java library reads and writes the format with the
+ * checks we need, and the format is small (a magic string, a Python-literal header, raw little-endian data).
+ *
+ * <p>Reading accepts {@code <f4}, {@code <f8} and their big-endian forms, C order only, and ranks 1 to 3; it
+ * refuses anything else with a message naming the file and the field. Writing emits version 1.0 with
+ * little-endian data and a 64-byte aligned header, atomically (a temporary file in the same folder, then a move).
+ */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {
+    }
+
+    /** An array read from a file: its dtype, its shape as written, and the data. */
+    public record Array(DType dtype, long[] shape, ByteBuffer data) {
+        /** Number of elements. */
+        public long size() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            return n;
+        }
+
+        /** The shape as numpy prints it, e.g. {@code (3, 4)} or {@code (5,)}. */
+        public String shapeString() {
+            return formatShape(shape);
+        }
+    }
+
+    /** Reads an array of rank 1 to 3. */
+    public static Array read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] magic = in.readNBytes(8);
+            if (magic.length < 8 || !startsWithMagic(magic)) {
+                throw new IllegalArgumentException(file + ": not a .npy file (missing the \\x93NUMPY magic)");
+            }
+            int major = magic[6];
+            int headerLength;
+            if (major == 1) {
+                byte[] len = in.readNBytes(2);
+                headerLength = (len[0] & 0xff) | (len[1] & 0xff) << 8;
+            } else if (major == 2 || major == 3) {
+                byte[] len = in.readNBytes(4);
+                headerLength = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            } else {
+                throw new IllegalArgumentException(file + ": .npy format version " + major + " is not supported (1 to 3)");
+            }
+            if (headerLength < 0 || headerLength > 1 << 20) {
+                throw new IllegalArgumentException(file + ": header length " + headerLength + " is not plausible");
+            }
+            String header = new String(in.readNBytes(headerLength), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+            String descr = field(DESCR, header, "descr", file);
+            String fortran = field(FORTRAN, header, "fortran_order", file);
+            String shapeText = field(SHAPE, header, "shape", file);
+            if (fortran.equals("True")) {
+                throw new IllegalArgumentException(file + ": fortran_order is True; save a C-ordered array "
+                        + "(numpy.ascontiguousarray)");
+            }
+            DType dtype;
+            ByteOrder order;
+            switch (descr) {
+                case "<f4", "=f4" -> { dtype = DType.F32; order = ByteOrder.LITTLE_ENDIAN; }
+                case ">f4" -> { dtype = DType.F32; order = ByteOrder.BIG_ENDIAN; }
+                case "<f8", "=f8" -> { dtype = DType.F64; order = ByteOrder.LITTLE_ENDIAN; }
+                case ">f8" -> { dtype = DType.F64; order = ByteOrder.BIG_ENDIAN; }
+                default -> throw new IllegalArgumentException(file + ": dtype '" + descr
+                        + "' is not supported; use float32 (<f4) or float64 (<f8)");
+            }
+            long[] shape = parseShape(shapeText, file);
+            long count = 1;
+            for (long d : shape) {
+                count = Math.multiplyExact(count, d);
+            }
+            long bytes = Math.multiplyExact(count, (long) dtype.bytes());
+            if (bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(file + ": " + bytes + " bytes of data exceed the 2 GiB limit of one array");
+            }
+            byte[] raw = in.readNBytes((int) bytes);
+            if (raw.length != bytes) {
+                throw new IllegalArgumentException(file + ": truncated: the header promises " + bytes + " bytes of data, "
+                        + "the file holds " + raw.length);
+            }
+            ByteBuffer data = ByteBuffer.wrap(raw).order(order);
+            return new Array(dtype, shape, data);
+        }
+    }
+
+    /**
+     * Reads a stack of square matrices: shape (n, n) gives a batch of one, (B, n, n) a batch of B.
+     * Anything else is an {@link IllegalArgumentException} naming the file and its shape.
+     */
+    public static BatchedMatrix readMatrices(Path file) throws IOException {
+        Array array = read(file);
+        long[] s = array.shape();
+        int batch;
+        int rows;
+        int cols;
+        if (s.length == 2) {
+            batch = 1;
+            rows = (int) s[0];
+            cols = (int) s[1];
+        } else if (s.length == 3) {
+            batch = (int) s[0];
+            rows = (int) s[1];
+            cols = (int) s[2];
+        } else {
+            throw new IllegalArgumentException(file + ": shape " + array.shapeString() + " must be (n, n) or (B, n, n)");
+        }
+        if (rows != cols) {
+            throw new IllegalArgumentException(file + ": shape " + array.shapeString() + " is not square: eigh needs (n, n) or (B, n, n)");
+        }
+        return toMatrix(array, batch, rows, cols);
+    }
+
+    /** Reads any array of rank 1 to 3 as a batch: (m,) → (1, 1, m), (r, c) → (1, r, c), (B, r, c) as is. */
+    public static BatchedMatrix readBatch(Path file) throws IOException {
+        Array array = read(file);
+        long[] s = array.shape();
+        return switch (s.length) {
+            case 1 -> toMatrix(array, 1, 1, (int) s[0]);
+            case 2 -> toMatrix(array, 1, (int) s[0], (int) s[1]);
+            case 3 -> toMatrix(array, (int) s[0], (int) s[1], (int) s[2]);
+            default -> throw new IllegalArgumentException(file + ": rank " + s.length + " arrays are not supported (1 to 3)");
+        };
+    }
+
+    private static BatchedMatrix toMatrix(Array array, int batch, int rows, int cols) {
+        int count = (int) array.size();
+        ByteBuffer data = array.data().duplicate().order(array.data().order());
+        if (array.dtype() == DType.F64) {
+            double[] values = new double[count];
+            data.asDoubleBuffer().get(values);
+            return BatchedMatrix.of(values, batch, rows, cols);
+        }
+        float[] values = new float[count];
+        data.asFloatBuffer().get(values);
+        return BatchedMatrix.of(values, batch, rows, cols);
+    }
+
+    /** Writes the scalars of {@code m} with the given shape (whose product must equal m.size()), atomically. */
+    public static void write(Path file, BatchedMatrix m, long... shape) throws IOException {
+        long count = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("shape: " + formatShape(shape) + " has a negative dimension");
+            }
+            count *= d;
+        }
+        if (count != m.size()) {
+            throw new IllegalArgumentException("shape: " + formatShape(shape) + " holds " + count + " elements, the matrix "
+                    + m.shape() + " holds " + m.size());
+        }
+        String dict = "{'descr': '" + m.dtype().numpyDescr() + "', 'fortran_order': False, 'shape': "
+                + formatShape(shape) + ", }";
+        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;      // magic, version, length, dict, '\n'
+        int padding = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(padding) + "\n";
+        ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 4 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
+        head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        head.put(header.getBytes(StandardCharsets.ISO_8859_1)).flip();
+        ByteBuffer body = ByteBuffer.allocate(m.size() * m.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        if (m.dtype() == DType.F64) {
+            body.asDoubleBuffer().put(m.toDoubleArray());
+        } else {
+            body.asFloatBuffer().put(m.toFloatArray());
+        }
+        writeAtomically(file, head, body);
+    }
+
+    /** Writes buffers to a temporary file beside {@code file}, forces it to disk, then moves it into place. */
+    public static void writeAtomically(Path file, ByteBuffer... parts) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (ByteBuffer part : parts) {
+                    while (part.hasRemaining()) {
+                        channel.write(part);
+                    }
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static boolean startsWithMagic(byte[] bytes) {
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (bytes[i] != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String field(Pattern pattern, String header, String name, Path file) {
+        Matcher m = pattern.matcher(header);
+        if (!m.find()) {
+            throw new IllegalArgumentException(file + ": the header has no valid '" + name + "' entry: " + header.trim());
+        }
+        return m.group(1);
+    }
+
+    private static long[] parseShape(String text, Path file) {
+        List<Long> dims = new ArrayList<>();
+        for (String part : text.split(",")) {
+            String t = part.trim();
+            if (t.isEmpty()) {
+                continue;
+            }
+            try {
+                long d = Long.parseLong(t.toUpperCase(Locale.ROOT).replace("L", ""));
+                if (d < 0) {
+                    throw new NumberFormatException();
+                }
+                dims.add(d);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + ": shape (" + text + ") is not a tuple of non-negative integers");
+            }
+        }
+        return dims.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    static String formatShape(long[] shape) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < shape.length; i++) {
+            sb.append(shape[i]);
+            if (shape.length == 1 || i + 1 < shape.length) {
+                sb.append(shape.length == 1 ? "," : ", ");
+            }
+        }
+        return sb.append(")").toString();
+    }
+}
