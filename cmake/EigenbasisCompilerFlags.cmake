@@ -18,6 +18,8 @@ function(eb_cpu_target_flags target)
     -Wall -Wextra -Wshadow -Wno-unused-parameter
     $<$<CONFIG:Release>:-O3>
     -march=${EB_ARCH}
+    # Honour `#pragma omp simd reduction` on dot products (vector lanes, fixed order); no OpenMP runtime.
+    -fopenmp-simd
     # Our kernels rely on IEEE semantics (NaN propagation, no reassociation of compensated sums).
     -fno-fast-math -fno-math-errno)
 endfunction()

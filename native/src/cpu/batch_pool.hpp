@@ -1,5 +1,5 @@
-// A persistent pool of batch workers. Batched kernels split their batch across it; each worker holds OpenBLAS
-// to one thread so the two levels of parallelism never multiply.
+// A persistent pool of batch workers. Batched kernels split their batch across it, with OpenBLAS held to one
+// thread, so the two levels of parallelism never multiply.
 #pragma once
 
 #include <atomic>
@@ -57,7 +57,11 @@ class BatchPool {
   std::atomic<int64_t>* next_ = nullptr;
 };
 
-/** Holds OpenBLAS to `threads` threads on the calling thread for the lifetime of the guard. */
+/**
+ * Lets OpenBLAS use `threads` threads for the lifetime of the guard (one large matrix at a time), then holds it
+ * to one again. OpenBLAS's thread count is process-wide, so guards are serialised among themselves; a batch that
+ * runs meanwhile on our workers still computes correctly, only with more threads than cores for a while.
+ */
 class OpenBlasThreadsGuard {
  public:
   explicit OpenBlasThreadsGuard(int threads);
@@ -66,7 +70,8 @@ class OpenBlasThreadsGuard {
   OpenBlasThreadsGuard& operator=(const OpenBlasThreadsGuard&) = delete;
 
  private:
-  int previous_;
+  std::lock_guard<std::mutex> lock_;
+  int threads_;
 };
 
 }  // namespace eigenbasis

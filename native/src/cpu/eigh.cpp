@@ -79,7 +79,7 @@ int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
   Workspace<T>& ws = workspace<T>();
   const size_t nn = static_cast<size_t>(n) * n;
   ws.a.resize(nn);
-  ws.d.resize(2 * static_cast<size_t>(n));
+  ws.d.resize(2 * static_cast<size_t>(n));  // eigenvalues, then scratch for the reduction
   ws.e.resize(n);
   ws.perm.resize(n);
   const bool vectors = v != nullptr;

@@ -1,7 +1,9 @@
 // Our own dense symmetric eigensolvers for small and medium n, where LAPACK's per-call overhead (workspace
 // queries, blocking logic, dlamch) dominates. Both work in double precision on a full symmetric copy of the
 // matrix that the caller has scaled to max|a_ij| in [0.5, 1), and return eigenvectors as ROWS of zt (so every
-// update is a contiguous, vectorisable row operation); eigenvalues come back unsorted.
+// update is a contiguous, vectorisable row operation); eigenvalues come back unsorted. Dot products carry
+// `omp simd reduction` (compiled with -fopenmp-simd, no OpenMP runtime): without it IEEE semantics forbid the
+// compiler to split the sum into vector lanes and the reduction runs at the latency of one scalar add.
 #pragma once
 
 #include <cmath>
@@ -12,22 +14,22 @@
 namespace eigenbasis {
 
 /**
- * Householder tridiagonalisation followed by implicit QL with Wilkinson shifts (the tql algorithm of Bowdler,
- * Martin, Reinsch and Wilkinson, 1968; Golub and Van Loan, 4th ed., 8.3).
- *
- * a: n*n full symmetric, destroyed. d: n eigenvalues (out). e: n scratch. zt: n*n eigenvectors as rows (out; only
- * when vectors). max_iter: QL iterations allowed per eigenvalue. Returns 0, or k > 0 when the k-th eigenvalue
- * (1-based) did not converge. Cost: 4/3 n^3 (reduction) + 4/3 n^3 (accumulation) + about 6 n^3 (QL with vectors).
+ * Householder reduction of the full symmetric n x n matrix a (destroyed) to tridiagonal form T = Q^T A Q:
+ * d[0, n) receives diag(T), e[0, n) the off-diagonal (e[i] couples i and i + 1, e[n-1] = 0), and zt = Q^T (n x n,
+ * the columns of Q as rows) when vectors. d must have room for 2n doubles. Cost 4/3 n^3, plus 4/3 n^3 for Q.
  */
-inline int tridiagonal_ql(double* a, int n, double* d, double* e, double* zt, bool vectors, int max_iter) {
-  if (n == 0) return 0;
-  // tau[k] for reflector k is kept in e's slot until the reflectors are accumulated; v_k lives in row k of a.
+inline void householder_tridiagonal(double* a, int n, double* d, double* e, double* zt, bool vectors) {
+  if (n == 0) return;
+  // The trailing block is updated in full (both triangles): measured faster here than a lower-triangle-only
+  // update, whose fused dot-and-axpy pass vectorises worse (docs/design-notes.md). Row k holds column k below
+  // the diagonal by symmetry and then v_k; tau[k] is kept in e's slot until the reflectors are accumulated.
   double* tau = e;
   for (int k = 0; k + 2 < n; ++k) {
-    double* row = a + static_cast<size_t>(k) * n;  // row k holds column k below the diagonal (symmetry)
+    double* row = a + static_cast<size_t>(k) * n;
     const int m = n - k - 1;
     double* x = row + k + 1;
     double sigma = 0.0;
+#pragma omp simd reduction(+ : sigma)
     for (int i = 1; i < m; ++i) sigma += x[i] * x[i];
     const double alpha = x[0];
     if (sigma == 0.0) {
@@ -49,6 +51,7 @@ inline int tridiagonal_ql(double* a, int n, double* d, double* e, double* zt, bo
     for (int i = 0; i < m; ++i) {
       const double* srow = a + static_cast<size_t>(k + 1 + i) * n + k + 1;
       double s = 0.0;
+#pragma omp simd reduction(+ : s)
       for (int j = 0; j < m; ++j) s += srow[j] * x[j];
       p[i] = t * s;
       pv += p[i] * x[i];
@@ -79,6 +82,7 @@ inline int tridiagonal_ql(double* a, int n, double* d, double* e, double* zt, bo
       for (int r = k + 1; r < n; ++r) {
         double* zrow = zt + static_cast<size_t>(r) * n + k + 1;
         double s = 0.0;
+#pragma omp simd reduction(+ : s)
         for (int j = 0; j < m; ++j) s += zrow[j] * v[j];
         s *= t;
         for (int j = 0; j < m; ++j) zrow[j] -= s * v[j];
@@ -87,8 +91,14 @@ inline int tridiagonal_ql(double* a, int n, double* d, double* e, double* zt, bo
   }
   for (int i = 0; i < n; ++i) d[i] = a[static_cast<size_t>(i) * n + i];
   for (int i = 0; i < n; ++i) e[i] = off[i];
+}
 
-  // Implicit QL on (d, e); e[i] couples i and i+1. Rotations act on rows i, i+1 of zt.
+/**
+ * Implicit QL with Wilkinson shifts on the tridiagonal (d, e), rotating the rows of zt (n x n) when it is not
+ * null. Each rotation updates two contiguous rows as soon as it is known. Returns 0, or k > 0 when the k-th
+ * eigenvalue (1-based) did not converge within max_iter iterations.
+ */
+inline int implicit_ql(double* d, double* e, int n, double* zt, int max_iter) {
   const double eps = Limits<double>::eps;
   for (int l = 0; l < n; ++l) {
     int iter = 0;
@@ -124,7 +134,7 @@ inline int tridiagonal_ql(double* a, int n, double* d, double* e, double* zt, bo
         p = s * r;
         d[i + 1] = g + p;
         g = c * r - b;
-        if (vectors) {
+        if (zt != nullptr) {
           double* zi = zt + static_cast<size_t>(i) * n;
           double* zi1 = zi + n;
           for (int k = 0; k < n; ++k) {
@@ -141,6 +151,20 @@ inline int tridiagonal_ql(double* a, int n, double* d, double* e, double* zt, bo
     }
   }
   return 0;
+}
+
+/**
+ * Householder tridiagonalisation followed by implicit QL with Wilkinson shifts (the tql algorithm of Bowdler,
+ * Martin, Reinsch and Wilkinson, 1968; Golub and Van Loan, 4th ed., 8.3).
+ *
+ * a: n*n full symmetric, destroyed. d: 2n, the first n the eigenvalues (out), the rest scratch. e: n scratch.
+ * zt: n*n eigenvectors as rows (out; only
+ * when vectors). max_iter: QL iterations allowed per eigenvalue. Returns 0, or k > 0 when the k-th eigenvalue
+ * (1-based) did not converge. Cost: 4/3 n^3 (reduction) + 4/3 n^3 (accumulation) + about 6 n^3 (QL with vectors).
+ */
+inline int tridiagonal_ql(double* a, int n, double* d, double* e, double* zt, bool vectors, int max_iter) {
+  householder_tridiagonal(a, n, d, e, zt, vectors);
+  return implicit_ql(d, e, n, vectors ? zt : nullptr, max_iter);
 }
 
 /**

@@ -98,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         for (Backend b : available) {
             Map<String, String> d = b.describe();
             if (d.containsKey("cpu")) {
-                facts.put("cpu", d.get("cpu") + " x" + d.get("cores"));
+                facts.put("cpu", d.get("cpu") + " (" + d.get("cores") + " cores)");
                 facts.put("openblas", d.get("openblas_core"));
             }
             if (d.containsKey("gpu")) {

@@ -13,7 +13,9 @@ import org.eigenbasis.io.Npy;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import java.text.DecimalFormat;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
@@ -39,8 +41,12 @@ final class ThroughputChart {
         LogAxis x = new LogAxis("n (matrix size)");
         x.setBase(2);
         x.setSmallestValue(1);
+        x.setTickUnit(new NumberTickUnit(1));                    // one tick per power of two
+        x.setNumberFormatOverride(new DecimalFormat("0"));
         LogAxis y = new LogAxis("matrices per second");
         y.setBase(10);
+        y.setTickUnit(new NumberTickUnit(1));
+        y.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
         plot.setDomainAxis(x);
         plot.setRangeAxis(y);
         plot.setBackgroundPaint(Color.WHITE);

@@ -203,6 +203,11 @@ public final class Npy {
         }
         Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
+            try {   // temporary files are created 0600; the result should read like any other file
+                Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep its defaults
+            }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 for (ByteBuffer part : parts) {
                     while (part.hasRemaining()) {

@@ -49,6 +49,19 @@ public final class CpuBackend implements Backend {
         return info;
     }
 
+    /**
+     * Sets the number of batch workers of the CPU library (0 = one per core) and returns the number in effect.
+     * Process-wide; waits for a batch in progress.
+     */
+    public static int setWorkerThreads(int threads) {
+        return CpuKernels.setThreads(threads);
+    }
+
+    /** The number of batch workers of the CPU library. */
+    public static int workerThreads() {
+        return CpuKernels.threads();
+    }
+
     static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {

@@ -1,0 +1,169 @@
+package org.eigenbasis.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.eigenbasis.io.Npy;
+import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.linalg.DType;
+import org.eigenbasis.verify.SeededMatrices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI end to end, in-process: outputs, JSON shapes and exit codes 0 / 1 / 2. */
+class EigenbasisCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = EigenbasisCli.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path stack(DType dtype, int batch, int n, boolean stacked) throws Exception {
+        Random rng = new Random(42);
+        double[][] ms = new double[batch][];
+        for (int b = 0; b < batch; b++) {
+            ms[b] = SeededMatrices.randomSymmetric(n, rng);
+        }
+        Path file = dir.resolve("A-" + dtype.shortName() + "-" + batch + (stacked ? "s" : "") + ".npy");
+        try (BatchedMatrix m = SeededMatrices.batch(dtype, n, ms)) {
+            Npy.write(file, m, stacked ? new long[] {batch, n, n} : new long[] {n, n});
+        }
+        return file;
+    }
+
+    @Test
+    void backendsListsEveryBackendWithReasons() throws Exception {
+        Run r = run("backends", "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode doc = JSON.readTree(r.out());
+        assertEquals(3, doc.get("backends").size());
+        for (JsonNode b : doc.get("backends")) {
+            if (!b.get("available").asBoolean()) {
+                assertFalse(b.get("reason").asText().isBlank(), "an unavailable backend says why");
+            }
+            if (b.get("name").asText().equals("cpu") && b.get("available").asBoolean()) {
+                assertTrue(b.get("details").has("openblas_core") && b.get("details").has("openblas_threads"));
+            }
+        }
+        assertEquals(0, run("backends").code());
+    }
+
+    @Test
+    void eighWritesNumpyLayoutAndTimesRepeats() throws Exception {
+        for (DType dtype : DType.values()) {
+            Path a = stack(dtype, 3, 7, true);
+            Path w = dir.resolve("W.npy");
+            Path v = dir.resolve("V.npy");
+            Run r = run("eigh", "--input", a.toString(), "--values", w.toString(), "--vectors", v.toString(),
+                    "--backend", "java", "--repeat", "3", "--json");
+            assertEquals(0, r.code(), r.err());
+            JsonNode doc = JSON.readTree(r.out());
+            assertEquals("java", doc.get("backend").asText());
+            assertEquals(3, doc.get("batch").asInt());
+            assertEquals(7, doc.get("n").asInt());
+            assertEquals(dtype.shortName(), doc.get("dtype").asText());
+            assertTrue(doc.get("seconds").get("min").asDouble() <= doc.get("seconds").get("median").asDouble());
+            Npy.Array values = Npy.read(w);
+            Npy.Array vectors = Npy.read(v);
+            assertEquals("(3, 7)", values.shapeString());
+            assertEquals("(3, 7, 7)", vectors.shapeString());
+            assertEquals(dtype, values.dtype());
+            // A V = V diag(W) on matrix 2, entry (1, 4).
+            try (BatchedMatrix am = Npy.readMatrices(a); BatchedMatrix vm = Npy.readMatrices(v); BatchedMatrix wm = Npy.readBatch(w)) {
+                double av = 0;
+                for (int j = 0; j < 7; j++) {
+                    av += am.get(2, 1, j) * vm.get(2, j, 4);
+                }
+                assertEquals(vm.get(2, 1, 4) * wm.get(0, 2, 4), av, 1e-4);
+            }
+        }
+        Path single = stack(DType.F64, 1, 5, false);
+        Path w = dir.resolve("w1.npy");
+        assertEquals(0, run("eigh", "--input", single.toString(), "--values", w.toString()).code());
+        assertEquals("(5,)", Npy.read(w).shapeString());
+        assertEquals(0, run("eigh", "--input", single.toString(), "--values", w.toString(), "--dtype", "f32").code());
+        assertEquals(DType.F32, Npy.read(w).dtype());
+    }
+
+    @Test
+    void badInputIsOneLineOnStderrAndExitCode2() throws Exception {
+        Path missing = dir.resolve("missing.npy");
+        Run r = run("eigh", "--input", missing.toString(), "--values", dir.resolve("w.npy").toString());
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().strip().lines().filter(l -> l.startsWith("eigenbasis:")).count(), r.err());
+        assertTrue(r.err().contains("no such file"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace without --verbose");
+
+        Path bad = dir.resolve("bad.npy");
+        Files.write(bad, new byte[] {1, 2, 3});
+        r = run("eigh", "--input", bad.toString(), "--values", dir.resolve("w.npy").toString(), "--verbose");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("not a .npy file") && r.err().contains("\tat "), "--verbose adds the stack trace");
+
+        try (BatchedMatrix rect = BatchedMatrix.zeros(DType.F64, 1, 2, 3)) {
+            Path file = dir.resolve("rect.npy");
+            Npy.write(file, rect, 2, 3);
+            r = run("eigh", "--input", file.toString(), "--values", dir.resolve("w.npy").toString());
+            assertEquals(2, r.code());
+            assertTrue(r.err().contains("not square"), r.err());
+        }
+        double[] nan = new double[4];
+        nan[2] = Double.NaN;
+        try (BatchedMatrix m = BatchedMatrix.of(nan, 1, 2, 2)) {
+            Path file = dir.resolve("nan.npy");
+            Npy.write(file, m, 2, 2);
+            r = run("eigh", "--input", file.toString(), "--values", dir.resolve("w.npy").toString());
+            assertEquals(2, r.code());
+            assertTrue(r.err().contains("matrix 0 has NaN at (1, 0)"), r.err());
+        }
+        assertEquals(2, run("eigh", "--values", "w.npy").code(), "missing required option");
+        assertEquals(2, run("frobnicate").code(), "unknown command");
+        assertEquals(2, run("eigh", "--input", stack(DType.F64, 2, 3, true).toString(), "--values", "w.npy",
+                "--backend", "tpu").code(), "unknown backend");
+        assertEquals(2, run("bench", "--shapes", "12by3").code());
+    }
+
+    @Test
+    void verifyPassesOnTheReferenceAndPrintsATable() throws Exception {
+        Run r = run("verify", "--backend", "java");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("verify: PASS"));
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("java   eigh") && l.endsWith("pass")));
+        JsonNode doc = JSON.readTree(run("verify", "--backend", "java", "--json").out());
+        assertTrue(doc.get("passed").asBoolean());
+        assertTrue(doc.get("rows").size() >= 8);
+    }
+
+    @Test
+    void benchAndDemoWriteTheirOutputs() throws Exception {
+        Run r = run("bench", "--backend", "java", "--shapes", "8x4,2x16", "--seconds", "0.01", "--json");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, JSON.readTree(r.out()).get("results").size());
+        Path out = dir.resolve("demo");
+        r = run("demo", "--out", out.toString(), "--shapes", "16x4,4x8", "--seconds", "0.01");
+        assertEquals(0, r.code(), r.out() + r.err());
+        for (String f : new String[] {"report.md", "throughput.png", "verify.txt", "verify.json", "bench.csv"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        byte[] png = Files.readAllBytes(out.resolve("throughput.png"));
+        assertEquals((byte) 0x89, png[0]);
+        assertEquals('P', png[1]);
+    }
+}
