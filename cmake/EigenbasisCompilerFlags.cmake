@@ -21,5 +21,7 @@ function(eb_cpu_target_flags target)
     # Honour `#pragma omp simd reduction` on dot products (vector lanes, fixed order); no OpenMP runtime.
     -fopenmp-simd
     # Our kernels rely on IEEE semantics (NaN propagation, no reassociation of compensated sums).
-    -fno-fast-math -fno-math-errno)
+    -fno-fast-math -fno-math-errno
+    # Fused multiply-add where the source has a*b + c (rotations, rank-2 updates): one rounding instead of two.
+    -ffp-contract=fast)
 endfunction()

@@ -150,6 +150,7 @@ int32_t eb_cuda_malloc(int64_t bytes, void** d_ptr);
 int32_t eb_cuda_free(void* d_ptr);
 int32_t eb_cuda_copy_to_device(void* d_dst, const void* h_src, int64_t bytes);
 int32_t eb_cuda_copy_to_host(void* h_dst, const void* d_src, int64_t bytes);
+int32_t eb_cuda_copy_on_device(void* d_dst, const void* d_src, int64_t bytes);
 int32_t eb_cuda_synchronize(void);
 
 #ifdef __cplusplus

@@ -61,4 +61,9 @@ EB_HD double scaled_hypot(double a, double b) {
   return big * sqrt(1.0 + ratio * ratio);
 }
 
+/** The float version works in double: no range checks needed, and the cost is one conversion each way. */
+inline float scaled_hypot(float a, float b) {
+  return static_cast<float>(scaled_hypot(static_cast<double>(a), static_cast<double>(b)));
+}
+
 }  // namespace eigenbasis

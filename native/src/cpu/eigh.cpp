@@ -20,22 +20,22 @@ namespace {
 constexpr int kDefaultQlIterations = 30;  // per eigenvalue, as LAPACK's ?steqr allows
 constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps in practice
 
-// The algorithm EB_EIGH_AUTO picks, from eb_cbench runs on the 2-core Zen 5 CI machine with
+// The algorithm EB_EIGH_AUTO picks, from eb_cbench runs with 2 batch workers on the 2-core Zen 5 CI machine,
 // OPENBLAS_CORETYPE=Haswell (docs/design-notes.md, "CPU eigh: algorithm by size"): Jacobi is one rotation for
 // n <= 2; our tridiagonal QL wins while the matrix and vectors stay in L2 (f64 crossover with ?syevd near
-// n = 150, f32 near n = 100, where ssyevd's single-precision BLAS3 halves the memory traffic); ?syevd above.
+// n = 150; f32, where our kernel runs in float with 8-wide vectors, near n = 176); ?syevd above.
 // ?syevr never won (10-60 % slower than ?syevd at every size measured).
 int auto_algorithm(int n, int scalar_bytes, bool vectors) {
   (void)vectors;
   if (n <= 2) return EB_EIGH_JACOBI;
-  const int ql_limit = scalar_bytes == 4 ? 96 : 150;
+  const int ql_limit = scalar_bytes == 4 ? 176 : 150;
   return n <= ql_limit ? EB_EIGH_TRIDIAG_QL : EB_EIGH_SYEVD;
 }
 
 // Per-worker scratch, grown on demand and kept for the next matrix of the batch.
 template <class T>
 struct Workspace {
-  std::vector<double> a, d, e, z;
+  std::vector<T> a, d, e, z;  // our kernels work in T itself (see small_eigh.hpp)
   std::vector<int> perm;
   std::vector<T> lap_a, lap_w, lap_z, lap_work;
   std::vector<lapack::lint> lap_iwork, lap_isuppz;
@@ -44,8 +44,7 @@ struct Workspace {
   lapack::lint lwork = 0, liwork = 0;
 
   size_t bytes() const {
-    return sizeof(double) * (a.capacity() + d.capacity() + e.capacity() + z.capacity()) +
-           sizeof(T) * (lap_a.capacity() + lap_w.capacity() + lap_z.capacity() + lap_work.capacity()) +
+    return sizeof(T) * (a.capacity() + d.capacity() + e.capacity() + z.capacity() + lap_a.capacity() + lap_w.capacity() + lap_z.capacity() + lap_work.capacity()) +
            sizeof(lapack::lint) * (lap_iwork.capacity() + lap_isuppz.capacity());
   }
 };
@@ -72,7 +71,7 @@ void fill_failed(int n, T* w, T* v) {
   if (v != nullptr) std::fill(v, v + static_cast<size_t>(n) * n, nan);
 }
 
-// Own kernels: scale exactly, solve in double, sort ascending, write the transposed vectors, fix signs.
+// Own kernels: scale exactly, solve in T, sort ascending, write the transposed vectors, fix signs.
 template <class T>
 int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
   if (n <= 0) return 0;
@@ -96,11 +95,11 @@ int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
     }
     return 0;
   }
-  const double scale = exact_unit_scale(max_abs);
-  double* s = ws.a.data();
+  const T scale = static_cast<T>(exact_unit_scale(max_abs));  // a power of two: scaling is exact
+  T* s = ws.a.data();
   for (int i = 0; i < n; ++i) {
     for (int j = 0; j <= i; ++j) {
-      const double x = static_cast<double>(a[static_cast<size_t>(i) * n + j]) * scale;
+      const T x = a[static_cast<size_t>(i) * n + j] * scale;
       s[static_cast<size_t>(i) * n + j] = x;
       s[static_cast<size_t>(j) * n + i] = x;
     }
@@ -117,7 +116,7 @@ int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
     fill_failed(n, w, v);
     return status;
   }
-  const double* d = ws.d.data();
+  const T* d = ws.d.data();
   int* perm = ws.perm.data();
   // Insertion sort of the indices: n is small here, and unlike std::stable_sort it never allocates.
   for (int i = 0; i < n; ++i) {
@@ -128,14 +127,14 @@ int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
     }
     perm[j] = i;
   }
-  const double unscale = 1.0 / scale;  // a power of two: exact
-  for (int j = 0; j < n; ++j) w[j] = static_cast<T>(d[perm[j]] * unscale);
+  const T unscale = T(1) / scale;  // a power of two: exact
+  for (int j = 0; j < n; ++j) w[j] = d[perm[j]] * unscale;
   if (vectors) {
     // Eigenvector perm[j] is row perm[j] of z: decide its canonical sign on the values as rounded to T (the
     // rule of sign.hpp, here on a contiguous row), then write it into column j.
-    const double* z = ws.z.data();
+    const T* z = ws.z.data();
     for (int j = 0; j < n; ++j) {
-      const double* zrow = z + static_cast<size_t>(perm[j]) * n;
+      const T* zrow = z + static_cast<size_t>(perm[j]) * n;
       T column_max = T(0);
       for (int i = 0; i < n; ++i) column_max = std::max(column_max, std::fabs(static_cast<T>(zrow[i])));
       const T threshold = canonical_sign_threshold(column_max);

@@ -98,4 +98,10 @@ EB_EXPORT int32_t eb_cuda_copy_to_host(void* h_dst, const void* d_src, int64_t b
   return cuda_check(cudaMemcpy(h_dst, d_src, static_cast<size_t>(bytes), cudaMemcpyDeviceToHost), "cudaMemcpy D2H");
 }
 
+EB_EXPORT int32_t eb_cuda_copy_on_device(void* d_dst, const void* d_src, int64_t bytes) {
+  if (bytes < 0 || ((d_dst == nullptr || d_src == nullptr) && bytes > 0)) return EB_ERR_ARGUMENT;
+  if (bytes == 0) return EB_OK;
+  return cuda_check(cudaMemcpy(d_dst, d_src, static_cast<size_t>(bytes), cudaMemcpyDeviceToDevice), "cudaMemcpy D2D");
+}
+
 EB_EXPORT int32_t eb_cuda_synchronize(void) { return cuda_check(cudaDeviceSynchronize(), "cudaDeviceSynchronize"); }

@@ -46,4 +46,5 @@ EB_EXPORT int32_t eb_cuda_malloc(int64_t, void** d_ptr) {
 EB_EXPORT int32_t eb_cuda_free(void*) { return EB_ERR_NOT_BUILT; }
 EB_EXPORT int32_t eb_cuda_copy_to_device(void*, const void*, int64_t) { return EB_ERR_NOT_BUILT; }
 EB_EXPORT int32_t eb_cuda_copy_to_host(void*, const void*, int64_t) { return EB_ERR_NOT_BUILT; }
+EB_EXPORT int32_t eb_cuda_copy_on_device(void*, const void*, int64_t) { return EB_ERR_NOT_BUILT; }
 EB_EXPORT int32_t eb_cuda_synchronize(void) { return EB_ERR_NOT_BUILT; }

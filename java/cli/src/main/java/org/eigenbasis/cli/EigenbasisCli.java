@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eigenbasis", mixinStandardHelpOptions = true, versionProvider = EigenbasisCli.Version.class,
         description = "Spectral kernels on the JVM: batched symmetric eigendecomposition, verified against a reference.",
-        subcommands = {BackendsCommand.class, EighCommand.class, VerifyCommand.class, BenchCommand.class,
+        subcommands = {BackendsCommand.class, EighCommand.class, VerifyCommand.class, BenchCommand.class, CudaBenchCommand.class,
             DemoCommand.class, CommandLine.HelpCommand.class})
 public final class EigenbasisCli implements Runnable {
     public static final int OK = 0;

@@ -55,7 +55,7 @@ public abstract class EighContract {
 
     /** Sizes at SIMD (4, 8, 16) and warp (32) boundaries ± 1 and the backends' algorithm switch points ± 1. */
     protected int[] sizes() {
-        return new int[] {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 96, 97, 127, 128, 129, 150, 151, 200};
+        return new int[] {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 150, 151, 176, 177, 200};
     }
 
     /** Algorithms to force, besides AUTO: every one the backend supports. */

@@ -64,6 +64,19 @@ public final class DeviceBuffer implements AutoCloseable {
         CudaKernels.check("eb_cuda_copy_to_host", EbCudaLibrary.eb_cuda_copy_to_host(host, address(), bytes));
     }
 
+    /** Copies all of {@code source} (same size) into this buffer, on the device. */
+    public void copyFrom(DeviceBuffer source) {
+        if (source.bytes() != bytes) {
+            throw new IllegalArgumentException("source: " + source.bytes() + " bytes, this buffer holds " + bytes);
+        }
+        CudaKernels.check("eb_cuda_copy_on_device", EbCudaLibrary.eb_cuda_copy_on_device(address(), source.address(), bytes));
+    }
+
+    /** Waits for all device work. */
+    public static void synchronize() {
+        CudaKernels.check("eb_cuda_synchronize", EbCudaLibrary.eb_cuda_synchronize());
+    }
+
     @Override
     public void close() {
         if (!closed) {

@@ -70,5 +70,7 @@ public final class EbCudaLibrary {
     public static native int eb_cuda_copy_to_host(@Cast("void*") java.nio.IntBuffer dst, @Cast("const void*") long src,
                                                   long bytes);
 
+    public static native int eb_cuda_copy_on_device(@Cast("void*") long dst, @Cast("const void*") long src, long bytes);
+
     public static native int eb_cuda_synchronize();
 }

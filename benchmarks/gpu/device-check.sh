@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# GPU device check: on a machine with an NVIDIA GPU and CUDA 13 but no JDK, Maven or network, runs the cuda
+# contract tests, `eigenbasis verify` on cuda, and the eigh throughput benchmark of every GPU path against
+# torch.linalg.eigh on the same GPU, writing everything to OUTDIR (summary.md first). Needs the bundle of
+# benchmarks/gpu/make-bundle.sh (a jlink'd runtime and the jars), carried along in benchmarks/gpu/bundle.
+# Budget: under 8 minutes. On a machine without a GPU it records the machine facts and stops, exit 0.
+# Usage: benchmarks/gpu/device-check.sh OUTDIR
+set -uo pipefail
+out="${1:?usage: benchmarks/gpu/device-check.sh OUTDIR}"
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bundle="${EB_BUNDLE:-$root/benchmarks/gpu/bundle}"
+exec > >(tee -a "$out/device-check.log") 2>&1
+started=$SECONDS
+step() { echo "== [$((SECONDS - started)) s] $*"; }
+
+step "machine facts"
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "host: $(uname -a)"
+  echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') ($(nproc) cores)"
+  nvidia-smi --query-gpu=name,memory.total,driver_version,compute_cap --format=csv,noheader 2>&1 | sed 's/^/gpu: /'
+  (nvcc --version 2>&1 | tail -n 1 | sed 's/^/nvcc: /') || true
+  python3 -c 'import torch; print("torch:", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' 2>&1 | tail -n 1
+} > "$out/machine.txt"
+cat "$out/machine.txt"
+
+if ! nvidia-smi -L > /dev/null 2>&1; then
+  step "no NVIDIA GPU here (nvidia-smi lists no device): stopping after the machine facts"
+  printf '# GPU device check\n\nNo NVIDIA GPU on this machine; nothing measured.\n\n```\n%s\n```\n' "$(cat "$out/machine.txt")" > "$out/summary.md"
+  [[ "${EB_DEVICE_CHECK_FORCE:-0}" == "1" ]] || exit 0
+  step "EB_DEVICE_CHECK_FORCE=1: running the remaining steps anyway (they exercise the bundle; cuda reports itself unavailable)"
+fi
+
+java="$bundle/jre/bin/java"
+if [[ ! -x "$java" ]]; then
+  java="$(command -v java || true)"
+fi
+if [[ -z "$java" || ! -d "$bundle/lib" ]]; then
+  step "no Java runtime or no jars: run benchmarks/gpu/make-bundle.sh on the build machine and carry benchmarks/gpu/bundle"
+  exit 3
+fi
+# cuSOLVER and cuBLAS for the JavaCPP presets: the toolkit's libraries, else those PyTorch ships.
+libs="/usr/local/cuda/lib64:/usr/local/cuda/targets/x86_64-linux/lib"
+torch_libs="$(python3 - <<'PY' 2>/dev/null
+import glob, os
+try:
+    import nvidia
+    roots = list(nvidia.__path__)
+except Exception:
+    roots = []
+print(":".join(sorted({os.path.dirname(p) for r in roots for p in glob.glob(os.path.join(r, "*", "lib", "*.so*"))})))
+PY
+)"
+export LD_LIBRARY_PATH="$libs${torch_libs:+:$torch_libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+cp="$bundle/lib/*"
+
+step "backends"
+timeout 90 "$java" -cp "$cp" org.eigenbasis.cli.EigenbasisCli backends --json > "$out/backends.json" 2> "$out/backends.err"
+head -n 40 "$out/backends.json"
+
+step "cuda contract tests (JUnit)"
+timeout 240 "$java" -Xmx8g -jar "$bundle"/junit-platform-console-standalone-*.jar execute -cp "$cp" \
+  --select-class org.eigenbasis.backend.cuda.CudaEighTest --select-class org.eigenbasis.backend.cuda.CudaParityTest \
+  --select-class org.eigenbasis.backend.cuda.CudaSpectralTest --select-class org.eigenbasis.backend.cuda.CudaRefreshTest \
+  --reports-dir "$out/junit" --details=summary --disable-banner > "$out/junit.txt" 2>&1
+echo "junit exit $?" >> "$out/junit.txt"
+tail -n 25 "$out/junit.txt"
+
+step "verify --backend cuda"
+timeout 120 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli verify --backend cuda --json > "$out/verify-cuda.json" 2> "$out/verify-cuda.err"
+echo "verify exit $?"
+
+step "cuda-bench (device-resident timings of every GPU path)"
+timeout 200 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli cuda-bench --json > "$out/cuda-bench.json" 2> "$out/cuda-bench.err"
+echo "cuda-bench exit $?"
+
+step "torch.linalg.eigh on the same shapes"
+timeout 120 python3 "$root/benchmarks/gpu/torch_eigh.py" --out "$out/torch-eigh.json" > /dev/null 2> "$out/torch-eigh.err"
+echo "torch exit $?"
+
+step "summary"
+python3 "$root/benchmarks/gpu/summarize_gpu.py" "$out" > "$out/summary.md" 2> "$out/summary.err"
+cat "$out/summary.md"
+step "done"
