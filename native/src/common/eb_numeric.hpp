@@ -11,7 +11,14 @@
 #define EB_HD inline
 #endif
 
+// EB_NS separates builds of these inline helpers compiled with different instruction sets in one library (see
+// cpu/own_kernels_avx512.cpp): each lives in its own inline namespace, so the linker never merges them.
+#ifndef EB_NS
+#define EB_NS base
+#endif
+
 namespace eigenbasis {
+inline namespace EB_NS {
 
 template <class T>
 struct Limits;
@@ -66,4 +73,5 @@ inline float scaled_hypot(float a, float b) {
   return static_cast<float>(scaled_hypot(static_cast<double>(a), static_cast<double>(b)));
 }
 
+}  // namespace EB_NS
 }  // namespace eigenbasis

@@ -7,6 +7,7 @@
 
 #include "eigenbasis/eb_api.h"
 #include "batch_pool.hpp"
+#include "own_kernels.hpp"
 
 #ifndef EB_ARCH_NAME
 #define EB_ARCH_NAME "unknown"
@@ -54,6 +55,9 @@ int32_t eb_cpu_describe(char* buffer, int32_t capacity) {
   text += "openblas_threads=" + std::to_string(openblas_get_num_threads()) + "\n";
   text += "batch_workers=" + std::to_string(eigenbasis::BatchPool::instance().threads()) + "\n";
   text += "kernel_isa=" EB_ARCH_NAME "\n";
+  text += std::string("avx512_kernels=") +
+          (eigenbasis::cpu_has_avx512() ? "used for f64 n >= " + std::to_string(eigenbasis::kAvx512From)
+                                        : std::string("not used (no AVX-512 on this CPU)")) + "\n";
   if (buffer != nullptr && capacity > 0) {
     std::size_t n = std::min<std::size_t>(text.size(), static_cast<std::size_t>(capacity) - 1);
     std::memcpy(buffer, text.data(), n);

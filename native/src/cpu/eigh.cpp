@@ -1,6 +1,7 @@
 // Batched symmetric eigendecomposition on the CPU: our own small-n kernels and LAPACK ?syevd / ?syevr, one
 // matrix per batch worker, with the canonical output layout and sign rule of eb_api.h.
 #include <algorithm>
+#include <cpuid.h>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -11,6 +12,7 @@
 #include "../common/eb_numeric.hpp"
 #include "batch_pool.hpp"
 #include "lapack.hpp"
+#include "own_kernels.hpp"
 #include "small_eigh.hpp"
 #include "sign.hpp"
 
@@ -108,6 +110,12 @@ int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
   if (algorithm == EB_EIGH_JACOBI) {
     status = cyclic_jacobi(s, n, ws.d.data(), vectors ? ws.z.data() : nullptr, vectors,
                            max_sweeps > 0 ? max_sweeps : kDefaultJacobiSweeps);
+  } else if constexpr (sizeof(T) == 8) {
+    const int limit = max_sweeps > 0 ? max_sweeps : kDefaultQlIterations;
+    T* z = vectors ? ws.z.data() : nullptr;
+    status = n >= kAvx512From && cpu_has_avx512()
+                 ? tridiagonal_ql_avx512(s, n, ws.d.data(), ws.e.data(), z, vectors, limit)
+                 : tridiagonal_ql(s, n, ws.d.data(), ws.e.data(), z, vectors, limit);
   } else {
     status = tridiagonal_ql(s, n, ws.d.data(), ws.e.data(), vectors ? ws.z.data() : nullptr, vectors,
                             max_sweeps > 0 ? max_sweeps : kDefaultQlIterations);
@@ -270,6 +278,27 @@ int32_t eigh_batched(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* 
 }
 
 }  // namespace
+
+bool cpu_has_avx512() {
+  // CPUID and XGETBV directly: __builtin_cpu_supports needs libgcc's static __cpu_model, which the JNI
+  // library's link (g++ -shared against libgcc_s) does not provide.
+  static const bool has = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+    const bool osxsave = (ecx & (1u << 27)) != 0;
+    if (!osxsave) return false;
+    unsigned xcr0_lo = 0, xcr0_hi = 0;
+    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+    const unsigned zmm_state = (1u << 1) | (1u << 2) | (1u << 5) | (1u << 6) | (1u << 7);  // SSE, AVX, opmask, ZMM
+    if ((xcr0_lo & zmm_state) != zmm_state) return false;
+    if (__get_cpuid_max(0, nullptr) < 7) return false;
+    __cpuid_count(7, 0, eax, ebx, ecx, edx);
+    const unsigned f = 1u << 16, dq = 1u << 17, cd = 1u << 28, bw = 1u << 30, vl = 1u << 31;
+    return (ebx & (f | dq | cd | bw | vl)) == (f | dq | cd | bw | vl);
+  }();
+  return has;
+}
+
 }  // namespace eigenbasis
 
 extern "C" {

@@ -13,6 +13,7 @@
 #include "../common/eb_numeric.hpp"
 
 namespace eigenbasis {
+inline namespace EB_NS {
 
 /**
  * Householder reduction of the full symmetric n x n matrix a (destroyed) to tridiagonal form T = Q^T A Q:
@@ -240,4 +241,5 @@ inline int cyclic_jacobi(W* a, int n, W* d, W* vt, bool vectors, int max_sweeps)
   return converged ? 0 : 1;
 }
 
+}  // namespace EB_NS
 }  // namespace eigenbasis

@@ -11,4 +11,10 @@ class CpuEighTest extends EighContract {
     protected Backend backend() {
         return BACKEND;
     }
+
+    /** The cpu backend is built by this module: unavailable is a failure here, never a skip. */
+    @Override
+    protected void requireBackend() {
+        org.junit.jupiter.api.Assertions.assertTrue(BACKEND.availability().available(), BACKEND.availability()::reason);
+    }
 }
