@@ -62,6 +62,12 @@ int32_t eb_cpu_threads(void);
  */
 int32_t eb_cpu_describe(char* buffer, int32_t capacity);
 
+/**
+ * Wall-clock seconds the last eb_cpu_eigh_* call on this thread spent inside the library (argument checks,
+ * the batch and post-processing): the baseline for measuring the JNI and Java-side overhead of a call.
+ */
+double eb_cpu_last_call_seconds(void);
+
 /** The algorithm EB_EIGH_AUTO resolves to for this size and scalar width (4 or 8 bytes). */
 int32_t eb_cpu_eigh_choice(int32_t n, int32_t scalar_bytes, int32_t want_vectors);
 

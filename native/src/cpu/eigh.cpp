@@ -1,6 +1,7 @@
 // Batched symmetric eigendecomposition on the CPU: our own small-n kernels and LAPACK ?syevd / ?syevr, one
 // matrix per batch worker, with the canonical output layout and sign rule of eb_api.h.
 #include <algorithm>
+#include <chrono>
 #include <cpuid.h>
 #include <cmath>
 #include <cstring>
@@ -301,7 +302,31 @@ bool cpu_has_avx512() {
 
 }  // namespace eigenbasis
 
+namespace eigenbasis {
+namespace {
+thread_local double last_call_seconds = 0.0;
+
+/** Runs an eigh entry point, recording its wall time for eb_cpu_last_call_seconds. */
+template <class Fn>
+int32_t timed(Fn&& fn) {
+  const auto start = std::chrono::steady_clock::now();
+  int32_t status;
+  try {
+    status = fn();
+  } catch (const std::bad_alloc&) {
+    status = EB_ERR_ALLOCATION;
+  } catch (...) {
+    status = EB_ERR_INTERNAL;
+  }
+  last_call_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return status;
+}
+}  // namespace
+}  // namespace eigenbasis
+
 extern "C" {
+
+double eb_cpu_last_call_seconds(void) { return eigenbasis::last_call_seconds; }
 
 int32_t eb_cpu_eigh_choice(int32_t n, int32_t scalar_bytes, int32_t want_vectors) {
   return eigenbasis::auto_algorithm(n, scalar_bytes, want_vectors != 0);
@@ -309,24 +334,12 @@ int32_t eb_cpu_eigh_choice(int32_t n, int32_t scalar_bytes, int32_t want_vectors
 
 int32_t eb_cpu_eigh_f64(const double* a, int64_t batch, int32_t n, double* w, double* v, int32_t* info,
                         int32_t algorithm, int32_t max_sweeps) {
-  try {
-    return eigenbasis::eigh_batched(a, batch, n, w, v, info, algorithm, max_sweeps);
-  } catch (const std::bad_alloc&) {
-    return EB_ERR_ALLOCATION;
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
+  return eigenbasis::timed([&] { return eigenbasis::eigh_batched(a, batch, n, w, v, info, algorithm, max_sweeps); });
 }
 
 int32_t eb_cpu_eigh_f32(const float* a, int64_t batch, int32_t n, float* w, float* v, int32_t* info,
                         int32_t algorithm, int32_t max_sweeps) {
-  try {
-    return eigenbasis::eigh_batched(a, batch, n, w, v, info, algorithm, max_sweeps);
-  } catch (const std::bad_alloc&) {
-    return EB_ERR_ALLOCATION;
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
+  return eigenbasis::timed([&] { return eigenbasis::eigh_batched(a, batch, n, w, v, info, algorithm, max_sweeps); });
 }
 
 }  // extern "C"

@@ -28,6 +28,10 @@ public final class BatchedMatrix implements AutoCloseable {
     private volatile boolean closed;
 
     private BatchedMatrix(DType dtype, Placement placement, int batch, int rows, int cols) {
+        this(dtype, placement, batch, rows, cols, true);
+    }
+
+    private BatchedMatrix(DType dtype, Placement placement, int batch, int rows, int cols, boolean zeroed) {
         this.dtype = Objects.requireNonNull(dtype, "dtype");
         this.placement = Objects.requireNonNull(placement, "placement");
         long count = checkedSize(batch, rows, cols);
@@ -40,7 +44,7 @@ public final class BatchedMatrix implements AutoCloseable {
                 throw new IllegalArgumentException("shape (" + batch + ", " + rows + ", " + cols + ") " + dtype.shortName()
                         + " needs " + bytes + " bytes; one off-heap matrix batch holds at most " + Integer.MAX_VALUE);
             }
-            direct = DirectMemory.allocate(bytes);
+            direct = zeroed ? DirectMemory.allocate(bytes) : DirectMemory.allocateUninitialized(bytes);
             f64 = dtype == DType.F64 ? direct.asDoubleBuffer() : null;
             f32 = dtype == DType.F32 ? direct.asFloatBuffer() : null;
         } else {
@@ -81,6 +85,14 @@ public final class BatchedMatrix implements AutoCloseable {
     /** A zero-filled batch in the given placement. */
     public static BatchedMatrix zeros(DType dtype, int batch, int rows, int cols, Placement placement) {
         return new BatchedMatrix(dtype, placement, batch, rows, cols);
+    }
+
+    /**
+     * A batch whose contents are unspecified (zero on the heap; off-heap, possibly reused memory): for outputs a
+     * kernel overwrites entirely, saving the zeroing and the page faults of fresh memory.
+     */
+    public static BatchedMatrix allocate(DType dtype, int batch, int rows, int cols, Placement placement) {
+        return new BatchedMatrix(dtype, placement, batch, rows, cols, false);
     }
 
     /** A heap f64 batch holding a copy of {@code data} (row-major, length batch·rows·cols). */

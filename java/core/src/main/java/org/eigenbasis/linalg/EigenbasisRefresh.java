@@ -48,8 +48,8 @@ public final class EigenbasisRefresh {
         Validation.requireFiniteLower("a", a);
         Validation.requireFinite("q", q);
         int n = a.rows();
-        BatchedMatrix basis = BatchedMatrix.zeros(a.dtype(), a.batch(), n, n, a.placement());
-        BatchedMatrix rayleigh = BatchedMatrix.zeros(a.dtype(), a.batch(), 1, n, a.placement());
+        BatchedMatrix basis = BatchedMatrix.allocate(a.dtype(), a.batch(), n, n, a.placement());
+        BatchedMatrix rayleigh = BatchedMatrix.allocate(a.dtype(), a.batch(), 1, n, a.placement());
         try {
             double[] off = new double[a.batch()];
             backend.refresh().refresh(a, q, steps, basis, rayleigh, off);

@@ -52,7 +52,7 @@ public final class SpectralFunctions {
         BatchedMatrix vectors = eig.vectors();
         int n = eig.n();
         try (BatchedMatrix filtered = filteredValues(eig, f)) {
-            BatchedMatrix out = BatchedMatrix.zeros(vectors.dtype(), eig.batch(), n, n, vectors.placement());
+            BatchedMatrix out = BatchedMatrix.allocate(vectors.dtype(), eig.batch(), n, n, vectors.placement());
             try {
                 backend.spectral().reconstruct(vectors, filtered, out);
             } catch (RuntimeException | Error e) {
@@ -81,7 +81,7 @@ public final class SpectralFunctions {
         Validation.requireShape("x", x, eig.batch(), eig.n(), x.cols(), vectors.dtype());
         Validation.requireFinite("x", x);
         try (BatchedMatrix filtered = filteredValues(eig, f)) {
-            BatchedMatrix out = BatchedMatrix.zeros(vectors.dtype(), eig.batch(), eig.n(), x.cols(), vectors.placement());
+            BatchedMatrix out = BatchedMatrix.allocate(vectors.dtype(), eig.batch(), eig.n(), x.cols(), vectors.placement());
             try {
                 backend.spectral().apply(vectors, filtered, x, out);
             } catch (RuntimeException | Error e) {

@@ -67,10 +67,10 @@ public final class SymmetricEigen {
         int batch = a.batch();
         int n = a.rows();
         Placement placement = options.outputPlacement() != null ? options.outputPlacement() : a.placement();
-        BatchedMatrix values = BatchedMatrix.zeros(a.dtype(), batch, 1, n, placement);
+        BatchedMatrix values = BatchedMatrix.allocate(a.dtype(), batch, 1, n, placement);
         BatchedMatrix vectors = null;
         try {
-            vectors = options.computeVectors() ? BatchedMatrix.zeros(a.dtype(), batch, n, n, placement) : null;
+            vectors = options.computeVectors() ? BatchedMatrix.allocate(a.dtype(), batch, n, n, placement) : null;
             int[] info = new int[batch];
             EighAlgorithm ran = backend.eigh().eigh(a, values, vectors, info, options.algorithm(), options.maxIterations());
             EighResult result = new EighResult(values, vectors, info, backend.name(), ran);

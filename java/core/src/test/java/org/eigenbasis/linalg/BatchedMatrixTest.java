@@ -87,6 +87,21 @@ class BatchedMatrixTest {
     }
 
     @Test
+    void freedOffHeapMemoryIsReusedWithinABound() {
+        long limit = Long.getLong("eigenbasis.directCacheBytes", 64L << 20);
+        for (int k = 0; k < 300; k++) {
+            try (BatchedMatrix m = BatchedMatrix.allocate(DType.F64, 1, 512, 512 + k % 7, Placement.OFF_HEAP)) {
+                m.set(0, 511, 511, k);                       // 2 MiB each, in seven sizes
+                assertEquals(k, m.get(0, 511, 511));
+            }
+            assertTrue(DirectMemory.cachedBytes() <= limit, "cache above its bound: " + DirectMemory.cachedBytes());
+        }
+        try (BatchedMatrix z = BatchedMatrix.zeros(DType.F64, 1, 512, 512, Placement.OFF_HEAP)) {
+            assertEquals(0.0, z.get(0, 511, 511), "zeros() never hands out reused, dirty memory");
+        }
+    }
+
+    @Test
     void closedMatricesRefuseAccessAndCloseIsIdempotent() {
         BatchedMatrix m = BatchedMatrix.zeros(DType.F64, 1, 2, 2, Placement.OFF_HEAP);
         assertTrue(m.doubleBuffer().isDirect(), "off-heap storage is a direct buffer");

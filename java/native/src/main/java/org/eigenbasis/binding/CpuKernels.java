@@ -78,6 +78,12 @@ public final class CpuKernels {
         return EbCpuLibrary.eb_cpu_set_threads(threads);
     }
 
+    /** Seconds the last eigh call on this thread spent inside the native library (for overhead measurements). */
+    public static double lastCallSeconds() {
+        requireLoaded();
+        return EbCpuLibrary.eb_cpu_last_call_seconds();
+    }
+
     /** The eb_api.h algorithm code that AUTO resolves to. */
     public static int eighChoice(int n, int scalarBytes, boolean vectors) {
         requireLoaded();

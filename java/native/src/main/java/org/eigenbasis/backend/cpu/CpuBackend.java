@@ -57,6 +57,14 @@ public final class CpuBackend implements Backend {
         return CpuKernels.setThreads(threads);
     }
 
+    /**
+     * Seconds the last eigh call of this thread spent inside the native library: with the caller's own timing of
+     * the whole call, this splits off the JNI, validation and allocation overhead (benchmarks/JniOverhead).
+     */
+    public static double lastNativeCallSeconds() {
+        return CpuKernels.lastCallSeconds();
+    }
+
     /** The number of batch workers of the CPU library. */
     public static int workerThreads() {
         return CpuKernels.threads();
