@@ -15,7 +15,6 @@
 #include "lapack.hpp"
 #include "own_kernels.hpp"
 #include "small_eigh.hpp"
-#include "sign.hpp"
 
 namespace eigenbasis {
 namespace {
@@ -218,11 +217,34 @@ int eigh_lapack(const T* a, int n, T* w, T* v, int algorithm, int* lapack_error)
   }
   std::memcpy(w, ws.lap_w.data(), sizeof(T) * n);
   if (vectors) {
+    // LAPACK's eigenvector c is contiguous (column-major): decide its canonical sign there, then write the
+    // transpose in cache-sized tiles with the sign applied, in one pass over the output.
+    thread_local std::vector<T> sign;
+    sign.resize(n);
     for (int c = 0; c < n; ++c) {
       const T* col = columns + static_cast<size_t>(c) * n;
-      for (int r = 0; r < n; ++r) v[static_cast<size_t>(r) * n + c] = col[r];
+      T max_abs = T(0);
+      for (int r = 0; r < n; ++r) max_abs = std::max(max_abs, std::fabs(col[r]));
+      const T threshold = canonical_sign_threshold(max_abs);
+      sign[c] = T(1);
+      for (int r = 0; r < n; ++r) {
+        if (std::fabs(col[r]) >= threshold) {
+          sign[c] = col[r] < T(0) ? T(-1) : T(1);
+          break;
+        }
+      }
     }
-    canonicalize_columns(v, n);
+    constexpr int kTile = 32;
+    for (int r0 = 0; r0 < n; r0 += kTile) {
+      const int r1 = std::min(n, r0 + kTile);
+      for (int c0 = 0; c0 < n; c0 += kTile) {
+        const int c1 = std::min(n, c0 + kTile);
+        for (int r = r0; r < r1; ++r) {
+          T* out = v + static_cast<size_t>(r) * n;
+          for (int c = c0; c < c1; ++c) out[c] = sign[c] * columns[static_cast<size_t>(c) * n + r];
+        }
+      }
+    }
   }
   return 0;
 }

@@ -56,6 +56,10 @@ final class EighCommand implements Callable<Integer> {
     @Option(names = "--repeat", paramLabel = "K", defaultValue = "1", description = "Run the kernel K times and report its time (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Option(names = "--warmup", paramLabel = "W", defaultValue = "0",
+            description = "Untimed runs before the timed ones (first calls pay for JIT and page faults; default: ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--json", description = "Print {backend, batch, n, dtype, algorithm, seconds: {min, median}} as JSON.")
     boolean json;
 
@@ -66,6 +70,9 @@ final class EighCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (repeat < 1 || repeat > 1_000_000) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--repeat: " + repeat + " is outside [1, 1000000]");
+        }
+        if (warmup < 0 || warmup > 1_000_000) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--warmup: " + warmup + " is outside [0, 1000000]");
         }
         EighAlgorithm forced = EighAlgorithm.parse(algorithm);
         Backend chosen = BackendOption.one(backend);
@@ -85,6 +92,9 @@ final class EighCommand implements Callable<Integer> {
         double[] seconds = new double[repeat];
         EighResult result = null;
         try {
+            for (int k = 0; k < warmup; k++) {
+                eigen.decompose(a, options).close();
+            }
             for (int k = 0; k < repeat; k++) {
                 if (result != null) {
                     result.close();
@@ -113,6 +123,7 @@ final class EighCommand implements Callable<Integer> {
                 doc.put("dtype", a.dtype().shortName());
                 doc.put("algorithm", result.algorithm().cliName());
                 doc.put("repeat", repeat);
+                doc.put("warmup", warmup);
                 Map<String, Object> time = new LinkedHashMap<>();
                 time.put("min", sorted[0]);
                 time.put("median", median);
