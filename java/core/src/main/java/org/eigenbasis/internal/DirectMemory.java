@@ -8,14 +8,21 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * Direct (off-heap) buffers with deterministic release. Java 17 has no public way to free a direct buffer before
- * it is garbage-collected; {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported, present on 17, 21 and
- * 25, and not among the memory-access methods deprecated by JEP 471) runs its cleaner now. Where it is missing,
- * release falls back to the garbage collector, which is still correct, only later. Freed buffers of 64 KiB or
- * more may instead be kept, up to a bound, for {@link #allocateUninitialized}.
+ * Direct (off-heap) buffers with deterministic release.
+ *
+ * <p>On Java 22 and later each buffer comes from its own shared {@code java.lang.foreign.Arena}, closed at
+ * {@link #free}; a buffer used after that throws instead of touching freed memory. The FFM API is reached through
+ * method handles because the code is compiled for Java 17. On Java 17 to 21, where that API is not final, buffers
+ * come from {@code ByteBuffer.allocateDirect} and {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported)
+ * frees them now; later JDKs deprecate that method for removal and warn when it is called, hence the switch.
+ * Where neither works, release falls back to the garbage collector: still correct, only later. Freed buffers of
+ * 64 KiB or more may instead be kept, up to a bound, for {@link #allocateUninitialized}.
  */
 public final class DirectMemory {
-    private static final MethodHandle INVOKE_CLEANER = findInvokeCleaner();
+    private static final Foreign FOREIGN = Foreign.find();
+    private static final MethodHandle INVOKE_CLEANER = FOREIGN == null ? findInvokeCleaner() : null;
+    /** The arena of each live buffer allocated through the FFM API (identity: buffers compare by content). */
+    private static final java.util.Map<ByteBuffer, Object> ARENAS = new java.util.IdentityHashMap<>();
     /** Buffers below this size are freed at once; above it they may wait, bounded, for reuse. */
     private static final int MIN_CACHED = 64 << 10;
     /**
@@ -35,6 +42,14 @@ public final class DirectMemory {
         if (bytes < 0 || bytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("off-heap buffer of " + bytes
                     + " bytes is outside the legal range [0, " + Integer.MAX_VALUE + "] of one direct buffer");
+        }
+        if (FOREIGN != null) {
+            Object arena = FOREIGN.newArena();
+            ByteBuffer buffer = FOREIGN.allocate(arena, bytes).order(ByteOrder.nativeOrder());
+            synchronized (ARENAS) {
+                ARENAS.put(buffer, arena);
+            }
+            return buffer;
         }
         return ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
     }
@@ -74,6 +89,14 @@ public final class DirectMemory {
                 }
             }
         }
+        Object arena;
+        synchronized (ARENAS) {
+            arena = ARENAS.remove(buffer);
+        }
+        if (arena != null) {
+            FOREIGN.close(arena);
+            return;
+        }
         if (INVOKE_CLEANER == null) {
             return;
         }
@@ -93,7 +116,12 @@ public final class DirectMemory {
 
     /** True when buffers are freed at {@link #free}, false when the garbage collector frees them. */
     public static boolean deterministicRelease() {
-        return INVOKE_CLEANER != null;
+        return FOREIGN != null || INVOKE_CLEANER != null;
+    }
+
+    /** How buffers are allocated and freed here: {@code ffm-arena}, {@code unsafe-cleaner} or {@code gc}. */
+    public static String mechanism() {
+        return FOREIGN != null ? "ffm-arena" : INVOKE_CLEANER != null ? "unsafe-cleaner" : "gc";
     }
 
     private static MethodHandle findInvokeCleaner() {
@@ -107,6 +135,65 @@ public final class DirectMemory {
             return handle.bindTo(unsafe).asType(MethodType.methodType(void.class, ByteBuffer.class));
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             return null;
+        }
+    }
+
+    /** The java.lang.foreign calls we need, as method handles (Java 22+). */
+    private static final class Foreign {
+        private final MethodHandle ofShared;
+        private final MethodHandle allocate;
+        private final MethodHandle asByteBuffer;
+        private final MethodHandle close;
+
+        private Foreign(MethodHandle ofShared, MethodHandle allocate, MethodHandle asByteBuffer, MethodHandle close) {
+            this.ofShared = ofShared;
+            this.allocate = allocate;
+            this.asByteBuffer = asByteBuffer;
+            this.close = close;
+        }
+
+        static Foreign find() {
+            if (Runtime.version().feature() < 22 || Boolean.getBoolean("eigenbasis.noForeignMemory")) {
+                return null;
+            }
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                Class<?> arena = Class.forName("java.lang.foreign.Arena");
+                Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
+                return new Foreign(
+                        lookup.findStatic(arena, "ofShared", MethodType.methodType(arena)),
+                        lookup.findVirtual(arena, "allocate", MethodType.methodType(segment, long.class, long.class)),
+                        lookup.findVirtual(segment, "asByteBuffer", MethodType.methodType(ByteBuffer.class)),
+                        lookup.findVirtual(arena, "close", MethodType.methodType(void.class)));
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                return null;
+            }
+        }
+
+        Object newArena() {
+            try {
+                return ofShared.invoke();
+            } catch (Throwable e) {
+                throw new IllegalStateException("could not create an off-heap arena", e);
+            }
+        }
+
+        ByteBuffer allocate(Object arena, long bytes) {
+            try {
+                return (ByteBuffer) asByteBuffer.invoke(allocate.invoke(arena, bytes, 64L));
+            } catch (OutOfMemoryError e) {
+                throw e;
+            } catch (Throwable e) {
+                throw new OutOfMemoryError("off-heap allocation of " + bytes + " bytes failed: " + e);
+            }
+        }
+
+        void close(Object arena) {
+            try {
+                close.invoke(arena);
+            } catch (Throwable e) {
+                // Closing twice or from a dead scope cannot happen here (one arena per buffer, freed once).
+            }
         }
     }
 }

@@ -1,11 +1,9 @@
 package org.eigenbasis.backend.cpu;
 
-import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.util.EnumMap;
 import java.util.Map;
 import org.eigenbasis.binding.CpuKernels;
-import org.eigenbasis.internal.DirectMemory;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EighAlgorithm;
@@ -36,9 +34,8 @@ final class CpuEigh implements EighKernel {
         if (batch == 0) {
             return ran;
         }
-        ByteBuffer infoBytes = DirectMemory.allocate(4L * batch);
         try (Staged in = Staged.input(a); Staged w = Staged.output(values); Staged v = Staged.output(vectors)) {
-            IntBuffer status = infoBytes.asIntBuffer();
+            IntBuffer status = Scratch.bytes(4L * batch).asIntBuffer();
             if (a.dtype() == DType.F64) {
                 CpuKernels.eigh(in.direct().doubleBuffer(), batch, n, w.direct().doubleBuffer(),
                         v.direct() == null ? null : v.direct().doubleBuffer(), status, code, maxIterations);
@@ -49,8 +46,6 @@ final class CpuEigh implements EighKernel {
             status.get(0, info, 0, batch);
             w.commit();
             v.commit();
-        } finally {
-            DirectMemory.free(infoBytes);
         }
         return ran;
     }

@@ -3,7 +3,6 @@ package org.eigenbasis.backend.cpu;
 import org.eigenbasis.binding.CpuKernels;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.spi.RefreshKernel;
 
 /** Eigenbasis refresh on the CPU library: DSYMM, DGEQRF and DORGQR per matrix, parallel across the batch. */
@@ -16,20 +15,23 @@ final class CpuRefresh implements RefreshKernel {
             return;
         }
         try (Staged as = Staged.input(a); Staged qs = Staged.input(q); Staged out = Staged.output(qOut);
-             Staged r = Staged.output(rayleigh);
-             BatchedMatrix off = BatchedMatrix.zeros(a.dtype(), batch, 1, 1, Placement.OFF_HEAP)) {
+             Staged r = Staged.output(rayleigh)) {
+            java.nio.ByteBuffer off = Scratch.bytes((long) batch * a.dtype().bytes());
             if (a.dtype() == DType.F64) {
+                java.nio.DoubleBuffer values = off.asDoubleBuffer();
                 CpuKernels.refresh(as.direct().doubleBuffer(), qs.direct().doubleBuffer(), batch, a.rows(), steps,
-                        out.direct().doubleBuffer(), r.direct().doubleBuffer(), off.doubleBuffer());
+                        out.direct().doubleBuffer(), r.direct().doubleBuffer(), values);
+                values.get(0, offDiagonal, 0, batch);
             } else {
+                java.nio.FloatBuffer values = off.asFloatBuffer();
                 CpuKernels.refresh(as.direct().floatBuffer(), qs.direct().floatBuffer(), batch, a.rows(), steps,
-                        out.direct().floatBuffer(), r.direct().floatBuffer(), off.floatBuffer());
+                        out.direct().floatBuffer(), r.direct().floatBuffer(), values);
+                for (int b = 0; b < batch; b++) {
+                    offDiagonal[b] = values.get(b);
+                }
             }
             out.commit();
             r.commit();
-            for (int b = 0; b < batch; b++) {
-                offDiagonal[b] = off.get(b, 0, 0);
-            }
         }
     }
 }

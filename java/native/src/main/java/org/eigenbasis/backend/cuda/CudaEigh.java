@@ -1,12 +1,10 @@
 package org.eigenbasis.backend.cuda;
 
-import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import org.eigenbasis.backend.cpu.Staged;
 import org.eigenbasis.binding.CudaKernels;
 import org.eigenbasis.binding.CusolverEigh;
 import org.eigenbasis.binding.DeviceBuffer;
-import org.eigenbasis.internal.DirectMemory;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EighAlgorithm;
@@ -45,7 +43,6 @@ final class CudaEigh implements EighKernel {
         }
         int bytes = a.dtype().bytes();
         long matrixBytes = (long) batch * n * n * bytes;
-        ByteBuffer infoHost = DirectMemory.allocate(4L * batch);
         try (Staged in = Staged.input(a); Staged w = Staged.output(values); Staged v = Staged.output(vectors);
              DeviceBuffer dA = DeviceBuffer.allocate(matrixBytes);
              DeviceBuffer dW = DeviceBuffer.allocate((long) batch * n * bytes);
@@ -67,7 +64,7 @@ final class CudaEigh implements EighKernel {
                 }
                 CudaKernels.finishColumns(f64, dA, dV, dW, dInfo, batch, n);
             }
-            IntBuffer status = infoHost.asIntBuffer();
+            IntBuffer status = org.eigenbasis.backend.cpu.Scratch.bytes(4L * batch).asIntBuffer();
             dInfo.download(status);
             status.get(0, info, 0, batch);
             if (f64) {
@@ -83,8 +80,6 @@ final class CudaEigh implements EighKernel {
             }
             w.commit();
             v.commit();
-        } finally {
-            DirectMemory.free(infoHost);
         }
         return ran;
     }
