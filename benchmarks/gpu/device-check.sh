@@ -54,7 +54,7 @@ print(":".join(sorted({os.path.dirname(p) for r in roots for p in glob.glob(os.p
 PY
 )"
 export LD_LIBRARY_PATH="$libs${torch_libs:+:$torch_libs}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-cp="$bundle/lib/*"
+cp="$(ls "$bundle"/lib/*.jar | tr '\n' ':')"   # explicit: the JUnit launcher does not expand lib/*
 
 step "backends"
 timeout 90 "$java" -cp "$cp" org.eigenbasis.cli.EigenbasisCli backends --json > "$out/backends.json" 2> "$out/backends.err"

@@ -19,12 +19,13 @@ cp java/cli/target/eigenbasis-cli-0.1.0-SNAPSHOT.jar "$bundle/lib/"
 cp java/core/target/eigenbasis-core-0.1.0-SNAPSHOT-tests.jar java/native/target/eigenbasis-native-0.1.0-SNAPSHOT-tests.jar "$bundle/lib/"
 mvn -B -q -pl java/cli dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.4 \
     -DoutputDirectory="$bundle"
-# The CUDA presets jar carries every CUDA library's glue; keep cudart, cusolver and cublas (JavaCPP loads
+# The CUDA presets jar carries every CUDA library's glue; keep cudart, cusolver and what cusolver inherits,
+# cublas and cusparse (JavaCPP loads
 # libjnicudart for any presets class).
 cuda_jar="$(ls "$bundle"/lib/cuda-*-linux-x86_64.jar)"
 tmp="$(mktemp -d)"
 (cd "$tmp" && unzip -q "$cuda_jar" && find org/bytedeco/cuda/linux-x86_64 -name 'libjni*.so' \
-    ! -name 'libjnicudart.so' ! -name 'libjnicusolver.so' ! -name 'libjnicublas.so' -delete \
+    ! -name 'libjnicudart.so' ! -name 'libjnicusolver.so' ! -name 'libjnicublas.so' ! -name 'libjnicusparse.so' -delete \
     && rm -f "$cuda_jar" && zip -q -r "$cuda_jar" .)
 rm -rf "$tmp"
 # jlink'd runtime: the modules the CLI, JavaCPP, Jackson and JUnit need; no java.desktop (no plots on the device).
