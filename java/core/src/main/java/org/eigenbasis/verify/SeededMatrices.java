@@ -31,28 +31,34 @@ public final class SeededMatrices {
         for (int k = 0; k < q.length; k++) {
             q[k] = rng.nextGaussian();
         }
+        return orthonormalize(q, n);
+    }
+
+    /** The columns of the n × n row-major {@code q} made orthonormal by Gram-Schmidt, twice; a new array. */
+    public static double[] orthonormalize(double[] q, int n) {
+        double[] out = q.clone();
         for (int pass = 0; pass < 2; pass++) {
             for (int j = 0; j < n; j++) {
                 for (int p = 0; p < j; p++) {
                     double dot = 0;
                     for (int i = 0; i < n; i++) {
-                        dot += q[i * n + j] * q[i * n + p];
+                        dot += out[i * n + j] * out[i * n + p];
                     }
                     for (int i = 0; i < n; i++) {
-                        q[i * n + j] -= dot * q[i * n + p];
+                        out[i * n + j] -= dot * out[i * n + p];
                     }
                 }
                 double norm = 0;
                 for (int i = 0; i < n; i++) {
-                    norm += q[i * n + j] * q[i * n + j];
+                    norm += out[i * n + j] * out[i * n + j];
                 }
                 norm = Math.sqrt(norm);
                 for (int i = 0; i < n; i++) {
-                    q[i * n + j] /= norm;
+                    out[i * n + j] /= norm;
                 }
             }
         }
-        return q;
+        return out;
     }
 
     /** Q diag(lambda) Qᵀ with a random orthogonal Q, exactly symmetrised. */

@@ -20,13 +20,10 @@ import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.FailurePolicy;
 import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.linalg.SymmetricEigen;
-import org.eigenbasis.spi.Backend;
 import org.eigenbasis.testing.EighChecks;
 import org.eigenbasis.verify.Invariants;
 import org.eigenbasis.verify.SeededMatrices;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,20 +35,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * subclass names the backend; where it cannot run, every test is reported skipped with the reason
  * ({@link #requireBackend()}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class EighContract {
+public abstract class EighContract extends BackendContract {
     /** Residual and orthogonality must be within C · max(n, 1) · ε. */
     protected static final double C = 16;
 
-    /** The backend under test (called after {@link #requireBackend()}). */
-    protected abstract Backend backend();
 
-    /** Skips each test (a JUnit assumption, reported as skipped with the reason) when the backend cannot run here. */
-    @BeforeEach
-    protected void requireBackend() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(backend().availability().available(),
-                () -> backend().name() + " backend unavailable: " + backend().availability().reason());
-    }
 
     /** Sizes at SIMD (4, 8, 16) and warp (32) boundaries ± 1 and the backends' algorithm switch points ± 1. */
     protected int[] sizes() {

@@ -18,9 +18,7 @@ import org.eigenbasis.linalg.RefreshResult;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.verify.SeededMatrices;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,18 +28,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * n·ε·‖A‖ (eigenvalues), n·ε·‖A‖/gap (eigenvectors, with canonical signs, on spectra with a known gap) and by
  * the eigenspace projector when eigenvalues repeat.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class ParityContract {
+public abstract class ParityContract extends BackendContract {
     protected static final double C = 16;
     private final Backend reference = new JavaBackend();
 
-    protected abstract Backend backend();
 
-    @BeforeEach
-    protected void requireBackend() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(backend().availability().available(),
-                () -> backend().name() + " backend unavailable: " + backend().availability().reason());
-    }
 
     Stream<Arguments> cases() {
         List<Arguments> out = new ArrayList<>();

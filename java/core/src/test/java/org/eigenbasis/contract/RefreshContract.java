@@ -9,24 +9,14 @@ import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EigenbasisRefresh;
 import org.eigenbasis.linalg.RefreshResult;
-import org.eigenbasis.spi.Backend;
 import org.eigenbasis.verify.SeededMatrices;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The warm-started eigenbasis refresh on every backend. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class RefreshContract {
-    protected abstract Backend backend();
+public abstract class RefreshContract extends BackendContract {
 
-    @BeforeEach
-    protected void requireBackend() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(backend().availability().available(),
-                () -> backend().name() + " backend unavailable: " + backend().availability().reason());
-    }
 
     private EigenbasisRefresh refresh() {
         return EigenbasisRefresh.on(backend());
@@ -78,7 +68,7 @@ public abstract class RefreshContract {
         for (int k = 0; k < start.length; k++) {
             start[k] += 1e-2 * rng.nextGaussian();
         }
-        start = orthonormalize(start, n);
+        start = SeededMatrices.orthonormalize(start, n);
         try (BatchedMatrix am = SeededMatrices.batch(DType.F64, n, a); BatchedMatrix qm = SeededMatrices.batch(DType.F64, n, start)) {
             double before = refresh().offDiagonal(am, qm)[0];
             try (RefreshResult r1 = refresh().refresh(am, qm, 1); RefreshResult r10 = refresh().refresh(am, qm, 10)) {
@@ -128,31 +118,6 @@ public abstract class RefreshContract {
             assertTrue(assertThrows(IllegalArgumentException.class, () -> refresh().refresh(a, q32, 1)).getMessage().contains("dtype"));
             assertTrue(assertThrows(IllegalArgumentException.class, () -> refresh().refresh(a, a, -1)).getMessage().startsWith("steps:"));
         }
-    }
-
-    static double[] orthonormalize(double[] q, int n) {
-        double[] out = q.clone();
-        for (int pass = 0; pass < 2; pass++) {
-            for (int j = 0; j < n; j++) {
-                for (int p = 0; p < j; p++) {
-                    double dot = 0;
-                    for (int i = 0; i < n; i++) {
-                        dot += out[i * n + j] * out[i * n + p];
-                    }
-                    for (int i = 0; i < n; i++) {
-                        out[i * n + j] -= dot * out[i * n + p];
-                    }
-                }
-                double norm = 0;
-                for (int i = 0; i < n; i++) {
-                    norm += out[i * n + j] * out[i * n + j];
-                }
-                for (int i = 0; i < n; i++) {
-                    out[i * n + j] /= Math.sqrt(norm);
-                }
-            }
-        }
-        return out;
     }
 
     static void assertOrthonormal(BatchedMatrix q, int b, double tol) {

@@ -9,24 +9,14 @@ import org.eigenbasis.filter.SpectralFilter;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.SpectralFunctions;
-import org.eigenbasis.spi.Backend;
 import org.eigenbasis.verify.SeededMatrices;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Spectral functions on every backend, checked against identities that hold whatever the eigenbasis. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class SpectralContract {
-    protected abstract Backend backend();
+public abstract class SpectralContract extends BackendContract {
 
-    @BeforeEach
-    protected void requireBackend() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(backend().availability().available(),
-                () -> backend().name() + " backend unavailable: " + backend().availability().reason());
-    }
 
     private SpectralFunctions spectral() {
         return SpectralFunctions.on(backend());
