@@ -117,13 +117,13 @@ void BatchPool::run(int64_t count, int max_workers, const Body& body) {
   next_ = nullptr;
 }
 
-std::mutex& threaded_blas_mutex() {
-  static std::mutex m;
+std::shared_mutex& blas_mode_mutex() {
+  static std::shared_mutex m;
   return m;
 }
 
-OpenBlasThreadsGuard::OpenBlasThreadsGuard(int threads) : lock_(threaded_blas_mutex()), threads_(threads) {
-  openblas_set_num_threads(threads_);
+OpenBlasThreadsGuard::OpenBlasThreadsGuard(int threads) : lock_(blas_mode_mutex()) {
+  openblas_set_num_threads(threads);
 }
 
 OpenBlasThreadsGuard::~OpenBlasThreadsGuard() { openblas_set_num_threads(1); }

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <shared_mutex>
 #include <thread>
 #include <vector>
 
@@ -58,10 +59,24 @@ class BatchPool {
 };
 
 /**
- * Lets OpenBLAS use `threads` threads for the lifetime of the guard (one large matrix at a time), then holds it
- * to one again. OpenBLAS's thread count is process-wide, so guards are serialised among themselves; a batch that
- * runs meanwhile on our workers still computes correctly, only with more threads than cores for a while.
+ * OpenBLAS's thread count is process-wide (openblas_set_num_threads_local too, in this build), and its results
+ * depend in the last bits on that count. So that a call always computes the same bits, whatever runs beside it,
+ * every call that uses BLAS or LAPACK holds this lock: shared while OpenBLAS runs on one thread (BlasSingle),
+ * exclusive while one large matrix runs with OpenBLAS threaded (OpenBlasThreadsGuard). Our own kernels use no
+ * BLAS and take no lock.
  */
+std::shared_mutex& blas_mode_mutex();
+
+/** Holds OpenBLAS at one thread for the lifetime of the guard (shared with other such calls). */
+class BlasSingle {
+ public:
+  BlasSingle() : lock_(blas_mode_mutex()) {}
+
+ private:
+  std::shared_lock<std::shared_mutex> lock_;
+};
+
+/** Lets OpenBLAS use `threads` threads for the lifetime of the guard, exclusively; then one again. */
 class OpenBlasThreadsGuard {
  public:
   explicit OpenBlasThreadsGuard(int threads);
@@ -70,8 +85,7 @@ class OpenBlasThreadsGuard {
   OpenBlasThreadsGuard& operator=(const OpenBlasThreadsGuard&) = delete;
 
  private:
-  std::lock_guard<std::mutex> lock_;
-  int threads_;
+  std::unique_lock<std::shared_mutex> lock_;
 };
 
 }  // namespace eigenbasis

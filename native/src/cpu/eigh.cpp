@@ -290,8 +290,11 @@ int32_t eigh_batched(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* 
   if (few_large) {
     OpenBlasThreadsGuard threaded(pool.threads());
     for (int64_t b = 0; b < batch; ++b) body(0, b);
-  } else {
+  } else if (chosen >= EB_EIGH_SYEVD) {
+    BlasSingle single;
     pool.run(batch, pool.threads(), body);
+  } else {
+    pool.run(batch, pool.threads(), body);  // our kernels: no BLAS, no lock
   }
   if (out_of_memory) return EB_ERR_ALLOCATION;
   if (lapack_error != 0) return EB_ERR_LAPACK;

@@ -102,6 +102,7 @@ int32_t refresh(const T* a, const T* q, int64_t batch, int32_t n, int32_t steps,
   std::atomic<int> lapack_error{0};
   std::atomic<bool> out_of_memory{false};
   BatchPool& pool = BatchPool::instance();
+  BlasSingle single;  // OpenBLAS at one thread throughout: the same bits whatever runs beside us
   pool.run(batch, pool.threads(), [&](int, int64_t b) {
     try {
       int status = refresh_one(a + b * nn, q + b * nn, n, steps, q_out + b * nn, rayleigh + b * n, off_ratio + b);

@@ -42,6 +42,7 @@ template <class Fn>
 int32_t run_batch(int64_t batch, Fn&& fn) {
   std::atomic<bool> out_of_memory{false};
   BatchPool& pool = BatchPool::instance();
+  BlasSingle single;  // OpenBLAS at one thread throughout: the same bits whatever runs beside us
   pool.run(batch, pool.threads(), [&](int, int64_t b) {
     try {
       fn(b);
