@@ -15,6 +15,7 @@ namespace {
 constexpr int kMaxN = 64;            // 2 x 64 x 64 f64 = 64 KiB of shared memory per matrix
 constexpr int kThreadsPerBlock = 256;
 constexpr int kDefaultSweeps = 50;
+constexpr int kMaxPerBlock = 32;
 
 int padded(int n) { return n + (n & 1); }
 
@@ -23,6 +24,7 @@ int matrices_per_block(int m, int scalar_bytes) {
   const int h = m / 2;
   const int items = h * h + m * h;
   int per_block = items >= kThreadsPerBlock ? 1 : kThreadsPerBlock / items;
+  if (per_block > kMaxPerBlock) per_block = kMaxPerBlock;  // the per-matrix flags in shared memory hold 32
   const int bytes = jacobi::slot_bytes(m, scalar_bytes);
   while (per_block > 1 && per_block * bytes > 96 * 1024) --per_block;
   return per_block;
@@ -32,8 +34,8 @@ template <class T>
 __global__ void jacobi_kernel(const T* __restrict__ a, int64_t batch, int n, int m, int per_block, T* __restrict__ w,
                               T* __restrict__ v, int32_t* __restrict__ info, int max_sweeps, int slot_bytes) {
   extern __shared__ __align__(16) unsigned char shared[];
-  __shared__ int rotated[32];
-  __shared__ T scale[32];
+  __shared__ int rotated[kMaxPerBlock];
+  __shared__ T scale[kMaxPerBlock];
 
   const int local = threadIdx.x;
   const int threads = blockDim.x;
@@ -110,7 +112,6 @@ int32_t launch(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* info, 
   if (n == 0) return cuda_check(cudaMemset(info, 0, sizeof(int32_t) * batch), "cudaMemset");
   const int m = padded(n);
   const int per_block = matrices_per_block(m, sizeof(T));
-  if (per_block > 32) return EB_ERR_INTERNAL;  // rotated[] and scale[] hold 32 entries
   const int slot = jacobi::slot_bytes(m, sizeof(T));
   const size_t shared = static_cast<size_t>(slot) * per_block;
   int32_t status = cuda_check(
