@@ -38,7 +38,7 @@ done
 echo "5/6 overhead of the Java call, split inside each call (JniOverhead)" >&2
 java -cp "$jar" org.eigenbasis.benchmarks.JniOverhead "$([[ "${1:-}" == "--quick" ]] && echo 0.5 || echo 3)" > "$out/jni-overhead.txt"
 echo "6/6 numpy paired with the cpu backend, round by round" >&2
-python3 "$root/benchmarks/peers/paired_numpy.py" --rounds "$([[ "${1:-}" == "--quick" ]] && echo 1 || echo 5)" \
+python3 "$root/benchmarks/peers/paired_numpy.py" --rounds "$([[ "${1:-}" == "--quick" ]] && echo 1 || echo 7)" \
     --out "$out/paired-numpy.json" > /dev/null
 python3 "$root/benchmarks/summarize.py" --results "$out" --write "$root/benchmarks/RESULTS.md"
 echo "wrote benchmarks/RESULTS.md" >&2

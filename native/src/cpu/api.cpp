@@ -47,13 +47,15 @@ int32_t eb_cpu_set_threads(int32_t threads) {
 int32_t eb_cpu_threads(void) { return eigenbasis::BatchPool::instance().threads(); }
 
 int32_t eb_cpu_describe(char* buffer, int32_t capacity) {
+  const int workers = eigenbasis::BatchPool::instance().threads();  // first: starting the pool sets OpenBLAS's count
   std::string text;
   const char* config = openblas_get_config();
   const char* core = openblas_get_corename();
   text += "openblas_config=" + std::string(config ? config : "?") + "\n";
   text += "openblas_core=" + std::string(core ? core : "?") + "\n";
-  text += "openblas_threads=" + std::to_string(openblas_get_num_threads()) + "\n";
-  text += "batch_workers=" + std::to_string(eigenbasis::BatchPool::instance().threads()) + "\n";
+  text += "openblas_threads=" + std::to_string(openblas_get_num_threads()) + " (per batch worker; " +
+          std::to_string(workers) + " for a batch of fewer large matrices than workers)\n";
+  text += "batch_workers=" + std::to_string(workers) + "\n";
   text += "kernel_isa=" EB_ARCH_NAME "\n";
   text += std::string("avx512_kernels=") +
           (eigenbasis::cpu_has_avx512() ? "used for f64 n >= " + std::to_string(eigenbasis::kAvx512From)

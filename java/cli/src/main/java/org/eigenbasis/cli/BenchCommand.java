@@ -76,7 +76,10 @@ final class BenchCommand implements Callable<Integer> {
                 m.put("n", r.n());
                 m.put("algorithm", r.algorithm());
                 m.put("runs", r.runs());
-                m.put("seconds", Map.of("min", r.minSeconds(), "median", r.medianSeconds()));
+                Map<String, Object> seconds = new LinkedHashMap<>();
+                seconds.put("min", r.minSeconds());
+                seconds.put("median", r.medianSeconds());
+                m.put("seconds", seconds);
                 m.put("matrices_per_second", r.matricesPerSecond());
                 rows.add(m);
             }

@@ -80,7 +80,10 @@ final class DemoCommand implements Callable<Integer> {
         console.print(benchTable);
 
         write("verify.txt", verifyTable);
-        write("verify.json", Json.write(Map.of("passed", passed, "rows", rows.stream().map(VerifyCommand::toMap).toList())));
+        Map<String, Object> verifyDoc = new LinkedHashMap<>();
+        verifyDoc.put("passed", passed);
+        verifyDoc.put("rows", rows.stream().map(VerifyCommand::toMap).toList());
+        write("verify.json", Json.write(verifyDoc));
         write("bench.csv", Throughput.csv(results));
         String machine = machine(available);
         ThroughputChart.write(out.resolve("throughput.png"), results, machine);
