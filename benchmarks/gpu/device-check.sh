@@ -3,7 +3,7 @@
 # contract tests, `eigenbasis verify` on cuda, and the eigh throughput benchmark of every GPU path against
 # torch.linalg.eigh on the same GPU, writing everything to OUTDIR (summary.md first). Needs the bundle of
 # benchmarks/gpu/make-bundle.sh (a jlink'd runtime and the jars), carried along in benchmarks/gpu/bundle.
-# Budget: under 8 minutes. On a machine without a GPU it records the machine facts and stops, exit 0.
+# Budget: under 8 minutes (step timeouts 45 + 150 + 60 + 140 + 60 s). On a machine without a GPU it records the machine facts and stops, exit 0.
 # Usage: benchmarks/gpu/device-check.sh OUTDIR
 set -uo pipefail
 out="${1:?usage: benchmarks/gpu/device-check.sh OUTDIR}"
@@ -57,11 +57,11 @@ export LD_LIBRARY_PATH="$libs${torch_libs:+:$torch_libs}${LD_LIBRARY_PATH:+:$LD_
 cp="$(ls "$bundle"/lib/*.jar | tr '\n' ':')"   # explicit: the JUnit launcher does not expand lib/*
 
 step "backends"
-timeout 90 "$java" -cp "$cp" org.eigenbasis.cli.EigenbasisCli backends --json > "$out/backends.json" 2> "$out/backends.err"
+timeout 45 "$java" -cp "$cp" org.eigenbasis.cli.EigenbasisCli backends --json > "$out/backends.json" 2> "$out/backends.err"
 head -n 40 "$out/backends.json"
 
 step "cuda contract tests (JUnit)"
-timeout 240 "$java" -Xmx8g -jar "$bundle"/junit-platform-console-standalone-*.jar execute -cp "$cp" \
+timeout 150 "$java" -Xmx8g -jar "$bundle"/junit-platform-console-standalone-*.jar execute -cp "$cp" \
   --select-class org.eigenbasis.backend.cuda.CudaEighTest --select-class org.eigenbasis.backend.cuda.CudaParityTest \
   --select-class org.eigenbasis.backend.cuda.CudaSpectralTest --select-class org.eigenbasis.backend.cuda.CudaRefreshTest \
   --reports-dir "$out/junit" --details=summary --disable-banner > "$out/junit.txt" 2>&1
@@ -69,15 +69,15 @@ echo "junit exit $?" >> "$out/junit.txt"
 tail -n 25 "$out/junit.txt"
 
 step "verify --backend cuda"
-timeout 120 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli verify --backend cuda --json > "$out/verify-cuda.json" 2> "$out/verify-cuda.err"
+timeout 60 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli verify --backend cuda --json > "$out/verify-cuda.json" 2> "$out/verify-cuda.err"
 echo "verify exit $?"
 
 step "cuda-bench (device-resident timings of every GPU path)"
-timeout 200 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli cuda-bench --json > "$out/cuda-bench.json" 2> "$out/cuda-bench.err"
+timeout 140 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli cuda-bench --json > "$out/cuda-bench.json" 2> "$out/cuda-bench.err"
 echo "cuda-bench exit $?"
 
 step "torch.linalg.eigh on the same shapes"
-timeout 120 python3 "$root/benchmarks/gpu/torch_eigh.py" --out "$out/torch-eigh.json" > /dev/null 2> "$out/torch-eigh.err"
+timeout 60 python3 "$root/benchmarks/gpu/torch_eigh.py" --out "$out/torch-eigh.json" > /dev/null 2> "$out/torch-eigh.err"
 echo "torch exit $?"
 
 step "summary"
