@@ -3,8 +3,12 @@
 # contract tests, `eigenbasis verify` on cuda, and the eigh throughput benchmark of every GPU path against
 # torch.linalg.eigh on the same GPU, writing everything to OUTDIR (summary.md first). Needs the bundle of
 # benchmarks/gpu/make-bundle.sh (a jlink'd runtime and the jars), carried along in benchmarks/gpu/bundle.
-# Budget: under 8 minutes (step timeouts 45 + 150 + 60 + 140 + 60 s). On a machine without a GPU it records the machine facts and stops, exit 0.
+# Budget: under 8 minutes (step timeouts 45 + 150 + 60 + 140 + 60 s). On a machine without a GPU it records the
+# machine facts and stops, exit 0.
 # Usage: benchmarks/gpu/device-check.sh OUTDIR
+# With the device tool: run benchmarks/gpu/make-bundle.sh here, then run `benchmarks/gpu/device-check.sh $OUT`
+# there with carry ["benchmarks/gpu/bundle"] and a timeout near 500 s; copy $OUT/summary.md to
+# benchmarks/gpu/results/<date>-<gpu>.md, which benchmarks/summarize.py puts into RESULTS.md.
 set -uo pipefail
 out="${1:?usage: benchmarks/gpu/device-check.sh OUTDIR}"
 mkdir -p "$out"
