@@ -3,6 +3,8 @@ package org.eigenbasis.backend.cpu;
 import java.nio.IntBuffer;
 import java.util.EnumMap;
 import java.util.Map;
+import org.eigenbasis.backend.Scratch;
+import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CpuKernels;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;

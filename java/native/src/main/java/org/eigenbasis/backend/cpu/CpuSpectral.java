@@ -1,5 +1,6 @@
 package org.eigenbasis.backend.cpu;
 
+import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CpuKernels;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;

@@ -1,7 +1,8 @@
 package org.eigenbasis.backend.cuda;
 
 import java.nio.IntBuffer;
-import org.eigenbasis.backend.cpu.Staged;
+import org.eigenbasis.backend.Scratch;
+import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CudaKernels;
 import org.eigenbasis.binding.CusolverEigh;
 import org.eigenbasis.binding.DeviceBuffer;
@@ -64,7 +65,7 @@ final class CudaEigh implements EighKernel {
                 }
                 CudaKernels.finishColumns(f64, dA, dV, dW, dInfo, batch, n);
             }
-            IntBuffer status = org.eigenbasis.backend.cpu.Scratch.bytes(4L * batch).asIntBuffer();
+            IntBuffer status = Scratch.bytes(4L * batch).asIntBuffer();
             dInfo.download(status);
             status.get(0, info, 0, batch);
             if (f64) {

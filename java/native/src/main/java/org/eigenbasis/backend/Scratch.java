@@ -1,4 +1,4 @@
-package org.eigenbasis.backend.cpu;
+package org.eigenbasis.backend;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,4 +1,4 @@
-package org.eigenbasis.backend.cpu;
+package org.eigenbasis.backend;
 
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.Placement;
