@@ -31,4 +31,7 @@ public interface Backend {
 
     /** Warm-started eigenbasis refresh. */
     RefreshKernel refresh();
+
+    /** Trajectory simulation of gradient flow / OU with renewal resets. */
+    ResetSimulationKernel resetSimulation();
 }

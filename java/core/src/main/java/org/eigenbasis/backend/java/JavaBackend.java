@@ -55,4 +55,9 @@ public final class JavaBackend implements Backend {
     public RefreshKernel refresh() {
         return refresh;
     }
+
+    @Override
+    public org.eigenbasis.spi.ResetSimulationKernel resetSimulation() {
+        throw new UnsupportedOperationException("resetSimulation: not yet implemented"); // TEMP: replaced by the simulator work
+    }
 }

@@ -59,6 +59,11 @@ public final class CudaBackend implements Backend {
         return host().refresh();
     }
 
+    @Override
+    public org.eigenbasis.spi.ResetSimulationKernel resetSimulation() {
+        throw new UnsupportedOperationException("resetSimulation: not yet implemented"); // TEMP: replaced by the simulator work
+    }
+
     private static Backend host() {
         Backend cpu = Backends.find("cpu");
         return cpu != null && cpu.availability().available() ? cpu : Backends.select("java");

@@ -1,0 +1,131 @@
+package org.eigenbasis.resetting;
+
+import java.util.Locale;
+
+/**
+ * The law of the i.i.d. inter-reset times τ &gt; 0 of a renewal process, as an immutable value. Every law has a
+ * finite mean (the laws that would not, Pareto and Lomax with α ≤ 1, are refused at construction), a survival
+ * function P(τ &gt; t), a second moment E[τ²] (possibly +∞), a Laplace transform E[e^(−sτ)] (closed form where
+ * {@link #hasClosedFormLaplace()}, accurate quadrature otherwise) and seeded, counter-based sampling that is
+ * bit-identical in the java and cpu backends.
+ *
+ * <p>Laws are written and parsed in the CLI form {@code exp(rate=R)}, {@code det(T=T)}, {@code gamma(k=K,scale=S)},
+ * {@code uniform(a=A,b=B)}, {@code lognormal(mu=M,sigma=S)}, {@code weibull(k=K,scale=S)},
+ * {@code pareto(xm=X,alpha=A)}, {@code lomax(scale=S,alpha=A)}; see {@link #parse(String)} and {@link #spec()}.
+ * The empirical law ({@link Empirical}) is built from observed reset times.
+ */
+public sealed interface RenewalLaw
+        permits Exponential, Deterministic, GammaLaw, UniformLaw, LogNormal, Weibull, Pareto, Lomax, Empirical {
+
+    /** The law's family; {@link #code()} is the integer the native kernels use. */
+    enum Kind {
+        EXPONENTIAL(0), DETERMINISTIC(1), GAMMA(2), UNIFORM(3), LOGNORMAL(4), WEIBULL(5), PARETO(6), LOMAX(7),
+        EMPIRICAL(8);
+
+        private final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+    }
+
+    Kind kind();
+
+    /**
+     * The parameters in the order of {@link #spec()} (for {@link Empirical}: the sorted observations), as the
+     * native kernels read them.
+     */
+    double[] parameters();
+
+    /** E[τ], finite and &gt; 0. */
+    double mean();
+
+    /** E[τ²]; {@code Double.POSITIVE_INFINITY} for Pareto and Lomax with α ≤ 2. */
+    double secondMoment();
+
+    /** P(τ &gt; t); 1 for t &lt; 0. */
+    double survival(double t);
+
+    /** Whether {@link #laplace(double)} is a closed form (else quadrature, relative accuracy about 1e-10). */
+    boolean hasClosedFormLaplace();
+
+    /** E[e^(−sτ)] for s ≥ 0. */
+    default double laplace(double s) {
+        requireRate(s);
+        // 1 − E[e^(−sτ)] = s·E[τ]·E_A[e^(−sA)], A the stationary age: a positive expectation, no cancellation.
+        if (s == 0) {
+            return 1;
+        }
+        return 1 - s * mean() * ResetFilter.of(this).complement(s);
+    }
+
+    /** The canonical CLI form, e.g. {@code gamma(k=2.0,scale=0.5)}; {@link #parse(String)} reads it back. */
+    String spec();
+
+    /** {@code count} draws of τ from the counter-based stream {@code seed}; the same numbers on every backend. */
+    default double[] sample(int count, long seed) {
+        return LawSampler.sample(this, count, seed);
+    }
+
+    static RenewalLaw exponential(double rate) {
+        return new Exponential(rate);
+    }
+
+    static RenewalLaw deterministic(double period) {
+        return new Deterministic(period);
+    }
+
+    static RenewalLaw gamma(double shape, double scale) {
+        return new GammaLaw(shape, scale);
+    }
+
+    static RenewalLaw uniform(double a, double b) {
+        return new UniformLaw(a, b);
+    }
+
+    static RenewalLaw lognormal(double mu, double sigma) {
+        return new LogNormal(mu, sigma);
+    }
+
+    static RenewalLaw weibull(double shape, double scale) {
+        return new Weibull(shape, scale);
+    }
+
+    static RenewalLaw pareto(double xm, double alpha) {
+        return new Pareto(xm, alpha);
+    }
+
+    static RenewalLaw lomax(double scale, double alpha) {
+        return new Lomax(scale, alpha);
+    }
+
+    static RenewalLaw empirical(double... resetTimes) {
+        return new Empirical(resetTimes);
+    }
+
+    /** Reads the CLI form; see {@link LawSpec}. */
+    static RenewalLaw parse(String text) {
+        return LawSpec.parse(text);
+    }
+
+    /** Checks a law parameter is finite and above {@code min} (inclusive or not), naming its legal range. */
+    static void requireParameter(String law, String name, double value, double min, boolean inclusive,
+            String why) {
+        boolean ok = Double.isFinite(value) && (inclusive ? value >= min : value > min);
+        if (!ok) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s %s: %s is outside %s%s, ∞) (finite)%s",
+                    law, name, value, inclusive ? "[" : "(", LawSpec.format(min), why.isEmpty() ? "" : ": " + why));
+        }
+    }
+
+    /** Checks a Laplace / filter argument s (a rate or curvature) is finite and ≥ 0. */
+    static void requireRate(double s) {
+        if (!(s >= 0) || !Double.isFinite(s)) {
+            throw new IllegalArgumentException("s: " + s + " is outside [0, ∞) (finite)");
+        }
+    }
+}
