@@ -56,11 +56,9 @@ public sealed interface RenewalLaw
     /** E[e^(−sτ)] for s ≥ 0. */
     default double laplace(double s) {
         requireRate(s);
-        // 1 − E[e^(−sτ)] = s·E[τ]·E_A[e^(−sA)], A the stationary age: a positive expectation, no cancellation.
-        if (s == 0) {
-            return 1;
-        }
-        return 1 - s * mean() * ResetFilter.of(this).complement(s);
+        // s·E[τ] ≤ 1: 1 − s·E[τ]·E_A[e^(−sA)] (A the stationary age; the result is ≥ e^(−1), little
+        // cancellation); beyond, a direct quadrature of E[e^(−sτ)] so small values keep their relative accuracy.
+        return AgeExpectation.laplace(this, s);
     }
 
     /** The canonical CLI form, e.g. {@code gamma(k=2.0,scale=0.5)}; {@link #parse(String)} reads it back. */
