@@ -9,13 +9,13 @@ import java.util.TreeSet;
  * A discrete rule for the stationary age law A (density P(τ &gt; a)/E[τ]) that resolves every scale the
  * curvatures μ_min … μ_max can see: nodes A_k with weights w_k, plus the mass {@link #tailMass} placed at A = +∞
  * (where e^(−μA) = 0 for every μ &gt; 0). Built as 10-point Gauss–Legendre panels: one linear panel on
- * [0, 10⁻³/μ_max], then panels of width ≤ 1/2 in ln a up to 60/μ_min (or the end of the support), split at the
+ * [0, 10⁻⁶/μ_max], then panels of width ≤ 1/2 in ln a up to 60/μ_min (or the end of the support), split at the
  * law's kinks (det T, uniform a and b, Pareto x_m, every empirical observation).
  *
  * <p>Used for the covariance of e^(−μ_i A) and e^(−μ_j A), which as the closed form g(μ_i + μ_j) − g(μ_i)g(μ_j)
  * cancels catastrophically for small arguments: the rule's own centred products are an exact covariance of a
  * discrete law, so the result is symmetric positive semidefinite by construction. Size about
- * 20·ln(6·10⁴·μ_max/μ_min) + 10·(kinks) nodes.
+ * 20·ln(6·10⁷·μ_max/μ_min) + 10·(kinks) nodes.
  */
 final class AgeQuadrature {
     private static final double[][] GL10 = GaussKronrod.legendre(10);
@@ -32,7 +32,7 @@ final class AgeQuadrature {
 
     static AgeQuadrature of(RenewalLaw law, double muMin, double muMax) {
         double mean = law.mean();
-        double lo = 1e-3 / muMax;
+        double lo = 1e-6 / muMax;
         double hi = 60 / muMin;
         double supportEnd = supportEnd(law);
         hi = Math.min(hi, supportEnd);

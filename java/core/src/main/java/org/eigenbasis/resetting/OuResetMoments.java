@@ -27,7 +27,7 @@ import org.eigenbasis.linalg.SymmetricEigen;
  *       laws) plus the eigendecomposition's backward error; M to a few ε for exp and about 1e-9 relative to
  *       max|M| for the other laws (measured in the tests).</li>
  *   <li><b>Cost</b>: one eigendecomposition (about 9d³), 2d³ to rotate back, d filter evaluations, and for
- *       non-exponential laws K·d²/2 with K ≈ 20·ln(6·10⁴·μ_max/μ_min) rule nodes (a few hundred).</li>
+ *       non-exponential laws K·d²/2 with K ≈ 20·ln(6·10⁷·μ_max/μ_min) rule nodes (a few hundred).</li>
  *   <li><b>Infinite variance</b>: a flat direction (eigenvalue within d·ε·‖H‖ of 0) with σ &gt; 0 under a law
  *       with E[τ²] = ∞ (Pareto, Lomax with α ≤ 2) has infinite variance: then {@code covariance} is null and
  *       {@code infiniteVarianceReason} says why; the mean is still exact.</li>
