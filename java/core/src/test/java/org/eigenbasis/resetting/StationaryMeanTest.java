@@ -1,0 +1,104 @@
+package org.eigenbasis.resetting;
+
+import static org.eigenbasis.resetting.ResetFilterTest.assertBad;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.linalg.DType;
+import org.junit.jupiter.api.Test;
+
+class StationaryMeanTest {
+
+    @Test
+    void batchEqualsPerItem() {
+        Random rnd = new Random(31);
+        int batch = 3;
+        int n = 20;
+        int d = 5;
+        double[][][] xs = new double[batch][][];
+        double[][][] ys = new double[batch][n][1];
+        for (int b = 0; b < batch; b++) {
+            xs[b] = Reference.randomMatrix(rnd, n, d);
+            for (int i = 0; i < n; i++) {
+                ys[b][i][0] = rnd.nextGaussian();
+            }
+        }
+        RenewalLaw law = RenewalLaw.lognormal(-0.5, 0.7);
+        try (BatchedMatrix x = BatchedMatrix.of(xs); BatchedMatrix y = BatchedMatrix.of(ys);
+                BatchedMatrix out = StationaryMean.of(x, y, law)) {
+            assertEquals(DType.F64, out.dtype());
+            assertEquals(batch, out.batch());
+            assertEquals(d, out.rows());
+            assertEquals(1, out.cols());
+            for (int b = 0; b < batch; b++) {
+                double[] yb = new double[n];
+                for (int i = 0; i < n; i++) {
+                    yb[i] = ys[b][i][0];
+                }
+                double[] single = StationaryMean.of(xs[b], yb, law);
+                for (int i = 0; i < d; i++) {
+                    assertEquals(single[i], out.get(b, i, 0), 1e-13 * Math.abs(single[i]), "item " + b);
+                }
+            }
+        }
+    }
+
+    @Test
+    void exponentialBatchIsRidge() {
+        Random rnd = new Random(32);
+        double[][][] xs = {Reference.randomMatrix(rnd, 15, 4), Reference.randomMatrix(rnd, 15, 4)};
+        double[][][] ys = new double[2][15][1];
+        for (double[][] yb : ys) {
+            for (double[] row : yb) {
+                row[0] = rnd.nextGaussian();
+            }
+        }
+        double r = 0.3;
+        try (BatchedMatrix x = BatchedMatrix.of(xs); BatchedMatrix y = BatchedMatrix.of(ys);
+                BatchedMatrix out = StationaryMean.of(x, y, RenewalLaw.exponential(r))) {
+            for (int b = 0; b < 2; b++) {
+                double[] yb = new double[15];
+                for (int i = 0; i < 15; i++) {
+                    yb[i] = ys[b][i][0];
+                }
+                double[] ridge = Reference.plusDiagonalSolve(Reference.gram(xs[b]), r, Reference.xty(xs[b], yb));
+                double[] got = new double[4];
+                for (int i = 0; i < 4; i++) {
+                    got[i] = out.get(b, i, 0);
+                }
+                assertTrue(Reference.maxRelDiff(got, ridge) < 1e-12, "item " + b);
+            }
+        }
+    }
+
+    @Test
+    void flatDirectionKeepsTheResetPoint() {
+        Random rnd = new Random(33);
+        double[][] x = Reference.randomMatrix(rnd, 10, 3);
+        for (double[] row : x) {
+            row[2] = 0; // the third coordinate is never seen
+        }
+        double[] y = Reference.randomVector(rnd, 10);
+        double[] theta0 = {0.5, -0.5, 7};
+        double[] mean = StationaryMean.of(x, y, theta0, RenewalLaw.pareto(1, 1.5));
+        assertEquals(7, mean[2], 1e-14);
+        assertTrue(Double.isFinite(mean[0]) && Double.isFinite(mean[1]));
+    }
+
+    @Test
+    void badInputNamesTheArgument() {
+        double[][] x = {{1, 2}, {3, 4}, {5, 6}};
+        RenewalLaw law = RenewalLaw.exponential(1);
+        assertBad(() -> StationaryMean.of(x, new double[2], law), "y", "[3, 3]");
+        assertBad(() -> StationaryMean.of(x, new double[3], new double[1], law), "theta0", "[2, 2]");
+        assertBad(() -> StationaryMean.of(new double[][] {{1, 2}, {3}}, new double[2], law), "x[1]", "[2, 2]");
+        assertBad(() -> StationaryMean.of(new double[][] {{1, Double.NaN}}, new double[1], law), "x[0][1]", "finite");
+        assertBad(() -> StationaryMean.of(x, new double[] {0, Double.POSITIVE_INFINITY, 0}, law), "y[1]", "finite");
+        assertBad(() -> StationaryMean.of(x, new double[3], null), "law", "exp(rate=R)");
+        try (BatchedMatrix xb = BatchedMatrix.zeros(DType.F64, 2, 3, 2); BatchedMatrix yb = BatchedMatrix.zeros(DType.F64, 1, 3, 1)) {
+            assertBad(() -> StationaryMean.of(xb, yb, law), "y", "2 × 3 × 1");
+        }
+    }
+}
