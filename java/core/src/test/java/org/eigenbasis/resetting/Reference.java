@@ -14,8 +14,11 @@ final class Reference {
     private Reference() {
     }
 
-    /** e^(−x) to 60 digits for 0 ≤ x ≤ 200 (series for e^(x/2^k), then squaring). */
+    /** e^(−x) to 60 digits for x ≥ 0 (series for e^(x/2^k), then squaring; 0 beyond 300). */
     static BigDecimal expNeg(BigDecimal x) {
+        if (x.compareTo(BigDecimal.valueOf(300)) > 0) {
+            return BigDecimal.ZERO; // below 1e-130: nothing at 60 digits next to the O(1) terms it meets
+        }
         int halvings = 0;
         BigDecimal y = x;
         while (y.compareTo(BigDecimal.valueOf(0.01)) > 0) {
