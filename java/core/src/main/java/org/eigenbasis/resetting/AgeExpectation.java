@@ -29,6 +29,47 @@ final class AgeExpectation {
 
     /** E[A] = E[τ²]/(2E[τ]); +∞ when E[τ²] is. */
     static double meanAge(RenewalLaw law) {
+        // Per law as a ratio, so that E[τ²] may under- or overflow while E[A] does not.
+        if (law instanceof Exponential e) {
+            return 1 / e.rate();
+        }
+        if (law instanceof Deterministic d) {
+            return 0.5 * d.period();
+        }
+        if (law instanceof GammaLaw gl) {
+            return 0.5 * (gl.shape() + 1) * gl.scale();
+        }
+        if (law instanceof UniformLaw u) {
+            double r = u.a() / u.b();
+            return u.b() * (r * r + r + 1) / (3 * (1 + r));
+        }
+        if (law instanceof LogNormal ln) {
+            return 0.5 * Math.exp(ln.mu() + 1.5 * ln.sigma() * ln.sigma());
+        }
+        if (law instanceof Weibull wb) {
+            double k = wb.shape();
+            return 0.5 * wb.scale() * Math.exp(SpecialFunctions.logGamma(1 + 2 / k) - SpecialFunctions.logGamma(1 + 1 / k));
+        }
+        if (law instanceof Pareto p) {
+            double a = p.alpha();
+            return a > 2 ? p.xm() * (a - 1) / (2 * (a - 2)) : Double.POSITIVE_INFINITY;
+        }
+        if (law instanceof Lomax lx) {
+            double a = lx.alpha();
+            return a > 2 ? lx.scale() / (a - 2) : Double.POSITIVE_INFINITY;
+        }
+        if (law instanceof Empirical emp) {
+            double[] t = emp.observations();
+            double total = 0;
+            for (double ti : t) {
+                total += ti;
+            }
+            double sum = 0;
+            for (double ti : t) {
+                sum += ti / total * ti;
+            }
+            return 0.5 * sum;
+        }
         return law.secondMoment() / (2 * law.mean());
     }
 
@@ -49,6 +90,9 @@ final class AgeExpectation {
             if (kx == Double.POSITIVE_INFINITY) {
                 return 0;
             }
+            if (x == 0) {
+                return 1; // θμ below the smallest double: 1 − h with h below ε
+            }
             return em(gl.shape() * Math.log1p(x)) / kx;
         }
         if (law instanceof UniformLaw u) {
@@ -63,10 +107,12 @@ final class AgeExpectation {
             double sum = 0;
             double total = 0;
             for (double ti : t) {
-                sum += ti * k(mu * ti);
                 total += ti;
             }
-            return sum / total;
+            for (double ti : t) {
+                sum += ti / total * k(mu * ti);
+            }
+            return sum;
         }
         if (law instanceof LogNormal ln) {
             return logNormalComplement(ln, mu);
@@ -100,11 +146,14 @@ final class AgeExpectation {
             double sum = 0;
             double total = 0;
             for (double ti : t) {
-                double x = mu * ti;
-                sum += x < 1 ? ti * ti * g(x) : ti * kh(x) / mu;
                 total += ti;
             }
-            return sum / total;
+            for (double ti : t) {
+                double x = mu * ti;
+                double p = ti / total; // the size-biased weight; keeps t² from overflowing
+                sum += x < 1 ? p * ti * g(x) : p * kh(x) / mu;
+            }
+            return sum;
         }
         if (law instanceof GammaLaw gl) {
             double x = gl.scale() * mu;
@@ -136,9 +185,9 @@ final class AgeExpectation {
             double sum = 0;
             for (int i = 0; i < rule[0].length; i++) {
                 double t = centre + half * rule[0][i];
-                sum += rule[1][i] * t * t * g(mu * t);
+                sum += rule[1][i] * (t / m) * t * g(mu * t); // t/m first: t² may underflow
             }
-            return 0.5 * sum / m;
+            return 0.5 * sum;
         }
         if (law instanceof LogNormal ln) {
             return logNormalHOverMu(ln, mu);
@@ -241,8 +290,9 @@ final class AgeExpectation {
     // ---- power tails: A = scale·(e^(w/β) − shift), w ~ Exp(1) ---------------------------------------------
 
     /** Breaks in w for the tail A = scale·e^(w/β) (or expm1): covers the crossover μA ≈ 1 and 60 e-folds. */
-    private static double[] tailBreaks(double beta, double muScale) {
-        double wStar = muScale < 1 ? beta * Math.log1p(1 / muScale) : 0;
+    private static double[] tailBreaks(double beta, double lnMuScale) {
+        // w* = β·ln(1 + 1/(μs)), from logs so that μs may underflow.
+        double wStar = lnMuScale < 0 ? beta * (lnMuScale < -30 ? -lnMuScale : Math.log1p(Math.exp(-lnMuScale))) : 0;
         double rho = beta > 1 ? 1 - 1 / beta : 0; // decay rate of the pre-crossover integrand of H
         double pre = rho > 0 ? Math.min(wStar, 80 / rho) : wStar;
         double top = pre + 60;
@@ -256,7 +306,8 @@ final class AgeExpectation {
         if (y > 745) {
             return low; // the tail part is below e^(−y) relative: gone
         }
-        double tail = GaussKronrod.integrate(w -> Math.exp(-w - y * Math.exp(w / beta)), tailBreaks(beta, y), RTOL);
+        double lnY = Math.log(mu) + Math.log(p.xm());
+        double tail = GaussKronrod.integrate(w -> Math.exp(-w - Math.exp(lnY + w / beta)), tailBreaks(beta, lnY), RTOL);
         return low + tail / p.alpha();
     }
 
@@ -268,8 +319,10 @@ final class AgeExpectation {
         double xm = p.xm();
         double y = mu * xm;
         double low = beta / p.alpha() * xm * g(y);
-        double tail = GaussKronrod.integrate(w -> Math.exp(-w) * aK(xm * Math.exp(w / beta), mu),
-                tailBreaks(beta, y), RTOL);
+        double lnY = Math.log(mu) + Math.log(xm);
+        double lnXm = Math.log(xm);
+        double tail = GaussKronrod.integrate(w -> Math.exp(-w) * aK(Math.exp(lnXm + w / beta), mu),
+                tailBreaks(beta, lnY), RTOL);
         return low + tail / p.alpha();
     }
 
@@ -277,8 +330,9 @@ final class AgeExpectation {
         double beta = lx.alpha() - 1;
         double s = lx.scale();
         if (mu * lx.mean() < 1) {
-            return GaussKronrod.integrate(w -> Math.exp(-w - mu * s * Math.expm1(w / beta)),
-                    tailBreaks(beta, mu * s), RTOL);
+            double lnMuS = Math.log(mu) + Math.log(s);
+            return GaussKronrod.integrate(w -> Math.exp(-w - Math.exp(lnMuS + lnExpm1(w / beta))),
+                    tailBreaks(beta, lnMuS), RTOL);
         }
         // g = (1/μ)∫ f_A(x/μ) e^(−x) dx, f_A(a) = (β/s)(1 + a/s)^(−β−1).
         double ms = mu * s;
@@ -293,8 +347,14 @@ final class AgeExpectation {
         }
         double beta = lx.alpha() - 1;
         double s = lx.scale();
-        return GaussKronrod.integrate(w -> Math.exp(-w) * aK(s * Math.expm1(w / beta), mu),
-                tailBreaks(beta, mu * s), RTOL);
+        double lnS = Math.log(s);
+        return GaussKronrod.integrate(w -> Math.exp(-w) * aK(Math.exp(lnS + lnExpm1(w / beta)), mu),
+                tailBreaks(beta, Math.log(mu) + lnS), RTOL);
+    }
+
+    /** ln(e^u − 1) for u ≥ 0 without overflow (−∞ at 0). */
+    private static double lnExpm1(double u) {
+        return u > 30 ? u + Math.log1p(-Math.exp(-u)) : Math.log(Math.expm1(u));
     }
 
     // ---- Laplace transform E[e^(−sτ)] ---------------------------------------------------------------------

@@ -98,15 +98,13 @@ public final class ResetFilter implements SpectralFilter {
             return e.rate();
         }
         if (mu == 0) {
-            double second = law.secondMoment();
-            return second == Double.POSITIVE_INFINITY ? 0 : 2 * law.mean() / second;
+            return 1 / AgeExpectation.meanAge(law); // 2E[τ]/E[τ²], 0 when E[τ²] = ∞
         }
-        double g = AgeExpectation.complement(law, mu);
+        double g = complement(mu);
         if (g == 0) {
             return 1 / law.mean();
         }
-        double hm = g <= 0.5 ? (1 - g) / mu : AgeExpectation.hOverMu(law, mu);
-        return g / hm;
+        return g / hOverMu(mu);
     }
 
     @Override

@@ -102,8 +102,8 @@ class ResetFilterTest {
                 double lo = 1e-8 / mu;
                 double g = Reference.integrate(a -> law.survival(a) / m * Math.exp(-mu * a), lo, hi, kinks);
                 double h = Reference.integrate(a -> law.survival(a) / m * -Math.expm1(-mu * a), lo, hi, kinks);
-                assertEquals(1, f.apply(mu) / h, 1e-8, law.spec() + " h at μ = " + mu);
-                assertEquals(1, f.complement(mu) / g, 1e-8, law.spec() + " 1 − h at μ = " + mu);
+                assertEquals(1, f.apply(mu) / h, 1e-10, law.spec() + " h at μ = " + mu);
+                assertEquals(1, f.complement(mu) / g, 1e-10, law.spec() + " 1 − h at μ = " + mu);
             }
         }
     }
@@ -119,21 +119,7 @@ class ResetFilterTest {
                 RenewalLaw.empirical(0.5, 1, 7));
         for (RenewalLaw law : laws) {
             ResetFilter f = ResetFilter.of(law);
-            double prevH = 0;
-            double prevG = 1;
-            for (int e = -300; e <= 300; e += 6) {
-                double mu = Math.pow(10, e);
-                double h = f.apply(mu);
-                double g = f.complement(mu);
-                double lam = f.effectiveRidge(mu);
-                String at = law.spec() + " at μ = 1e" + e;
-                assertTrue(h >= 0 && h <= 1 && g >= 0 && g <= 1, at + ": h = " + h + ", 1 − h = " + g);
-                assertTrue(Double.isFinite(lam) && lam >= 0 && Double.isFinite(f.hOverMu(mu)), at + ": λ = " + lam);
-                assertTrue(h >= prevH && g <= prevG, at + ": not monotone (h " + prevH + " → " + h + ")");
-                assertEquals(1, h + g, 2 * Math.ulp(1.0), at + ": h + (1 − h)");
-                prevH = h;
-                prevG = g;
-            }
+            assertFiniteAndMonotone(f);
             double second = law.secondMoment();
             double lam0 = second == Double.POSITIVE_INFINITY ? 0 : 2 * law.mean() / second;
             assertEquals(lam0, f.effectiveRidge(0), 1e-15 * lam0, law.spec() + " λ_eff(0)");
@@ -150,6 +136,41 @@ class ResetFilterTest {
                 assertEquals(1, f.effectiveRidge(1e14 / law.mean()) * law.mean(), 1e-6, law.spec() + " λ_eff(∞)");
             }
         }
+    }
+
+    private static void assertFiniteAndMonotone(ResetFilter f) {
+        RenewalLaw law = f.law();
+        double prevH = 0;
+        double prevG = 1;
+        for (int e = -300; e <= 300; e += 6) {
+            double mu = Math.pow(10, e);
+            double h = f.apply(mu);
+            double g = f.complement(mu);
+            double lam = f.effectiveRidge(mu);
+            String at = law.spec() + " at μ = 1e" + e;
+            assertTrue(h >= 0 && h <= 1 && g >= 0 && g <= 1, at + ": h = " + h + ", 1 − h = " + g);
+            assertTrue(Double.isFinite(lam) && lam >= 0 && Double.isFinite(f.hOverMu(mu)), at + ": λ = " + lam);
+            assertTrue(h >= prevH && g <= prevG, at + ": not monotone (h " + prevH + " → " + h + ")");
+            assertEquals(1, h + g, 2 * Math.ulp(1.0), at + ": h + (1 − h)");
+            prevH = h;
+            prevG = g;
+        }
+    }
+
+    /** Parameters at the ends of their legal ranges, where E[τ²] itself under- or overflows. */
+    @Test
+    void extremeParametersStayFiniteAndMonotone() {
+        List<RenewalLaw> laws = List.of(RenewalLaw.lognormal(-299, 0.5), RenewalLaw.lognormal(299, 0.5),
+                RenewalLaw.lognormal(0, 17.2), RenewalLaw.weibull(0.02, 1e-200), RenewalLaw.weibull(200, 1e200),
+                RenewalLaw.pareto(1e-300, 1.5), RenewalLaw.pareto(1e300, 50), RenewalLaw.lomax(1e300, 3),
+                RenewalLaw.lomax(1e-300, 1.0000001), RenewalLaw.gamma(1e-3, 1e300), RenewalLaw.gamma(1e8, 1e-300),
+                RenewalLaw.uniform(0, 1e-300), RenewalLaw.deterministic(1e300), RenewalLaw.empirical(1e-300, 1e300));
+        for (RenewalLaw law : laws) {
+            ResetFilter f = ResetFilter.of(law);
+            assertFiniteAndMonotone(f);
+            assertTrue(f.effectiveRidge(0) >= 0 && Double.isFinite(f.effectiveRidge(0)), law.spec());
+        }
+        assertEquals(3e300, ResetFilter.of(RenewalLaw.uniform(0, 1e-300)).effectiveRidge(0), 1e286);
     }
 
     @Test
