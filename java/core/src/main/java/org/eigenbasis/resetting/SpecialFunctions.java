@@ -5,7 +5,7 @@ package org.eigenbasis.resetting;
  *
  * <ul>
  *   <li>{@link #logGamma}: recurrence up to x ≥ 10, then the Stirling series to x⁻¹³; absolute error about 4e-15
- *       near the roots x = 1, 2, relative 1e-15 elsewhere (x &gt; 0).</li>
+ *       for x &lt; 10 (where the recurrence subtracts), relative 1e-15 beyond (x &gt; 0).</li>
  *   <li>{@link #regularizedGammaQ}: Q(a, x) = Γ(a, x)/Γ(a) by the power series of P for x &lt; a + 1 and the
  *       Legendre continued fraction (modified Lentz) otherwise; relative accuracy about 1e-14 for moderate a
  *       (the prefactor e^(−x + a ln x − ln Γ(a)) costs about a·ε for large a).</li>
