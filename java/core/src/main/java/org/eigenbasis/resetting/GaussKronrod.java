@@ -93,7 +93,7 @@ final class GaussKronrod {
     static double[] geometricThenLinear(double x0, double to, double step) {
         java.util.ArrayList<Double> out = new java.util.ArrayList<>();
         out.add(0.0);
-        double x = Math.min(x0, to);
+        double x = Math.min(Math.max(x0, Double.MIN_NORMAL), to);
         while (x < Math.min(1, to)) {
             out.add(x);
             x *= 2;
@@ -138,10 +138,6 @@ final class GaussKronrod {
                     double p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
                     p0 = p1;
                     p1 = p2;
-                }
-                if (n == 1) {
-                    p1 = z;
-                    p0 = 1;
                 }
                 dp = n * (z * p1 - p0) / (z * z - 1);
                 double dz = p1 / dp;

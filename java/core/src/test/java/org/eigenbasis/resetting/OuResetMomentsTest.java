@@ -148,6 +148,76 @@ class OuResetMomentsTest {
         }
     }
 
+    /**
+     * The law of total covariance over the age, integrated by brute force: given age A each eigen-coordinate is
+     * a_k(1 − e^(−μ_k A)) plus independent noise of variance σ²(1 − e^(−2μ_k A))/(2μ_k); rotated by a known Q.
+     */
+    @Test
+    void fullCovarianceMatchesBruteForceOverTheAge() {
+        double angle = 0.6;
+        double[][] q = {{Math.cos(angle), -Math.sin(angle)}, {Math.sin(angle), Math.cos(angle)}};
+        double[] mu = {0.35, 2.2};
+        double[][] h = new double[2][2];
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                for (int k = 0; k < 2; k++) {
+                    h[i][j] += q[i][k] * mu[k] * q[j][k];
+                }
+            }
+        }
+        h[1][0] = h[0][1];
+        double[] theta0 = {0.2, -0.4};
+        double[] thetaStar = {1.5, 0.7};
+        double sigma = 0.6;
+        double[] a = new double[2];
+        for (int k = 0; k < 2; k++) {
+            for (int i = 0; i < 2; i++) {
+                a[k] += q[i][k] * (thetaStar[i] - theta0[i]);
+            }
+        }
+        for (RenewalLaw law : List.of(RenewalLaw.deterministic(1.3), RenewalLaw.lognormal(0, 0.7),
+                RenewalLaw.pareto(0.4, 2.5))) {
+            double m = law.mean();
+            double[] kinks = law instanceof Deterministic d ? new double[] {d.period()}
+                    : law instanceof Pareto p ? new double[] {p.xm()} : new double[0];
+            java.util.function.BiFunction<Integer, java.util.function.DoubleUnaryOperator, Double> ageMean =
+                    (unused, f) -> Reference.integrate(t -> law.survival(t) / m * f.applyAsDouble(t), 1e-12, 1e40, kinks);
+            double[] mean = new double[2];
+            double[][] cov = new double[2][2];
+            for (int k = 0; k < 2; k++) {
+                int kk = k;
+                mean[k] = a[k] * ageMean.apply(0, t -> -Math.expm1(-mu[kk] * t));
+                cov[k][k] = sigma * sigma * ageMean.apply(0, t -> -Math.expm1(-2 * mu[kk] * t) / (2 * mu[kk]));
+            }
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 2; j++) {
+                    int ii = i;
+                    int jj = j;
+                    double second = ageMean.apply(0, t -> -Math.expm1(-mu[ii] * t) * -Math.expm1(-mu[jj] * t));
+                    cov[i][j] += a[i] * a[j] * second - mean[i] * mean[j];
+                }
+            }
+            OuResetMoments mom = OuResetMoments.stationary(h, thetaStar, theta0, sigma, law);
+            for (int i = 0; i < 2; i++) {
+                double expectedMean = theta0[i];
+                for (int k = 0; k < 2; k++) {
+                    expectedMean += q[i][k] * mean[k];
+                }
+                assertEquals(expectedMean, mom.mean()[i], 1e-12, law.spec() + " mean");
+                for (int j = 0; j < 2; j++) {
+                    double expected = 0;
+                    for (int k = 0; k < 2; k++) {
+                        for (int l = 0; l < 2; l++) {
+                            expected += q[i][k] * cov[k][l] * q[j][l];
+                        }
+                    }
+                    assertEquals(expected, mom.covariance()[i][j], 1e-10 * Reference.maxAbs(cov),
+                            law.spec() + " covariance[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+
     @Test
     void noiseTermAloneIsDiagonal() {
         double[] mu = {0.5, 2, 9};
