@@ -21,7 +21,9 @@ import org.eigenbasis.filter.SpectralFilter;
  *   <li><b>Cost</b>: O(1) for closed forms (O(n) for an empirical law of n observations); a few thousand
  *       integrand evaluations (tens of microseconds) for the quadrature laws.</li>
  *   <li><b>Fails</b> with {@link IllegalArgumentException} when μ is negative or not finite (naming μ and the
- *       legal range [0, ∞)). Immutable and thread-safe.</li>
+ *       legal range [0, ∞)). A numerical eigendecomposition of a PSD matrix can return −1e-17: through
+ *       {@link org.eigenbasis.linalg.SpectralFunctions} that is an error, while {@link StationaryMean} and
+ *       {@link OuResetMoments} set eigenvalues within d·ε·‖H‖ of 0 to 0 first. Immutable and thread-safe.</li>
  * </ul>
  */
 public final class ResetFilter implements SpectralFilter {

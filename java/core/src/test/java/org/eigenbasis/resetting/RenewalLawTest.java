@@ -49,7 +49,7 @@ class RenewalLawTest {
                     assertEquals(1, law.survival(t0) / tail, 1e-9, law.spec() + " survival at " + t0);
                 }
             }
-            for (double s : new double[] {0.01, 0.3, 2, 20}) {
+            for (double s : new double[] {0.01, 0.3, 2, 20, 200}) {
                 double ref = integrate(c, t -> Math.exp(-s * t));
                 assertEquals(1, law.laplace(s) / ref, 1e-9, law.spec() + " Laplace at s = " + s);
             }
