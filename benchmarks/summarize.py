@@ -135,7 +135,8 @@ def load_reset_jmh(path):
         if "ResetSimulationBenchmark" not in r.get("benchmark", ""):
             continue
         p = r["params"]
-        events = r.get("secondaryMetrics", {}).get("events")
+        # The AuxCounters field `events` (JMH names it "events"; accept a profiler-style "·events" too).
+        events = next((v for k, v in r.get("secondaryMetrics", {}).items() if k.lstrip("\u00b7") == "events"), None)
         if events is None:
             continue
         out[(p["backend"], p["law"], int(p["d"]))] = float(events["score"])

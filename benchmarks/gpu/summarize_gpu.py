@@ -25,7 +25,8 @@ def reset_section(out, w):
     rates = {}
     for r in runs:
         p = r["params"]
-        events = r.get("secondaryMetrics", {}).get("events")
+        # The AuxCounters field `events` (JMH names it "events"; accept a profiler-style "·events" too).
+        events = next((v for k, v in r.get("secondaryMetrics", {}).items() if k.lstrip("\u00b7") == "events"), None)
         if events:
             rates[(p["backend"], p["law"], int(p["d"]))] = events["score"]
     specs = {"exp(rate=1)": "exp", "gamma(k=2,scale=0.5)": "gamma"}
