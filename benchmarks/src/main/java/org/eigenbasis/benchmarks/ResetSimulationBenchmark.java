@@ -60,10 +60,13 @@ public class ResetSimulationBenchmark {
         }
     }
 
-    /** N per operation: about 2¹⁸/d trajectories on the host backends (≈ 3·10⁶ coordinate-segments), 64× on cuda. */
+    /**
+     * N per operation: about 2¹⁸/d trajectories on the host backends (≈ 3·10⁶ coordinate-segments); on cuda 64×
+     * that and at least 2¹⁹, so that every SM of a large GPU has full blocks to run (one thread per trajectory).
+     */
     public static long trajectories(String backend, int d) {
         long host = Math.max(256, (1L << 18) / d);
-        return backend.equals("cuda") ? 64 * host : host;
+        return backend.equals("cuda") ? Math.max(64 * host, 1L << 19) : host;
     }
 
     static RenewalLaw law(String name) {
