@@ -5,7 +5,8 @@
 # d in {1, 10, 100, 1000}, mu_k = 1/k, a_k = 1, sigma = 0.5, T = 10 E[tau]. Writes benchmarks/results/
 # jmh-reset.json, numpy-reset.json and RESULTS-reset.md (the reset section of summarize.py, with the targets:
 # cpu >= 5x numpy, cpu >= 10x java, cuda >= 50x this cpu from benchmarks/gpu/results/). About 5 minutes on 2 cores.
-# Usage: benchmarks/run-reset-benchmarks.sh [--quick] [--backends java,cpu]   (--quick: short, for trying it)
+# Usage: benchmarks/run-reset-benchmarks.sh [--quick] [--backends java,cpu]   (--quick: short, for trying it;
+# default backends: java,cpu, plus cuda when nvidia-smi lists a GPU)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/benchmarks/results"
@@ -13,6 +14,9 @@ mkdir -p "$out"
 jmh_opts=(-wi 2 -i 3 -w 2s -r 2s -f 1)
 numpy_seconds=2
 backends="java,cpu"
+if nvidia-smi -L > /dev/null 2>&1; then
+  backends="java,cpu,cuda"   # a GPU here: measure cuda as well (its setup fails with the reason if it cannot run)
+fi
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --quick) jmh_opts=(-wi 1 -i 1 -w 300ms -r 300ms -f 1); numpy_seconds=0.2; shift ;;
