@@ -195,7 +195,7 @@ class CudaResetSimulatorTest {
         configs.add(config(RenewalLaw.deterministic(1), 40_000, 23, Scheme.EXACT, false));
         configs.add(config(RenewalLaw.lognormal(0, 0.8), 40_000, 24, Scheme.EXACT, false));
         configs.add(config(RenewalLaw.lomax(1, 3.5), 40_000, 25, Scheme.EXACT, false));
-        configs.add(config(RenewalLaw.weibull(1.5, 1), 40_000, 26, Scheme.EXACT, false));
+        configs.add(config(RenewalLaw.pareto(1, 2.5), 40_000, 26, Scheme.EXACT, false));
         configs.add(config(RenewalLaw.empirical(0.2, 0.5, 0.5, 1.0, 3.0), 40_000, 27, Scheme.EXACT, false));
         configs.add(config(RenewalLaw.uniform(0.5, 1.5), 4_000, 28, Scheme.EULER, false));
         for (ResetSimulationConfig c : configs) {
