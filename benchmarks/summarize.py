@@ -118,11 +118,116 @@ def fmt_ratio(x):
     return "-" if x is None else f"{x:.2f}x"
 
 
+RESET_LAWS = ["exp", "gamma"]
+RESET_LAW_SPECS = {"exp": "exp(rate=1)", "gamma": "gamma(k=2,scale=0.5)"}
+RESET_DIMS = [1, 10, 100, 1000]
+
+
+def load_reset_jmh(path):
+    """{(backend, law, d): trajectory-events per second} from ResetSimulationBenchmark JSON (the `events`
+    secondary metric, an AuxCounters rate)."""
+    out = {}
+    if not os.path.exists(path):
+        return out
+    with open(path) as f:
+        runs = json.load(f)
+    for r in runs:
+        if "ResetSimulationBenchmark" not in r.get("benchmark", ""):
+            continue
+        p = r["params"]
+        # The AuxCounters field `events` (JMH names it "events"; accept a profiler-style "·events" too).
+        events = next((v for k, v in r.get("secondaryMetrics", {}).items() if k.lstrip("\u00b7") == "events"), None)
+        if events is None:
+            continue
+        out[(p["backend"], p["law"], int(p["d"]))] = float(events["score"])
+    return out
+
+
+def load_reset_numpy(path):
+    if not os.path.exists(path):
+        return {}, {}
+    with open(path) as f:
+        doc = json.load(f)
+    specs = {v: k for k, v in RESET_LAW_SPECS.items()}
+    return {(specs.get(r["law"], r["law"]), int(r["d"])): r["median_events_per_second"] for r in doc["results"]
+            if not r.get("covariance")}, doc
+
+
+def reset_section(results):
+    """The resetting-simulator section of RESULTS.md and its targets: cpu >= 5x numpy and >= 10x java at the same
+    law and d on this machine; cuda >= 50x this machine's cpu backend (GPU runs from benchmarks/gpu/results/)."""
+    jmh = load_reset_jmh(os.path.join(results, "jmh-reset.json"))
+    numpy, numpy_doc = load_reset_numpy(os.path.join(results, "numpy-reset.json"))
+    gpu = {}
+    gpu_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpu", "results")
+    for path in sorted(glob.glob(os.path.join(gpu_dir, "*jmh-reset*.json"))):
+        for (backend, law, d), rate in load_reset_jmh(path).items():
+            if backend == "cuda":
+                gpu[(law, d)] = rate
+    lines, targets = [], []
+    w = lines.append
+    w("## Resetting simulator: trajectory-events per second (higher is better)")
+    w("")
+    w("`benchmarks/run-reset-benchmarks.sh`: JMH `ResetSimulationBenchmark` (exact scheme, means only, stationary")
+    w("start) and the vectorised numpy peer `peers/numpy_reset_sim.py` on the same workload: mu_k = 1/k, a_k = 1,")
+    w("sigma = 0.5, T = 10 E[tau]. A trajectory-event is one segment between resets (all d coordinates).")
+    if numpy_doc:
+        w(f"numpy {numpy_doc.get('numpy')} (Python {numpy_doc.get('python')}).")
+    w("")
+    w("| law | d | cpu | java reference | numpy | cuda (GPU run) | cpu / numpy | cpu / java | cuda / cpu |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for law in RESET_LAWS:
+        for d in RESET_DIMS:
+            cpu, java = jmh.get(("cpu", law, d)), jmh.get(("java", law, d))
+            npy, cuda = numpy.get((law, d)), gpu.get((law, d))
+            w(f"| {RESET_LAW_SPECS[law]} | {d} | {fmt_rate(cpu)} | {fmt_rate(java)} | {fmt_rate(npy)} | "
+              f"{fmt_rate(cuda)} | {fmt_ratio(ratio(cpu, npy))} | {fmt_ratio(ratio(cpu, java))} | "
+              f"{fmt_ratio(ratio(cuda, cpu))} |")
+            targets.append((f"reset sim: cpu >= 5x numpy ({RESET_LAW_SPECS[law]}, d = {d})", ratio(cpu, npy), 5.0))
+            targets.append((f"reset sim: cpu >= 10x java ({RESET_LAW_SPECS[law]}, d = {d})", ratio(cpu, java), 10.0))
+            targets.append((f"reset sim: cuda >= 50x cpu of this {os.cpu_count()}-core machine "
+                            f"({RESET_LAW_SPECS[law]}, d = {d})", ratio(cuda, cpu), 50.0))
+    w("")
+    return lines, targets
+
+
+def target_lines(targets):
+    lines = ["## Targets", "", "| target | measured | result |", "|---|---:|---|"]
+    for name, value, limit in targets:
+        if value is None:
+            lines.append(f"| {name} | not measured | - |")
+            continue
+        shown = f"{-value:.4f}" if limit < 0 else f"{value:.2f}x"
+        if "overhead" in name:
+            shown = f"{-100 * value:+.1f} %"
+        lines.append(f"| {name} | {shown} | {'PASS' if value >= limit else 'MISS'} |")
+    lines.append("")
+    return lines
+
+
+def write_atomically(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--results", required=True)
     parser.add_argument("--write", required=True)
+    parser.add_argument("--only", choices=("all", "reset"), default="all",
+                        help="reset: only the resetting-simulator section and its targets")
     args = parser.parse_args()
+    if args.only == "reset":
+        lines, targets = reset_section(args.results)
+        text = "\n".join(["# Benchmark results: resetting simulator", "",
+                          f"- Date: {datetime.date.today().isoformat()}",
+                          f"- Machine: {machine().get('cpu')}, {os.cpu_count()} cores, Linux {platform.release()}",
+                          ""] + lines + target_lines(targets))
+        write_atomically(args.write, text)
+        print(text)
+        return
     jmh, meta = load_jmh(os.path.join(args.results, "jmh-eigh.json"))
     scaling, _ = load_jmh(os.path.join(args.results, "jmh-scaling.json"))
     numpy, numpy_doc = load_numpy(os.path.join(args.results, "numpy-eigh.json"))
@@ -220,19 +325,9 @@ def main():
     java1024 = jmh.get(("java", "f64", 1, 1024, None))
     targets.append(("java reference 1024 x 1024 f64 < 10 s (seconds, lower is better)",
                     None if java1024 is None else -java1024[0], -10.0))
-    w("## Targets")
-    w("")
-    w("| target | measured | result |")
-    w("|---|---:|---|")
-    for name, value, limit in targets:
-        if value is None:
-            w(f"| {name} | not measured | - |")
-            continue
-        shown = f"{-value:.4f}" if limit < 0 else f"{value:.2f}x"
-        if "overhead" in name:
-            shown = f"{-100 * value:+.1f} %"
-        w(f"| {name} | {shown} | {'PASS' if value >= limit else 'MISS'} |")
-    w("")
+    reset_lines, reset_targets = reset_section(args.results)
+    lines.extend(reset_lines)
+    lines.extend(target_lines(targets + reset_targets))
     w("## GPU")
     w("")
     gpu_files = sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "gpu", "results", "*.md")))

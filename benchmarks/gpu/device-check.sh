@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # GPU device check: on a machine with an NVIDIA GPU and CUDA 13 but no JDK, Maven or network, runs the cuda
-# contract tests, `eigenbasis verify` on cuda, and the eigh throughput benchmark of every GPU path against
-# torch.linalg.eigh on the same GPU, writing everything to OUTDIR (summary.md first). Needs the bundle of
+# contract tests (eigh, parity, spectral, refresh, the resetting simulator), `eigenbasis verify` on cuda, the eigh
+# throughput benchmark of every GPU path against torch.linalg.eigh on the same GPU, and the resetting simulator's
+# JMH benchmark (cuda; cpu too when the bundle carried OpenBLAS) with the numpy peer on this machine's CPU,
+# writing everything to OUTDIR (summary.md first). Needs the bundle of
 # benchmarks/gpu/make-bundle.sh (a jlink'd runtime and the jars), carried along in benchmarks/gpu/bundle.
-# Budget: under 8 minutes (step timeouts 45 + 150 + 60 + 140 + 60 s). On a machine without a GPU it records the
+# Budget: under 8 minutes (step timeouts 30 + 150 + 45 + 120 + 45 + 60 + 20 = 470 s). On a machine without a GPU it records the
 # machine facts and stops, exit 0.
 # Usage: benchmarks/gpu/device-check.sh OUTDIR
 # With the device tool: run benchmarks/gpu/make-bundle.sh here, then run `benchmarks/gpu/device-check.sh $OUT`
 # there with carry ["benchmarks/gpu/bundle"] and a timeout near 500 s; copy $OUT/summary.md to
-# benchmarks/gpu/results/<date>-<gpu>.md, which benchmarks/summarize.py puts into RESULTS.md.
+# benchmarks/gpu/results/<date>-<gpu>.md, which benchmarks/summarize.py puts into RESULTS.md, and
+# $OUT/jmh-reset-gpu.json to benchmarks/gpu/results/<date>-<gpu>-jmh-reset.json (the cuda >= 50x cpu target).
 set -uo pipefail
 out="${1:?usage: benchmarks/gpu/device-check.sh OUTDIR}"
 mkdir -p "$out"
@@ -61,28 +64,42 @@ export LD_LIBRARY_PATH="$libs${torch_libs:+:$torch_libs}${LD_LIBRARY_PATH:+:$LD_
 cp="$(ls "$bundle"/lib/*.jar | tr '\n' ':')"   # explicit: the JUnit launcher does not expand lib/*
 
 step "backends"
-timeout 45 "$java" -cp "$cp" org.eigenbasis.cli.EigenbasisCli backends --json > "$out/backends.json" 2> "$out/backends.err"
+timeout 30 "$java" -cp "$cp" org.eigenbasis.cli.EigenbasisCli backends --json > "$out/backends.json" 2> "$out/backends.err"
 head -n 40 "$out/backends.json"
 
 step "cuda contract tests (JUnit)"
 timeout 150 "$java" -Xmx8g -jar "$bundle"/junit-platform-console-standalone-*.jar execute -cp "$cp" \
   --select-class org.eigenbasis.backend.cuda.CudaEighTest --select-class org.eigenbasis.backend.cuda.CudaParityTest \
   --select-class org.eigenbasis.backend.cuda.CudaSpectralTest --select-class org.eigenbasis.backend.cuda.CudaRefreshTest \
+  --select-class org.eigenbasis.backend.cuda.CudaResetSimulatorTest \
   --reports-dir "$out/junit" --details=summary --disable-banner > "$out/junit.txt" 2>&1
 echo "junit exit $?" >> "$out/junit.txt"
 tail -n 25 "$out/junit.txt"
 
 step "verify --backend cuda"
-timeout 60 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli verify --backend cuda --json > "$out/verify-cuda.json" 2> "$out/verify-cuda.err"
+timeout 45 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli verify --backend cuda --json > "$out/verify-cuda.json" 2> "$out/verify-cuda.err"
 echo "verify exit $?"
 
 step "cuda-bench (device-resident timings of every GPU path)"
-timeout 140 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli cuda-bench --json > "$out/cuda-bench.json" 2> "$out/cuda-bench.err"
+timeout 120 "$java" -Xmx8g -cp "$cp" org.eigenbasis.cli.EigenbasisCli cuda-bench --json > "$out/cuda-bench.json" 2> "$out/cuda-bench.err"
 echo "cuda-bench exit $?"
 
 step "torch.linalg.eigh on the same shapes"
-timeout 60 python3 "$root/benchmarks/gpu/torch_eigh.py" --out "$out/torch-eigh.json" > /dev/null 2> "$out/torch-eigh.err"
+timeout 45 python3 "$root/benchmarks/gpu/torch_eigh.py" --out "$out/torch-eigh.json" > /dev/null 2> "$out/torch-eigh.err"
 echo "torch exit $?"
+
+step "resetting simulator: JMH ResetSimulationBenchmark (cuda, cpu), short, in-process"
+# -f 0: no fork per parameter set (the JVM start would eat the budget); -foe false: a backend that cannot run
+# here (cpu without OpenBLAS in the bundle, cuda without a GPU) fails only its own parameters.
+timeout 60 "$java" -Xmx4g -cp "$cp" org.openjdk.jmh.Main 'ResetSimulationBenchmark\.' -p backend=cuda,cpu \
+  -wi 1 -i 2 -w 1s -r 1s -f 0 -foe false -rf json -rff "$out/jmh-reset-gpu.json" > "$out/jmh-reset.log" 2>&1
+echo "jmh reset exit $?"
+grep -E '^ResetSimulationBenchmark' "$out/jmh-reset.log" | head -n 40
+
+step "resetting simulator: numpy peer on this machine's CPU"
+timeout 20 python3 "$root/benchmarks/peers/numpy_reset_sim.py" --seconds 0.3 --out "$out/numpy-reset.json" \
+  > /dev/null 2> "$out/numpy-reset.err"
+echo "numpy reset exit $?"
 
 step "summary"
 python3 "$root/benchmarks/gpu/summarize_gpu.py" "$out" > "$out/summary.md" 2> "$out/summary.err"

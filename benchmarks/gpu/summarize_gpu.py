@@ -15,6 +15,37 @@ def load(path):
         return None
 
 
+def reset_section(out, w):
+    """Trajectory-events per second of the resetting simulator on this machine (JMH ResetSimulationBenchmark:
+    cuda, and cpu when the bundle carried OpenBLAS) and of the numpy peer on its CPU. The cuda >= 50x target is
+    against the cpu backend of a 2-core machine: benchmarks/summarize.py forms it from jmh-reset-gpu.json once
+    that file is copied to benchmarks/gpu/results/<date>-<gpu>-jmh-reset.json."""
+    runs = load(os.path.join(out, "jmh-reset-gpu.json")) or []
+    numpy_doc = load(os.path.join(out, "numpy-reset.json"))
+    rates = {}
+    for r in runs:
+        p = r["params"]
+        # The AuxCounters field `events` (JMH names it "events"; accept a profiler-style "·events" too).
+        events = next((v for k, v in r.get("secondaryMetrics", {}).items() if k.lstrip("\u00b7") == "events"), None)
+        if events:
+            rates[(p["backend"], p["law"], int(p["d"]))] = events["score"]
+    specs = {"exp(rate=1)": "exp", "gamma(k=2,scale=0.5)": "gamma"}
+    for r in (numpy_doc or {}).get("results", []):
+        rates[("numpy", specs.get(r["law"], r["law"]), int(r["d"]))] = r["median_events_per_second"]
+    w("## Resetting simulator (trajectory-events per second; exact scheme, means only)\n")
+    if not rates:
+        w("not measured (see jmh-reset.log and numpy-reset.err)\n")
+        return
+    w("| law | d | cuda | cpu (this machine) | numpy (this machine's CPU) |")
+    w("|---|---:|---:|---:|---:|")
+    f = lambda x: "-" if x is None else f"{x:,.0f}"
+    for law in ("exp", "gamma"):
+        for d in (1, 10, 100, 1000):
+            w(f"| {law} | {d} | {f(rates.get(('cuda', law, d)))} | {f(rates.get(('cpu', law, d)))} | "
+              f"{f(rates.get(('numpy', law, d)))} |")
+    w("")
+
+
 def main():
     out = sys.argv[1]
     w = print
@@ -41,6 +72,7 @@ def main():
             w(f"| {r['kernel']} | {r['algorithm']} | {r['dtype']} | {r['cases']} | {f(r['residual_n_eps'])} | "
               f"{f(r['orthogonality_n_eps'])} | {f(r['vs_reference_n_eps'])} | {'pass' if r['passed'] else 'FAIL ' + r['failures']} |")
         w("")
+    reset_section(out, w)
     bench = load(os.path.join(out, "cuda-bench.json"))
     torch = load(os.path.join(out, "torch-eigh.json"))
     if not bench:

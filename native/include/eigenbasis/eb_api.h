@@ -159,6 +159,33 @@ int32_t eb_cuda_copy_to_host(void* h_dst, const void* d_src, int64_t bytes);
 int32_t eb_cuda_copy_on_device(void* d_dst, const void* d_src, int64_t bytes);
 int32_t eb_cuda_synchronize(void);
 
+/* ---- CUDA resetting simulator (docs/resetting-simulator.md) ------------------------------------------------ */
+
+/**
+ * Length of the sums array of eb_cuda_reset_simulate: 4d, plus 6d^2 + 2d with covariance; -1 when d < 1.
+ */
+int64_t eb_cuda_reset_sums_length(int32_t d, int32_t covariance);
+
+/**
+ * Simulates `trajectories` stationary-start trajectories of the OU / gradient flow with renewal resets on the GPU
+ * (one thread per trajectory, bounded device memory, the chunks of N run one after another) and returns the raw
+ * sums from which the caller forms the estimates. HOST pointers. law: RenewalLaw.Kind code (0 exp .. 8 empirical);
+ * law_parameters: RenewalLaw.parameters() (empirical: the sorted observations, parameter_count of them); scheme:
+ * 0 exact, 1 Euler at `step`. seed is the Philox key. Writes, in sums:
+ *   [0, 4d):  sum u(T), sum u(T)^2, sum M, sum M^2 (d each; M the time average over [0, T]);
+ *   with covariance, then six row-major d x d blocks: sum u(T)u(T)^T, sum S (S the time-averaged u u^T),
+ *   sum u(T)u(T)^T again (X X^T of the snapshot), sum M M^T, sum w^2 (snapshot), sum w^2 (time), with
+ *   w_ij = P_ij - c_i X_j - X_i c_j; and last the pilot centres c (snapshot d, time d): the means of the first
+ *   min(N, 1024) trajectories.
+ * *events receives the trajectory-events (segments). Statistically equal to the java/cpu simulator, not bitwise:
+ * Gaussian noise of coordinate k comes from its own Philox stream (see native/src/cuda/reset_sim_device.hpp).
+ * Returns EB_OK, EB_ERR_ARGUMENT, EB_ERR_ALLOCATION, EB_ERR_NO_DEVICE, EB_ERR_CUDA or (stub) EB_ERR_NOT_BUILT.
+ */
+int32_t eb_cuda_reset_simulate(int32_t law, const double* law_parameters, int32_t parameter_count, int32_t d,
+                               const double* mu, const double* a, double sigma, double horizon,
+                               int64_t trajectories, int64_t seed, int32_t scheme, double step,
+                               int32_t covariance, double* sums, int64_t sums_length, int64_t* events);
+
 #ifdef __cplusplus
 }
 #endif

@@ -48,3 +48,14 @@ EB_EXPORT int32_t eb_cuda_copy_to_device(void*, const void*, int64_t) { return E
 EB_EXPORT int32_t eb_cuda_copy_to_host(void*, const void*, int64_t) { return EB_ERR_NOT_BUILT; }
 EB_EXPORT int32_t eb_cuda_copy_on_device(void*, const void*, int64_t) { return EB_ERR_NOT_BUILT; }
 EB_EXPORT int32_t eb_cuda_synchronize(void) { return EB_ERR_NOT_BUILT; }
+EB_EXPORT int64_t eb_cuda_reset_sums_length(int32_t d, int32_t covariance) {
+  if (d < 1) return -1;
+  const int64_t dd = d;
+  return 4 * dd + (covariance != 0 ? 6 * dd * dd + 2 * dd : 0);
+}
+EB_EXPORT int32_t eb_cuda_reset_simulate(int32_t, const double*, int32_t, int32_t, const double*, const double*,
+                                         double, double, int64_t, int64_t, int32_t, double, int32_t, double*,
+                                         int64_t, int64_t* events) {
+  if (events != nullptr) *events = 0;
+  return EB_ERR_NOT_BUILT;
+}

@@ -126,6 +126,32 @@ public final class CudaKernels {
         }
     }
 
+    /**
+     * The resetting simulator on the GPU ({@code eb_cuda_reset_simulate}): returns the raw sums (layout in
+     * eb_api.h: 4d, plus 6d² + 2d with covariance) and writes the trajectory-events to {@code events[0]}.
+     * Arguments are validated by the caller ({@code ResetSimulationConfig}); lengths are checked here.
+     */
+    public static double[] resetSimulate(int law, double[] lawParameters, double[] mu, double[] a, double sigma,
+                                         double horizon, long trajectories, long seed, boolean euler, double step,
+                                         boolean covariance, long[] events) {
+        requireAvailable();
+        int d = mu.length;
+        if (a.length != d || lawParameters.length == 0 || events.length < 1) {
+            throw new IllegalArgumentException("resetSimulate: inconsistent lengths (d = " + d + ", target "
+                    + a.length + ", law parameters " + lawParameters.length + ")");
+        }
+        long length = EbCudaLibrary.eb_cuda_reset_sums_length(d, covariance ? 1 : 0);
+        if (length < 0 || length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("resetSimulate: d = " + d + " needs " + length + " sums");
+        }
+        double[] sums = new double[(int) length];
+        int status = EbCudaLibrary.eb_cuda_reset_simulate(law, lawParameters, lawParameters.length, d, mu, a, sigma,
+                horizon, trajectories, seed, euler ? 1 : 0, euler ? step : 0.0, covariance ? 1 : 0, sums, length,
+                events);
+        check("eb_cuda_reset_simulate", status);
+        return sums;
+    }
+
     private static void requireDevice(String name, DeviceBuffer buffer, long bytes) {
         if (buffer == null) {
             throw new IllegalArgumentException(name + ": is null");

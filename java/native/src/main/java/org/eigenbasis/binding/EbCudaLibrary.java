@@ -73,4 +73,13 @@ public final class EbCudaLibrary {
     public static native int eb_cuda_copy_on_device(@Cast("void*") long dst, @Cast("const void*") long src, long bytes);
 
     public static native int eb_cuda_synchronize();
+
+    public static native long eb_cuda_reset_sums_length(int d, int covariance);
+
+    public static native int eb_cuda_reset_simulate(int law, @Cast("const double*") double[] lawParameters,
+                                                    int parameterCount, int d, @Cast("const double*") double[] mu,
+                                                    @Cast("const double*") double[] a, double sigma, double horizon,
+                                                    long trajectories, long seed, int scheme, double step,
+                                                    int covariance, @Cast("double*") double[] sums, long sumsLength,
+                                                    @Cast("int64_t*") long[] events);
 }

@@ -8,17 +8,19 @@ import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.spi.EighKernel;
 import org.eigenbasis.spi.RefreshKernel;
+import org.eigenbasis.spi.ResetSimulationKernel;
 import org.eigenbasis.spi.SpectralKernel;
 
 /**
  * The GPU backend: our CUDA kernels plus cuSOLVER through the JavaCPP CUDA presets. Needs an NVIDIA GPU with a
  * CUDA 13 driver and the CUDA 13 libraries; elsewhere it reports itself unavailable with the reason.
  *
- * <p>eigh runs on the GPU. The spectral products and the eigenbasis refresh run on the best host backend (cpu,
+ * <p>eigh and the resetting simulator run on the GPU. The spectral products and the eigenbasis refresh run on the best host backend (cpu,
  * else java) in this release; {@link #describe()} says so.
  */
 public final class CudaBackend implements Backend {
     private final EighKernel eigh = new CudaEigh();
+    private final ResetSimulationKernel resetSimulation = new CudaResetSimulator();
 
     @Override
     public String name() {
@@ -40,6 +42,7 @@ public final class CudaBackend implements Backend {
         Map<String, String> info = new LinkedHashMap<>();
         info.put("implementation", "CUDA Jacobi kernel (n ≤ " + CudaEigh.JACOBI_LIMIT + ") + cuSOLVER (org.bytedeco cuda presets)");
         info.putAll(CudaKernels.describe());
+        info.put("reset_simulation", "CUDA kernel, one thread per trajectory (statistically equal to java/cpu)");
         info.put("spectral_and_refresh", "on host backend " + host().name());
         return info;
     }
@@ -60,8 +63,8 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public org.eigenbasis.spi.ResetSimulationKernel resetSimulation() {
-        throw new UnsupportedOperationException("resetSimulation: not yet implemented"); // TEMP: replaced by the simulator work
+    public ResetSimulationKernel resetSimulation() {
+        return resetSimulation;
     }
 
     private static Backend host() {
