@@ -1,0 +1,139 @@
+package org.eigenbasis.cli;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.text.DecimalFormat;
+import java.util.List;
+import org.eigenbasis.io.Npy;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.ValueAxis;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.data.xy.YIntervalSeries;
+import org.jfree.data.xy.YIntervalSeriesCollection;
+
+/** The PNG plots of {@code reset experiment}, written atomically. */
+final class ResetCharts {
+    private static final int WIDTH = 900;
+    private static final int HEIGHT = 560;
+
+    private ResetCharts() {
+    }
+
+    /** One line of a chart; points that a log axis cannot show (≤ 0, non-finite) are left out. */
+    record Line(String name, double[] x, double[] y, boolean dashed) {
+    }
+
+    /** A line chart, one series per {@link Line}. */
+    static void lines(Path file, String title, String subtitle, String xLabel, String yLabel, List<Line> lines,
+            boolean logX, boolean logY) throws IOException {
+        XYSeriesCollection data = new XYSeriesCollection();
+        for (Line line : lines) {
+            XYSeries s = new XYSeries(line.name(), false, true);
+            for (int i = 0; i < line.x().length; i++) {
+                double x = line.x()[i];
+                double y = line.y()[i];
+                if (Double.isFinite(x) && Double.isFinite(y) && (!logX || x > 0) && (!logY || y > 0)) {
+                    s.add(x, y);
+                }
+            }
+            data.addSeries(s);
+        }
+        JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data, PlotOrientation.VERTICAL, true,
+                false, false);
+        if (subtitle != null) {
+            chart.addSubtitle(new TextTitle(subtitle));
+        }
+        XYPlot plot = chart.getXYPlot();
+        plot.setDomainAxis(axis(xLabel, logX));
+        plot.setRangeAxis(axis(yLabel, logY));
+        style(plot);
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (int i = 0; i < lines.size(); i++) {
+            renderer.setSeriesStroke(i, lines.get(i).dashed()
+                    ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f)
+                    : new BasicStroke(1.8f));
+        }
+        plot.setRenderer(renderer);
+        write(file, chart);
+    }
+
+    /**
+     * Monte Carlo against theory: theory as a line with markers, estimates as points with ±2 standard error bars,
+     * against the curvature μ_k (log scale).
+     */
+    static void monteCarlo(Path file, String title, String subtitle, double[] mu, double[] theory, double[] estimate,
+            double[] stderr, String estimateName) throws IOException {
+        YIntervalSeries mc = new YIntervalSeries(estimateName + " ± 2 SE");
+        XYSeries exact = new XYSeries("theory (OuResetMoments)", false, true);
+        for (int k = 0; k < mu.length; k++) {
+            if (mu[k] > 0) {
+                mc.add(mu[k], estimate[k], estimate[k] - 2 * stderr[k], estimate[k] + 2 * stderr[k]);
+                exact.add(mu[k], theory[k]);
+            }
+        }
+        YIntervalSeriesCollection mcData = new YIntervalSeriesCollection();
+        mcData.addSeries(mc);
+        JFreeChart chart = ChartFactory.createXYLineChart(title, "curvature mu_k", "stationary mean of theta_k", mcData,
+                PlotOrientation.VERTICAL, true, false, false);
+        if (subtitle != null) {
+            chart.addSubtitle(new TextTitle(subtitle));
+        }
+        XYPlot plot = chart.getXYPlot();
+        plot.setDomainAxis(axis("curvature mu_k", true));
+        style(plot);
+        XYErrorRenderer errors = new XYErrorRenderer();
+        errors.setDrawXError(false);
+        errors.setDefaultLinesVisible(false);
+        errors.setDefaultShapesVisible(true);
+        errors.setSeriesPaint(0, new Color(0xC0392B));
+        errors.setErrorPaint(new Color(0xC0392B));
+        errors.setErrorStroke(new BasicStroke(1.5f));
+        errors.setCapLength(8);
+        plot.setRenderer(0, errors);
+        plot.setDataset(1, new XYSeriesCollection(exact));
+        XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, true);
+        line.setSeriesPaint(0, new Color(0x2E86C1));
+        line.setSeriesStroke(0, new BasicStroke(1.5f));
+        plot.setRenderer(1, line);
+        write(file, chart);
+    }
+
+    private static ValueAxis axis(String label, boolean log) {
+        if (!log) {
+            NumberAxis a = new NumberAxis(label);
+            a.setAutoRangeIncludesZero(false);
+            return a;
+        }
+        LogAxis a = new LogAxis(label);
+        a.setBase(10);
+        a.setSmallestValue(1e-300);
+        a.setNumberFormatOverride(new DecimalFormat("0.###E0"));
+        return a;
+    }
+
+    private static void style(XYPlot plot) {
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+    }
+
+    private static void write(Path file, JFreeChart chart) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ChartUtils.writeChartAsPNG(png, chart, WIDTH, HEIGHT);
+        Npy.writeAtomically(file, ByteBuffer.wrap(png.toByteArray()));
+    }
+}
