@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * {@code eigenbasis filter}: the spectral filter h(μ) = E_A[1 − e^(−μA)] of a renewal reset law and its effective
  * ridge λ_eff(μ) = μ(1 − h)/h, at each curvature μ.
  */
-@Command(name = "filter", description = {
+@Command(name = "filter", mixinStandardHelpOptions = true, description = {
     "The spectral filter h(mu) of gradient flow reset at renewal epochs, and its effective ridge",
     "lambda_eff(mu) = mu (1 - h) / h, for each curvature mu. exp(rate=R) gives ridge: h = mu / (mu + R)."})
 final class FilterCommand implements Callable<Integer> {

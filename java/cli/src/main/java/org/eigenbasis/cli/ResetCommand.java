@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code eigenbasis reset}: stochastic resetting of gradient flow: exact moments, Monte Carlo, data, experiment. */
-@Command(name = "reset", description = {
+@Command(name = "reset", mixinStandardHelpOptions = true, description = {
     "Gradient flow / OU dynamics reset to the origin at renewal epochs: exact stationary moments, Monte Carlo",
     "simulation, the stationary mean of a data set, and the predictive comparison against ridge."},
         subcommands = {ResetMomentsCommand.class, ResetSimulateCommand.class, ResetRidgeCommand.class,

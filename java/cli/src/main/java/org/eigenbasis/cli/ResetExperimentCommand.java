@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
  * stationary means of {@code StationaryMean.of} disagree with the spectral formula, or a Monte Carlo estimate is
  * more than 5 standard errors from theory.
  */
-@Command(name = "experiment", description = {
+@Command(name = "experiment", mixinStandardHelpOptions = true, description = {
     "Ridge (tuned over lambda) against renewal reset filters (each tuned over its mean reset time) on a synthetic",
     "regression with a power-law spectrum (d = 1000, n = 100, eigenvalues i^-2), scored by the exact population",
     "risk; plus the filters h(mu), lambda_eff(mu), and a Monte Carlo check of the stationary moments.",

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * H = diag(μ), b = Hθ*, reset to the origin at renewal epochs. An infinite covariance (a flat direction with
  * E[τ²] = ∞) is reported, not refused: covariance null plus the reason, exit 0 and a warning on stderr.
  */
-@Command(name = "moments", description = {
+@Command(name = "moments", mixinStandardHelpOptions = true, description = {
     "Exact stationary mean and covariance of d theta = -(H theta - b) dt + sigma dW, H = diag(mu), b = H theta*,",
     "reset to the origin at the epochs of a renewal law."})
 final class ResetMomentsCommand implements Callable<Integer> {

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * {@code eigenbasis reset ridge}: the stationary mean of gradient flow on ½‖Xθ − y‖² reset to the origin at
  * renewal epochs, θ = Q h(Λ)Λ⁺Qᵀ Xᵀy with XᵀX = QΛQᵀ. Under exp(rate=R) it is ridge regression with λ = R.
  */
-@Command(name = "ridge", description = {
+@Command(name = "ridge", mixinStandardHelpOptions = true, description = {
     "The stationary mean of gradient flow on 0.5 |X theta - y|^2 reset to the origin at renewal epochs:",
     "theta = Q h(L) L^+ Q^T X^T y with X^T X = Q L Q^T; exp(rate=R) gives ridge regression with lambda = R."})
 final class ResetRidgeCommand implements Callable<Integer> {

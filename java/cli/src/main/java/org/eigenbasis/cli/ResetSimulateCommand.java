@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * the lower variance; the snapshot estimates (state at the horizon) follow under "snapshot_*". Trajectories start
  * in the stationary state, so both are unbiased at every horizon.
  */
-@Command(name = "simulate", description = {
+@Command(name = "simulate", mixinStandardHelpOptions = true, description = {
     "Monte Carlo estimates (with standard errors) of the stationary mean and covariance of the reset dynamics",
     "of 'reset moments', and the kernel's throughput in trajectory-events per second."})
 final class ResetSimulateCommand implements Callable<Integer> {
