@@ -14,6 +14,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -29,6 +30,10 @@ import org.jfree.data.xy.YIntervalSeriesCollection;
 final class ResetCharts {
     private static final int WIDTH = 900;
     private static final int HEIGHT = 560;
+    /** Distinct colours that read on white (no yellow). */
+    private static final Color[] PALETTE = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C),
+        new Color(0xFF7F0E), new Color(0x9467BD), new Color(0x8C564B), new Color(0xE377C2), new Color(0x17BECF),
+        new Color(0x7F7F7F), new Color(0xBCBD22), new Color(0x000000)};
 
     private ResetCharts() {
     }
@@ -58,11 +63,12 @@ final class ResetCharts {
             chart.addSubtitle(new TextTitle(subtitle));
         }
         XYPlot plot = chart.getXYPlot();
-        plot.setDomainAxis(axis(xLabel, logX));
-        plot.setRangeAxis(axis(yLabel, logY));
+        plot.setDomainAxis(axis(xLabel, logX, data.getDomainLowerBound(false), data.getDomainUpperBound(false)));
+        plot.setRangeAxis(axis(yLabel, logY, data.getRangeLowerBound(false), data.getRangeUpperBound(false)));
         style(plot);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
         for (int i = 0; i < lines.size(); i++) {
+            renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
             renderer.setSeriesStroke(i, lines.get(i).dashed()
                     ? new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f)
                     : new BasicStroke(1.8f));
@@ -93,7 +99,7 @@ final class ResetCharts {
             chart.addSubtitle(new TextTitle(subtitle));
         }
         XYPlot plot = chart.getXYPlot();
-        plot.setDomainAxis(axis("curvature mu_k", true));
+        plot.setDomainAxis(axis("curvature mu_k", true, mu[0], mu[mu.length - 1]));
         style(plot);
         XYErrorRenderer errors = new XYErrorRenderer();
         errors.setDrawXError(false);
@@ -105,14 +111,17 @@ final class ResetCharts {
         errors.setCapLength(8);
         plot.setRenderer(0, errors);
         plot.setDataset(1, new XYSeriesCollection(exact));
-        XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(true, true);
+        XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(false, true);
         line.setSeriesPaint(0, new Color(0x2E86C1));
+        line.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-7, -7, 14, 14));
+        line.setSeriesShapesFilled(0, false);
         line.setSeriesStroke(0, new BasicStroke(1.5f));
         plot.setRenderer(1, line);
         write(file, chart);
     }
 
-    private static ValueAxis axis(String label, boolean log) {
+    /** A linear axis, or a log axis with one tick per decade when the data span more than two decades. */
+    private static ValueAxis axis(String label, boolean log, double lo, double hi) {
         if (!log) {
             NumberAxis a = new NumberAxis(label);
             a.setAutoRangeIncludesZero(false);
@@ -121,7 +130,12 @@ final class ResetCharts {
         LogAxis a = new LogAxis(label);
         a.setBase(10);
         a.setSmallestValue(1e-300);
-        a.setNumberFormatOverride(new DecimalFormat("0.###E0"));
+        if (lo > 0 && hi / lo > 100) {
+            a.setTickUnit(new NumberTickUnit(1));
+            a.setNumberFormatOverride(new DecimalFormat("0.#####"));
+        } else {
+            a.setNumberFormatOverride(new DecimalFormat("0.####"));
+        }
         return a;
     }
 
