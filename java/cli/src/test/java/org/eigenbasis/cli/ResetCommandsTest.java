@@ -1,5 +1,6 @@
 package org.eigenbasis.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -184,6 +185,41 @@ class ResetCommandsTest {
             }
         }
         assertEquals(9, ResetExperiment.families().size());
+    }
+
+    @Test
+    void experimentSpectralFormulaIsRidgeAndRiskIsExact() {
+        // The thin-SVD machinery of the experiment with the ridge filter (no resetting implementation needed).
+        ResetExperiment.Settings small = new ResetExperiment.Settings(30, 12, 1, 0.5, ResetExperiment.logGrid(0.01, 100, 5),
+                ResetExperiment.logGrid(0.1, 10, 3), 10);
+        ResetExperiment.Dataset ds = new ResetExperiment.Dataset(small, 5);
+        assertEquals(12, ds.nu.length, "n < d: rank n");
+        for (double lambda : new double[] {1e-3, 0.3, 20}) {
+            double[] h = ds.ridge(lambda);
+            double[] theta = ds.estimate(h);
+            double[] direct = ResetExperimentCommand.ridgeDual(ds.x, ds.y, lambda);
+            assertTrue(ResetExperiment.relativeDifference(theta, direct) < 1e-10, "lambda " + lambda);
+            double risk = 0;
+            for (int i = 0; i < theta.length; i++) {
+                risk += ds.sigma[i] * (theta[i] - ds.theta[i]) * (theta[i] - ds.theta[i]);
+                assertEquals(1.0 / ((i + 1.0) * (i + 1.0)), ds.sigma[i], 0);
+            }
+            assertEquals(risk, ds.risk(h), 1e-12 * ds.riskOfZero);
+        }
+        assertEquals(ds.riskOfZero, ds.risk(new double[ds.nu.length]), 1e-15);
+        ResetExperiment.Dataset again = new ResetExperiment.Dataset(small, 5);
+        assertArrayEquals(ds.y, again.y, 0, "seeded");
+    }
+
+    @Test
+    void refinementFindsTheMinimumBetweenGridNeighbours() {
+        double[] grid = ResetExperiment.logGrid(0.01, 100, 9);
+        // Risk (log m − log 2)² + 1, minimised at m = 2, between grid points 1 and 3.16.
+        double m = ResetExperimentCommand.refine(grid, 4, t -> new double[] {Math.pow(Math.log(t / 2), 2) + 1});
+        assertEquals(2, m, 0.01);
+        // A minimum at the grid edge stays within the grid.
+        double edge = ResetExperimentCommand.refine(grid, 0, t -> new double[] {t});
+        assertTrue(edge >= grid[0] && edge <= grid[1], Double.toString(edge));
     }
 
     static String[] concat(String[] a, String[] b) {
