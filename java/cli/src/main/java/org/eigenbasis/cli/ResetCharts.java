@@ -78,46 +78,77 @@ final class ResetCharts {
     }
 
     /**
-     * Monte Carlo against theory: theory as a line with markers, estimates as points with ±2 standard error bars,
-     * against the curvature μ_k (log scale).
+     * Monte Carlo against theory, two panels over the curvature μ_k (log scale): on top the stationary means (theory
+     * as open circles, estimates as points with ±2 standard error bars); below, the deviations estimate − theory of
+     * the means and of the variances with ±2 standard error bars around a zero line, where the bars are visible.
      */
     static void monteCarlo(Path file, String title, String subtitle, double[] mu, double[] theory, double[] estimate,
-            double[] stderr, String estimateName) throws IOException {
-        YIntervalSeries mc = new YIntervalSeries(estimateName + " ± 2 SE");
+            double[] stderr, double[] theoryVariance, double[] variance, double[] varianceStderr) throws IOException {
+        YIntervalSeries mc = new YIntervalSeries("Monte Carlo mean ± 2 SE");
         XYSeries exact = new XYSeries("theory (OuResetMoments)", false, true);
+        YIntervalSeries meanDev = new YIntervalSeries("mean: Monte Carlo − theory ± 2 SE");
+        YIntervalSeries varDev = new YIntervalSeries("variance: Monte Carlo − theory ± 2 SE");
         for (int k = 0; k < mu.length; k++) {
-            if (mu[k] > 0) {
-                mc.add(mu[k], estimate[k], estimate[k] - 2 * stderr[k], estimate[k] + 2 * stderr[k]);
-                exact.add(mu[k], theory[k]);
+            if (!(mu[k] > 0)) {
+                continue;
+            }
+            mc.add(mu[k], estimate[k], estimate[k] - 2 * stderr[k], estimate[k] + 2 * stderr[k]);
+            exact.add(mu[k], theory[k]);
+            double dm = estimate[k] - theory[k];
+            meanDev.add(mu[k] / 1.04, dm, dm - 2 * stderr[k], dm + 2 * stderr[k]);
+            if (variance != null && theoryVariance != null && Double.isFinite(theoryVariance[k])) {
+                double dv = variance[k] - theoryVariance[k];
+                double se = Double.isFinite(varianceStderr[k]) ? varianceStderr[k] : 0;
+                varDev.add(mu[k] * 1.04, dv, dv - 2 * se, dv + 2 * se);
             }
         }
-        YIntervalSeriesCollection mcData = new YIntervalSeriesCollection();
-        mcData.addSeries(mc);
-        JFreeChart chart = ChartFactory.createXYLineChart(title, "curvature mu_k", "stationary mean of theta_k", mcData,
-                PlotOrientation.VERTICAL, true, false, false);
+        LogAxis x = (LogAxis) axis("curvature mu_k", true, mu[0], mu[mu.length - 1]);
+        org.jfree.chart.plot.CombinedDomainXYPlot combined = new org.jfree.chart.plot.CombinedDomainXYPlot(x);
+        combined.setGap(12);
+
+        YIntervalSeriesCollection top = new YIntervalSeriesCollection();
+        top.addSeries(mc);
+        XYPlot means = new XYPlot(top, null, axis("stationary mean", false, 0, 0), errorRenderer(0xC0392B, 0xC0392B));
+        means.setDataset(1, new XYSeriesCollection(exact));
+        XYLineAndShapeRenderer circles = new XYLineAndShapeRenderer(false, true);
+        circles.setSeriesPaint(0, new Color(0x2E86C1));
+        circles.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-7, -7, 14, 14));
+        circles.setSeriesShapesFilled(0, false);
+        means.setRenderer(1, circles);
+        style(means);
+        combined.add(means, 3);
+
+        YIntervalSeriesCollection bottom = new YIntervalSeriesCollection();
+        bottom.addSeries(meanDev);
+        if (varDev.getItemCount() > 0) {
+            bottom.addSeries(varDev);
+        }
+        XYErrorRenderer devRenderer = errorRenderer(0xC0392B, 0xC0392B);
+        devRenderer.setSeriesPaint(1, new Color(0x27AE60));
+        devRenderer.setErrorPaint(null);   // bars in each series' colour
+        XYPlot deviations = new XYPlot(bottom, null, axis("MC − theory", false, 0, 0), devRenderer);
+        deviations.addRangeMarker(new org.jfree.chart.plot.ValueMarker(0, Color.DARK_GRAY, new BasicStroke(1f)));
+        style(deviations);
+        combined.add(deviations, 2);
+
+        JFreeChart chart = new JFreeChart(title, JFreeChart.DEFAULT_TITLE_FONT, combined, true);
+        chart.setBackgroundPaint(Color.WHITE);
         if (subtitle != null) {
             chart.addSubtitle(new TextTitle(subtitle));
         }
-        XYPlot plot = chart.getXYPlot();
-        plot.setDomainAxis(axis("curvature mu_k", true, mu[0], mu[mu.length - 1]));
-        style(plot);
+        write(file, chart);
+    }
+
+    private static XYErrorRenderer errorRenderer(int pointColour, int barColour) {
         XYErrorRenderer errors = new XYErrorRenderer();
         errors.setDrawXError(false);
         errors.setDefaultLinesVisible(false);
         errors.setDefaultShapesVisible(true);
-        errors.setSeriesPaint(0, new Color(0xC0392B));
-        errors.setErrorPaint(new Color(0xC0392B));
+        errors.setSeriesPaint(0, new Color(pointColour));
+        errors.setErrorPaint(new Color(barColour));
         errors.setErrorStroke(new BasicStroke(1.5f));
         errors.setCapLength(8);
-        plot.setRenderer(0, errors);
-        plot.setDataset(1, new XYSeriesCollection(exact));
-        XYLineAndShapeRenderer line = new XYLineAndShapeRenderer(false, true);
-        line.setSeriesPaint(0, new Color(0x2E86C1));
-        line.setSeriesShape(0, new java.awt.geom.Ellipse2D.Double(-7, -7, 14, 14));
-        line.setSeriesShapesFilled(0, false);
-        line.setSeriesStroke(0, new BasicStroke(1.5f));
-        plot.setRenderer(1, line);
-        write(file, chart);
+        return errors;
     }
 
     /** A linear axis, or a log axis with one tick per decade when the data span more than two decades. */
@@ -130,7 +161,7 @@ final class ResetCharts {
         LogAxis a = new LogAxis(label);
         a.setBase(10);
         a.setSmallestValue(1e-300);
-        if (lo > 0 && hi / lo > 100) {
+        if (lo > 0 && hi / lo >= 100) {
             a.setTickUnit(new NumberTickUnit(1));
             a.setNumberFormatOverride(new DecimalFormat("0.#####"));
         } else {

@@ -279,9 +279,32 @@ final class ResetExperimentCommand implements Callable<Integer> {
         ResetCharts.monteCarlo(out.resolve("mc_vs_theory.png"), "Monte Carlo against exact stationary means",
                 String.format(Locale.ROOT, "%s, sigma %s, %d trajectories over [0, %s] on %s; time-averaged estimates",
                         law.spec(), LawSpec.format(sigma), sim.trajectories(), LawSpec.format(horizon), backend.name()),
-                mu, theory.mean(), sim.timeMean(), sim.timeMeanStderr(), "Monte Carlo");
+                mu, theory.mean(), sim.timeMean(), sim.timeMeanStderr(), diagonal(theory.covariance()),
+                diagonal(cov, d), diagonal(covSe, d));
         return new McResult(law, mu, thetaStar, sigma, horizon, theory.mean(), sim, theory.covariance(), maxZ,
                 maxZ <= MC_Z_LIMIT, table.toString());
+    }
+
+    private static double[] diagonal(double[][] m) {
+        if (m == null) {
+            return null;
+        }
+        double[] out = new double[m.length];
+        for (int k = 0; k < m.length; k++) {
+            out[k] = m[k][k];
+        }
+        return out;
+    }
+
+    private static double[] diagonal(double[] rowMajor, int d) {
+        if (rowMajor == null) {
+            return null;
+        }
+        double[] out = new double[d];
+        for (int k = 0; k < d; k++) {
+            out[k] = rowMajor[k * d + k];
+        }
+        return out;
     }
 
     /** (estimate − theory) / stderr; 0 when both agree exactly, infinite when they differ with stderr 0. */
@@ -388,10 +411,10 @@ final class ResetExperimentCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "%nStationaryMean.of agrees with the spectral formula to %s: **%s**.%n%n",
                 "1e-6", crossPassed ? "pass" : "FAIL"));
         sb.append(String.format(Locale.ROOT, "Monte Carlo: %s, H = diag(%s), theta* = (%s), sigma = %s, %d trajectories over"
-                + " [0, %s] on the %s backend (%d trajectory-events, %s events/s); time-averaged estimates against"
+                + " [0, %s] on the %s backend (%d trajectory-events, %.3g events/s); time-averaged estimates against"
                 + " OuResetMoments. All |z| <= %s: **%s** (max |z| = %.2f).%n%n",
                 mc.law().spec(), join(mc.mu()), join(mc.thetaStar()), LawSpec.format(mc.sigma()), mc.sim().trajectories(),
-                LawSpec.format(mc.horizon()), backend.name(), mc.sim().events(), num(mc.sim().eventsPerSecond()),
+                LawSpec.format(mc.horizon()), backend.name(), mc.sim().events(), mc.sim().eventsPerSecond(),
                 LawSpec.format(MC_Z_LIMIT), mc.passed() ? "pass" : "FAIL", mc.maxAbsZ()));
         sb.append(mc.table()).append("\n![Monte Carlo against theory](mc_vs_theory.png)\n\n");
         sb.append("## Files\n\n- filters.csv: law, spec, mu, h (each law at mean reset time 1)\n"
