@@ -276,7 +276,7 @@ final class ResetExperimentCommand implements Callable<Integer> {
                     sim.timeMeanStderr()[k], zMean, tv, mv, mvSe, zVar));
         }
         write("mc.csv", csv.toString());
-        ResetCharts.monteCarlo(out.resolve("mc_vs_theory.png"), "Monte Carlo against exact stationary means",
+        ResetCharts.monteCarlo(out.resolve("mc_vs_theory.png"), "Monte Carlo against exact stationary moments",
                 String.format(Locale.ROOT, "%s, sigma %s, %d trajectories over [0, %s] on %s; time-averaged estimates",
                         law.spec(), LawSpec.format(sigma), sim.trajectories(), LawSpec.format(horizon), backend.name()),
                 mu, theory.mean(), sim.timeMean(), sim.timeMeanStderr(), diagonal(theory.covariance()),
