@@ -1,0 +1,178 @@
+// Philox4x32-10 (Salmon, Moraes, Dror, Shaw, SC'11) and the per-trajectory random stream of the simulator: the
+// C++ twin of java/core/src/main/java/org/eigenbasis/resetting/Philox.java. The stream fills its uniforms a few
+// blocks at a time with a loop over independent counters that the compiler vectorises; a block's numbers depend
+// only on (seed, trajectory, block), so the buffering never changes what a trajectory sees.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "det_math.hpp"
+
+namespace eigenbasis {
+namespace philox {
+
+constexpr uint64_t kM0 = 0xD2511F53u;
+constexpr uint64_t kM1 = 0xCD9E8D57u;
+constexpr uint32_t kW0 = 0x9E3779B9u;
+constexpr uint32_t kW1 = 0xBB67AE85u;
+
+/** One Philox4x32-10 block: out = bijection of counter c under key k. */
+inline void block(const uint32_t c_in[4], const uint32_t key[2], uint32_t out[4]) {
+  uint32_t c0 = c_in[0], c1 = c_in[1], c2 = c_in[2], c3 = c_in[3];
+  uint32_t k0 = key[0], k1 = key[1];
+#pragma GCC unroll 10
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 += kW0;
+      k1 += kW1;
+    }
+    const uint64_t p0 = kM0 * c0;
+    const uint64_t p1 = kM1 * c2;
+    const uint32_t n0 = static_cast<uint32_t>(p1 >> 32) ^ c1 ^ k0;
+    const uint32_t n2 = static_cast<uint32_t>(p0 >> 32) ^ c3 ^ k1;
+    c1 = static_cast<uint32_t>(p1);
+    c3 = static_cast<uint32_t>(p0);
+    c0 = n0;
+    c2 = n2;
+  }
+  out[0] = c0;
+  out[1] = c1;
+  out[2] = c2;
+  out[3] = c3;
+}
+
+/** ((bits >> 12) + 0.5) * 2^-52: a uniform in [2^-53, 1 - 2^-53]. */
+inline double to_uniform(uint64_t bits) { return (static_cast<double>(bits >> 12) + 0.5) * 0x1p-52; }
+
+/** The random stream of one trajectory (see Philox.Stream). */
+class Stream {
+ public:
+  static constexpr int kMaxBlocks = 16;
+
+  explicit Stream(uint64_t seed) : k0_(static_cast<uint32_t>(seed)), k1_(static_cast<uint32_t>(seed >> 32)) {}
+
+  void reset(uint64_t index) {
+    c2_ = static_cast<uint32_t>(index);
+    c3_ = static_cast<uint32_t>(index >> 32);
+    block_ = 0;
+    pos_ = len_ = 0;
+    next_blocks_ = 1;
+    have_spare_ = false;
+  }
+
+  double uniform() {
+    if (pos_ == len_) refill();
+    return buf_[pos_++];
+  }
+
+  double normal() {
+    if (have_spare_) {
+      have_spare_ = false;
+      return spare_;
+    }
+    double v1, v2, s;
+    do {
+      v1 = 2 * uniform() - 1;
+      v2 = 2 * uniform() - 1;
+      s = v1 * v1 + v2 * v2;
+    } while (s >= 1 || s == 0);
+    const double f = std::sqrt(-2 * detmath::log(s) / s);
+    spare_ = v2 * f;
+    have_spare_ = true;
+    return v1 * f;
+  }
+
+  /**
+   * n normals into z, the same numbers as n calls of normal(): candidates are drawn in order (scalar: rejection),
+   * then log and sqrt run over the accepted pairs in a vectorised loop. v1, v2, s hold at least (n + 1) / 2.
+   */
+  void normals(double* z, int64_t n, double* v1, double* v2, double* s) {
+    int64_t k = 0;
+    if (n > 0 && have_spare_) {
+      z[k++] = spare_;
+      have_spare_ = false;
+    }
+    const int64_t pairs = (n - k + 1) / 2;
+    for (int64_t p = 0; p < pairs; ++p) {
+      double a, b, q;
+      do {
+        a = 2 * uniform() - 1;
+        b = 2 * uniform() - 1;
+        q = a * a + b * b;
+      } while (q >= 1 || q == 0);
+      v1[p] = a;
+      v2[p] = b;
+      s[p] = q;
+    }
+    for (int64_t p = 0; p < pairs; ++p) s[p] = std::sqrt(-2 * detmath::log(s[p]) / s[p]);
+    const int64_t full = (n - k) / 2;
+    for (int64_t p = 0; p < full; ++p) {
+      z[k + 2 * p] = v1[p] * s[p];
+      z[k + 2 * p + 1] = v2[p] * s[p];
+    }
+    if (pairs > full) {
+      z[n - 1] = v1[full] * s[full];
+      spare_ = v2[full] * s[full];
+      have_spare_ = true;
+    }
+  }
+
+  double exponential() { return -detmath::log(uniform()); }
+
+  double gamma(double k) {
+    if (k < 1) {
+      const double g = gamma(k + 1);
+      const double u = uniform();
+      return g * detmath::exp(detmath::log(u) / k);
+    }
+    const double d = k - 1.0 / 3.0;
+    const double c = 1 / std::sqrt(9 * d);
+    while (true) {
+      const double z = normal();
+      double v = 1 + c * z;
+      if (v <= 0) continue;
+      v = v * v * v;
+      const double u = uniform();
+      if (detmath::log(u) < ((z * z) * 0.5 + d) - d * v + d * detmath::log(v)) return d * v;
+    }
+  }
+
+ private:
+  void refill() {
+    const int nb = next_blocks_;
+    uint32_t w0[kMaxBlocks], w1[kMaxBlocks], w2[kMaxBlocks], w3[kMaxBlocks];
+    const uint64_t base = block_;
+    for (int i = 0; i < nb; ++i) {
+      const uint64_t b = base + static_cast<uint64_t>(i);
+      const uint32_t c[4] = {static_cast<uint32_t>(b), static_cast<uint32_t>(b >> 32), c2_, c3_};
+      const uint32_t key[2] = {k0_, k1_};
+      uint32_t out[4];
+      block(c, key, out);
+      w0[i] = out[0];
+      w1[i] = out[1];
+      w2[i] = out[2];
+      w3[i] = out[3];
+    }
+    for (int i = 0; i < nb; ++i) {
+      buf_[2 * i] = to_uniform((static_cast<uint64_t>(w1[i]) << 32) | w0[i]);
+      buf_[2 * i + 1] = to_uniform((static_cast<uint64_t>(w3[i]) << 32) | w2[i]);
+    }
+    block_ += static_cast<uint64_t>(nb);
+    pos_ = 0;
+    len_ = 2 * nb;
+    // Small first refills (a trajectory at small d needs a handful of numbers), larger ones as it consumes more.
+    next_blocks_ = nb * 2 > kMaxBlocks ? kMaxBlocks : nb * 2;
+  }
+
+  uint32_t k0_, k1_;
+  uint32_t c2_ = 0, c3_ = 0;
+  uint64_t block_ = 0;
+  double buf_[2 * kMaxBlocks];
+  int pos_ = 0, len_ = 0, next_blocks_ = 1;
+  double spare_ = 0;
+  bool have_spare_ = false;
+};
+
+}  // namespace philox
+}  // namespace eigenbasis
