@@ -43,12 +43,18 @@ inline void block(const uint32_t c_in[4], const uint32_t key[2], uint32_t out[4]
 }
 
 /** ((bits >> 12) + 0.5) * 2^-52: a uniform in [2^-53, 1 - 2^-53]. */
-inline double to_uniform(uint64_t bits) { return (static_cast<double>(bits >> 12) + 0.5) * 0x1p-52; }
+inline double to_uniform(uint64_t bits) {
+  // 1 + m 2^-52 (m = bits >> 12) minus (1 - 2^-53), exact by Sterbenz: the same double as (m + 0.5) 2^-52, without
+  // the uint64 -> double conversion that AVX2 lacks.
+  const double one_plus = detmath::from_bits(static_cast<int64_t>(0x3ff0000000000000ULL | (bits >> 12)));
+  return one_plus - (1.0 - 0x1p-53);
+}
 
 /** The random stream of one trajectory (see Philox.Stream). */
 class Stream {
  public:
   static constexpr int kMaxBlocks = 16;
+  static constexpr int kLanes = 4;
 
   explicit Stream(uint64_t seed) : k0_(static_cast<uint32_t>(seed)), k1_(static_cast<uint32_t>(seed >> 32)) {}
 
@@ -57,7 +63,7 @@ class Stream {
     c3_ = static_cast<uint32_t>(index >> 32);
     block_ = 0;
     pos_ = len_ = 0;
-    next_blocks_ = 1;
+    next_blocks_ = kLanes;
     have_spare_ = false;
   }
 
@@ -140,24 +146,8 @@ class Stream {
 
  private:
   void refill() {
-    const int nb = next_blocks_;
-    uint32_t w0[kMaxBlocks], w1[kMaxBlocks], w2[kMaxBlocks], w3[kMaxBlocks];
-    const uint64_t base = block_;
-    for (int i = 0; i < nb; ++i) {
-      const uint64_t b = base + static_cast<uint64_t>(i);
-      const uint32_t c[4] = {static_cast<uint32_t>(b), static_cast<uint32_t>(b >> 32), c2_, c3_};
-      const uint32_t key[2] = {k0_, k1_};
-      uint32_t out[4];
-      block(c, key, out);
-      w0[i] = out[0];
-      w1[i] = out[1];
-      w2[i] = out[2];
-      w3[i] = out[3];
-    }
-    for (int i = 0; i < nb; ++i) {
-      buf_[2 * i] = to_uniform((static_cast<uint64_t>(w1[i]) << 32) | w0[i]);
-      buf_[2 * i + 1] = to_uniform((static_cast<uint64_t>(w3[i]) << 32) | w2[i]);
-    }
+    const int nb = next_blocks_;  // a multiple of kLanes
+    for (int g = 0; g < nb; g += kLanes) fill_group(block_ + static_cast<uint64_t>(g), buf_ + 2 * g);
     block_ += static_cast<uint64_t>(nb);
     pos_ = 0;
     len_ = 2 * nb;
@@ -165,11 +155,49 @@ class Stream {
     next_blocks_ = nb * 2 > kMaxBlocks ? kMaxBlocks : nb * 2;
   }
 
+  /**
+   * kLanes consecutive blocks from `first` into out[2 kLanes]. Structure of arrays with the 32-bit words in 64-bit
+   * lanes: each round is a widening 32 x 32 -> 64 multiply per lane (vpmuludq) plus shifts and xors.
+   */
+  void fill_group(uint64_t first, double* out) const {
+    uint64_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
+    for (int i = 0; i < kLanes; ++i) {
+      const uint64_t b = first + static_cast<uint64_t>(i);
+      c0[i] = b & 0xffffffffu;
+      c1[i] = b >> 32;
+      c2[i] = c2_;
+      c3[i] = c3_;
+    }
+    uint32_t k0 = k0_, k1 = k1_;
+#pragma GCC unroll 10
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        k0 += kW0;
+        k1 += kW1;
+      }
+      const uint64_t kk0 = k0, kk1 = k1;
+      for (int i = 0; i < kLanes; ++i) {
+        const uint64_t p0 = static_cast<uint64_t>(static_cast<uint32_t>(c0[i])) * kM0;
+        const uint64_t p1 = static_cast<uint64_t>(static_cast<uint32_t>(c2[i])) * kM1;
+        const uint64_t n0 = (p1 >> 32) ^ c1[i] ^ kk0;
+        const uint64_t n2 = (p0 >> 32) ^ c3[i] ^ kk1;
+        c1[i] = p1 & 0xffffffffu;
+        c3[i] = p0 & 0xffffffffu;
+        c0[i] = n0;
+        c2[i] = n2;
+      }
+    }
+    for (int i = 0; i < kLanes; ++i) {
+      out[2 * i] = to_uniform((c1[i] << 32) | c0[i]);
+      out[2 * i + 1] = to_uniform((c3[i] << 32) | c2[i]);
+    }
+  }
+
   uint32_t k0_, k1_;
   uint32_t c2_ = 0, c3_ = 0;
   uint64_t block_ = 0;
   double buf_[2 * kMaxBlocks];
-  int pos_ = 0, len_ = 0, next_blocks_ = 1;
+  int pos_ = 0, len_ = 0, next_blocks_ = kLanes;
   double spare_ = 0;
   bool have_spare_ = false;
 };
