@@ -90,26 +90,49 @@ class Stream {
   }
 
   /**
-   * n normals into z, the same numbers as n calls of normal(): candidates are drawn in order (scalar: rejection),
-   * then log and sqrt run over the accepted pairs in a vectorised loop. v1, v2, s hold at least (n + 1) / 2.
+   * n normals into z, the same numbers as n calls of normal(). The polar method's candidates are formed and
+   * tested in vectorised loops over a bulk of uniforms, accepted pairs compacted without branches, log and sqrt
+   * run over them vectorised; the uniforms past the last accepted pair are given back to the stream. cand holds
+   * at least 2 (n / 2 + 1) + 16 doubles (Scratch sizes it), v1, v2, s at least n / 2 + 1 + 8.
    */
-  void normals(double* z, int64_t n, double* v1, double* v2, double* s) {
+  void normals(double* z, int64_t n, double* cand, double* v1, double* v2, double* s) {
     int64_t k = 0;
     if (n > 0 && have_spare_) {
       z[k++] = spare_;
       have_spare_ = false;
     }
     const int64_t pairs = (n - k + 1) / 2;
-    for (int64_t p = 0; p < pairs; ++p) {
-      double a, b, q;
-      do {
-        a = 2 * uniform() - 1;
-        b = 2 * uniform() - 1;
-        q = a * a + b * b;
-      } while (q >= 1 || q == 0);
-      v1[p] = a;
-      v2[p] = b;
-      s[p] = q;
+    int64_t accepted = 0;
+    while (accepted < pairs) {
+      const int64_t need = pairs - accepted;
+      // About 1/0.785 candidates per accepted pair; a short second round covers the rare shortfall.
+      const int64_t m = need + need / 4 + 4 < kMaxCandidates(pairs) ? need + need / 4 + 4 : kMaxCandidates(pairs);
+      take(cand, 2 * m);
+      double* a = v1 + accepted;
+      double* b = v2 + accepted;
+      double* q = s + accepted;
+      int64_t got = 0, used = m;
+      // form and test the candidates (vectorised), overwriting cand with (v1, v2) and keeping s aside in-place
+      for (int64_t c = 0; c < m; ++c) {
+        const double x = 2 * cand[2 * c] - 1;
+        const double y = 2 * cand[2 * c + 1] - 1;
+        cand[2 * c] = x;
+        cand[2 * c + 1] = y;
+      }
+      for (int64_t c = 0; c < m; ++c) {
+        const double x = cand[2 * c], y = cand[2 * c + 1];
+        const double ss = x * x + y * y;
+        a[got] = x;
+        b[got] = y;
+        q[got] = ss;
+        got += (ss < 1) & (ss != 0);
+        if (got == need) {
+          used = c + 1;
+          break;
+        }
+      }
+      give_back(2 * (m - used));
+      accepted += got;
     }
     for (int64_t p = 0; p < pairs; ++p) s[p] = std::sqrt(-2 * detmath::log(s[p]) / s[p]);
     const int64_t full = (n - k) / 2;
@@ -121,6 +144,38 @@ class Stream {
       z[n - 1] = v1[full] * s[full];
       spare_ = v2[full] * s[full];
       have_spare_ = true;
+    }
+  }
+
+  /** Candidates per round are capped so cand (2 (pairs + pairs/4 + 8) doubles) always suffices. */
+  static int64_t kMaxCandidates(int64_t pairs) { return pairs + pairs / 4 + 8; }
+
+  /** The next count uniforms of the stream into dst. */
+  void take(double* dst, int64_t count) {
+    while (count > 0) {
+      if (pos_ == len_) refill();
+      const int64_t avail = len_ - pos_;
+      const int64_t c = count < avail ? count : avail;
+      for (int64_t i = 0; i < c; ++i) dst[i] = buf_[pos_ + i];
+      pos_ += static_cast<int>(c);
+      dst += c;
+      count -= c;
+    }
+  }
+
+  /** Steps the stream back by count uniforms (count ≤ the uniforms taken since reset). */
+  void give_back(int64_t count) {
+    if (count <= pos_) {
+      pos_ -= static_cast<int>(count);
+      return;
+    }
+    // the position as a uniform index, then regenerate from its block
+    const uint64_t position = 2 * block_ - static_cast<uint64_t>(len_ - pos_) - static_cast<uint64_t>(count);
+    block_ = position / 2;
+    pos_ = len_ = 0;
+    if (position % 2 == 1) {
+      refill();
+      pos_ = 1;
     }
   }
 

@@ -109,12 +109,15 @@ struct Problem {
 struct Scratch {
   explicit Scratch(const Problem& pr)
       : stream(pr.seed), u(pr.d), b(pr.d), x(pr.d), i1(pr.d), i2(pr.cov ? pr.d * pr.d : 0), em(pr.d), k1(pr.d),
-        g2(pr.d), m(pr.d), z(pr.d), v1(pr.d / 2 + 1), v2(pr.d / 2 + 1), s(pr.d / 2 + 1) {}
+        g2(pr.d), m(pr.d), z(pr.d), cand(2 * (pr.d / 2 + 1 + (pr.d / 2 + 1) / 4 + 8)), v1(pr.d / 2 + 1 + 8),
+        v2(pr.d / 2 + 1 + 8), s(pr.d / 2 + 1 + 8) {}
   philox::Stream stream;
-  std::vector<double> u, b, x, i1, i2, em, k1, g2, m, z, v1, v2, s;
+  std::vector<double> u, b, x, i1, i2, em, k1, g2, m, z, cand, v1, v2, s;
 };
 
-void normals(Scratch& w, int64_t d) { w.stream.normals(w.z.data(), d, w.v1.data(), w.v2.data(), w.s.data()); }
+void normals(Scratch& w, int64_t d) {
+  w.stream.normals(w.z.data(), d, w.cand.data(), w.v1.data(), w.v2.data(), w.s.data());
+}
 
 /** A segment's em, K and mean time integral per coordinate (the O(d) hot loop of mean-only runs). */
 void mean_integrals(int64_t d, double delta, const double* __restrict mu, const double* __restrict a,
