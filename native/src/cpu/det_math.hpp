@@ -30,23 +30,30 @@ inline double from_bits(int64_t b) {
   return x;
 }
 
-/** c2 + c3 r + ... + c16 r^14, c_n = 1/n! (Horner): expm1(r) = r + r^2 P(r), and G(y) = P(-y). */
+/**
+ * c2 + c3 r + ... + c16 r^14, c_n = 1/n!: expm1(r) = r + r^2 P(r), and G(y) = P(-y). Estrin's scheme (pairs, then
+ * powers r^2, r^4, r^8): a dependency chain of about 8 operations instead of Horner's 28, which is what bounds the
+ * vectorised loops.
+ */
 inline double poly(double r) {
-  double p = 0x1.ae7f3e733b81fp-45;
-  p = 0x1.ae7f3e733b81fp-41 + r * p;
-  p = 0x1.93974a8c07c9dp-37 + r * p;
-  p = 0x1.6124613a86d09p-33 + r * p;
-  p = 0x1.1eed8eff8d898p-29 + r * p;
-  p = 0x1.ae64567f544e4p-26 + r * p;
-  p = 0x1.27e4fb7789f5cp-22 + r * p;
-  p = 0x1.71de3a556c734p-19 + r * p;
-  p = 0x1.a01a01a01a01ap-16 + r * p;
-  p = 0x1.a01a01a01a01ap-13 + r * p;
-  p = 0x1.6c16c16c16c17p-10 + r * p;
-  p = 0x1.1111111111111p-7 + r * p;
-  p = 0x1.5555555555555p-5 + r * p;
-  p = 0x1.5555555555555p-3 + r * p;
-  return 0x1.0000000000000p-1 + r * p;
+  const double r2 = r * r;
+  const double r4 = r2 * r2;
+  const double r8 = r4 * r4;
+  const double q0 = 0x1.0000000000000p-1 + 0x1.5555555555555p-3 * r;
+  const double q1 = 0x1.5555555555555p-5 + 0x1.1111111111111p-7 * r;
+  const double q2 = 0x1.6c16c16c16c17p-10 + 0x1.a01a01a01a01ap-13 * r;
+  const double q3 = 0x1.a01a01a01a01ap-16 + 0x1.71de3a556c734p-19 * r;
+  const double q4 = 0x1.27e4fb7789f5cp-22 + 0x1.ae64567f544e4p-26 * r;
+  const double q5 = 0x1.1eed8eff8d898p-29 + 0x1.6124613a86d09p-33 * r;
+  const double q6 = 0x1.93974a8c07c9dp-37 + 0x1.ae7f3e733b81fp-41 * r;
+  const double q7 = 0x1.ae7f3e733b81fp-45;
+  const double s0 = q0 + q1 * r2;
+  const double s1 = q2 + q3 * r2;
+  const double s2 = q4 + q5 * r2;
+  const double s3 = q6 + q7 * r2;
+  const double t0 = s0 + s1 * r4;
+  const double t1 = s2 + s3 * r4;
+  return t0 + t1 * r8;
 }
 
 /** 2^k for k in [-1022, 1023]. */
@@ -115,18 +122,20 @@ inline double log(double x) {
   const double f = m - 1;
   const double s = f / (2 + f);
   const double z = s * s;
-  double q = 0x1.47ae147ae147bp-4;
-  q = 0x1.642c8590b2164p-4 + z * q;
-  q = 0x1.8618618618618p-4 + z * q;
-  q = 0x1.af286bca1af28p-4 + z * q;
-  q = 0x1.e1e1e1e1e1e1ep-4 + z * q;
-  q = 0x1.1111111111111p-3 + z * q;
-  q = 0x1.3b13b13b13b14p-3 + z * q;
-  q = 0x1.745d1745d1746p-3 + z * q;
-  q = 0x1.c71c71c71c71cp-3 + z * q;
-  q = 0x1.2492492492492p-2 + z * q;
-  q = 0x1.999999999999ap-2 + z * q;
-  q = 0x1.5555555555555p-1 + z * q;
+  // 2/3 + 2/5 z + ... + 2/25 z^11 by Estrin's scheme (see poly)
+  const double z2 = z * z;
+  const double z4 = z2 * z2;
+  const double z8 = z4 * z4;
+  const double a0 = 0x1.5555555555555p-1 + 0x1.999999999999ap-2 * z;
+  const double a1 = 0x1.2492492492492p-2 + 0x1.c71c71c71c71cp-3 * z;
+  const double a2 = 0x1.745d1745d1746p-3 + 0x1.3b13b13b13b14p-3 * z;
+  const double a3 = 0x1.1111111111111p-3 + 0x1.e1e1e1e1e1e1ep-4 * z;
+  const double a4 = 0x1.af286bca1af28p-4 + 0x1.8618618618618p-4 * z;
+  const double a5 = 0x1.642c8590b2164p-4 + 0x1.47ae147ae147bp-4 * z;
+  const double b0 = a0 + a1 * z2;
+  const double b1 = a2 + a3 * z2;
+  const double b2 = a4 + a5 * z2;
+  const double q = (b0 + b1 * z4) + b2 * z8;
   const double rr = z * q;
   const double hfsq = 0.5 * (f * f);
   const double lm = f - (hfsq - s * (hfsq + rr));

@@ -7,6 +7,10 @@
 #include <cmath>
 #include <cstdint>
 
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 #include "det_math.hpp"
 
 namespace eigenbasis {
@@ -105,8 +109,8 @@ class Stream {
     int64_t accepted = 0;
     while (accepted < pairs) {
       const int64_t need = pairs - accepted;
-      // About 1/0.785 candidates per accepted pair; a short second round covers the rare shortfall.
-      const int64_t m = need + need / 4 + 4 < kMaxCandidates(pairs) ? need + need / 4 + 4 : kMaxCandidates(pairs);
+      // About 1/0.785 candidates per accepted pair; a short second round covers a shortfall.
+      const int64_t m = need + (need + 3) / 4;  // <= kMaxCandidates(pairs)
       take(cand, 2 * m);
       double* a = v1 + accepted;
       double* b = v2 + accepted;
@@ -211,41 +215,58 @@ class Stream {
   }
 
   /**
-   * kLanes consecutive blocks from `first` into out[2 kLanes]. Structure of arrays with the 32-bit words in 64-bit
-   * lanes: each round is a widening 32 x 32 -> 64 multiply per lane (vpmuludq) plus shifts and xors.
+   * kLanes (4) consecutive blocks from `first` into out[8], in stream order. The 32-bit words sit in 64-bit lanes:
+   * each round is a widening 32 x 32 -> 64 multiply per lane (vpmuludq) plus shifts and xors.
    */
   void fill_group(uint64_t first, double* out) const {
-    uint64_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
-    for (int i = 0; i < kLanes; ++i) {
-      const uint64_t b = first + static_cast<uint64_t>(i);
-      c0[i] = b & 0xffffffffu;
-      c1[i] = b >> 32;
-      c2[i] = c2_;
-      c3[i] = c3_;
-    }
+#ifdef __AVX2__
+    // Spelled out with intrinsics: GCC unrolls the 4-lane loops below and then finds SLP unprofitable.
+    const __m256i low32 = _mm256_set1_epi64x(0xffffffffLL);
+    const __m256i b = _mm256_add_epi64(_mm256_set1_epi64x(static_cast<int64_t>(first)), _mm256_setr_epi64x(0, 1, 2, 3));
+    __m256i c0 = _mm256_and_si256(b, low32);
+    __m256i c1 = _mm256_srli_epi64(b, 32);
+    __m256i c2 = _mm256_set1_epi64x(static_cast<int64_t>(c2_));
+    __m256i c3 = _mm256_set1_epi64x(static_cast<int64_t>(c3_));
+    const __m256i m0 = _mm256_set1_epi64x(static_cast<int64_t>(kM0));
+    const __m256i m1 = _mm256_set1_epi64x(static_cast<int64_t>(kM1));
     uint32_t k0 = k0_, k1 = k1_;
-#pragma GCC unroll 10
     for (int round = 0; round < 10; ++round) {
       if (round > 0) {
         k0 += kW0;
         k1 += kW1;
       }
-      const uint64_t kk0 = k0, kk1 = k1;
-      for (int i = 0; i < kLanes; ++i) {
-        const uint64_t p0 = static_cast<uint64_t>(static_cast<uint32_t>(c0[i])) * kM0;
-        const uint64_t p1 = static_cast<uint64_t>(static_cast<uint32_t>(c2[i])) * kM1;
-        const uint64_t n0 = (p1 >> 32) ^ c1[i] ^ kk0;
-        const uint64_t n2 = (p0 >> 32) ^ c3[i] ^ kk1;
-        c1[i] = p1 & 0xffffffffu;
-        c3[i] = p0 & 0xffffffffu;
-        c0[i] = n0;
-        c2[i] = n2;
-      }
+      const __m256i p0 = _mm256_mul_epu32(c0, m0);
+      const __m256i p1 = _mm256_mul_epu32(c2, m1);
+      const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1),
+                                          _mm256_set1_epi64x(static_cast<int64_t>(k0)));
+      const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3),
+                                          _mm256_set1_epi64x(static_cast<int64_t>(k1)));
+      c1 = _mm256_and_si256(p1, low32);
+      c3 = _mm256_and_si256(p0, low32);
+      c0 = n0;
+      c2 = n2;
     }
+    const __m256i one = _mm256_set1_epi64x(0x3ff0000000000000LL);
+    const __m256d shift = _mm256_set1_pd(1.0 - 0x1p-53);
+    const __m256i even = _mm256_or_si256(_mm256_slli_epi64(c1, 32), c0);
+    const __m256i odd = _mm256_or_si256(_mm256_slli_epi64(c3, 32), c2);
+    const __m256d ue = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(even, 12), one)), shift);
+    const __m256d uo = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(odd, 12), one)), shift);
+    const __m256d lo = _mm256_unpacklo_pd(ue, uo);  // e0 o0 e2 o2
+    const __m256d hi = _mm256_unpackhi_pd(ue, uo);  // e1 o1 e3 o3
+    _mm256_storeu_pd(out, _mm256_permute2f128_pd(lo, hi, 0x20));
+    _mm256_storeu_pd(out + 4, _mm256_permute2f128_pd(lo, hi, 0x31));
+#else
     for (int i = 0; i < kLanes; ++i) {
-      out[2 * i] = to_uniform((c1[i] << 32) | c0[i]);
-      out[2 * i + 1] = to_uniform((c3[i] << 32) | c2[i]);
+      const uint64_t b = first + static_cast<uint64_t>(i);
+      const uint32_t c[4] = {static_cast<uint32_t>(b), static_cast<uint32_t>(b >> 32), c2_, c3_};
+      const uint32_t key[2] = {k0_, k1_};
+      uint32_t w[4];
+      block(c, key, w);
+      out[2 * i] = to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
+      out[2 * i + 1] = to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
     }
+#endif
   }
 
   uint32_t k0_, k1_;

@@ -54,23 +54,29 @@ final class DetMath {
     private DetMath() {
     }
 
-    /** c2 + c3·r + … + c16·r^14 (Horner): expm1(r) = r + r²·P(r), and G(y) = P(−y). */
+    /**
+     * c2 + c3·r + … + c16·r^14 by Estrin's scheme (pairs, then the powers r², r⁴, r⁸; a short dependency chain,
+     * which is what bounds the vectorised C++ loops): expm1(r) = r + r²·P(r), and G(y) = P(−y).
+     */
     static double poly(double r) {
-        double p = C16;
-        p = C15 + r * p;
-        p = C14 + r * p;
-        p = C13 + r * p;
-        p = C12 + r * p;
-        p = C11 + r * p;
-        p = C10 + r * p;
-        p = C9 + r * p;
-        p = C8 + r * p;
-        p = C7 + r * p;
-        p = C6 + r * p;
-        p = C5 + r * p;
-        p = C4 + r * p;
-        p = C3 + r * p;
-        return C2 + r * p;
+        double r2 = r * r;
+        double r4 = r2 * r2;
+        double r8 = r4 * r4;
+        double q0 = C2 + C3 * r;
+        double q1 = C4 + C5 * r;
+        double q2 = C6 + C7 * r;
+        double q3 = C8 + C9 * r;
+        double q4 = C10 + C11 * r;
+        double q5 = C12 + C13 * r;
+        double q6 = C14 + C15 * r;
+        double q7 = C16;
+        double s0 = q0 + q1 * r2;
+        double s1 = q2 + q3 * r2;
+        double s2 = q4 + q5 * r2;
+        double s3 = q6 + q7 * r2;
+        double t0 = s0 + s1 * r4;
+        double t1 = s2 + s3 * r4;
+        return t0 + t1 * r8;
     }
 
     /** 2^k for k in [−1022, 1023]. */
@@ -131,18 +137,20 @@ final class DetMath {
         double f = m - 1;
         double s = f / (2 + f);
         double z = s * s;
-        double q = L12;
-        q = L11 + z * q;
-        q = L10 + z * q;
-        q = L9 + z * q;
-        q = L8 + z * q;
-        q = L7 + z * q;
-        q = L6 + z * q;
-        q = L5 + z * q;
-        q = L4 + z * q;
-        q = L3 + z * q;
-        q = L2 + z * q;
-        q = L1 + z * q;
+        // L1 + L2·z + … + L12·z^11 by Estrin's scheme (see poly)
+        double z2 = z * z;
+        double z4 = z2 * z2;
+        double z8 = z4 * z4;
+        double a0 = L1 + L2 * z;
+        double a1 = L3 + L4 * z;
+        double a2 = L5 + L6 * z;
+        double a3 = L7 + L8 * z;
+        double a4 = L9 + L10 * z;
+        double a5 = L11 + L12 * z;
+        double b0 = a0 + a1 * z2;
+        double b1 = a2 + a3 * z2;
+        double b2 = a4 + a5 * z2;
+        double q = (b0 + b1 * z4) + b2 * z8;
         double rr = z * q;
         double hfsq = 0.5 * (f * f);
         double lm = f - (hfsq - s * (hfsq + rr));
