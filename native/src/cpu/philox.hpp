@@ -100,6 +100,10 @@ class Stream {
    * at least 2 (n / 2 + 1) + 16 doubles (Scratch sizes it), v1, v2, s at least n / 2 + 1 + 8.
    */
   void normals(double* z, int64_t n, double* cand, double* v1, double* v2, double* s) {
+    if (n <= 4) {  // small d: the scalar method is the same numbers with less machinery
+      for (int64_t i = 0; i < n; ++i) z[i] = normal();
+      return;
+    }
     int64_t k = 0;
     if (n > 0 && have_spare_) {
       z[k++] = spare_;
