@@ -252,12 +252,13 @@ void add_covariance_row(int64_t i, double horizon, const double* __restrict u, c
                         double* __restrict sp, double* __restrict sw, double* __restrict tp, double* __restrict txx,
                         double* __restrict tw) {
   const double ui = u[i], mi = m[i], sci = sc[i], tci = tc[i];
+  const double inv_horizon = 1 / horizon;
   for (int64_t j = 0; j <= i; ++j) {
     const double p = ui * u[j];
     const double wv = (p - sci * u[j]) - ui * sc[j];
     sp[j] += p;
     sw[j] += wv * wv;
-    const double q = i2row[j] / horizon;
+    const double q = i2row[j] * inv_horizon;
     const double wt = (q - tci * m[j]) - mi * tc[j];
     tp[j] += q;
     txx[j] += mi * m[j];

@@ -270,6 +270,7 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
             int tp = SimulationSums.matrix(d, SimulationSums.TIME_P);
             int txx = SimulationSums.matrix(d, SimulationSums.TIME_XX);
             int tw = SimulationSums.matrix(d, SimulationSums.TIME_W2);
+            double invHorizon = 1 / horizon;
             for (int i = 0; i < d; i++) {
                 int row = i * d;
                 double ui = u[i];
@@ -281,7 +282,7 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
                     double w = (p - sci * u[j]) - ui * sums[sc + j];
                     sums[sp + row + j] += p;
                     sums[sw + row + j] += w * w;
-                    double q = i2[row + j] / horizon;
+                    double q = i2[row + j] * invHorizon;
                     double wt = (q - tci * m[j]) - mi * sums[tc + j];
                     sums[tp + row + j] += q;
                     sums[txx + row + j] += mi * m[j];
