@@ -146,6 +146,16 @@ inline double log(double x) {
   return result;
 }
 
+/** Below this, x K(x) = em(x) is x to double precision and K(x) = 1. */
+constexpr double kTiny = 0x1p-60;
+
+/** 1/v for v > 0, at most DBL_MAX (v subnormal); 0 for v = 0. */
+inline double inverse(double v) {
+  double q = 1 / (v > 0 ? v : 1.0);
+  q = q < 0x1.fffffffffffffp1023 ? q : 0x1.fffffffffffffp1023;
+  return v > 0 ? q : 0.0;
+}
+
 /** K(x) = em(x)/x, K(0) = 1. */
 inline double k_from_em(double x, double em_x) {
   const double q = em_x / (x > 0 ? x : 1.0);  // divide unconditionally: a conditional division does not vectorise

@@ -103,6 +103,8 @@ struct Problem {
   bool euler, cov;
   uint64_t seed;
   Law law;
+  const double* inv_mu = nullptr;    // 1/mu_k (detmath::inverse), run constants
+  const double* inv_pair = nullptr;  // 1/(mu_i + mu_j) for j <= i, row-major d x d, covariance runs only
 };
 
 /** One worker's per-trajectory scratch. */
@@ -120,17 +122,35 @@ void normals(Scratch& w, int64_t d) {
 }
 
 /** A segment's em, K and mean time integral per coordinate (the O(d) hot loop of mean-only runs). */
-void mean_integrals(int64_t d, double delta, const double* __restrict mu, const double* __restrict a,
-                    const double* __restrict b, double* __restrict x, double* __restrict em, double* __restrict k1,
-                    double* __restrict i1) {
+/** V(mu, t) = em(2 mu t)/(2 mu) from y = 2 mu t, em = em(mu t) and 1/mu; t below the threshold. */
+inline double variance(double y, double em1, double inv_mu, double t) {
+  return y > dm::kTiny ? (em1 * (1 + (1 - em1)) * inv_mu) * 0.5 : t;
+}
+
+/** A segment's em, Delta K (the integral of e^(-mu s) over the segment) and mean time integral per coordinate. */
+void mean_integrals(int64_t d, double delta, const double* __restrict mu, const double* __restrict inv_mu,
+                    const double* __restrict a, const double* __restrict b, double* __restrict x,
+                    double* __restrict em, double* __restrict dk, double* __restrict i1) {
   for (int64_t k = 0; k < d; ++k) {
     const double xk = mu[k] * delta;
     const double e1 = dm::em(xk);
-    const double kk = dm::k_from_em(xk, e1);
+    const double dkk = xk > dm::kTiny ? e1 * inv_mu[k] : delta;
     x[k] = xk;
     em[k] = e1;
-    k1[k] = kk;
-    i1[k] += delta * (a[k] + b[k] * kk);
+    dk[k] = dkk;
+    i1[k] += delta * a[k] + b[k] * dkk;
+  }
+}
+
+void pair_integrals(int64_t i, double delta, double inv_delta, const double* __restrict x,
+                    const double* __restrict em, const double* __restrict a, const double* __restrict b,
+                    const double* __restrict k1, const double* __restrict inv_pair, double* __restrict row) {
+  const double xi = x[i], emi = em[i], ei = 1 - em[i], ai = a[i], bi = b[i], k1i = k1[i];
+  for (int64_t j = 0; j <= i; ++j) {
+    const double xs = xi + x[j];
+    const double kq = ((emi + ei * em[j]) * inv_pair[j]) * inv_delta;
+    const double kij = xs > dm::kTiny ? kq : 1.0;
+    row[j] += delta * (((ai * a[j] + ai * (b[j] * k1[j])) + bi * (a[j] * k1i)) + (bi * b[j]) * kij);
   }
 }
 
@@ -138,6 +158,7 @@ void exact_path(const Problem& pr, Scratch& w, double next, bool with_cov, int64
   const int64_t d = pr.d;
   const double* mu = pr.mu;
   const double* a = pr.a;
+  const double* inv_mu = pr.inv_mu;
   double* u = w.u.data();
   double* b = w.b.data();
   double* x = w.x.data();
@@ -149,26 +170,22 @@ void exact_path(const Problem& pr, Scratch& w, double next, bool with_cov, int64
   while (true) {
     const double end = next < pr.horizon ? next : pr.horizon;
     const double delta = end - t;
+    const double inv_delta = 1 / delta;
     ++events;
-    mean_integrals(d, delta, mu, a, b, x, em, k1, i1);
+    mean_integrals(d, delta, mu, inv_mu, a, b, x, em, k1, i1);
     if (with_cov) {
       double* g2 = w.g2.data();
       double* i2 = w.i2.data();
+      for (int64_t k = 0; k < d; ++k) k1[k] = delta > 0 ? k1[k] * inv_delta : 1.0;
       const double noise = (pr.sigma * pr.sigma) * (delta * delta);
       for (int64_t i = 0; i < d; ++i) {
         const double y = x[i] + x[i];
-        const double e1 = em[i];
-        g2[i] = dm::g(y, dm::k_from_em(y, e1 * (1 + (1 - e1))));
+        const double v = variance(y, em[i], inv_mu[i], delta);
+        g2[i] = dm::g(y, delta > 0 ? v * inv_delta : 1.0);
       }
       for (int64_t i = 0; i < d; ++i) {
-        const double xi = x[i], emi = em[i], ei = 1 - em[i], ai = a[i], bi = b[i], k1i = k1[i];
         double* row = i2 + i * d;
-        for (int64_t j = 0; j <= i; ++j) {
-          const double xs = xi + x[j];
-          const double kq = (emi + ei * em[j]) / (xs > 0 ? xs : 1.0);
-          const double kij = xs > 0 ? kq : 1.0;
-          row[j] += delta * (((ai * a[j] + ai * (b[j] * k1[j])) + bi * (a[j] * k1i)) + (bi * b[j]) * kij);
-        }
+        pair_integrals(i, delta, inv_delta, x, em, a, b, k1, pr.inv_pair + i * d, row);
         row[i] += noise * g2[i];
       }
     }
@@ -177,9 +194,8 @@ void exact_path(const Problem& pr, Scratch& w, double next, bool with_cov, int64
       const double* z = w.z.data();
       for (int64_t k = 0; k < d; ++k) {
         const double e1 = em[k];
-        const double y = x[k] + x[k];
-        const double k2 = dm::k_from_em(y, e1 * (1 + (1 - e1)));
-        u[k] = (a[k] + b[k] * (1 - e1)) + (pr.sigma * std::sqrt(delta * k2)) * z[k];
+        const double v = variance(x[k] + x[k], e1, inv_mu[k], delta);
+        u[k] = (a[k] + b[k] * (1 - e1)) + (pr.sigma * std::sqrt(v)) * z[k];
       }
       return;
     }
@@ -293,12 +309,12 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
     const double* a = pr.a;
     const double* z = w.z.data();
     double* u = w.u.data();
+    const double* inv_mu = pr.inv_mu;
     for (int64_t k = 0; k < d; ++k) {
       const double xk = mu[k] * age;
       const double e1 = dm::em(xk);
-      const double y = xk + xk;
-      const double k2 = dm::k_from_em(y, e1 * (1 + (1 - e1)));
-      u[k] = a[k] * e1 + (pr.sigma * std::sqrt(age * k2)) * z[k];
+      const double v = variance(xk + xk, e1, inv_mu[k], age);
+      u[k] = a[k] * e1 + (pr.sigma * std::sqrt(v)) * z[k];
     }
   }
   std::fill(w.i1.begin(), w.i1.end(), 0.0);
@@ -348,6 +364,15 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
       pr.law.prefix[static_cast<size_t>(i)] = s;
     }
   }
+
+  std::vector<double> inv_mu(static_cast<size_t>(d));
+  for (int64_t k = 0; k < d; ++k) inv_mu[static_cast<size_t>(k)] = dm::inverse(mu[k]);
+  pr.inv_mu = inv_mu.data();
+  std::vector<double> inv_pair(cov ? static_cast<size_t>(d) * static_cast<size_t>(d) : 0);
+  if (cov)
+    for (int64_t i = 0; i < d; ++i)
+      for (int64_t j = 0; j <= i; ++j) inv_pair[static_cast<size_t>(i * d + j)] = dm::inverse(mu[i] + mu[j]);
+  pr.inv_pair = inv_pair.data();
 
   const int64_t len = sums_length(d, cov);
   std::fill(sums, sums + len, 0.0);

@@ -51,7 +51,17 @@ final class DetMath {
     static final double L11 = 0x1.642c8590b2164p-4;
     static final double L12 = 0x1.47ae147ae147bp-4;
 
+    /** Below this, x·K(x) = em(x) is x to double precision and K(x) = 1 (its error 2^−61 rounds away). */
+    static final double TINY = 0x1p-60;
+
     private DetMath() {
+    }
+
+    /** 1/v for v &gt; 0, at most Double.MAX_VALUE (v subnormal); 0 for v = 0. */
+    static double inverse(double v) {
+        double q = 1 / (v > 0 ? v : 1);
+        q = q < Double.MAX_VALUE ? q : Double.MAX_VALUE;
+        return v > 0 ? q : 0;
     }
 
     /**

@@ -42,6 +42,8 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
         final double[] k1;
         final double[] g2;
         final double[] m;
+        final double[] invMu;
+        final double[] invPair;
         long events;
 
         Run(ResetSimulationConfig config) {
@@ -64,6 +66,18 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
             k1 = new double[d];
             g2 = new double[d];
             m = new double[d];
+            invMu = new double[d];
+            for (int k = 0; k < d; k++) {
+                invMu[k] = DetMath.inverse(mu[k]);
+            }
+            invPair = cov ? new double[d * d] : null;
+            if (cov) {
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j <= i; j++) {
+                        invPair[i * d + j] = DetMath.inverse(mu[i] + mu[j]);
+                    }
+                }
+            }
         }
 
         double[] all() {
@@ -134,10 +148,9 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
             for (int k = 0; k < d; k++) {
                 double x = mu[k] * age;
                 double e1 = DetMath.em(x);
-                double y = x + x;
-                double k2 = DetMath.kFromEm(y, e1 * (1 + (1 - e1)));
+                double v = variance(x + x, e1, invMu[k], age);
                 double z = s.normal();
-                u[k] = a[k] * e1 + (sigma * Math.sqrt(age * k2)) * z;
+                u[k] = a[k] * e1 + (sigma * Math.sqrt(v)) * z;
             }
             java.util.Arrays.fill(i1, 0);
             if (withCov) {
@@ -157,6 +170,7 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
             while (true) {
                 double end = next < horizon ? next : horizon;
                 double delta = end - t;
+                double invDelta = 1 / delta;
                 events++;
                 for (int k = 0; k < d; k++) {
                     c[k] = (first ? u[k] : 0) - a[k];
@@ -164,27 +178,34 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
                 for (int k = 0; k < d; k++) {
                     double x = mu[k] * delta;
                     double e1 = DetMath.em(x);
+                    double dk = x > DetMath.TINY ? e1 * invMu[k] : delta;
                     em[k] = e1;
-                    k1[k] = DetMath.kFromEm(x, e1);
-                    i1[k] += delta * (a[k] + c[k] * k1[k]);
+                    k1[k] = dk;
+                    i1[k] += delta * a[k] + c[k] * dk;
                 }
                 if (withCov) {
+                    for (int k = 0; k < d; k++) {
+                        k1[k] = delta > 0 ? k1[k] * invDelta : 1;
+                    }
                     double noise = (sigma * sigma) * (delta * delta);
                     for (int i = 0; i < d; i++) {
-                        double y = mu[i] * delta + mu[i] * delta;
-                        double e1 = em[i];
-                        g2[i] = DetMath.g(y, DetMath.kFromEm(y, e1 * (1 + (1 - e1))));
+                        double x = mu[i] * delta;
+                        double y = x + x;
+                        double v = variance(y, em[i], invMu[i], delta);
+                        g2[i] = DetMath.g(y, delta > 0 ? v * invDelta : 1);
                     }
                     for (int i = 0; i < d; i++) {
                         double xi = mu[i] * delta;
-                        double ei = 1 - em[i];
+                        double emi = em[i];
+                        double ei = 1 - emi;
                         double ai = a[i];
                         double bi = c[i];
+                        double k1i = k1[i];
                         int row = i * d;
                         for (int j = 0; j <= i; j++) {
                             double xs = xi + mu[j] * delta;
-                            double kij = xs > 0 ? (em[i] + ei * em[j]) / xs : 1;
-                            double term = delta * (((ai * a[j] + ai * (c[j] * k1[j])) + bi * (a[j] * k1[i]))
+                            double kij = xs > DetMath.TINY ? ((emi + ei * em[j]) * invPair[row + j]) * invDelta : 1;
+                            double term = delta * (((ai * a[j] + ai * (c[j] * k1[j])) + bi * (a[j] * k1i))
                                     + (bi * c[j]) * kij);
                             i2[row + j] += term;
                         }
@@ -195,10 +216,9 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
                     for (int k = 0; k < d; k++) {
                         double x = mu[k] * delta;
                         double e1 = em[k];
-                        double y = x + x;
-                        double k2 = DetMath.kFromEm(y, e1 * (1 + (1 - e1)));
+                        double v = variance(x + x, e1, invMu[k], delta);
                         double z = s.normal();
-                        u[k] = (a[k] + c[k] * (1 - e1)) + (sigma * Math.sqrt(delta * k2)) * z;
+                        u[k] = (a[k] + c[k] * (1 - e1)) + (sigma * Math.sqrt(v)) * z;
                     }
                     return;
                 }
@@ -206,6 +226,11 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
                 next = t + law.next(s);
                 first = false;
             }
+        }
+
+        /** V(μ, t) = em(2μt)/(2μ) from y = 2μt, em = em(μt) and 1/μ; t below the threshold. */
+        private static double variance(double y, double em1, double invMu, double t) {
+            return y > DetMath.TINY ? (em1 * (1 + (1 - em1)) * invMu) * 0.5 : t;
         }
 
         private void eulerPath(Philox.Stream s, double next, boolean withCov) {
