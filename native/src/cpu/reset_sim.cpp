@@ -399,7 +399,7 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
     }
   }
 
-  std::atomic<bool> out_of_memory{false};
+  std::atomic<bool> out_of_memory{false}, internal_error{false};
   for (int64_t chunk_start = 0; chunk_start < n; chunk_start += kChunk) {
     const int64_t chunk = std::min<int64_t>(kChunk, n - chunk_start);
     const int64_t size = (chunk + p - 1) / p;
@@ -416,9 +416,12 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
         block_events[static_cast<size_t>(q)] = ev;
       } catch (const std::bad_alloc&) {
         out_of_memory = true;
+      } catch (...) {  // the pool's bodies must not throw: a failure becomes a status, never std::terminate
+        internal_error = true;
       }
     });
     if (out_of_memory) return EB_ERR_ALLOCATION;
+    if (internal_error) return EB_ERR_INTERNAL;
     for (int q = 0; q < p; ++q) {
       if (static_cast<int64_t>(q) * size >= chunk) break;  // empty sub-blocks add nothing (not even -0 + 0)
       const double* blk = blocks.data() + static_cast<int64_t>(q) * len;

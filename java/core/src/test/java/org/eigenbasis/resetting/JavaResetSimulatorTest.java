@@ -98,9 +98,10 @@ class JavaResetSimulatorTest {
     }
 
     @Test
-    void gammaAndUniformMatchTheory() {
+    void gammaUniformAndEmpiricalMatchTheory() {
         checkAgainstTheory(RenewalLaw.gamma(2, 0.4), 3);
         checkAgainstTheory(RenewalLaw.uniform(0.2, 1.4), 4);
+        checkAgainstTheory(RenewalLaw.empirical(0.3, 0.5, 1.7, 0.9), 6);
     }
 
     @Test
@@ -213,6 +214,16 @@ class JavaResetSimulatorTest {
         }
         assertEquals(e.snapshotCovariance()[1], e.snapshotCovariance()[2]);
         assertTrue(e.snapshotCovariance()[0] > 0 && e.snapshotCovarianceStderr()[0] > 0);
+        // without covariances the θ-space mean standard errors are the triangle-inequality bound: never below the
+        // exact ones of the same trajectories
+        ResetSimulation meansOnly = ResetSimulator.simulate(h, thetaStar, theta0, 0.4, RenewalLaw.exponential(r),
+                SimulationOptions.exact(1.0, 40_000, 9, false), new JavaBackend());
+        assertNull(meansOnly.snapshotCovariance());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(e.snapshotMean()[i], meansOnly.snapshotMean()[i], 1e-12);
+            assertTrue(meansOnly.snapshotMeanStderr()[i] >= e.snapshotMeanStderr()[i] * (1 - 1e-12));
+            assertTrue(meansOnly.timeMeanStderr()[i] >= e.timeMeanStderr()[i] * (1 - 1e-12));
+        }
         // the diagonal facade: no rotation, the kernel's estimates unchanged
         ResetSimulation d = ResetSimulator.diagonal(lambda, thetaStar, 0.4, RenewalLaw.exponential(r), 1.0, 1000, 9,
                 false, new JavaBackend());
