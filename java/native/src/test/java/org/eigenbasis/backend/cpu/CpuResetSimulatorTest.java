@@ -117,6 +117,26 @@ class CpuResetSimulatorTest {
     }
 
     @Test
+    void concurrentCallersGetTheSequentialBits() throws Exception {
+        requireCpu();
+        ResetSimulationConfig a = config(LAWS[5], 9, 20_000, Scheme.EXACT, true, 21);
+        ResetSimulationConfig b = config(LAWS[8], 4, 30_000, Scheme.EXACT, false, 22);
+        ResetSimulation expectedA = CPU.resetSimulation().simulate(a);
+        ResetSimulation expectedB = CPU.resetSimulation().simulate(b);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                java.util.concurrent.Future<ResetSimulation> fa = pool.submit(() -> CPU.resetSimulation().simulate(a));
+                java.util.concurrent.Future<ResetSimulation> fb = pool.submit(() -> CPU.resetSimulation().simulate(b));
+                assertIdentical(expectedA, fa.get(), "concurrent a");
+                assertIdentical(expectedB, fb.get(), "concurrent b");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void sameSeedSameBitsOtherSeedOtherBits() {
         requireCpu();
         ResetSimulation a = CPU.resetSimulation().simulate(config(LAWS[0], 4, 5000, Scheme.EXACT, false, 1));
