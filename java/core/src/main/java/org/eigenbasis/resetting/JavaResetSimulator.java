@@ -35,10 +35,12 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
         final Philox.Stream stream;
         final double[] startOut = new double[2];
         final double[] u;
-        final double[] c;
+        /** b = c − a: the segment's start state c relative to the target. */
+        final double[] b;
         final double[] i1;
         final double[] i2;
         final double[] em;
+        /** Δ·K(x_k) per coordinate, then (covariance runs) K(x_k). */
         final double[] k1;
         final double[] g2;
         final double[] m;
@@ -59,7 +61,7 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
             law = new LawSampler(config.law());
             stream = new Philox.Stream(config.seed());
             u = new double[d];
-            c = new double[d];
+            b = new double[d];
             i1 = new double[d];
             i2 = cov ? new double[d * d] : null;
             em = new double[d];
@@ -173,7 +175,7 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
                 double invDelta = 1 / delta;
                 events++;
                 for (int k = 0; k < d; k++) {
-                    c[k] = (first ? u[k] : 0) - a[k];
+                    b[k] = (first ? u[k] : 0) - a[k];
                 }
                 for (int k = 0; k < d; k++) {
                     double x = mu[k] * delta;
@@ -181,7 +183,7 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
                     double dk = x > DetMath.TINY ? e1 * invMu[k] : delta;
                     em[k] = e1;
                     k1[k] = dk;
-                    i1[k] += delta * a[k] + c[k] * dk;
+                    i1[k] += delta * a[k] + b[k] * dk;
                 }
                 if (withCov) {
                     for (int k = 0; k < d; k++) {
@@ -199,14 +201,14 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
                         double emi = em[i];
                         double ei = 1 - emi;
                         double ai = a[i];
-                        double bi = c[i];
+                        double bi = b[i];
                         double k1i = k1[i];
                         int row = i * d;
                         for (int j = 0; j <= i; j++) {
                             double xs = xi + mu[j] * delta;
                             double kij = xs > DetMath.TINY ? ((emi + ei * em[j]) * invPair[row + j]) * invDelta : 1;
-                            double term = delta * (((ai * a[j] + ai * (c[j] * k1[j])) + bi * (a[j] * k1i))
-                                    + (bi * c[j]) * kij);
+                            double term = delta * (((ai * a[j] + ai * (b[j] * k1[j])) + bi * (a[j] * k1i))
+                                    + (bi * b[j]) * kij);
                             i2[row + j] += term;
                         }
                         i2[row + i] += noise * g2[i];
@@ -218,7 +220,7 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
                         double e1 = em[k];
                         double v = variance(x + x, e1, invMu[k], delta);
                         double z = s.normal();
-                        u[k] = (a[k] + c[k] * (1 - e1)) + (sigma * Math.sqrt(v)) * z;
+                        u[k] = (a[k] + b[k] * (1 - e1)) + (sigma * Math.sqrt(v)) * z;
                     }
                     return;
                 }
