@@ -110,11 +110,18 @@ struct Problem {
 /** One worker's per-trajectory scratch. */
 struct Scratch {
   explicit Scratch(const Problem& pr)
-      : stream(pr.seed), u(pr.d), b(pr.d), x(pr.d), i1(pr.d), i2(pr.cov ? pr.d * pr.d : 0), em(pr.d), k1(pr.d),
+      : stream(pr.seed), u(pr.d), b(pr.d), x(pr.d), i1(pr.d), i2(pr.cov && pr.euler ? pr.d * pr.d : 0), em(pr.d), k1(pr.d),
         g2(pr.d), m(pr.d), z(pr.d), cand(2 * (pr.d / 2 + 1 + (pr.d / 2 + 1) / 4 + 8)), v1(pr.d / 2 + 1 + 8),
-        v2(pr.d / 2 + 1 + 8), s(pr.d / 2 + 1 + 8) {}
+        v2(pr.d / 2 + 1 + 8), s(pr.d / 2 + 1 + 8), row(pr.cov ? pr.d : 0), b0(pr.cov ? pr.d : 0),
+        neg_a(pr.cov ? pr.d : 0) {
+    for (size_t k = 0; k < neg_a.size(); ++k) neg_a[k] = 0 - pr.a[k];
+  }
   philox::Stream stream;
   std::vector<double> u, b, x, i1, i2, em, k1, g2, m, z, cand, v1, v2, s;
+  // EXACT covariance runs: the segments' per-coordinate data, replayed row by row when the trajectory is added
+  // to the sums, so the d x d time integral never exists as a whole (memory traffic, not flops, bounds large d).
+  std::vector<double> segs, row, b0, neg_a;
+  int64_t nseg = 0;
 };
 
 void normals(Scratch& w, int64_t d) {
@@ -167,6 +174,10 @@ void exact_path(const Problem& pr, Scratch& w, double next, bool with_cov, int64
   double* i1 = w.i1.data();
   double t = 0;
   for (int64_t k = 0; k < d; ++k) b[k] = u[k] - a[k];
+  if (with_cov) {
+    std::copy(w.b.begin(), w.b.end(), w.b0.begin());
+    w.nseg = 0;
+  }
   while (true) {
     const double end = next < pr.horizon ? next : pr.horizon;
     const double delta = end - t;
@@ -174,19 +185,26 @@ void exact_path(const Problem& pr, Scratch& w, double next, bool with_cov, int64
     ++events;
     mean_integrals(d, delta, mu, inv_mu, a, b, x, em, k1, i1);
     if (with_cov) {
-      double* g2 = w.g2.data();
-      double* i2 = w.i2.data();
-      for (int64_t k = 0; k < d; ++k) k1[k] = delta > 0 ? k1[k] * inv_delta : 1.0;
-      const double noise = (pr.sigma * pr.sigma) * (delta * delta);
-      for (int64_t i = 0; i < d; ++i) {
-        const double y = x[i] + x[i];
-        const double v = variance(y, em[i], inv_mu[i], delta);
-        g2[i] = dm::g(y, delta > 0 ? v * inv_delta : 1.0);
-      }
-      for (int64_t i = 0; i < d; ++i) {
-        double* row = i2 + i * d;
-        pair_integrals(i, delta, inv_delta, x, em, a, b, k1, pr.inv_pair + i * d, row);
-        row[i] += noise * g2[i];
+      // record (delta, 1/delta, noise) and x, em, K, G2 per coordinate; pair integrals are formed in accumulate
+      const size_t stride = 3 + 4 * static_cast<size_t>(d);
+      if (w.segs.size() < (static_cast<size_t>(w.nseg) + 1) * stride)
+        w.segs.resize((static_cast<size_t>(w.nseg) + 1) * stride * 2);
+      double* rec = w.segs.data() + static_cast<size_t>(w.nseg) * stride;
+      ++w.nseg;
+      rec[0] = delta;
+      rec[1] = inv_delta;
+      rec[2] = (pr.sigma * pr.sigma) * (delta * delta);
+      double* rx = rec + 3;
+      double* rem = rx + d;
+      double* rk = rem + d;
+      double* rg = rk + d;
+      for (int64_t k = 0; k < d; ++k) {
+        rx[k] = x[k];
+        rem[k] = em[k];
+        rk[k] = delta > 0 ? k1[k] * inv_delta : 1.0;
+        const double y = x[k] + x[k];
+        const double v = variance(y, em[k], inv_mu[k], delta);
+        rg[k] = dm::g(y, delta > 0 ? v * inv_delta : 1.0);
       }
     }
     if (next >= pr.horizon) {
@@ -282,10 +300,41 @@ void add_covariance_row(int64_t i, double horizon, const double* __restrict u, c
   }
 }
 
-void accumulate(const Problem& pr, const double* u, const double* i1, double* m, const double* i2, double* sums) {
+/** Row i of the time integral of u u^T (j <= i), replayed from the recorded segments in segment order. */
+void replay_row(const Problem& pr, Scratch& w, int64_t i, double* row) {
+  const int64_t d = pr.d;
+  const size_t stride = 3 + 4 * static_cast<size_t>(d);
+  std::fill(row, row + i + 1, 0.0);
+  for (int64_t sg = 0; sg < w.nseg; ++sg) {
+    const double* rec = w.segs.data() + static_cast<size_t>(sg) * stride;
+    const double* rx = rec + 3;
+    const double* rem = rx + d;
+    const double* rk = rem + d;
+    const double* rg = rk + d;
+    const double* b = sg == 0 ? w.b0.data() : w.neg_a.data();
+    pair_integrals(i, rec[0], rec[1], rx, rem, pr.a, b, rk, pr.inv_pair + i * d, row);
+    row[i] += rec[2] * rg[i];
+  }
+}
+
+void accumulate(const Problem& pr, Scratch& w, const double* u, const double* i1, double* m, const double* i2,
+                double* sums, bool replay) {
   const int64_t d = pr.d;
   add_means(d, pr.horizon, u, i1, m, sums + kSnapSum * d, sums + kSnapSumSq * d, sums + kTimeSum * d,
             sums + kTimeSumSq * d);
+  if (replay) {
+    const int64_t dd = d * d;
+    double* base = sums + 6 * d;
+    double* row = w.row.data();
+    for (int64_t i = 0; i < d; ++i) {
+      replay_row(pr, w, i, row);
+      const int64_t r = i * d;
+      add_covariance_row(i, pr.horizon, u, m, row, sums + kSnapCentre * d, sums + kTimeCentre * d,
+                         base + kSnapP * dd + r, base + kSnapW2 * dd + r, base + kTimeP * dd + r,
+                         base + kTimeXX * dd + r, base + kTimeW2 * dd + r);
+    }
+    return;
+  }
   if (i2 == nullptr) return;
   const int64_t dd = d * d;
   double* base = sums + 6 * d;
@@ -318,11 +367,13 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
     }
   }
   std::fill(w.i1.begin(), w.i1.end(), 0.0);
-  if (with_cov) std::fill(w.i2.begin(), w.i2.end(), 0.0);
+  if (with_cov && pr.euler) std::fill(w.i2.begin(), w.i2.end(), 0.0);
   if (pr.euler) euler_path(pr, w, next, with_cov, events);
   else exact_path(pr, w, next, with_cov, events);
 
-  accumulate(pr, w.u.data(), w.i1.data(), w.m.data(), with_cov ? w.i2.data() : nullptr, sums);
+  const bool replay = with_cov && !pr.euler;
+  accumulate(pr, w, w.u.data(), w.i1.data(), w.m.data(), with_cov && pr.euler ? w.i2.data() : nullptr, sums,
+             replay);
 }
 
 int32_t check_law(int32_t kind, const double* params, int64_t count) {
