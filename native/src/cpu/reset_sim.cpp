@@ -112,16 +112,31 @@ struct Scratch {
   explicit Scratch(const Problem& pr)
       : stream(pr.seed), u(pr.d), b(pr.d), x(pr.d), i1(pr.d), i2(pr.cov && pr.euler ? pr.d * pr.d : 0), em(pr.d), k1(pr.d),
         g2(pr.d), m(pr.d), z(pr.d), cand(2 * (pr.d / 2 + 1 + (pr.d / 2 + 1) / 4 + 8)), v1(pr.d / 2 + 1 + 8),
-        v2(pr.d / 2 + 1 + 8), s(pr.d / 2 + 1 + 8), row(pr.cov ? pr.d : 0), b0(pr.cov ? pr.d : 0),
-        neg_a(pr.cov ? pr.d : 0) {
+        v2(pr.d / 2 + 1 + 8), s(pr.d / 2 + 1 + 8), row(pr.cov ? pr.d : 0), neg_a(pr.cov ? pr.d : 0) {
     for (size_t k = 0; k < neg_a.size(); ++k) neg_a[k] = 0 - pr.a[k];
+    if (pr.cov && !pr.euler) {
+      slots.resize(kSlots);
+      for (Slot& sl : slots) {
+        sl.b0.resize(static_cast<size_t>(pr.d));
+        sl.u.resize(static_cast<size_t>(pr.d));
+        sl.m.resize(static_cast<size_t>(pr.d));
+      }
+    }
   }
   philox::Stream stream;
   std::vector<double> u, b, x, i1, i2, em, k1, g2, m, z, cand, v1, v2, s;
-  // EXACT covariance runs: the segments' per-coordinate data, replayed row by row when the trajectory is added
-  // to the sums, so the d x d time integral never exists as a whole (memory traffic, not flops, bounds large d).
-  std::vector<double> segs, row, b0, neg_a;
-  int64_t nseg = 0;
+  // EXACT covariance runs: each trajectory's segments (per-coordinate data) are recorded in a slot; every kSlots
+  // trajectories (and at the end of a sub-block) the slots are replayed row by row into the sums, trajectories in
+  // index order within each row. So the d x d time integral never exists as a whole and each row of the five
+  // d x d sums is read and written once per kSlots trajectories: memory traffic, not flops, bounds large d.
+  struct Slot {
+    std::vector<double> segs, b0, u, m;
+    int64_t nseg = 0;
+  };
+  static constexpr int kSlots = 8;
+  std::vector<Slot> slots;
+  int filled = 0;
+  std::vector<double> row, neg_a;
 };
 
 void normals(Scratch& w, int64_t d) {
@@ -174,9 +189,10 @@ void exact_path(const Problem& pr, Scratch& w, double next, bool with_cov, int64
   double* i1 = w.i1.data();
   double t = 0;
   for (int64_t k = 0; k < d; ++k) b[k] = u[k] - a[k];
+  Scratch::Slot* slot = with_cov ? &w.slots[static_cast<size_t>(w.filled)] : nullptr;
   if (with_cov) {
-    std::copy(w.b.begin(), w.b.end(), w.b0.begin());
-    w.nseg = 0;
+    std::copy(w.b.begin(), w.b.end(), slot->b0.begin());
+    slot->nseg = 0;
   }
   while (true) {
     const double end = next < pr.horizon ? next : pr.horizon;
@@ -187,10 +203,10 @@ void exact_path(const Problem& pr, Scratch& w, double next, bool with_cov, int64
     if (with_cov) {
       // record (delta, 1/delta, noise) and x, em, K, G2 per coordinate; pair integrals are formed in accumulate
       const size_t stride = 3 + 4 * static_cast<size_t>(d);
-      if (w.segs.size() < (static_cast<size_t>(w.nseg) + 1) * stride)
-        w.segs.resize((static_cast<size_t>(w.nseg) + 1) * stride * 2);
-      double* rec = w.segs.data() + static_cast<size_t>(w.nseg) * stride;
-      ++w.nseg;
+      if (slot->segs.size() < (static_cast<size_t>(slot->nseg) + 1) * stride)
+        slot->segs.resize((static_cast<size_t>(slot->nseg) + 1) * stride * 2);
+      double* rec = slot->segs.data() + static_cast<size_t>(slot->nseg) * stride;
+      ++slot->nseg;
       rec[0] = delta;
       rec[1] = inv_delta;
       rec[2] = (pr.sigma * pr.sigma) * (delta * delta);
@@ -301,20 +317,39 @@ void add_covariance_row(int64_t i, double horizon, const double* __restrict u, c
 }
 
 /** Row i of the time integral of u u^T (j <= i), replayed from the recorded segments in segment order. */
-void replay_row(const Problem& pr, Scratch& w, int64_t i, double* row) {
+void replay_row(const Problem& pr, const Scratch& w, const Scratch::Slot& sl, int64_t i, double* row) {
   const int64_t d = pr.d;
   const size_t stride = 3 + 4 * static_cast<size_t>(d);
   std::fill(row, row + i + 1, 0.0);
-  for (int64_t sg = 0; sg < w.nseg; ++sg) {
-    const double* rec = w.segs.data() + static_cast<size_t>(sg) * stride;
+  for (int64_t sg = 0; sg < sl.nseg; ++sg) {
+    const double* rec = sl.segs.data() + static_cast<size_t>(sg) * stride;
     const double* rx = rec + 3;
     const double* rem = rx + d;
     const double* rk = rem + d;
     const double* rg = rk + d;
-    const double* b = sg == 0 ? w.b0.data() : w.neg_a.data();
+    const double* b = sg == 0 ? sl.b0.data() : w.neg_a.data();
     pair_integrals(i, rec[0], rec[1], rx, rem, pr.a, b, rk, pr.inv_pair + i * d, row);
     row[i] += rec[2] * rg[i];
   }
+}
+
+/** Adds the recorded trajectories (slots 0..filled-1, in index order within each row) to the covariance sums. */
+void flush(const Problem& pr, Scratch& w, double* sums) {
+  const int64_t d = pr.d;
+  const int64_t dd = d * d;
+  double* base = sums + 6 * d;
+  double* row = w.row.data();
+  for (int64_t i = 0; i < d; ++i) {
+    const int64_t r = i * d;
+    for (int t = 0; t < w.filled; ++t) {
+      const Scratch::Slot& sl = w.slots[static_cast<size_t>(t)];
+      replay_row(pr, w, sl, i, row);
+      add_covariance_row(i, pr.horizon, sl.u.data(), sl.m.data(), row, sums + kSnapCentre * d,
+                         sums + kTimeCentre * d, base + kSnapP * dd + r, base + kSnapW2 * dd + r,
+                         base + kTimeP * dd + r, base + kTimeXX * dd + r, base + kTimeW2 * dd + r);
+    }
+  }
+  w.filled = 0;
 }
 
 void accumulate(const Problem& pr, Scratch& w, const double* u, const double* i1, double* m, const double* i2,
@@ -323,16 +358,10 @@ void accumulate(const Problem& pr, Scratch& w, const double* u, const double* i1
   add_means(d, pr.horizon, u, i1, m, sums + kSnapSum * d, sums + kSnapSumSq * d, sums + kTimeSum * d,
             sums + kTimeSumSq * d);
   if (replay) {
-    const int64_t dd = d * d;
-    double* base = sums + 6 * d;
-    double* row = w.row.data();
-    for (int64_t i = 0; i < d; ++i) {
-      replay_row(pr, w, i, row);
-      const int64_t r = i * d;
-      add_covariance_row(i, pr.horizon, u, m, row, sums + kSnapCentre * d, sums + kTimeCentre * d,
-                         base + kSnapP * dd + r, base + kSnapW2 * dd + r, base + kTimeP * dd + r,
-                         base + kTimeXX * dd + r, base + kTimeW2 * dd + r);
-    }
+    Scratch::Slot& sl = w.slots[static_cast<size_t>(w.filled)];
+    std::copy(u, u + d, sl.u.begin());
+    std::copy(m, m + d, sl.m.begin());
+    if (++w.filled == Scratch::kSlots) flush(pr, w, sums);
     return;
   }
   if (i2 == nullptr) return;
@@ -464,6 +493,7 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
         int64_t ev = 0;
         const int64_t lo = std::min(q * size, chunk), hi = std::min(lo + size, chunk);
         for (int64_t t = lo; t < hi; ++t) trajectory(pr, *sc, chunk_start + t, blk, cov, ev);
+        if (cov && !pr.euler) flush(pr, *sc, blk);
         block_events[static_cast<size_t>(q)] = ev;
       } catch (const std::bad_alloc&) {
         out_of_memory = true;
