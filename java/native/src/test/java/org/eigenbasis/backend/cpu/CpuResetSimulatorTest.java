@@ -137,6 +137,32 @@ class CpuResetSimulatorTest {
     }
 
     @Test
+    void thetaSpaceFacadeOnTheCpuBackend() {
+        requireCpu();
+        // H = [[2, 1], [1, 2]]: eigenvalues 1 and 3, eigenvectors (1, ∓1)/√2; exponential resetting at rate r to θ₀
+        double[][] h = {{2, 1}, {1, 2}};
+        double[] thetaStar = {1, -2};
+        double[] theta0 = {0.5, 0.5};
+        double r = 2;
+        ResetSimulation e = org.eigenbasis.resetting.ResetSimulator.simulate(h, thetaStar, theta0, 0.3,
+                RenewalLaw.exponential(r), org.eigenbasis.resetting.SimulationOptions.exact(1, 200_000, 4, true), CPU);
+        double s = Math.sqrt(0.5);
+        double[][] q = {{s, s}, {-s, s}}; // columns: eigenvectors of 1 and 3 (signs do not matter here)
+        double[] lambda = {1, 3};
+        double[] diff = {thetaStar[0] - theta0[0], thetaStar[1] - theta0[1]};
+        for (int i = 0; i < 2; i++) {
+            double expected = theta0[i];
+            for (int k = 0; k < 2; k++) {
+                double ak = q[0][k] * diff[0] + q[1][k] * diff[1];
+                expected += q[i][k] * ak * lambda[k] / (lambda[k] + r);
+            }
+            assertTrue(Math.abs(e.snapshotMean()[i] - expected) <= 4 * e.snapshotMeanStderr()[i],
+                    "θ mean " + i + ": " + e.snapshotMean()[i] + " vs " + expected);
+            assertTrue(Math.abs(e.timeMean()[i] - expected) <= 4 * e.timeMeanStderr()[i], "θ time mean " + i);
+        }
+    }
+
+    @Test
     void sameSeedSameBitsOtherSeedOtherBits() {
         requireCpu();
         ResetSimulation a = CPU.resetSimulation().simulate(config(LAWS[0], 4, 5000, Scheme.EXACT, false, 1));
