@@ -2,12 +2,16 @@
 // and degenerate matrices, checked by residual, orthogonality, ordering and the sign rule. The full contract
 // suite lives in Java; this catches a broken kernel before the JNI layer is involved.
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <cstdio>
 #include <random>
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
 #include "../src/cuda/jacobi_batched.hpp"
+#include "../src/cpu/det_math.hpp"
+#include "../src/cpu/philox.hpp"
 
 namespace {
 
@@ -149,6 +153,137 @@ void check_cuda_emulation(int n, std::mt19937_64& rng) {
   }
 }
 
+
+// ---- reset simulator: Philox known answers, det_math accuracy, the simulator kernel's argument checks ----------
+
+void check_philox() {
+  struct Kat {
+    uint32_t c[4], k[2], out[4];
+  };
+  // Random123 kat_vectors, philox4x32 with 10 rounds.
+  const Kat kats[] = {
+      {{0, 0, 0, 0}, {0, 0}, {0x6627e8d5u, 0xe169c58du, 0xbc57ac4cu, 0x9b00dbd8u}},
+      {{~0u, ~0u, ~0u, ~0u}, {~0u, ~0u}, {0x408f276du, 0x41c83b0eu, 0xa20bc7c6u, 0x6d5451fdu}},
+      {{0x243f6a88u, 0x85a308d3u, 0x13198a2eu, 0x03707344u},
+       {0xa4093822u, 0x299f31d0u},
+       {0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u}}};
+  for (const Kat& kat : kats) {
+    uint32_t out[4];
+    eigenbasis::philox::block(kat.c, kat.k, out);
+    for (int i = 0; i < 4; ++i)
+      if (out[i] != kat.out[i]) {
+        std::printf("FAIL philox KAT word %d: %08x, expected %08x\n", i, out[i], kat.out[i]);
+        ++failures;
+      }
+  }
+  // The stream's buffered, vectorised refill gives the numbers of one block at a time.
+  eigenbasis::philox::Stream stream(0x0123456789abcdefULL);
+  stream.reset(5);
+  for (uint64_t b = 0; b < 40; ++b) {
+    const uint32_t c[4] = {static_cast<uint32_t>(b), 0, 5, 0}, k[2] = {0x89abcdefu, 0x01234567u};
+    uint32_t w[4];
+    eigenbasis::philox::block(c, k, w);
+    const double u0 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
+    const double u1 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
+    const double expected0 = (static_cast<double>(((static_cast<uint64_t>(w[1]) << 32) | w[0]) >> 12) + 0.5) * 0x1p-52;
+    if (stream.uniform() != u0 || stream.uniform() != u1 || u0 != expected0) {
+      std::printf("FAIL philox stream block %llu\n", static_cast<unsigned long long>(b));
+      ++failures;
+    }
+  }
+  if (eigenbasis::philox::to_uniform(~0ULL) >= 1.0 || eigenbasis::philox::to_uniform(0) <= 0.0) {
+    std::printf("FAIL philox uniforms leave (0, 1)\n");
+    ++failures;
+  }
+}
+
+int64_t ulps(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b) ? 0 : INT64_MAX;
+  if (a == b) return 0;
+  int64_t x, y;
+  std::memcpy(&x, &a, 8);
+  std::memcpy(&y, &b, 8);
+  x = x < 0 ? INT64_MIN - x : x;
+  y = y < 0 ? INT64_MIN - y : y;
+  return x > y ? x - y : y - x;
+}
+
+template <class F, class G>
+void sweep(const char* name, F ours, G ref, double lo, double hi, bool log_scale, std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  int64_t worst = 0;
+  double worst_at = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double t = unit(rng);
+    const double x = log_scale ? std::exp(std::log(lo) + t * (std::log(hi) - std::log(lo))) : lo + t * (hi - lo);
+    const int64_t u = ulps(ours(x), ref(x));
+    if (u > worst) {
+      worst = u;
+      worst_at = x;
+    }
+  }
+  if (worst > 2) {
+    std::printf("FAIL det_math %s: %lld ulp at %.17g\n", name, static_cast<long long>(worst), worst_at);
+    ++failures;
+  }
+}
+
+void check_det_math(std::mt19937_64& rng) {
+  namespace dm = eigenbasis::detmath;
+  auto e = [](double x) { return dm::exp(x); };
+  auto em1 = [](double x) { return dm::expm1(x); };
+  auto lg = [](double x) { return dm::log(x); };
+  auto sexp = [](double x) { return std::exp(x); };
+  auto sexpm1 = [](double x) { return std::expm1(x); };
+  auto slog = [](double x) { return std::log(x); };
+  sweep("exp", e, sexp, -745.1, 709.7, false, rng);
+  sweep("exp small", e, sexp, -1, 1, false, rng);
+  sweep("expm1", em1, sexpm1, -80, 709.7, false, rng);
+  sweep("expm1 small", em1, sexpm1, -2, 2, false, rng);
+  sweep("expm1 tiny", em1, sexpm1, 1e-300, 1, true, rng);
+  sweep("em", [](double x) { return dm::em(x); }, [](double x) { return -std::expm1(-x); }, 1e-300, 800, true, rng);
+  sweep("log", lg, slog, 1e-300, 1e300, true, rng);
+  sweep("log near 1", lg, slog, 0.5, 2, false, rng);
+  sweep("log subnormal", lg, slog, 4.9406564584124654e-324, 0x1p-1022, true, rng);
+  const bool edges = dm::exp(-746) == 0 && std::isinf(dm::exp(710)) && dm::expm1(-60) == -1 &&
+                     dm::log(1) == 0 && std::isinf(dm::log(0)) && dm::log(0) < 0 && std::isnan(dm::log(-1)) &&
+                     std::isnan(dm::exp(NAN)) && dm::em(0) == 0 && dm::k_from_em(0, 0) == 1 &&
+                     dm::g(0, 1) == 0.5;
+  if (!edges) {
+    std::printf("FAIL det_math edge values\n");
+    ++failures;
+  }
+}
+
+void check_reset_sim_arguments() {
+  const double mu[2] = {0.5, 1.0}, a[2] = {1.0, -1.0}, rate = 1.0, bad_rate[2] = {1.0, 2.0};
+  double sums[64];
+  int64_t events = -1;
+  const int32_t ok = eb_cpu_reset_sim_f64(EB_LAW_EXPONENTIAL, &rate, 1, mu, a, 2, 0.5, 1.0, 100, 1, EB_SIM_EXACT, 0,
+                                          0, sums, &events);
+  if (ok != EB_OK || events < 100 || eb_cpu_reset_sim_sums_length(2, 0) != 12 ||
+      eb_cpu_reset_sim_sums_length(2, 1) != 32) {
+    std::printf("FAIL reset_sim small run: status %d events %lld\n", ok, static_cast<long long>(events));
+    ++failures;
+  }
+  const int32_t bad[] = {
+      eb_cpu_reset_sim_f64(EB_LAW_EXPONENTIAL, bad_rate, 2, mu, a, 2, 0.5, 1.0, 10, 1, EB_SIM_EXACT, 0, 0, sums,
+                           &events),
+      eb_cpu_reset_sim_f64(9, &rate, 1, mu, a, 2, 0.5, 1.0, 10, 1, EB_SIM_EXACT, 0, 0, sums, &events),
+      eb_cpu_reset_sim_f64(EB_LAW_EXPONENTIAL, &rate, 1, mu, a, 0, 0.5, 1.0, 10, 1, EB_SIM_EXACT, 0, 0, sums, &events),
+      eb_cpu_reset_sim_f64(EB_LAW_EXPONENTIAL, &rate, 1, mu, a, 2, -0.5, 1.0, 10, 1, EB_SIM_EXACT, 0, 0, sums,
+                           &events),
+      eb_cpu_reset_sim_f64(EB_LAW_EXPONENTIAL, &rate, 1, mu, a, 2, 0.5, 1.0, 10, 1, EB_SIM_EULER, 0, 0, sums, &events),
+      eb_cpu_reset_sim_f64(EB_LAW_EXPONENTIAL, &rate, 1, mu, a, 2, 0.5, 1.0, 0, 1, EB_SIM_EXACT, 0, 0, sums, &events),
+      eb_cpu_reset_sim_f64(EB_LAW_EXPONENTIAL, &rate, 1, nullptr, a, 2, 0.5, 1.0, 10, 1, EB_SIM_EXACT, 0, 0, sums,
+                           &events)};
+  for (int32_t status : bad)
+    if (status != EB_ERR_ARGUMENT) {
+      std::printf("FAIL reset_sim accepted a bad argument (status %d)\n", status);
+      ++failures;
+    }
+}
+
 }  // namespace
 
 int main() {
@@ -177,6 +312,9 @@ int main() {
     check_cuda_emulation<double>(n, rng);
     check_cuda_emulation<float>(n, rng);
   }
+  check_philox();
+  check_det_math(rng);
+  check_reset_sim_arguments();
   std::printf("native_test: worst error %.3g n eps, %d failure(s)\n", worst, failures);
   return failures == 0 ? 0 : 1;
 }

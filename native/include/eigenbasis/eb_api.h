@@ -109,6 +109,37 @@ int32_t eb_cpu_refresh_f64(const double* a, const double* q, int64_t batch, int3
 int32_t eb_cpu_refresh_f32(const float* a, const float* q, int64_t batch, int32_t n, int32_t steps, float* q_out,
                            float* rayleigh, float* off_ratio);
 
+/* ---- Reset simulation (CPU) ------------------------------------------------------------------------------ */
+
+/* Renewal laws (RenewalLaw.Kind codes) and their parameters, in RenewalLaw.parameters() order. */
+#define EB_LAW_EXPONENTIAL 0  /* rate r                                                                      */
+#define EB_LAW_DETERMINISTIC 1 /* period T                                                                   */
+#define EB_LAW_GAMMA 2        /* shape k, scale theta                                                         */
+#define EB_LAW_UNIFORM 3      /* a, b                                                                         */
+#define EB_LAW_LOGNORMAL 4    /* mu, sigma                                                                    */
+#define EB_LAW_WEIBULL 5      /* shape k, scale lambda                                                        */
+#define EB_LAW_PARETO 6       /* x_m, alpha > 1                                                               */
+#define EB_LAW_LOMAX 7        /* scale s, alpha > 1                                                           */
+#define EB_LAW_EMPIRICAL 8    /* the observations t_1..t_n, sorted ascending                                 */
+
+#define EB_SIM_EXACT 0        /* exact OU transitions between resets                                          */
+#define EB_SIM_EULER 1        /* Euler-Maruyama at a fixed step                                               */
+
+/** Number of doubles eb_cpu_reset_sim_f64 writes to sums: 6 d, plus 5 d^2 with covariance (0 for d < 1). */
+int64_t eb_cpu_reset_sim_sums_length(int32_t d, int32_t covariance);
+
+/**
+ * Monte Carlo of N = trajectories OU trajectories with renewal resets in H's eigenbasis, exactly as
+ * docs/resetting-simulator.md specifies (bit-identical to the java reference, whatever eb_cpu_set_threads says).
+ * Reads law_params[law_param_count], mu[d] (>= 0), target[d]; writes sums[eb_cpu_reset_sim_sums_length(d, cov)]
+ * (layout: SimulationSums.java; every element is written) and *events (trajectory-events). Memory: O(d^2) per
+ * worker and per sub-block, independent of N. Returns EB_OK, EB_ERR_ARGUMENT, EB_ERR_ALLOCATION.
+ */
+int32_t eb_cpu_reset_sim_f64(int32_t law_kind, const double* law_params, int32_t law_param_count,
+                             const double* mu, const double* target, int32_t d, double sigma, double horizon,
+                             int64_t trajectories, int64_t seed, int32_t scheme, double step, int32_t covariance,
+                             double* sums, int64_t* events);
+
 /* ---- CUDA backend (libeigenbasis_cuda) ------------------------------------------------------------------- */
 
 /** ABI version of the CUDA library; equals eb_abi_version() when both come from one build. */

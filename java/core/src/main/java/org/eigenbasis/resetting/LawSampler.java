@@ -1,11 +1,137 @@
 package org.eigenbasis.resetting;
 
-/** TEMP skeleton: replaced by the simulator work. */
+/**
+ * Seeded, counter-based sampling of every {@link RenewalLaw}, exactly as {@code docs/resetting-simulator.md}
+ * ("Random numbers") specifies and {@code native/src/cpu/reset_sim.cpp} repeats: inter-reset draws τ and the
+ * stationary start (age A₀ and residual R₀ from the size-biased length). A sampler is immutable and holds the
+ * law's parameters in the form the draws read (for the empirical law, also the prefix sums of the observations).
+ */
 final class LawSampler {
-    private LawSampler() {
+    private final int kind;
+    private final double p0;
+    private final double p1;
+    private final double[] values;
+    private final double[] prefix;
+
+    LawSampler(RenewalLaw law) {
+        this.kind = law.kind().code();
+        double[] p = law.parameters();
+        this.values = p;
+        this.p0 = p.length > 0 ? p[0] : 0;
+        this.p1 = p.length > 1 ? p[1] : 0;
+        if (law.kind() == RenewalLaw.Kind.EMPIRICAL) {
+            prefix = new double[p.length];
+            double s = 0;
+            for (int i = 0; i < p.length; i++) {
+                s += p[i];
+                prefix[i] = s;
+            }
+        } else {
+            prefix = null;
+        }
     }
 
+    /** {@code count} draws of τ: draw i is the first draw of stream (seed, i). */
     static double[] sample(RenewalLaw law, int count, long seed) {
-        throw new UnsupportedOperationException("TEMP");
+        if (law == null) {
+            throw new IllegalArgumentException("law: is null");
+        }
+        if (count < 0) {
+            throw new IllegalArgumentException("count: " + count + " is outside [0, 2^31)");
+        }
+        LawSampler sampler = new LawSampler(law);
+        Philox.Stream stream = new Philox.Stream(seed);
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = sampler.next(stream.reset(i));
+        }
+        return out;
+    }
+
+    /** One inter-reset time τ. */
+    double next(Philox.Stream s) {
+        switch (kind) {
+            case 0:
+                return -DetMath.log(s.uniform()) / p0;
+            case 1:
+                return p0;
+            case 2:
+                return p1 * s.gamma(p0);
+            case 3:
+                return p0 + (p1 - p0) * s.uniform();
+            case 4:
+                return DetMath.exp(p0 + p1 * s.normal());
+            case 5:
+                return p1 * DetMath.exp(DetMath.log(-DetMath.log(s.uniform())) / p0);
+            case 6:
+                return p0 * DetMath.exp(-DetMath.log(s.uniform()) / p1);
+            case 7:
+                return p0 * DetMath.expm1(-DetMath.log(s.uniform()) / p1);
+            case 8: {
+                int n = values.length;
+                double idx = floor(s.uniform() * n);
+                return values[idx < n - 1 ? (int) idx : n - 1];
+            }
+            default:
+                throw new IllegalStateException("law kind " + kind);
+        }
+    }
+
+    /** The stationary start: writes the age A₀ to out[0] and the time to the first reset R₀ to out[1]. */
+    void start(Philox.Stream s, double[] out) {
+        double biased;
+        switch (kind) {
+            case 0:
+                biased = (-DetMath.log(s.uniform()) - DetMath.log(s.uniform())) / p0;
+                break;
+            case 1:
+                biased = p0;
+                break;
+            case 2:
+                biased = p1 * s.gamma(p0 + 1);
+                break;
+            case 3:
+                biased = Math.sqrt(p0 * p0 + s.uniform() * (p1 * p1 - p0 * p0));
+                break;
+            case 4:
+                biased = DetMath.exp((p0 + p1 * p1) + p1 * s.normal());
+                break;
+            case 5:
+                biased = p1 * DetMath.exp(DetMath.log(s.gamma(1 + 1 / p0)) / p0);
+                break;
+            case 6:
+                biased = p0 * DetMath.exp(-DetMath.log(s.uniform()) / (p1 - 1));
+                break;
+            case 7: {
+                double age = p0 * DetMath.expm1(-DetMath.log(s.uniform()) / (p1 - 1));
+                out[0] = age;
+                out[1] = (p0 + age) * DetMath.expm1(-DetMath.log(s.uniform()) / p1);
+                return;
+            }
+            case 8: {
+                double target = s.uniform() * prefix[prefix.length - 1];
+                int lo = 0;
+                int hi = prefix.length - 1;
+                while (lo < hi) { // the first i with prefix[i] > target (the last one always is)
+                    int mid = (lo + hi) >>> 1;
+                    if (prefix[mid] > target) {
+                        hi = mid;
+                    } else {
+                        lo = mid + 1;
+                    }
+                }
+                biased = values[lo];
+                break;
+            }
+            default:
+                throw new IllegalStateException("law kind " + kind);
+        }
+        double age = s.uniform() * biased;
+        out[0] = age;
+        out[1] = biased - age;
+    }
+
+    private static double floor(double v) {
+        return (double) (long) v; // v ≥ 0 and below 2^31 here
     }
 }

@@ -4,6 +4,7 @@ import java.nio.Buffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.Map;
 import org.eigenbasis.spi.Availability;
 
@@ -172,6 +173,47 @@ public final class CpuKernels {
         require("qOut", qOut, batch * n * n);
         require("rayleigh", rayleigh, batch * n);
         require("off", off, batch);
+    }
+
+    /** The number of doubles {@link #resetSimulation} writes to its sums for dimension d. */
+    public static long resetSimulationSumsLength(int d, boolean covariance) {
+        requireLoaded();
+        return EbCpuLibrary.eb_cpu_reset_sim_sums_length(d, covariance ? 1 : 0);
+    }
+
+    /**
+     * The reset-simulation kernel (eb_api.h, eb_cpu_reset_sim_f64) on direct buffers: law parameters
+     * {@code lawParams[lawParamCount]}, mu[d], target[d]; writes sums (length {@link #resetSimulationSumsLength})
+     * and events[0]. Scalars are checked here too, so the native code never sees a value it would refuse.
+     */
+    public static void resetSimulation(int lawKind, DoubleBuffer lawParams, int lawParamCount, DoubleBuffer mu,
+                                       DoubleBuffer target, int d, double sigma, double horizon, long trajectories,
+                                       long seed, boolean euler, double step, boolean covariance, DoubleBuffer sums,
+                                       LongBuffer events) {
+        requireLoaded();
+        if (lawKind < 0 || lawKind > 8) {
+            throw new IllegalArgumentException("lawKind: " + lawKind + " is outside [0, 8]");
+        }
+        int needed = lawKind == 8 ? Math.max(1, lawParamCount) : (lawKind <= 1 ? 1 : 2);
+        if (lawParamCount != needed) {
+            throw new IllegalArgumentException("lawParamCount: " + lawParamCount + " must be " + needed
+                    + " for law kind " + lawKind);
+        }
+        if (d < 1 || trajectories < 1) {
+            throw new IllegalArgumentException("d: " + d + " and trajectories: " + trajectories + " must be >= 1");
+        }
+        if (!(sigma >= 0) || !Double.isFinite(sigma) || !(horizon > 0) || !Double.isFinite(horizon)
+                || (euler && (!(step > 0) || !Double.isFinite(step)))) {
+            throw new IllegalArgumentException("sigma " + sigma + ", horizon " + horizon + " or step " + step
+                    + " is out of range");
+        }
+        require("lawParams", lawParams, lawParamCount);
+        require("mu", mu, d);
+        require("target", target, d);
+        require("sums", sums, EbCpuLibrary.eb_cpu_reset_sim_sums_length(d, covariance ? 1 : 0));
+        require("events", events, 1);
+        check("eb_cpu_reset_sim_f64", EbCpuLibrary.eb_cpu_reset_sim_f64(lawKind, lawParams, lawParamCount, mu, target,
+                d, sigma, horizon, trajectories, seed, euler ? 1 : 0, step, covariance ? 1 : 0, sums, events), false);
     }
 
     /** A buffer the native code will touch: direct, at position 0, with at least {@code needed} elements. */

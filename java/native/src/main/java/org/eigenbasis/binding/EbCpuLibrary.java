@@ -3,6 +3,7 @@ package org.eigenbasis.binding;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.annotation.Cast;
@@ -66,4 +67,12 @@ public final class EbCpuLibrary {
 
     public static native int eb_cpu_refresh_f32(@Const FloatBuffer a, @Const FloatBuffer q, long batch, int n, int steps,
                                                 FloatBuffer qOut, FloatBuffer rayleigh, FloatBuffer offRatio);
+
+    public static native long eb_cpu_reset_sim_sums_length(int d, int covariance);
+
+    public static native int eb_cpu_reset_sim_f64(int lawKind, @Const DoubleBuffer lawParams, int lawParamCount,
+                                                  @Const DoubleBuffer mu, @Const DoubleBuffer target, int d,
+                                                  double sigma, double horizon, long trajectories, long seed,
+                                                  int scheme, double step, int covariance, DoubleBuffer sums,
+                                                  @Cast("int64_t*") LongBuffer events);
 }

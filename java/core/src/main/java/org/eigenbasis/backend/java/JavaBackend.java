@@ -2,10 +2,12 @@ package org.eigenbasis.backend.java;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eigenbasis.resetting.JavaResetSimulator;
 import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.EighKernel;
 import org.eigenbasis.spi.RefreshKernel;
+import org.eigenbasis.spi.ResetSimulationKernel;
 import org.eigenbasis.spi.SpectralKernel;
 
 /**
@@ -16,6 +18,7 @@ public final class JavaBackend implements Backend {
     private final EighKernel eigh = new ReferenceEigh();
     private final SpectralKernel spectral = new ReferenceSpectral();
     private final RefreshKernel refresh = new ReferenceRefresh();
+    private final ResetSimulationKernel resetSimulation = new JavaResetSimulator();
 
     @Override
     public String name() {
@@ -57,7 +60,7 @@ public final class JavaBackend implements Backend {
     }
 
     @Override
-    public org.eigenbasis.spi.ResetSimulationKernel resetSimulation() {
-        throw new UnsupportedOperationException("resetSimulation: not yet implemented"); // TEMP: replaced by the simulator work
+    public ResetSimulationKernel resetSimulation() {
+        return resetSimulation;
     }
 }

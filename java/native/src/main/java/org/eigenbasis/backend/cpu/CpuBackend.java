@@ -10,6 +10,7 @@ import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.EighKernel;
 import org.eigenbasis.spi.RefreshKernel;
+import org.eigenbasis.spi.ResetSimulationKernel;
 import org.eigenbasis.spi.SpectralKernel;
 
 /**
@@ -21,6 +22,7 @@ public final class CpuBackend implements Backend {
     private final EighKernel eigh = new CpuEigh();
     private final SpectralKernel spectral = new CpuSpectral();
     private final RefreshKernel refresh = new CpuRefresh();
+    private final ResetSimulationKernel resetSimulation = new CpuResetSimulator();
 
     @Override
     public String name() {
@@ -99,7 +101,7 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public org.eigenbasis.spi.ResetSimulationKernel resetSimulation() {
-        throw new UnsupportedOperationException("resetSimulation: not yet implemented"); // TEMP: replaced by the simulator work
+    public ResetSimulationKernel resetSimulation() {
+        return resetSimulation;
     }
 }

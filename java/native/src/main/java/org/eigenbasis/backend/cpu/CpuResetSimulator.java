@@ -1,0 +1,46 @@
+package org.eigenbasis.backend.cpu;
+
+import java.nio.LongBuffer;
+import org.eigenbasis.backend.Scratch;
+import org.eigenbasis.binding.CpuKernels;
+import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.linalg.DType;
+import org.eigenbasis.linalg.Placement;
+import org.eigenbasis.resetting.ResetSimulation;
+import org.eigenbasis.resetting.ResetSimulationConfig;
+import org.eigenbasis.resetting.SimulationSums;
+import org.eigenbasis.spi.ResetSimulationKernel;
+
+/**
+ * The reset simulator on the CPU library (native/src/cpu/reset_sim.cpp): the whole run in one native call,
+ * sub-blocks of each chunk spread over the batch workers; the sums are bit-identical to the java reference's, and
+ * the estimates come from the same {@link SimulationSums#finish}. Inputs and sums live in off-heap matrices freed
+ * when the call returns; the config is validated (constructor and {@link SimulationSums#validate}) before any
+ * native call.
+ */
+final class CpuResetSimulator implements ResetSimulationKernel {
+    @Override
+    public ResetSimulation simulate(ResetSimulationConfig config) {
+        SimulationSums.validate(config);
+        int d = config.dimension();
+        double[] params = config.law().parameters();
+        long length = CpuKernels.resetSimulationSumsLength(d, config.covariance());
+        if (length != SimulationSums.length(d, config.covariance()) || length > Integer.MAX_VALUE) {
+            throw new IllegalStateException("native sums length " + length + " differs from the Java layout "
+                    + SimulationSums.length(d, config.covariance()));
+        }
+        long start = System.nanoTime();
+        try (BatchedMatrix law = BatchedMatrix.of(params, 1, 1, params.length, Placement.OFF_HEAP);
+             BatchedMatrix mu = BatchedMatrix.of(config.eigenvalues(), 1, 1, d, Placement.OFF_HEAP);
+             BatchedMatrix target = BatchedMatrix.of(config.target(), 1, 1, d, Placement.OFF_HEAP);
+             BatchedMatrix sums = BatchedMatrix.allocate(DType.F64, 1, 1, (int) length, Placement.OFF_HEAP)) {
+            LongBuffer events = Scratch.bytes(Long.BYTES).asLongBuffer();
+            CpuKernels.resetSimulation(config.law().kind().code(), law.doubleBuffer(), params.length,
+                    mu.doubleBuffer(), target.doubleBuffer(), d, config.sigma(), config.horizon(),
+                    config.trajectories(), config.seed(), config.scheme() == ResetSimulationConfig.Scheme.EULER,
+                    config.step(), config.covariance(), sums.doubleBuffer(), events);
+            double seconds = (System.nanoTime() - start) * 1e-9;
+            return SimulationSums.finish(config, sums.toDoubleArray(), events.get(0), seconds);
+        }
+    }
+}
