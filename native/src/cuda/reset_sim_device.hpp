@@ -77,10 +77,10 @@ EB_HD void philox4x32_10(uint32_t c0, uint32_t c1, uint32_t c2, uint32_t c3, uin
   out[3] = c3;
 }
 
-/** ((bits >>> 11) + 0.5)·2⁻⁵³: in (0, 1), never 0 or 1. */
+/** ((bits >>> 12) + 0.5)·2⁻⁵²: in [2⁻⁵³, 1 − 2⁻⁵³], never 0 or 1 (the >>> 11 form can round to 1). */
 EB_HD double to_uniform(uint32_t lo, uint32_t hi) {
   const uint64_t bits = (static_cast<uint64_t>(hi) << 32) | lo;
-  return (static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53;
+  return (static_cast<double>(bits >> 12) + 0.5) * 0x1.0p-52;
 }
 
 /**

@@ -16,46 +16,15 @@ import org.eigenbasis.io.Npy;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.Placement;
-import org.eigenbasis.resetting.Exponential;
-import org.eigenbasis.resetting.ResetFilter;
-import org.eigenbasis.resetting.ResetSimulator;
-import org.eigenbasis.spi.Backends;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The resetting commands' numbers against closed forms. MERGE NOTE: the two guards below exist only because this
- * branch was written against TEMP skeletons of ResetFilter / OuResetMoments / StationaryMean / ResetSimulator;
- * remove {@link #implementationsPresent()} and {@link #simulatorPresent()} (and their assumptions) once the
- * implementations are merged, so that these tests can never be skipped silently.
- */
+/** The resetting commands' numbers against closed forms (exp law = ridge, det filter, Poisson covariance). */
 class ResetCommandsNumericTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
-
-    /** TEMP guard, remove at merge: false while ResetFilter is the skeleton that throws. */
-    static boolean implementationsPresent() {
-        try {
-            ResetFilter.of(new Exponential(1)).apply(1);
-            return true;
-        } catch (UnsupportedOperationException e) {
-            return false;
-        }
-    }
-
-    /** TEMP guard, remove at merge: false while the java backend's simulator is the skeleton that throws. */
-    static boolean simulatorPresent() {
-        try {
-            ResetSimulator.diagonal(new double[] {1}, new double[] {1}, 0, new Exponential(1), 1, 1, 1, false,
-                    Backends.select("java"));
-            return true;
-        } catch (UnsupportedOperationException e) {
-            return false;
-        }
-    }
 
     private static JsonNode json(String... args) throws Exception {
         ResetCommandsTest.Run r = ResetCommandsTest.run(args);
@@ -81,7 +50,6 @@ class ResetCommandsNumericTest {
 
     @Test
     void exponentialFilterIsRidge() throws Exception {
-        Assumptions.assumeTrue(implementationsPresent(), "TEMP: resetting implementations not merged yet");
         JsonNode doc = json("filter", "--law", "exp(rate=1)", "--mu", "1", "--json");
         assertEquals(List.of("law", "mu", "h", "lambda_eff"), keys(doc));
         assertEquals("exp(rate=1)", doc.get("law").asText());
@@ -111,7 +79,6 @@ class ResetCommandsNumericTest {
 
     @Test
     void exponentialMomentsAreRidgeWithClosedFormCovariance() throws Exception {
-        Assumptions.assumeTrue(implementationsPresent(), "TEMP: resetting implementations not merged yet");
         double r = 0.7;
         double sigma = 0.3;
         double[] mu = {0.2, 1.5, 4};
@@ -136,7 +103,6 @@ class ResetCommandsNumericTest {
 
     @Test
     void infiniteVarianceIsReportedNotRefused() throws Exception {
-        Assumptions.assumeTrue(implementationsPresent(), "TEMP: resetting implementations not merged yet");
         ResetCommandsTest.Run r = ResetCommandsTest.run("reset", "moments", "--law", "pareto(xm=1,alpha=1.5)", "--mu", "0,1",
                 "--theta-star", "1,1", "--sigma", "1", "--json");
         assertEquals(0, r.code(), r.err());
@@ -149,7 +115,6 @@ class ResetCommandsNumericTest {
 
     @Test
     void ridgeCommandMatchesARidgeSolve() throws Exception {
-        Assumptions.assumeTrue(implementationsPresent(), "TEMP: resetting implementations not merged yet");
         Random rng = new Random(7);
         int n = 6;
         int d = 3;
@@ -182,7 +147,6 @@ class ResetCommandsNumericTest {
 
     @Test
     void simulateAgreesWithTheoryAndIsReproducible() throws Exception {
-        Assumptions.assumeTrue(implementationsPresent() && simulatorPresent(), "TEMP: resetting implementations not merged yet");
         String[] args = {"reset", "simulate", "--law", "exp(rate=1)", "--mu", "0.5,2", "--theta-star", "1,-1",
             "--sigma", "0.5", "--trajectories", "4000", "--seed", "11", "--backend", "java", "--json"};
         JsonNode doc = json(args);
@@ -210,7 +174,6 @@ class ResetCommandsNumericTest {
 
     @Test
     void quickExperimentWritesItsReport() throws Exception {
-        Assumptions.assumeTrue(implementationsPresent() && simulatorPresent(), "TEMP: resetting implementations not merged yet");
         Path out = dir.resolve("report");
         ResetCommandsTest.Run r = ResetCommandsTest.run("reset", "experiment", "--quick", "--out", out.toString(),
                 "--backend", "java");
