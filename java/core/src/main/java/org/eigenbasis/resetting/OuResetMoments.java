@@ -176,6 +176,16 @@ public record OuResetMoments(double[] mean, double[][] covariance, String infini
             }
             return m;
         }
+        if (ClockCovariance.applies(law)) {
+            return ClockCovariance.of(law, active, mu);
+        }
+        return ruleCovariance(active, mu, law);
+    }
+
+    /** M by the age rule ({@link AgeQuadrature}): the path of lognormal, Weibull, Pareto, Lomax. */
+    static double[][] ruleCovariance(int[] active, double[] mu, RenewalLaw law) {
+        int p = active.length;
+        double[][] m = new double[p][p];
         double lo = Double.POSITIVE_INFINITY;
         double hi = 0;
         for (int i : active) {
