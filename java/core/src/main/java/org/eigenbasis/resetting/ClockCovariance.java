@@ -17,8 +17,8 @@ package org.eigenbasis.resetting;
  *       y·S ≥ 1/4 the terms cancel by at most a factor of about 100 (the worst is near X + Y = 1/2).</li>
  * </ul>
  *
- * Measured against 60-digit references: relative error below 1e-13 per entry for μ = 1e-10 … 1e8 (see the
- * design notes). Cost: O(1) per entry (O(n) for an empirical law of n observations) outside the series region,
+ * Measured against 60-digit references: relative error below 1e-13 per entry for μ = 1e-10 … 1e8 (worst
+ * 8.5e-14, uniform; det 1.7e-14, gamma 3.2e-14, empirical 1.8e-14; see the design notes). Cost: O(1) per entry (O(n) for an empirical law of n observations) outside the series region,
  * up to about 2000 flops per entry inside it.
  */
 final class ClockCovariance {
