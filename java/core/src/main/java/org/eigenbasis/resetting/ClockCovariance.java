@@ -7,18 +7,19 @@ package org.eigenbasis.resetting;
  * X = μ_i S, Y = μ_j S:
  *
  * <ul>
- *   <li><b>X + Y ≤ 1/2</b>: the double Taylor series M = Σ_{m,n≥1} c_mn (−X)^m (−Y)^n,
+ *   <li><b>X + Y ≤ R</b> (R = 1/2 for gamma and det; S/(4E[A]) in [1/2, 4] for uniform and empirical, whose age
+ *       may sit well below S): the double Taylor series M = Σ_{m,n≥1} c_mn (−X)^m (−Y)^n,
  *       c_mn = (α_{m+n} − α_m α_n)/(m! n!), α_p = E[A^p]/S^p exact per law. Every law here has an age that is a
  *       mixture of uniforms U(0, τ̃), so α_{m+n} − α_m α_n ≥ α_{m+n}/4 (at most a factor 4 of cancellation in a
  *       coefficient), and each order-N layer is at most (X + Y)^(N−2)·XY: 64 orders reach ε.</li>
  *   <li><b>otherwise</b>, with x = min(μ_i, μ_j), y = max: the exact rearrangement
  *       M = g(y)h(x) + ΔL/(E[τ](x + y)) − x·g(y)/(x + y), ΔL = E[e^(−yτ)(1 − e^(−xτ))] = L(y) − L(x + y)
  *       (L the Laplace transform of τ), each term positive and formed without subtraction (per law below). Since
- *       y·S ≥ 1/4 the terms cancel by at most a factor of about 100 (the worst is near X + Y = 1/2).</li>
+ *       y·E[A] ≥ 1/8 there the terms cancel by a few hundred at worst (near the switch).</li>
  * </ul>
  *
- * Measured against 60-digit references: relative error below 1e-13 per entry for μ = 1e-10 … 1e8 (worst
- * 8.5e-14, uniform; det 1.7e-14, gamma 3.2e-14, empirical 1.8e-14; see the design notes). Cost: O(1) per entry (O(n) for an empirical law of n observations) outside the series region,
+ * Measured against 60-digit references: relative error per entry for μ = 1e-10 … 1e8 at most 3.2e-14 (gamma;
+ * det 1.7e-14, uniform 2.2e-14, empirical 1.8e-14; see the design notes). Cost: O(1) per entry (O(n) for an empirical law of n observations) outside the series region,
  * up to about 2000 flops per entry inside it.
  */
 final class ClockCovariance {
@@ -35,6 +36,8 @@ final class ClockCovariance {
     private final RenewalLaw law;
     private final double scale;
     private final double meanTau;
+    /** The series is used while (μ_i + μ_j)·S ≤ switchAt. */
+    private final double switchAt;
     /** c[m][n] for m, n ≥ 1, m + n ≤ ORDERS. */
     private final double[][] coef;
 
@@ -42,6 +45,12 @@ final class ClockCovariance {
         this.law = law;
         this.scale = scale(law);
         this.meanTau = law.mean();
+        // 1/2 for gamma (the series' radius is S/(k + 1)·… ≥ 1; 1/2 keeps every layer below half the last). For the
+        // bounded laws the series is entire and costs about e^(X+Y) in cancellation, while the rearrangement costs
+        // about 1/(y·E[A])²: switch at S/(4E[A]) (1/2 for det), at most 4, so ages skewed far below S still see
+        // y·E[A] ≥ 1/8 in the rearrangement.
+        this.switchAt = law instanceof GammaLaw ? 0.5
+                : Math.min(4, Math.max(0.5, scale / (4 * AgeExpectation.meanAge(law))));
         double[] alpha = alpha(law, scale);
         coef = new double[ORDERS][ORDERS];
         for (int m = 1; m < ORDERS; m++) {
@@ -70,7 +79,7 @@ final class ClockCovariance {
             g[x] = AgeExpectation.complement(law, u[x]);
             h[x] = u[x] * AgeExpectation.hOverMu(law, u[x]);
             double s = -u[x] * cc.scale;
-            if (s >= -0.5) {
+            if (s >= -cc.switchAt) {
                 pow[x][0] = 1;
                 for (int m = 1; m <= ORDERS; m++) {
                     pow[x][m] = pow[x][m - 1] * s;
@@ -81,7 +90,7 @@ final class ClockCovariance {
         for (int x = 0; x < p; x++) {
             for (int y = 0; y <= x; y++) {
                 double v;
-                if ((u[x] + u[y]) * cc.scale <= 0.5) {
+                if ((u[x] + u[y]) * cc.scale <= cc.switchAt) {
                     v = cc.series(pow[x], pow[y]);
                 } else if (u[x] <= u[y]) {
                     v = cc.mixed(u[x], u[y], g[y], h[x]);
@@ -118,7 +127,7 @@ final class ClockCovariance {
         return sum;
     }
 
-    /** x ≤ y, x·S + y·S &gt; 1/2: g(y)h(x) + ΔL/(E[τ](x + y)) − x·g(y)/(x + y). */
+    /** x ≤ y, (x + y)·S &gt; R: g(y)h(x) + ΔL/(E[τ](x + y)) − x·g(y)/(x + y). */
     private double mixed(double x, double y, double gy, double hx) {
         double xy = x + y;
         return gy * hx + deltaL(x, y) / (meanTau * xy) - x / xy * gy;

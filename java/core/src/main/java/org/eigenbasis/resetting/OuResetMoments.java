@@ -24,8 +24,8 @@ import org.eigenbasis.spi.Backend;
  *   <li><b>exp(r)</b> (Poisson): M_ij = μ_iμ_j r/((μ_i + r)(μ_j + r)(μ_i + μ_j + r)), the non-cancelling form of
  *       the Lyapunov solution (H + r/2)S + S(H + r/2) = b mᵀ + m bᵀ + σ²I for the second moment S about θ₀.</li>
  *   <li><b>det, gamma, uniform, empirical</b> (closed age transform g): closed forms that do not cancel
- *       ({@link ClockCovariance}): the exact double Taylor series in μ_i S, μ_j S when (μ_i + μ_j)S ≤ 1/2 (S the
- *       age scale: T, (k + 1)θ, b, max t_i), else the rearrangement g(y)h(x) + ΔL/(E[τ](x + y)) − x·g(y)/(x + y)
+ *       ({@link ClockCovariance}): the exact double Taylor series in μ_i S, μ_j S when (μ_i + μ_j)S ≤ R (S the
+ *       age scale: T, (k + 1)θ, b, max t_i; R = 1/2, or up to 4 when the age sits far below S), else the rearrangement g(y)h(x) + ΔL/(E[τ](x + y)) − x·g(y)/(x + y)
  *       (x ≤ y the two curvatures, ΔL = E[e^(−yτ)(1 − e^(−xτ))]) of g(x + y) − g(x)g(y).</li>
  *   <li><b>lognormal, Weibull, Pareto, Lomax</b>: the covariance of the centred e^(−μA) under a Gauss–Legendre
  *       rule for the age law ({@link AgeQuadrature}): symmetric positive semidefinite by construction.</li>
@@ -35,7 +35,7 @@ import org.eigenbasis.spi.Backend;
  *   <li><b>Accuracy</b>: the mean and the noise term as {@link ResetFilter} (a few ε, or 1e-12 for the quadrature
  *       laws) plus the eigendecomposition's backward error. M: a few ε for exp; for det, gamma, uniform and
  *       empirical below 1e-13 relative in every entry for μ = 1e-10 … 1e8 (measured against 60-digit references,
- *       worst 8.5e-14, uniform; tests assert 1e-12), so the covariance is symmetric and PSD to rounding; for the
+ *       worst 3.2e-14, gamma; tests assert 1e-12), so the covariance is symmetric and PSD to rounding; for the
  *       rule laws within 2e-14·max|M| of g(μ_i + μ_j) − g(μ_i)g(μ_j) everywhere and 1e-12 relative where that
  *       closed form is well conditioned.</li>
  *   <li><b>Cost</b>: one eigendecomposition (about 9d³; on the default backend, or the one passed), 2d³ to rotate

@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Test;
 class ClockCovarianceTest {
     private static final MathContext MC = Reference.MC;
 
-    /** μ from 1e-10 to 1e8: every decade and a few points around the series/closed-form switch. */
+    /** μ from 1e-10 to 1e8: every decade, and points (in units of 1/S) around the series/rearrangement switch. */
     private static double[] grid(double scale) {
-        double[] mu = new double[19 + 6];
+        double[] near = {0.2, 0.24, 0.25, 0.26, 0.3, 0.49, 0.9, 1.5, 1.9, 2.1};
+        double[] mu = new double[19 + near.length];
         for (int e = -10; e <= 8; e++) {
             mu[e + 10] = Math.pow(10, e);
         }
-        double[] near = {0.2, 0.24, 0.25, 0.26, 0.3, 0.49};
         for (int i = 0; i < near.length; i++) {
             mu[19 + i] = near[i] / scale;
         }
@@ -131,7 +131,13 @@ class ClockCovarianceTest {
         for (int i = 0; i < skewed.length; i++) {
             skewed[i] = i == 0 ? 5 : 1e-3 * (1 + rnd.nextDouble());
         }
-        List<double[]> samples = List.of(new double[] {0.5, 1, 7}, new double[] {3}, new double[] {1, 1.0000001, 1.2},
+        // Most of the size-biased mass far below the largest observation, and the reverse.
+        double[] low = new double[51];
+        java.util.Arrays.fill(low, 1);
+        low[50] = 20;
+        double[] high = low.clone();
+        high[50] = 1000;
+        List<double[]> samples = List.of(low, high, new double[] {0.5, 1, 7}, new double[] {3}, new double[] {1, 1.0000001, 1.2},
                 skewed);
         for (double[] t : samples) {
             RenewalLaw law = RenewalLaw.empirical(t);
