@@ -143,7 +143,8 @@ final class ClockCovariance {
             double th = gl.scale();
             double k = gl.shape();
             double ly = Math.log1p(th * y);
-            return Math.exp(-k * ly) * SpecialFunctions.em(k * Math.log1p(th * x / (1 + th * y)));
+            // θx/(1 + θy) as x/(1/θ + y): no ∞/∞ when θ·y overflows.
+            return Math.exp(-k * ly) * SpecialFunctions.em(k * Math.log1p(x / (1 / th + y)));
         }
         if (law instanceof UniformLaw un) {
             double a = un.a();
@@ -185,11 +186,12 @@ final class ClockCovariance {
             }
             return sum;
         }
-        if (by == 0) {
-            return 1 - SpecialFunctions.k(bx);
+        if (by == Double.POSITIVE_INFINITY) {
+            return 0;
         }
-        // (X(1 − e^(−Y)) − Y e^(−Y)(1 − e^(−X))) / (Y(X + Y)): the second is below 0.88 of the first for Y ≥ 1/4.
-        return (bx * SpecialFunctions.em(by) - by * Math.exp(-by) * SpecialFunctions.em(bx)) / (by * z);
+        // (X(1 − e^(−Y)) − Y e^(−Y)(1 − e^(−X))) / (Y(X + Y)), written without overflowing products; the second
+        // term is below 0.88 of the first for Y ≥ 1/4 (the callers have X ≤ Y, X + Y > 1/2).
+        return bx / z * SpecialFunctions.k(by) - Math.exp(-by) * SpecialFunctions.em(bx) / z;
     }
 
     private static double scale(RenewalLaw law) {

@@ -146,6 +146,28 @@ class ClockCovarianceTest {
         }
     }
 
+    /** Parameters and curvatures at the ends of the doubles: finite, 0 ≤ M ≤ 1/4, M_ij² ≤ M_ii·M_jj. */
+    @Test
+    void extremeParametersStayFiniteAndConsistent() {
+        List<RenewalLaw> laws = List.of(RenewalLaw.deterministic(1e-300), RenewalLaw.deterministic(1e300),
+                RenewalLaw.gamma(1e8, 1), RenewalLaw.gamma(1e-8, 1), RenewalLaw.gamma(2, 1e-300), RenewalLaw.gamma(2, 1e300),
+                RenewalLaw.gamma(1e8, 1e-300), RenewalLaw.uniform(0, 1e-300), RenewalLaw.uniform(1, 1 + 1e-15),
+                RenewalLaw.uniform(0, 1e300), RenewalLaw.uniform(1e-300, 1), RenewalLaw.empirical(1e-300, 1, 1e300),
+                RenewalLaw.empirical(1e-200, 2e-200));
+        double[] mu = {1e-300, 1e-200, 1e-100, 1e-20, 1e-5, 1, 1e5, 1e20, 1e100, 1e200, 1e300, Double.MAX_VALUE / 2};
+        int[] active = java.util.stream.IntStream.range(0, mu.length).toArray();
+        for (RenewalLaw law : laws) {
+            double[][] m = ClockCovariance.of(law, active, mu);
+            for (int i = 0; i < mu.length; i++) {
+                for (int j = 0; j < mu.length; j++) {
+                    String where = law.spec() + " M(" + mu[i] + ", " + mu[j] + ") = " + m[i][j];
+                    assertTrue(m[i][j] >= 0 && m[i][j] <= 0.25, where);
+                    assertTrue(m[i][j] * m[i][j] <= m[i][i] * m[j][j] * (1 + 1e-12), where + ": Cauchy–Schwarz");
+                }
+            }
+        }
+    }
+
     /** Eigenvalues, ascending, by cyclic Jacobi rotations (independent of the library's eigensolvers). */
     static double[] jacobiEigenvalues(double[][] m) {
         int n = m.length;
