@@ -18,8 +18,8 @@ package org.eigenbasis.resetting;
  *       y·E[A] ≥ 1/8 there the terms cancel by a few hundred at worst (near the switch).</li>
  * </ul>
  *
- * Measured against 60-digit references: relative error per entry for μ = 1e-10 … 1e8 at most 3.2e-14 (gamma;
- * det 1.7e-14, uniform 2.2e-14, empirical 1.8e-14; see the design notes). Cost: O(1) per entry (O(n) for an empirical law of n observations) outside the series region,
+ * Measured against 60-digit references: relative error per entry for μ = 1e-10 … 1e8 at most 2.5e-14 (gamma and
+ * uniform; det 1.7e-14, empirical 1.8e-14; see the design notes). Cost: O(1) per entry (O(n) for an empirical law of n observations) outside the series region,
  * up to about 2000 flops per entry inside it.
  */
 final class ClockCovariance {

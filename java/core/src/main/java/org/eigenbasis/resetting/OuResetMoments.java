@@ -35,7 +35,7 @@ import org.eigenbasis.spi.Backend;
  *   <li><b>Accuracy</b>: the mean and the noise term as {@link ResetFilter} (a few ε, or 1e-12 for the quadrature
  *       laws) plus the eigendecomposition's backward error. M: a few ε for exp; for det, gamma, uniform and
  *       empirical below 1e-13 relative in every entry for μ = 1e-10 … 1e8 (measured against 60-digit references,
- *       worst 3.2e-14, gamma; tests assert 1e-12), so the covariance is symmetric and PSD to rounding; for the
+ *       worst 2.5e-14; tests assert 1e-12), so the covariance is symmetric and PSD to rounding; for the
  *       rule laws within 2e-14·max|M| of g(μ_i + μ_j) − g(μ_i)g(μ_j) everywhere and 1e-12 relative where that
  *       closed form is well conditioned.</li>
  *   <li><b>Cost</b>: one eigendecomposition (about 9d³; on the default backend, or the one passed), 2d³ to rotate
