@@ -7,7 +7,7 @@ package org.eigenbasis.resetting;
  * X = μ_i S, Y = μ_j S:
  *
  * <ul>
- *   <li><b>X + Y ≤ R</b> (R = 1/2 for gamma and det; S/(4E[A]) in [1/2, 4] for uniform and empirical, whose age
+ *   <li><b>X + Y ≤ R</b> (R = 1/2 for gamma and det; S/(4E[A]) in [1/2, 8] for uniform and empirical, whose age
  *       may sit well below S): the double Taylor series M = Σ_{m,n≥1} c_mn (−X)^m (−Y)^n,
  *       c_mn = (α_{m+n} − α_m α_n)/(m! n!), α_p = E[A^p]/S^p exact per law. Every law here has an age that is a
  *       mixture of uniforms U(0, τ̃), so α_{m+n} − α_m α_n ≥ α_{m+n}/4 (at most a factor 4 of cancellation in a
@@ -47,10 +47,10 @@ final class ClockCovariance {
         this.meanTau = law.mean();
         // 1/2 for gamma (the series' radius is S/(k + 1)·… ≥ 1; 1/2 keeps every layer below half the last). For the
         // bounded laws the series is entire and costs about e^(X+Y) in cancellation, while the rearrangement costs
-        // about 1/(y·E[A])²: switch at S/(4E[A]) (1/2 for det), at most 4, so ages skewed far below S still see
-        // y·E[A] ≥ 1/8 in the rearrangement.
+        // about 1/(y·E[A])²: switch at S/(4E[A]) (1/2 for det), so that y·E[A] ≥ 1/8 in the rearrangement; at
+        // most 8, where 64 orders still reach ε (8^64/64! ≈ 1e-31) and e^8·(weight near S) stays modest.
         this.switchAt = law instanceof GammaLaw ? 0.5
-                : Math.min(4, Math.max(0.5, scale / (4 * AgeExpectation.meanAge(law))));
+                : Math.min(8, Math.max(0.5, scale / (4 * AgeExpectation.meanAge(law))));
         double[] alpha = alpha(law, scale);
         coef = new double[ORDERS][ORDERS];
         for (int m = 1; m < ORDERS; m++) {

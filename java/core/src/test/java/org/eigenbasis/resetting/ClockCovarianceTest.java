@@ -61,16 +61,19 @@ class ClockCovarianceTest {
         return BigDecimal.ONE.subtract(l, MC).divide(s.multiply(mean, MC), MC);
     }
 
-    /** Σ (t_i/Σt)·K(s t_i). */
+    /** Σ (t_i/Σt)·K(s t_i), over the distinct values with their counts. */
     private static BigDecimal gEmpirical(double[] t, BigDecimal s) {
+        java.util.TreeMap<Double, Integer> counts = new java.util.TreeMap<>();
         BigDecimal total = BigDecimal.ZERO;
         for (double ti : t) {
             total = total.add(Reference.big(ti), MC);
+            counts.merge(ti, 1, Integer::sum);
         }
         BigDecimal sum = BigDecimal.ZERO;
-        for (double ti : t) {
-            BigDecimal bt = Reference.big(ti);
-            sum = sum.add(bt.divide(total, MC).multiply(kBig(s.multiply(bt, MC)), MC), MC);
+        for (java.util.Map.Entry<Double, Integer> e : counts.entrySet()) {
+            BigDecimal bt = Reference.big(e.getKey());
+            BigDecimal w = bt.multiply(BigDecimal.valueOf(e.getValue()), MC).divide(total, MC);
+            sum = sum.add(w.multiply(kBig(s.multiply(bt, MC)), MC), MC);
         }
         return sum;
     }
@@ -137,7 +140,11 @@ class ClockCovarianceTest {
         low[50] = 20;
         double[] high = low.clone();
         high[50] = 1000;
-        List<double[]> samples = List.of(low, high, new double[] {0.5, 1, 7}, new double[] {3}, new double[] {1, 1.0000001, 1.2},
+        // The size-biased mass far below S = max t_i: the series switch is clamped at X + Y = 4.
+        double[] clamped = new double[1001];
+        java.util.Arrays.fill(clamped, 1);
+        clamped[1000] = 30;
+        List<double[]> samples = List.of(clamped, low, high, new double[] {0.5, 1, 7}, new double[] {3}, new double[] {1, 1.0000001, 1.2},
                 skewed);
         for (double[] t : samples) {
             RenewalLaw law = RenewalLaw.empirical(t);
