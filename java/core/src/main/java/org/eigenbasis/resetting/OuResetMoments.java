@@ -25,8 +25,9 @@ import org.eigenbasis.spi.Backend;
  *       the Lyapunov solution (H + r/2)S + S(H + r/2) = b mᵀ + m bᵀ + σ²I for the second moment S about θ₀.</li>
  *   <li><b>det, gamma, uniform, empirical</b> (closed age transform g): closed forms that do not cancel
  *       ({@link ClockCovariance}): the exact double Taylor series in μ_i S, μ_j S when (μ_i + μ_j)S ≤ R (S the
- *       age scale: T, (k + 1)θ, b, max t_i; R = 1/2, or up to 8 when the age sits far below S), else the rearrangement g(y)h(x) + ΔL/(E[τ](x + y)) − x·g(y)/(x + y)
- *       (x ≤ y the two curvatures, ΔL = E[e^(−yτ)(1 − e^(−xτ))]) of g(x + y) − g(x)g(y).</li>
+ *       age scale: T, (k + 1)θ, b, max t_i; R = 1/2, or up to 8 when the age sits far below S), else the
+ *       rearrangement g(y)h(x) + ΔL/(E[τ](x + y)) − x·g(y)/(x + y) (x ≤ y the two curvatures,
+ *       ΔL = E[e^(−yτ)(1 − e^(−xτ))]) of g(x + y) − g(x)g(y).</li>
  *   <li><b>lognormal, Weibull, Pareto, Lomax</b>: the covariance of the centred e^(−μA) under a Gauss–Legendre
  *       rule for the age law ({@link AgeQuadrature}): symmetric positive semidefinite by construction.</li>
  * </ul>
