@@ -140,11 +140,14 @@ class ClockCovarianceTest {
         low[50] = 20;
         double[] high = low.clone();
         high[50] = 1000;
-        // The size-biased mass far below S = max t_i: the series switch is clamped at X + Y = 4.
-        double[] clamped = new double[1001];
-        java.util.Arrays.fill(clamped, 1);
-        clamped[1000] = 30;
-        List<double[]> samples = List.of(clamped, low, high, new double[] {0.5, 1, 7}, new double[] {3}, new double[] {1, 1.0000001, 1.2},
+        // The size-biased mass far below S = max t_i (S/(4E[A]) > 8): the law of total covariance over τ̃.
+        double[] skewed1 = new double[1001];
+        java.util.Arrays.fill(skewed1, 1);
+        skewed1[1000] = 30;
+        double[] skewed2 = new double[10001];
+        java.util.Arrays.fill(skewed2, 1);
+        skewed2[10000] = 100;
+        List<double[]> samples = List.of(skewed1, skewed2, low, high, new double[] {0.5, 1, 7}, new double[] {3}, new double[] {1, 1.0000001, 1.2},
                 skewed);
         for (double[] t : samples) {
             RenewalLaw law = RenewalLaw.empirical(t);
