@@ -12,8 +12,9 @@ import java.util.TreeSet;
  * [0, 10⁻⁶/μ_max], then panels of width ≤ 1/2 in ln a up to 60/μ_min (or the end of the support), split at the
  * law's kinks (det T, uniform a and b, Pareto x_m, every empirical observation).
  *
- * <p>Used for the covariance of e^(−μ_i A) and e^(−μ_j A), which as the closed form g(μ_i + μ_j) − g(μ_i)g(μ_j)
- * cancels catastrophically for small arguments: the rule's own centred products are an exact covariance of a
+ * <p>Used for the covariance of e^(−μ_i A) and e^(−μ_j A) under lognormal, Weibull, Pareto and Lomax laws (exp
+ * has its own closed form; det, gamma, uniform and empirical use {@link ClockCovariance}), which as
+ * g(μ_i + μ_j) − g(μ_i)g(μ_j) cancels catastrophically for small arguments: the rule's own centred products are an exact covariance of a
  * discrete law, so the result is symmetric positive semidefinite by construction. Size about
  * 20·ln(6·10⁷·μ_max/μ_min) + 10·(kinks) nodes.
  */

@@ -121,11 +121,12 @@ class OuResetMomentsTest {
     }
 
     /**
-     * gamma(1, 1/r) is exp(r) but goes through the age rule: every entry of M, including those where
-     * g(μ_i + μ_j) − g(μ_i)g(μ_j) would lose all digits, against the exact Poisson form, over 16 decades.
+     * gamma(1, 1/r) is exp(r) but goes through the gamma closed form ({@link ClockCovariance}): every entry of M,
+     * including those where g(μ_i + μ_j) − g(μ_i)g(μ_j) would lose all digits, against the exact Poisson form,
+     * over 16 decades.
      */
     @Test
-    void ageRuleIsRelativelyAccurateInEveryEntry() {
+    void gammaShapeOneIsRelativelyAccurateInEveryEntry() {
         double[] mu = {1e-8, 1e-6, 1e-4, 1e-2, 1, 1e2, 1e4, 1e6, 1e8};
         double[] a = new double[mu.length];
         java.util.Arrays.fill(a, 1);
@@ -135,6 +136,21 @@ class OuResetMomentsTest {
             for (int j = 0; j < mu.length; j++) {
                 double exact = mu[i] / (mu[i] + r) * (mu[j] / (mu[j] + r)) * (r / (mu[i] + mu[j] + r));
                 assertEquals(1, c[i][j] / exact, 1e-12, "M[" + i + "][" + j + "]");
+            }
+        }
+    }
+
+    /** The age rule (the path of lognormal, Weibull, Pareto, Lomax) on gamma(1, 1/r) = exp(r), every entry. */
+    @Test
+    void ageRuleIsRelativelyAccurateInEveryEntry() {
+        double[] mu = {1e-8, 1e-6, 1e-4, 1e-2, 1, 1e2, 1e4, 1e6, 1e8};
+        int[] active = java.util.stream.IntStream.range(0, mu.length).toArray();
+        double r = 0.5;
+        double[][] m = OuResetMoments.ruleCovariance(active, mu, RenewalLaw.gamma(1, 1 / r));
+        for (int i = 0; i < mu.length; i++) {
+            for (int j = 0; j < mu.length; j++) {
+                double exact = mu[i] / (mu[i] + r) * (mu[j] / (mu[j] + r)) * (r / (mu[i] + mu[j] + r));
+                assertEquals(1, m[i][j] / exact, 1e-12, "M[" + i + "][" + j + "]");
             }
         }
     }
