@@ -99,13 +99,16 @@ inline void householder_tridiagonal(W* a, int n, W* d, W* e, W* zt, bool vectors
 /**
  * Implicit QL with Wilkinson shifts on the tridiagonal (d, e), rotating the rows of zt (n x n) when it is not
  * null. Each rotation updates two contiguous rows as soon as it is known. Returns 0, or k > 0 when the k-th
- * eigenvalue (1-based) did not converge within max_iter iterations.
+ * eigenvalue (1-based) was still unconverged when the budget of max_iter * n iterations ran out.
  */
 template <class W>
 inline int implicit_ql(W* d, W* e, int n, W* zt, int max_iter) {
   const W eps = Limits<W>::eps;
+  // One budget for the whole matrix, as LAPACK's dsteqr (30 n): the relative split test can need more than 30
+  // sweeps for one eigenvalue of a cluster at the rounding level (rank-deficient covariances).
+  const long long budget = static_cast<long long>(max_iter) * n;
+  long long iter = 0;
   for (int l = 0; l < n; ++l) {
-    int iter = 0;
     for (;;) {
       int m = l;
       for (; m < n - 1; ++m) {
@@ -113,7 +116,7 @@ inline int implicit_ql(W* d, W* e, int n, W* zt, int max_iter) {
         if (std::fabs(e[m]) <= eps * dd) break;
       }
       if (m == l) break;
-      if (iter++ == max_iter) return l + 1;
+      if (iter++ == budget) return l + 1;
       W g = (d[l + 1] - d[l]) / (W(2) * e[l]);
       W r = scaled_hypot(g, W(1));
       g = d[m] - d[l] + e[l] / (g + std::copysign(r, g));
@@ -163,7 +166,7 @@ inline int implicit_ql(W* d, W* e, int n, W* zt, int max_iter) {
  *
  * a: n*n full symmetric, destroyed. d: 2n, the first n the eigenvalues (out), the rest scratch. e: n scratch.
  * zt: n*n eigenvectors as rows (out; only
- * when vectors). max_iter: QL iterations allowed per eigenvalue. Returns 0, or k > 0 when the k-th eigenvalue
+ * when vectors). max_iter: QL iterations allowed per eigenvalue on average (budget max_iter * n). Returns 0, or k > 0 when the k-th eigenvalue
  * (1-based) did not converge. Cost: 4/3 n^3 (reduction) + 4/3 n^3 (accumulation) + about 6 n^3 (QL with vectors).
  */
 template <class W>

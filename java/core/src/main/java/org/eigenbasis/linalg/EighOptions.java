@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param computeVectors   false for eigenvalues only (cheaper: about 4/3 n³ instead of about 9 n³)
  * @param symmetryCheck    whether to check symmetry first ({@link SymmetryCheck#NONE}: read the lower triangle only)
  * @param algorithm        {@link EighAlgorithm#AUTO} or a forced algorithm the backend supports
- * @param maxIterations    bound on our own iterative kernels (QL iterations per eigenvalue, Jacobi sweeps);
+ * @param maxIterations    bound on our own iterative kernels (QL iterations per eigenvalue on average: a budget of maxIterations·n per matrix, as LAPACK's dsteqr; Jacobi sweeps);
  *                         0 = the default (30 and 50); in [0, 10 000]; ignored by LAPACK and cuSOLVER
  * @param failurePolicy    what to do when a matrix fails to converge
  * @param outputPlacement  where results live; null = the input's placement

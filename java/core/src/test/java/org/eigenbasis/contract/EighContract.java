@@ -324,4 +324,29 @@ public abstract class EighContract extends BackendContract {
             }
         }
     }
+    /**
+     * A rank-deficient 40 × 40 covariance (a stochastic-resetting clock covariance with σ = 0: eight eigenvalues
+     * from 0.44 down to 1e-9, the rest at the rounding level ±1e-16). Its rounding-level cluster needed 36 QL
+     * sweeps for one eigenvalue, which a per-eigenvalue limit of 30 refused; every algorithm must decompose it.
+     */
+    @Test
+    void rankDeficientCovarianceWithARoundingLevelCluster() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("eb-rank-deficient", ".npy");
+        try (java.io.InputStream in = EighContract.class.getResourceAsStream(
+                "/adversarial/rank-deficient-covariance-40.npy")) {
+            java.nio.file.Files.copy(java.util.Objects.requireNonNull(in, "test resource"), file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            for (EighAlgorithm algorithm : forcedAlgorithms()) {
+                for (DType dtype : DType.values()) {
+                    try (BatchedMatrix a64 = org.eigenbasis.io.Npy.readBatch(file);
+                            BatchedMatrix a = dtype == DType.F64 ? a64 : a64.convert(dtype);
+                            EighResult r = eigen().decompose(a, EighOptions.defaults().withAlgorithm(algorithm))) {
+                        EighChecks.assertValid(a, r, 16, algorithm + " " + dtype);
+                    }
+                }
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
 }

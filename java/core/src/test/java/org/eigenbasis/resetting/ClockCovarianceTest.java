@@ -291,7 +291,7 @@ class ClockCovarianceTest {
                     assertEquals(c[i][j], c[j][i], 0, "symmetric");
                 }
             }
-            // Cyclic Jacobi here: the java tridiagonal QL did not converge on one of these matrices (seed 32, det(3)).
+            // An independent cyclic Jacobi, not our eigh: this matrix is EighContract's rank-deficient regression case.
             double[] w = jacobiEigenvalues(c);
             double norm = Math.max(Math.abs(w[0]), Math.abs(w[d - 1]));
             assertTrue(w[d - 1] > 0, law.spec());

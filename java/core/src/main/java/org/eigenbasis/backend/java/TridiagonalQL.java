@@ -131,8 +131,12 @@ final class TridiagonalQL {
      */
     private static int implicitQL(double[] d, double[] e, int n, double[] z, int maxIterations) {
         final double eps = Math.ulp(1.0);
+        // One budget for the whole matrix, as LAPACK's dsteqr (30·n): the relative split test can need more than
+        // 30 sweeps for one eigenvalue of a cluster at the rounding level (rank-deficient covariances), while the
+        // total stays far below the budget.
+        final long budget = (long) maxIterations * n;
+        long iterations = 0;
         for (int l = 0; l < n; l++) {
-            int iterations = 0;
             while (true) {
                 int m = l;
                 while (m < n - 1 && Math.abs(e[m]) > eps * (Math.abs(d[m]) + Math.abs(d[m + 1]))) {
@@ -141,7 +145,7 @@ final class TridiagonalQL {
                 if (m == l) {
                     break;
                 }
-                if (iterations++ == maxIterations) {
+                if (iterations++ == budget) {
                     return l + 1;
                 }
                 double g = (d[l + 1] - d[l]) / (2 * e[l]);
