@@ -125,6 +125,9 @@ struct Scratch {
   }
   philox::Stream stream;
   std::vector<double> u, b, x, i1, i2, em, k1, g2, m, z, cand, v1, v2, s;
+  // Means-only exact runs: the segment lengths of a trajectory, then mu_k * delta and em of a batch of segments
+  // laid out flat (segment-major), so the em loop vectorises whatever d is (at d = 1 over the segments).
+  std::vector<double> deltas, flat_x, flat_em;
   // EXACT covariance runs: each trajectory's segments (per-coordinate data) are recorded in a slot; every kSlots
   // trajectories (and at the end of a sub-block) the slots are replayed row by row into the sums, trajectories in
   // index order within each row. So the d x d time integral never exists as a whole and each row of the five
@@ -236,6 +239,110 @@ void exact_path(const Problem& pr, Scratch& w, double next, bool with_cov, int64
     t = next;
     next = t + pr.law.next(w.stream);
     for (int64_t k = 0; k < d; ++k) b[k] = 0 - a[k];
+  }
+}
+
+/** Uniforms per batch of exponential inter-reset draws: their logs vectorise, the unused ones are given back. */
+constexpr int kExpBatch = 8;
+
+/**
+ * The segment lengths of a trajectory into w.deltas, drawing the resets exactly as exact_path does (nothing else
+ * reads the stream between two draws). exp laws take their uniforms kExpBatch at a time and give back the ones a
+ * trajectory does not use, so the stream is left where the one-at-a-time draws leave it.
+ */
+void segment_lengths(const Problem& pr, Scratch& w, double next) {
+  w.deltas.clear();
+  double t = 0;
+  const double horizon = pr.horizon;
+  if (pr.law.kind == 0) {
+    const double rate = pr.law.p0;
+    double lg[kExpBatch];
+    int have = 0, used = 0;
+    while (true) {
+      const double end = next < horizon ? next : horizon;
+      w.deltas.push_back(end - t);
+      if (next >= horizon) break;
+      if (used == have) {
+        w.stream.take(lg, kExpBatch);
+        for (int i = 0; i < kExpBatch; ++i) lg[i] = dm::log(lg[i]);
+        have = kExpBatch;
+        used = 0;
+      }
+      t = next;
+      next = t + -lg[used++] / rate;
+    }
+    w.stream.give_back(have - used);
+    return;
+  }
+  while (true) {
+    const double end = next < horizon ? next : horizon;
+    w.deltas.push_back(end - t);
+    if (next >= horizon) return;
+    t = next;
+    next = t + pr.law.next(w.stream);
+  }
+}
+
+/**
+ * exact_path for means-only runs: the same sums and stream, with the reset times drawn first (segment_lengths)
+ * and em evaluated over (segment, coordinate) pairs in flat vectorised loops. Each i1_k still adds its segments
+ * in segment order, with the same expression, so the bits are exact_path's.
+ */
+void exact_means_path(const Problem& pr, Scratch& w, double next, int64_t& events) {
+  const int64_t d = pr.d;
+  const double* __restrict mu = pr.mu;
+  const double* __restrict a = pr.a;
+  const double* __restrict inv_mu = pr.inv_mu;
+  double* __restrict u = w.u.data();
+  double* __restrict b = w.b.data();
+  double* __restrict i1 = w.i1.data();
+  segment_lengths(pr, w, next);
+  const int64_t nseg = static_cast<int64_t>(w.deltas.size());
+  events += nseg;
+  const double* __restrict deltas = w.deltas.data();
+  // segments per batch: the flat arrays stay within a few thousand doubles (L1/L2) at any d
+  const int64_t per = std::max<int64_t>(1, 2048 / d);
+  const size_t cap = static_cast<size_t>(std::min(per, nseg) * d);
+  if (w.flat_x.size() < cap) {
+    w.flat_x.resize(cap);
+    w.flat_em.resize(cap);
+  }
+  double* __restrict fx = w.flat_x.data();
+  double* __restrict fe = w.flat_em.data();
+  for (int64_t k = 0; k < d; ++k) b[k] = u[k] - a[k];
+  int64_t last = 0;  // offset of the last segment's row in the flat arrays
+  for (int64_t s0 = 0; s0 < nseg; s0 += per) {
+    const int64_t s1 = std::min(nseg, s0 + per);
+    for (int64_t s = s0; s < s1; ++s) {
+      double* __restrict row = fx + (s - s0) * d;
+      const double delta = deltas[s];
+      for (int64_t k = 0; k < d; ++k) row[k] = mu[k] * delta;
+    }
+    const int64_t cnt = (s1 - s0) * d;
+    for (int64_t i = 0; i < cnt; ++i) fe[i] = dm::em(fx[i]);
+    for (int64_t s = s0; s < s1; ++s) {
+      const double* __restrict xr = fx + (s - s0) * d;
+      const double* __restrict er = fe + (s - s0) * d;
+      const double delta = deltas[s];
+      for (int64_t k = 0; k < d; ++k) {
+        const double dkk = xr[k] > dm::kTiny ? er[k] * inv_mu[k] : delta;
+        i1[k] += delta * a[k] + b[k] * dkk;
+      }
+      if (s == 0 && nseg > 1)
+        for (int64_t k = 0; k < d; ++k) b[k] = 0 - a[k];
+    }
+    last = (nseg - 1 - s0) * d;
+  }
+  const double delta = deltas[nseg - 1];
+  const double* __restrict x = fx + last;
+  const double* __restrict em = fe + last;
+  normals(w, d);
+  const double* __restrict z = w.z.data();
+  // b holds the last segment's start state minus a: u - a for a single segment, -a after a reset
+  for (int64_t k = 0; k < d; ++k) {
+    const double e1 = em[k];
+    const double v = variance(x[k] + x[k], e1, inv_mu[k], delta);
+    u[k] = (a[k] + b[k] * (1 - e1)) + (pr.sigma * std::sqrt(v)) * z[k];
   }
 }
 
@@ -398,7 +505,8 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
   std::fill(w.i1.begin(), w.i1.end(), 0.0);
   if (with_cov && pr.euler) std::fill(w.i2.begin(), w.i2.end(), 0.0);
   if (pr.euler) euler_path(pr, w, next, with_cov, events);
-  else exact_path(pr, w, next, with_cov, events);
+  else if (with_cov) exact_path(pr, w, next, with_cov, events);
+  else exact_means_path(pr, w, next, events);
 
   const bool replay = with_cov && !pr.euler;
   accumulate(pr, w, w.u.data(), w.i1.data(), w.m.data(), with_cov && pr.euler ? w.i2.data() : nullptr, sums,
