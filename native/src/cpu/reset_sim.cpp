@@ -15,6 +15,7 @@
 #include "eigenbasis/eb_api.h"
 #include "batch_pool.hpp"
 #include "det_math.hpp"
+#include "own_kernels.hpp"
 #include "philox.hpp"
 
 namespace eigenbasis {
@@ -242,6 +243,30 @@ void exact_path(const Problem& pr, Scratch& w, double next, bool with_cov, int64
   }
 }
 
+// The flat em loop again for AVX-512 machines (8 lanes instead of 4): the same IEEE operations, no contraction
+// (this file is -ffp-contract=off), so the same bits; dispatched at run time on cpu_has_avx512(). Only this
+// function carries the target, and the inline det_math functions are inlined into it, so no AVX-512 code can leak
+// into the portable paths.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target("arch=x86-64-v4,prefer-vector-width=512"))) void em_flat_avx512(int64_t n,
+                                                                                    const double* __restrict x,
+                                                                                    double* __restrict e) {
+  for (int64_t i = 0; i < n; ++i) e[i] = dm::em(x[i]);
+}
+const bool kWideEm = cpu_has_avx512();
+#else
+void em_flat_avx512(int64_t, const double*, double*) {}
+const bool kWideEm = false;
+#endif
+
+void em_flat(int64_t n, const double* __restrict x, double* __restrict e) {
+  if (kWideEm) {
+    em_flat_avx512(n, x, e);
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) e[i] = dm::em(x[i]);
+}
+
 /** Uniforms per batch of exponential inter-reset draws: their logs vectorise, the unused ones are given back. */
 constexpr int kExpBatch = 8;
 
@@ -319,7 +344,7 @@ void exact_means_path(const Problem& pr, Scratch& w, double next, int64_t& event
       for (int64_t k = 0; k < d; ++k) row[k] = mu[k] * delta;
     }
     const int64_t cnt = (s1 - s0) * d;
-    for (int64_t i = 0; i < cnt; ++i) fe[i] = dm::em(fx[i]);
+    em_flat(cnt, fx, fe);
     for (int64_t s = s0; s < s1; ++s) {
       const double* __restrict xr = fx + (s - s0) * d;
       const double* __restrict er = fe + (s - s0) * d;
