@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdint>
 
-#ifdef __AVX2__
+#if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #endif
 
@@ -230,7 +230,10 @@ class Stream {
  private:
   void refill() {
     const int nb = next_blocks_;  // a multiple of kLanes
-    for (int g = 0; g < nb; g += kLanes) fill_group(block_ + static_cast<uint64_t>(g), buf_ + 2 * g);
+    int g = 0;
+    if (kWideFactors)
+      for (; g + 2 * kLanes <= nb; g += 2 * kLanes) fill_group8_avx512(block_ + static_cast<uint64_t>(g), buf_ + 2 * g);
+    for (; g < nb; g += kLanes) fill_group(block_ + static_cast<uint64_t>(g), buf_ + 2 * g);
     block_ += static_cast<uint64_t>(nb);
     pos_ = 0;
     len_ = 2 * nb;
@@ -292,6 +295,52 @@ class Stream {
     }
 #endif
   }
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+  /** fill_group for 8 consecutive blocks in 512-bit lanes (AVX-512F): out[16] in stream order, the same words. */
+  __attribute__((target("arch=x86-64-v4"))) void fill_group8_avx512(uint64_t first, double* out) const {
+    const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
+    const __m512i b = _mm512_add_epi64(_mm512_set1_epi64(static_cast<int64_t>(first)),
+                                       _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+    __m512i c0 = _mm512_and_si512(b, low32);
+    __m512i c1 = _mm512_srli_epi64(b, 32);
+    __m512i c2 = _mm512_set1_epi64(static_cast<int64_t>(c2_));
+    __m512i c3 = _mm512_set1_epi64(static_cast<int64_t>(c3_));
+    const __m512i m0 = _mm512_set1_epi64(static_cast<int64_t>(kM0));
+    const __m512i m1 = _mm512_set1_epi64(static_cast<int64_t>(kM1));
+    uint32_t k0 = k0_, k1 = k1_;
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        k0 += kW0;
+        k1 += kW1;
+      }
+      const __m512i p0 = _mm512_mul_epu32(c0, m0);
+      const __m512i p1 = _mm512_mul_epu32(c2, m1);
+      const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1),
+                                          _mm512_set1_epi64(static_cast<int64_t>(k0)));
+      const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3),
+                                          _mm512_set1_epi64(static_cast<int64_t>(k1)));
+      c1 = _mm512_and_si512(p1, low32);
+      c3 = _mm512_and_si512(p0, low32);
+      c0 = n0;
+      c2 = n2;
+    }
+    const __m512i one = _mm512_set1_epi64(0x3ff0000000000000LL);
+    const __m512d shift = _mm512_set1_pd(1.0 - 0x1p-53);
+    const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1, 32), c0);
+    const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3, 32), c2);
+    const __m512d ue = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(even, 12), one)), shift);
+    const __m512d uo = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(odd, 12), one)), shift);
+    // interleave: e0 o0 e1 o1 ... e7 o7
+    _mm512_storeu_pd(out, _mm512_permutex2var_pd(ue, _mm512_setr_epi64(0, 8, 1, 9, 2, 10, 3, 11), uo));
+    _mm512_storeu_pd(out + 8, _mm512_permutex2var_pd(ue, _mm512_setr_epi64(4, 12, 5, 13, 6, 14, 7, 15), uo));
+  }
+#else
+  void fill_group8_avx512(uint64_t first, double* out) const {
+    fill_group(first, out);
+    fill_group(first + kLanes, out + 2 * kLanes);
+  }
+#endif
 
   uint32_t k0_, k1_;
   uint32_t c2_ = 0, c3_ = 0;
