@@ -345,6 +345,25 @@ void exact_means_path(const Problem& pr, Scratch& w, double next, int64_t& event
     }
     const int64_t cnt = (s1 - s0) * d;
     em_flat(cnt, fx, fe);
+    if (d < 4) {
+      // a handful of coordinates: each i1_k sums its segments in a register, not through memory (the loop over k
+      // would be scalar anyway, and its load-add-store chain per segment is what bounded d = 1)
+      for (int64_t k = 0; k < d; ++k) {
+        const double ak = a[k], inv = inv_mu[k], reset_b = 0 - a[k];
+        double acc = i1[k];
+        for (int64_t s = s0; s < s1; ++s) {
+          const double delta = deltas[s];
+          const double xk = fx[(s - s0) * d + k];
+          const double dkk = xk > dm::kTiny ? fe[(s - s0) * d + k] * inv : delta;
+          acc += delta * ak + (s == 0 ? b[k] : reset_b) * dkk;
+        }
+        i1[k] = acc;
+      }
+      if (s0 == 0 && nseg > 1)
+        for (int64_t k = 0; k < d; ++k) b[k] = 0 - a[k];
+      last = (nseg - 1 - s0) * d;
+      continue;
+    }
     for (int64_t s = s0; s < s1; ++s) {
       const double* __restrict xr = fx + (s - s0) * d;
       const double* __restrict er = fe + (s - s0) * d;
