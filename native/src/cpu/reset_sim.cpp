@@ -143,7 +143,7 @@ struct Scratch {
   std::vector<double> row, neg_a;
 };
 
-void normals(Scratch& w, int64_t d) {
+inline __attribute__((always_inline)) void normals(Scratch& w, int64_t d) {
   w.stream.normals(w.z.data(), d, w.cand.data(), w.v1.data(), w.v2.data(), w.s.data());
 }
 
@@ -313,7 +313,8 @@ void segment_lengths(const Problem& pr, Scratch& w, double next) {
  * and em evaluated over (segment, coordinate) pairs in flat vectorised loops. Each i1_k still adds its segments
  * in segment order, with the same expression, so the bits are exact_path's.
  */
-void exact_means_path(const Problem& pr, Scratch& w, double next, int64_t& events) {
+inline __attribute__((always_inline)) void exact_means_path(const Problem& pr, Scratch& w, double next,
+                                                             int64_t& events) {
   const int64_t d = pr.d;
   const double* __restrict mu = pr.mu;
   const double* __restrict a = pr.a;
@@ -527,7 +528,8 @@ void accumulate(const Problem& pr, Scratch& w, const double* u, const double* i1
 }
 
 /** Trajectory `index` added to `sums` (the covariance blocks only with with_cov; centres read from sums). */
-void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool with_cov, int64_t& events) {
+inline __attribute__((always_inline)) void trajectory_body(const Problem& pr, Scratch& w, int64_t index,
+                                                            double* sums, bool with_cov, int64_t& events) {
   const int64_t d = pr.d;
   w.stream.reset(static_cast<uint64_t>(index));
   double age = 0, next = 0;
@@ -555,6 +557,30 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
   const bool replay = with_cov && !pr.euler;
   accumulate(pr, w, w.u.data(), w.i1.data(), w.m.data(), with_cov && pr.euler ? w.i2.data() : nullptr, sums,
              replay);
+}
+
+void trajectory_portable(const Problem& pr, Scratch& w, int64_t index, double* sums, bool with_cov,
+                         int64_t& events) {
+  trajectory_body(pr, w, index, sums, with_cov, events);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// The whole trajectory again for AVX-512 machines: the loops over coordinates (and segments) run 8 lanes wide.
+// Only the inlined body carries the target; out-of-line callees stay portable. Same IEEE operations, same bits.
+__attribute__((target("arch=x86-64-v4,prefer-vector-width=512"))) void trajectory_avx512(
+    const Problem& pr, Scratch& w, int64_t index, double* sums, bool with_cov, int64_t& events) {
+  trajectory_body(pr, w, index, sums, with_cov, events);
+}
+#else
+void trajectory_avx512(const Problem& pr, Scratch& w, int64_t index, double* sums, bool with_cov,
+                       int64_t& events) {
+  trajectory_body(pr, w, index, sums, with_cov, events);
+}
+#endif
+
+void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool with_cov, int64_t& events) {
+  if (kWideEm) trajectory_avx512(pr, w, index, sums, with_cov, events);
+  else trajectory_portable(pr, w, index, sums, with_cov, events);
 }
 
 int32_t check_law(int32_t kind, const double* params, int64_t count) {
