@@ -216,7 +216,11 @@ class Stream {
       return g * detmath::exp(detmath::log(u) / k);
     }
     const double d = k - 1.0 / 3.0;
-    const double c = 1 / std::sqrt(9 * d);
+    return marsaglia_tsang(d, 1 / std::sqrt(9 * d));
+  }
+
+  /** gamma(k) for k >= 1 from d = k - 1/3 and c = 1/sqrt(9 d): a caller drawing many with one k computes them once. */
+  double marsaglia_tsang(double d, double c) {
     while (true) {
       const double z = normal();
       double v = 1 + c * z;

@@ -299,6 +299,19 @@ void segment_lengths(const Problem& pr, Scratch& w, double next) {
     w.stream.give_back(have - used);
     return;
   }
+  if (pr.law.kind == 2 && pr.law.p0 >= 1) {
+    // gamma(k >= 1): d and c of Marsaglia-Tsang once per trajectory, not a sqrt and a division per draw
+    const double scale = pr.law.p1;
+    const double gd = pr.law.p0 - 1.0 / 3.0;
+    const double gc = 1 / std::sqrt(9 * gd);
+    while (true) {
+      const double end = next < horizon ? next : horizon;
+      w.deltas.push_back(end - t);
+      if (next >= horizon) return;
+      t = next;
+      next = t + scale * w.stream.marsaglia_tsang(gd, gc);
+    }
+  }
   while (true) {
     const double end = next < horizon ? next : horizon;
     w.deltas.push_back(end - t);
