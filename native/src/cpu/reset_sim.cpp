@@ -65,8 +65,11 @@ struct Law {
     double biased;
     switch (kind) {
       case 0: {
-        const double l1 = -dm::log(s.uniform());
-        biased = (l1 - dm::log(s.uniform())) / p0;
+        // the two logs as one two-lane loop (independent values, so the same bits as one at a time)
+        double lg[2];
+        s.take(lg, 2);
+        for (int i = 0; i < 2; ++i) lg[i] = dm::log(lg[i]);
+        biased = (-lg[0] - lg[1]) / p0;
         break;
       }
       case 1: biased = p0; break;
