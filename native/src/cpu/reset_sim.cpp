@@ -651,7 +651,13 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
   const int64_t len = sums_length(d, cov);
   std::fill(sums, sums + len, 0.0);
   const int p = sub_blocks(d, cov);
-  std::vector<double> blocks(static_cast<size_t>(p) * static_cast<size_t>(len));
+  // Each sub-block's sums on their own 128-byte lines (a cache line and its prefetch pair): at small d the
+  // sums of neighbouring sub-blocks, written by different workers, shared lines and every trajectory's add
+  // bounced them between cores.
+  const int64_t stride = (len + 15) / 16 * 16;
+  std::vector<double> block_storage(static_cast<size_t>(p) * static_cast<size_t>(stride) + 16);
+  const size_t misalign = (reinterpret_cast<uintptr_t>(block_storage.data()) / sizeof(double)) % 16;
+  double* const blocks_base = block_storage.data() + (16 - misalign) % 16;
   std::vector<int64_t> block_events(static_cast<size_t>(p));
   BatchPool& pool = BatchPool::instance();
   const int workers = pool.threads();
@@ -663,7 +669,7 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
     const int64_t first = std::min<int64_t>(kChunk, n);
     const int64_t size0 = (first + p - 1) / p;
     scratch[0] = std::make_unique<Scratch>(pr);
-    double* blk = blocks.data();
+    double* blk = blocks_base;
     int64_t ignored = 0;
     for (int64_t t = 0; t < size0; ++t) trajectory(pr, *scratch[0], t, blk, false, ignored);
     const double nd = static_cast<double>(size0);
@@ -681,7 +687,7 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
       try {
         std::unique_ptr<Scratch>& sc = scratch[static_cast<size_t>(worker)];
         if (!sc) sc = std::make_unique<Scratch>(pr);
-        double* blk = blocks.data() + q * len;
+        double* blk = blocks_base + q * stride;
         std::fill(blk, blk + len, 0.0);
         std::memcpy(blk + kSnapCentre * d, sums + kSnapCentre * d, sizeof(double) * 2 * static_cast<size_t>(d));
         int64_t ev = 0;
@@ -699,7 +705,7 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
     if (internal_error) return EB_ERR_INTERNAL;
     for (int q = 0; q < p; ++q) {
       if (static_cast<int64_t>(q) * size >= chunk) break;  // empty sub-blocks add nothing (not even -0 + 0)
-      const double* blk = blocks.data() + static_cast<int64_t>(q) * len;
+      const double* blk = blocks_base + static_cast<int64_t>(q) * stride;
       for (int64_t i = 0; i < 4 * d; ++i) sums[i] += blk[i];
       if (cov) {
         for (int r = 0; r < 5; ++r) {
