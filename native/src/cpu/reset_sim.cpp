@@ -275,8 +275,9 @@ constexpr int kExpBatch = 8;
 
 /**
  * The segment lengths of a trajectory into w.deltas, drawing the resets exactly as exact_path does (nothing else
- * reads the stream between two draws). exp laws take their uniforms kExpBatch at a time and give back the ones a
- * trajectory does not use, so the stream is left where the one-at-a-time draws leave it.
+ * reads the stream between two draws). exp laws take their uniforms kExpBatch at a time (-log(u)/rate in one
+ * vector loop) and give back the ones a trajectory does not use, so the stream is left where the one-at-a-time
+ * draws leave it.
  */
 void segment_lengths(const Problem& pr, Scratch& w, double next) {
   w.deltas.clear();
@@ -284,20 +285,20 @@ void segment_lengths(const Problem& pr, Scratch& w, double next) {
   const double horizon = pr.horizon;
   if (pr.law.kind == 0) {
     const double rate = pr.law.p0;
-    double lg[kExpBatch];
+    double draw[kExpBatch];
     int have = 0, used = 0;
     while (true) {
       const double end = next < horizon ? next : horizon;
       w.deltas.push_back(end - t);
       if (next >= horizon) break;
       if (used == have) {
-        w.stream.take(lg, kExpBatch);
-        for (int i = 0; i < kExpBatch; ++i) lg[i] = dm::log(lg[i]);
+        w.stream.take(draw, kExpBatch);
+        for (int i = 0; i < kExpBatch; ++i) draw[i] = -dm::log(draw[i]) / rate;
         have = kExpBatch;
         used = 0;
       }
       t = next;
-      next = t + -lg[used++] / rate;
+      next = t + draw[used++];
     }
     w.stream.give_back(have - used);
     return;
