@@ -270,8 +270,11 @@ void em_flat(int64_t n, const double* __restrict x, double* __restrict e) {
   for (int64_t i = 0; i < n; ++i) e[i] = dm::em(x[i]);
 }
 
-/** Uniforms per batch of exponential inter-reset draws: their logs vectorise, the unused ones are given back. */
-constexpr int kExpBatch = 8;
+/**
+ * Uniforms per batch of exponential inter-reset draws: their logs vectorise, the unused ones are given back. 16
+ * was 6 % faster than 8 at d = 1 with T = 10 E[tau] (about 11 draws a trajectory).
+ */
+constexpr int kExpBatch = 16;
 
 /**
  * The segment lengths of a trajectory into w.deltas, drawing the resets exactly as exact_path does (nothing else
