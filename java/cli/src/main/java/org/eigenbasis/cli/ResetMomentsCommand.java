@@ -24,17 +24,8 @@ final class ResetMomentsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Common common;
 
-    @Option(names = "--law", required = true, paramLabel = "LAW", description = "The inter-reset law, e.g. exp(rate=1), gamma(k=2,scale=0.5).")
-    String law;
-
-    @Option(names = "--mu", required = true, paramLabel = "LIST", description = "Eigenvalues of H, mu >= 0, comma-separated.")
-    String mu;
-
-    @Option(names = "--theta-star", required = true, paramLabel = "LIST", description = "The minimiser theta*, as many values as --mu.")
-    String thetaStar;
-
-    @Option(names = "--sigma", required = true, paramLabel = "S", description = "Noise scale sigma >= 0.")
-    double sigma;
+    @CommandLine.Mixin
+    DiagonalResetOptions problem;
 
     @Option(names = "--json", description = "Print {mean, covariance[, infinite_variance], law, mu, theta_star, sigma} as JSON.")
     boolean json;
@@ -44,11 +35,11 @@ final class ResetMomentsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RenewalLaw parsed = ResetArgs.law(law);
-        double[] mus = ResetArgs.curvatures("--mu", mu);
-        double[] star = ResetArgs.list("--theta-star", thetaStar);
-        ResetArgs.sameLength("--mu", mus, "--theta-star", star);
-        ResetArgs.nonNegative("--sigma", sigma);
+        DiagonalResetOptions.Problem p = problem.parse();
+        RenewalLaw parsed = p.law();
+        double[] mus = p.mu();
+        double[] star = p.thetaStar();
+        double sigma = p.sigma();
         OuResetMoments m = OuResetMoments.diagonal(mus, star, sigma, parsed);
         PrintWriter out = spec.commandLine().getOut();
         if (m.covariance() == null) {

@@ -28,17 +28,8 @@ final class ResetSimulateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Common common;
 
-    @Option(names = "--law", required = true, paramLabel = "LAW", description = "The inter-reset law, e.g. exp(rate=1), det(T=2).")
-    String law;
-
-    @Option(names = "--mu", required = true, paramLabel = "LIST", description = "Eigenvalues of H, mu >= 0, comma-separated.")
-    String mu;
-
-    @Option(names = "--theta-star", required = true, paramLabel = "LIST", description = "The minimiser theta*, as many values as --mu.")
-    String thetaStar;
-
-    @Option(names = "--sigma", required = true, paramLabel = "S", description = "Noise scale sigma >= 0.")
-    double sigma;
+    @CommandLine.Mixin
+    DiagonalResetOptions problem;
 
     @Option(names = "--trajectories", required = true, paramLabel = "N", description = "Number of trajectories, N >= 1.")
     long trajectories;
@@ -63,11 +54,11 @@ final class ResetSimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RenewalLaw parsed = ResetArgs.law(law);
-        double[] mus = ResetArgs.curvatures("--mu", mu);
-        double[] star = ResetArgs.list("--theta-star", thetaStar);
-        ResetArgs.sameLength("--mu", mus, "--theta-star", star);
-        ResetArgs.nonNegative("--sigma", sigma);
+        DiagonalResetOptions.Problem p = problem.parse();
+        RenewalLaw parsed = p.law();
+        double[] mus = p.mu();
+        double[] star = p.thetaStar();
+        double sigma = p.sigma();
         if (trajectories < 1) {
             throw new IllegalArgumentException("--trajectories: " + trajectories + " is outside [1, 2^63)");
         }
