@@ -34,4 +34,7 @@ public interface Backend {
 
     /** Trajectory simulation of gradient flow / OU with renewal resets. */
     ResetSimulationKernel resetSimulation();
+
+    /** Factor accumulation, two-sided rotations and fused diagonal updates of the Kronecker preconditioners. */
+    PreconditionerKernel preconditioner();
 }

@@ -6,6 +6,7 @@ import org.eigenbasis.resetting.JavaResetSimulator;
 import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.EighKernel;
+import org.eigenbasis.spi.PreconditionerKernel;
 import org.eigenbasis.spi.RefreshKernel;
 import org.eigenbasis.spi.ResetSimulationKernel;
 import org.eigenbasis.spi.SpectralKernel;
@@ -19,6 +20,7 @@ public final class JavaBackend implements Backend {
     private final SpectralKernel spectral = new ReferenceSpectral();
     private final RefreshKernel refresh = new ReferenceRefresh();
     private final ResetSimulationKernel resetSimulation = new JavaResetSimulator();
+    private final PreconditionerKernel preconditioner = new ReferencePreconditioner();
 
     @Override
     public String name() {
@@ -62,5 +64,10 @@ public final class JavaBackend implements Backend {
     @Override
     public ResetSimulationKernel resetSimulation() {
         return resetSimulation;
+    }
+
+    @Override
+    public PreconditionerKernel preconditioner() {
+        return preconditioner;
     }
 }

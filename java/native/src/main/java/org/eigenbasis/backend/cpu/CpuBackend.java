@@ -9,6 +9,7 @@ import org.eigenbasis.binding.CpuKernels;
 import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.EighKernel;
+import org.eigenbasis.spi.PreconditionerKernel;
 import org.eigenbasis.spi.RefreshKernel;
 import org.eigenbasis.spi.ResetSimulationKernel;
 import org.eigenbasis.spi.SpectralKernel;
@@ -23,6 +24,7 @@ public final class CpuBackend implements Backend {
     private final SpectralKernel spectral = new CpuSpectral();
     private final RefreshKernel refresh = new CpuRefresh();
     private final ResetSimulationKernel resetSimulation = new CpuResetSimulator();
+    private final PreconditionerKernel preconditioner = new org.eigenbasis.backend.java.ReferencePreconditioner();
 
     @Override
     public String name() {
@@ -103,5 +105,11 @@ public final class CpuBackend implements Backend {
     @Override
     public ResetSimulationKernel resetSimulation() {
         return resetSimulation;
+    }
+
+    /** Provisional: the reference kernels until the native ones land (issue 4, point 5). */
+    @Override
+    public PreconditionerKernel preconditioner() {
+        return preconditioner;
     }
 }

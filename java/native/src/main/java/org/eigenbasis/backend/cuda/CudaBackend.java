@@ -7,6 +7,7 @@ import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.spi.EighKernel;
+import org.eigenbasis.spi.PreconditionerKernel;
 import org.eigenbasis.spi.RefreshKernel;
 import org.eigenbasis.spi.ResetSimulationKernel;
 import org.eigenbasis.spi.SpectralKernel;
@@ -70,5 +71,10 @@ public final class CudaBackend implements Backend {
     private static Backend host() {
         Backend cpu = Backends.find("cpu");
         return cpu != null && cpu.availability().available() ? cpu : Backends.select("java");
+    }
+
+    @Override
+    public PreconditionerKernel preconditioner() {
+        return host().preconditioner();
     }
 }
