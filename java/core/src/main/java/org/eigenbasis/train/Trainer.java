@@ -1,0 +1,209 @@
+package org.eigenbasis.train;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Random;
+import org.eigenbasis.precond.Gradients;
+import org.eigenbasis.precond.Optimizer;
+
+/**
+ * Runs an {@link Optimizer} on a {@link Model} for a fixed number of steps and records the training loss after
+ * every step. The optimizer must have been created over {@code model.parameters()}.
+ *
+ * <p>Loss bookkeeping: {@code losses[t]} is the mean cross-entropy over the whole training set after t steps,
+ * t = 0..steps. With full batches it is the loss the gradient of step t+1 is computed at (no extra pass); with
+ * minibatches the training set is evaluated after every step. A run whose loss turns NaN or infinite stops there
+ * ({@link Result#diverged()}) rather than feeding the optimizer non-finite gradients.
+ */
+public final class Trainer {
+    private Trainer() {
+    }
+
+    /**
+     * Settings of one run.
+     *
+     * @param steps      optimizer steps, ≥ 0
+     * @param batchSize  samples per step; 0 means the full training set every step. Minibatches are drawn without
+     *                   replacement by reshuffling the training set each epoch with {@code java.util.Random(seed)}
+     * @param seed       seed of the minibatch order and of the labels drawn for sampled statistics
+     * @param targetLoss the training loss {@link Result#stepsToTarget()} is measured against
+     * @param statistics which K-FAC layer statistics the model reports with each gradient
+     */
+    public record Config(int steps, int batchSize, long seed, double targetLoss, LayerStatisticsMode statistics) {
+        public Config {
+            if (steps < 0) {
+                throw new IllegalArgumentException("steps: " + steps + " is outside [0, " + Integer.MAX_VALUE + "]");
+            }
+            if (batchSize < 0) {
+                throw new IllegalArgumentException("batchSize: " + batchSize + " is outside [0, " + Integer.MAX_VALUE
+                        + "] (0 = full batch)");
+            }
+            if (!(targetLoss >= 0) || Double.isInfinite(targetLoss)) {
+                throw new IllegalArgumentException("targetLoss: " + targetLoss + " is outside [0, ∞)");
+            }
+            Objects.requireNonNull(statistics, "statistics");
+        }
+
+        /** Full-batch gradient steps without layer statistics. */
+        public static Config fullBatch(int steps, double targetLoss) {
+            return new Config(steps, 0, 0, targetLoss, LayerStatisticsMode.NONE);
+        }
+
+        public Config withBatchSize(int size) {
+            return new Config(steps, size, seed, targetLoss, statistics);
+        }
+
+        public Config withSeed(long s) {
+            return new Config(steps, batchSize, s, targetLoss, statistics);
+        }
+
+        public Config withStatistics(LayerStatisticsMode mode) {
+            return new Config(steps, batchSize, seed, targetLoss, mode);
+        }
+    }
+
+    /** Called after every step with the step number (1-based) and the training loss after it. */
+    @FunctionalInterface
+    public interface StepListener {
+        void afterStep(int step, double trainLoss);
+    }
+
+    /**
+     * The outcome of one run.
+     *
+     * @param losses        training loss after t steps, t = 0..stepsRun (a copy is returned by the accessor)
+     * @param stepsToTarget the first t with losses[t] ≤ the target, or −1 when never reached
+     * @param diverged      whether the run stopped early on a non-finite loss
+     * @param testAccuracy  accuracy on the test set after the last step (NaN when no test set was given)
+     */
+    public record Result(double[] losses, int stepsToTarget, boolean diverged, double finalTrainLoss,
+            double trainAccuracy, double testAccuracy, double seconds) {
+        public Result {
+            losses = losses.clone();
+        }
+
+        @Override
+        public double[] losses() {
+            return losses.clone();
+        }
+
+        public boolean reachedTarget() {
+            return stepsToTarget >= 0;
+        }
+
+        /** Steps actually taken. */
+        public int stepsRun() {
+            return losses.length - 1;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Result r && Arrays.equals(losses, r.losses) && stepsToTarget == r.stepsToTarget
+                    && diverged == r.diverged && Double.compare(finalTrainLoss, r.finalTrainLoss) == 0
+                    && Double.compare(trainAccuracy, r.trainAccuracy) == 0 && Double.compare(testAccuracy, r.testAccuracy) == 0;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(losses) * 31 + stepsToTarget;
+        }
+
+        @Override
+        public String toString() {
+            return "Result[steps=" + stepsRun() + ", finalTrainLoss=" + finalTrainLoss + ", stepsToTarget=" + stepsToTarget
+                    + ", diverged=" + diverged + ", testAccuracy=" + testAccuracy + "]";
+        }
+    }
+
+    /** Runs {@code config.steps()} steps; {@code test} and {@code listener} may be null. */
+    public static Result run(Model model, Optimizer optimizer, Dataset train, Dataset test, Config config,
+            StepListener listener) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(optimizer, "optimizer");
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(config, "config");
+        if (optimizer.parameters().size() != model.parameters().size()) {
+            throw new IllegalArgumentException("optimizer: it holds " + optimizer.parameters().size()
+                    + " parameters, the model " + model.parameters().size() + "; create it over model.parameters()");
+        }
+        long start = System.nanoTime();
+        boolean full = config.batchSize() == 0 || config.batchSize() >= train.samples();
+        Random batches = new Random(config.seed());
+        Random labels = new Random(config.seed() ^ 0x5DEECE66DL);
+        int[] order = identity(train.samples());
+        int cursor = order.length;   // reshuffle before the first minibatch
+        double[] losses = new double[config.steps() + 1];
+        int stepsRun = 0;
+        boolean diverged = false;
+        double current = full ? Double.NaN : model.loss(train);
+        for (int step = 0; step < config.steps(); step++) {
+            Gradients gradients = new Gradients();
+            if (full) {
+                current = model.lossAndGradients(train, gradients, config.statistics(), labels);
+            } else {
+                if (cursor + config.batchSize() > order.length) {
+                    shuffle(order, batches);
+                    cursor = 0;
+                }
+                int[] rows = Arrays.copyOfRange(order, cursor, cursor + config.batchSize());
+                cursor += config.batchSize();
+                model.lossAndGradients(train.rows(rows), gradients, config.statistics(), labels);
+            }
+            losses[step] = current;
+            if (full && step > 0 && listener != null) {
+                listener.afterStep(step, current);   // full batch: the loss after a step comes with the next gradient
+            }
+            if (!Double.isFinite(current)) {
+                diverged = true;
+                break;
+            }
+            optimizer.step(gradients);
+            stepsRun++;
+            if (!full) {
+                current = model.loss(train);
+                if (listener != null) {
+                    listener.afterStep(step + 1, current);
+                }
+            }
+        }
+        if (!diverged) {
+            if (full) {
+                current = model.loss(train);
+                if (listener != null && config.steps() > 0) {
+                    listener.afterStep(config.steps(), current);
+                }
+            }
+            losses[stepsRun] = current;
+            diverged = !Double.isFinite(current);
+        }
+        double[] recorded = Arrays.copyOf(losses, stepsRun + 1);
+        int toTarget = -1;
+        for (int t = 0; t < recorded.length; t++) {
+            if (recorded[t] <= config.targetLoss()) {
+                toTarget = t;
+                break;
+            }
+        }
+        double trainAccuracy = model.accuracy(train);
+        double testAccuracy = test == null ? Double.NaN : model.accuracy(test);
+        return new Result(recorded, toTarget, diverged, recorded[recorded.length - 1], trainAccuracy, testAccuracy,
+                (System.nanoTime() - start) * 1e-9);
+    }
+
+    private static int[] identity(int n) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = i;
+        }
+        return a;
+    }
+
+    private static void shuffle(int[] a, Random random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+}
