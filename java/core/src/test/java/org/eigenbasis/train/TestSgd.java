@@ -7,7 +7,7 @@ import org.eigenbasis.precond.Optimizer;
 import org.eigenbasis.precond.Parameter;
 
 /** Test-only plain gradient descent p ← p − lr·g over f64 parameters; no state to save. */
-final class TestSgd implements Optimizer {
+class TestSgd implements Optimizer {
     private final List<Parameter> parameters;
     private final double lr;
     private long steps;
