@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "eigenbasis", mixinStandardHelpOptions = true, versionProvider = EigenbasisCli.Version.class,
         description = "Spectral kernels on the JVM: batched symmetric eigendecomposition, verified against a reference.",
         subcommands = {BackendsCommand.class, EighCommand.class, VerifyCommand.class, BenchCommand.class, CudaBenchCommand.class,
-            DemoCommand.class, FilterCommand.class, ResetCommand.class, CommandLine.HelpCommand.class})
+            DemoCommand.class, FilterCommand.class, ResetCommand.class, TrainCommand.class, OptimCommand.class,
+            CommandLine.HelpCommand.class})
 public final class EigenbasisCli implements Runnable {
     public static final int OK = 0;
     public static final int VERIFICATION_FAILED = 1;

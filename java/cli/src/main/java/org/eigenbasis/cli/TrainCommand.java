@@ -1,0 +1,221 @@
+package org.eigenbasis.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.eigenbasis.io.Npy;
+import org.eigenbasis.precond.Optimizer;
+import org.eigenbasis.spi.Backend;
+import org.eigenbasis.train.Activation;
+import org.eigenbasis.train.Dataset;
+import org.eigenbasis.train.Digits;
+import org.eigenbasis.train.FeedForwardNetwork;
+import org.eigenbasis.train.LayerStatisticsMode;
+import org.eigenbasis.train.Model;
+import org.eigenbasis.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code eigenbasis train}: trains a model on a bundled data set with one optimizer, or with several for a
+ * comparison ({@code --optimizer sgd,soap,...}: every run starts from the same initial parameters). Writes, each
+ * atomically, {@code loss.csv} (optimizer, step, train_loss), {@code summary.csv} and {@code loss.png} (all curves
+ * in one chart) into {@code --out}, and prints the final training loss and test accuracy of each run. Exit 1 when
+ * a run diverged (its loss turned NaN or infinite; the files are still written).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = {
+    "Train logistic regression or a small MLP on the UCI digits data with one or more optimizers; writes the",
+    "training-loss curves as CSV and PNG and prints the final training loss and test accuracy."})
+final class TrainCommand implements Callable<Integer> {
+    @CommandLine.Mixin
+    Common common;
+
+    @Option(names = "--optimizer", required = true, paramLabel = "NAME[,NAME...]",
+            description = "Optimizer(s); several (comma-separated) are compared in one chart. Available in this build: sgd.")
+    String optimizers;
+
+    @Option(names = "--model", required = true, paramLabel = "logreg|mlp", description = "Multinomial logistic regression or a one-hidden-layer MLP.")
+    String model;
+
+    @Option(names = "--data", defaultValue = "digits", paramLabel = "digits", description = "The data set (default: ${DEFAULT-VALUE}; the only one bundled).")
+    String data;
+
+    @Option(names = "--steps", defaultValue = "300", paramLabel = "N", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--out", defaultValue = "reports/train", paramLabel = "DIR", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--backend", paramLabel = "NAME", description = "java, cpu, cuda or auto (default: -Deigenbasis.backend, else auto).")
+    String backend;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate (overrides 'lr' of --config).")
+    Double lr;
+
+    @Option(names = "--config", paramLabel = "cfg.json", description = "Optimizer options as a flat JSON object (applies to every --optimizer).")
+    Path config;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the MLP's initial weights, the minibatches and the sampled statistics (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--batch-size", defaultValue = "0", paramLabel = "B", description = "Samples per step; 0 = the full training set (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--hidden", defaultValue = "32", paramLabel = "H", description = "Hidden units of the MLP (default: ${DEFAULT-VALUE}).")
+    int hidden;
+
+    @Option(names = "--activation", defaultValue = "tanh", paramLabel = "tanh|relu", description = "Hidden activation of the MLP (default: ${DEFAULT-VALUE}).")
+    String activation;
+
+    @Option(names = "--target-loss", defaultValue = "0.2", paramLabel = "X", description = "Training loss whose first step is reported (default: ${DEFAULT-VALUE}).")
+    double targetLoss;
+
+    @Option(names = "--statistics", defaultValue = "sampled", paramLabel = "none|empirical|sampled",
+            description = "K-FAC layer statistics passed with each gradient: none, the empirical Fisher, or the true Fisher with labels sampled from the model (default: ${DEFAULT-VALUE}).")
+    String statistics;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** One optimizer's run: a fresh model and its optimizer. */
+    private record Run(String name, Model model, Optimizer optimizer) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        CommandLine cl = spec.commandLine();
+        if (steps < 1 || steps > 1_000_000) {
+            throw new CommandLine.ParameterException(cl, "--steps: " + steps + " is outside [1, 1000000]");
+        }
+        if (batchSize < 0) {
+            throw new CommandLine.ParameterException(cl, "--batch-size: " + batchSize + " is outside [0, " + Integer.MAX_VALUE + "] (0 = full batch)");
+        }
+        if (hidden < 1 || hidden > 100_000) {
+            throw new CommandLine.ParameterException(cl, "--hidden: " + hidden + " is outside [1, 100000]");
+        }
+        if (lr != null && (!(lr > 0) || lr.isInfinite())) {
+            throw new CommandLine.ParameterException(cl, "--lr: " + lr + " is outside (0, ∞)");
+        }
+        if (!(targetLoss >= 0) || Double.isInfinite(targetLoss)) {
+            throw new CommandLine.ParameterException(cl, "--target-loss: " + targetLoss + " is outside [0, ∞)");
+        }
+        if (!data.trim().equalsIgnoreCase("digits")) {
+            throw new CommandLine.ParameterException(cl, "--data: unknown data set '" + data + "'; available: digits");
+        }
+        String modelKey = model.trim().toLowerCase(Locale.ROOT);
+        if (!modelKey.equals("logreg") && !modelKey.equals("mlp")) {
+            throw new CommandLine.ParameterException(cl, "--model: unknown model '" + model + "'; available: logreg, mlp");
+        }
+        Activation act = Activation.parse(activation);
+        LayerStatisticsMode mode = LayerStatisticsMode.parse(statistics);
+        List<String> names = new ArrayList<>();
+        for (String part : optimizers.split(",", -1)) {
+            String name = OptimizerFactory.checkName(part);
+            if (names.contains(name)) {
+                throw new CommandLine.ParameterException(cl, "--optimizer: '" + name + "' is listed twice");
+            }
+            names.add(name);
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new IllegalArgumentException("--out: " + out + " exists and is not a directory");
+        }
+        Map<String, Object> options = OptimizerConfig.read(config);
+        if (lr != null) {
+            options.put("lr", lr);
+        }
+        Backend chosen = BackendOption.one(backend);
+        Dataset.Split split = Digits.split();
+        Trainer.Config trainerConfig = new Trainer.Config(steps, batchSize, seed, targetLoss, mode);
+
+        List<Run> runs = new ArrayList<>();   // every optimizer is created (and its config checked) before any training
+        try {
+            for (String name : names) {
+                Model m = modelKey.equals("logreg")
+                        ? FeedForwardNetwork.logisticRegression(Digits.FEATURES, Digits.CLASSES)
+                        : FeedForwardNetwork.mlp(Digits.FEATURES, hidden, Digits.CLASSES, act, seed);
+                runs.add(new Run(name, m, OptimizerFactory.create(name, new LinkedHashMap<>(options), m.parameters(), chosen)));
+            }
+            return train(runs, split, trainerConfig, chosen);
+        } finally {
+            for (Run r : runs) {
+                r.optimizer().close();
+            }
+        }
+    }
+
+    private int train(List<Run> runs, Dataset.Split split, Trainer.Config trainerConfig, Backend chosen) throws IOException {
+        PrintWriter console = spec.commandLine().getOut();
+        Files.createDirectories(out);
+        String modelName = runs.get(0).model().name();
+        console.printf(Locale.ROOT, "eigenbasis train: %s on digits (%d train, %d test samples), %d steps, %s, backend %s%n",
+                modelName, split.train().samples(), split.test().samples(), steps,
+                batchSize == 0 ? "full batch" : "batches of " + batchSize, chosen.name());
+        StringBuilder lossCsv = new StringBuilder("optimizer,step,train_loss\n");
+        StringBuilder summary = new StringBuilder("optimizer,model,steps,final_train_loss,train_accuracy,test_accuracy,"
+                + "target_loss,steps_to_target,diverged,seconds\n");
+        List<ResetCharts.Line> lines = new ArrayList<>();
+        List<String> diverged = new ArrayList<>();
+        for (Run run : runs) {
+            Trainer.Result r;
+            try (Progress progress = Progress.start("train " + run.name(), steps, false)) {
+                r = Trainer.run(run.model(), run.optimizer(), split.train(), split.test(), trainerConfig,
+                        (step, loss) -> progress.step(String.format(Locale.ROOT, "loss %.4f", loss)));
+            }
+            double[] losses = r.losses();
+            double[] x = new double[losses.length];
+            for (int t = 0; t < losses.length; t++) {
+                x[t] = t;
+                lossCsv.append(run.name()).append(',').append(t).append(',').append(num(losses[t])).append('\n');
+            }
+            lines.add(new ResetCharts.Line(run.name(), x, losses, false));
+            summary.append(String.join(",", run.name(), csvText(modelName), Integer.toString(r.stepsRun()),
+                    num(r.finalTrainLoss()), num(r.trainAccuracy()), num(r.testAccuracy()), num(targetLoss),
+                    Integer.toString(r.stepsToTarget()), Boolean.toString(r.diverged()),
+                    String.format(Locale.ROOT, "%.3f", r.seconds()))).append('\n');
+            if (r.diverged()) {
+                diverged.add(run.name());
+                console.printf(Locale.ROOT, "%-10s diverged after %d steps (training loss %s)%n", run.name(), r.stepsRun(),
+                        num(r.finalTrainLoss()));
+            } else {
+                console.printf(Locale.ROOT, "%-10s final train loss %.6f, train accuracy %.2f%%, test accuracy %.2f%%, "
+                        + "loss <= %s %s (%.2f s)%n", run.name(), r.finalTrainLoss(), 100 * r.trainAccuracy(),
+                        100 * r.testAccuracy(), num(targetLoss),
+                        r.reachedTarget() ? "after " + r.stepsToTarget() + " steps" : "not reached", r.seconds());
+            }
+        }
+        write("loss.csv", lossCsv.toString());
+        write("summary.csv", summary.toString());
+        ResetCharts.lines(out.resolve("loss.png"), "Training loss on digits: " + modelName,
+                String.format(Locale.ROOT, "%s, %s, seed %d", batchSize == 0 ? "full batch" : "batches of " + batchSize,
+                        lr == null ? "optimizer default lr" : "lr " + num(lr), seed),
+                "step", "training loss (mean cross-entropy)", lines, false, true);
+        console.printf(Locale.ROOT, "wrote loss.csv, summary.csv and loss.png to %s%n", out);
+        if (!diverged.isEmpty()) {
+            spec.commandLine().getErr().println("eigenbasis: training diverged for " + String.join(", ", diverged));
+            return EigenbasisCli.VERIFICATION_FAILED;
+        }
+        return EigenbasisCli.OK;
+    }
+
+    private static String num(double v) {
+        return Double.isFinite(v) ? Double.toString(v) : Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity";
+    }
+
+    private static String csvText(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    private void write(String name, String text) throws IOException {
+        Npy.writeAtomically(out.resolve(name), ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}
