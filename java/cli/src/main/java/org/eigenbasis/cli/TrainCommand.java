@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code eigenbasis train}: trains a model on a bundled data set with one optimizer, or with several for a
- * comparison ({@code --optimizer sgd,soap,...}: every run starts from the same initial parameters). Writes, each
+ * comparison ({@code --optimizer sgd:0.1,sgd:1,soap,...}: every run starts from the same initial parameters; NAME:LR
+ * gives one run its own learning rate). Writes, each
  * atomically, {@code loss.csv} (optimizer, step, train_loss), {@code summary.csv} and {@code loss.png} (all curves
  * in one chart) into {@code --out}, and prints the final training loss and test accuracy of each run. Exit 1 when
  * a run diverged (its loss turned NaN or infinite; the files are still written).
@@ -40,8 +41,9 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Common common;
 
-    @Option(names = "--optimizer", required = true, paramLabel = "NAME[,NAME...]",
-            description = "Optimizer(s); several (comma-separated) are compared in one chart. Available in this build: sgd.")
+    @Option(names = "--optimizer", required = true, paramLabel = "NAME[:LR][,NAME[:LR]...]",
+            description = {"Optimizer(s); several (comma-separated) are compared in one chart, each from the same initial",
+                "parameters. NAME:LR sets that run's learning rate (e.g. sgd:0.1,sgd:1). Available in this build: sgd."})
     String optimizers;
 
     @Option(names = "--model", required = true, paramLabel = "logreg|mlp", description = "Multinomial logistic regression or a one-hidden-layer MLP.")
@@ -87,6 +89,29 @@ final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** One entry of --optimizer: NAME or NAME:LR (a learning rate for this run only). */
+    private record Choice(String name, Double lr, String label) {
+        static Choice parse(String text, CommandLine cl) {
+            int colon = text.indexOf(':');
+            String name = OptimizerFactory.checkName(colon < 0 ? text : text.substring(0, colon));
+            if (colon < 0) {
+                return new Choice(name, null, name);
+            }
+            String lrText = text.substring(colon + 1).trim();
+            double value;
+            try {
+                value = Double.parseDouble(lrText);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(cl, "--optimizer: '" + text.trim() + "': '" + lrText
+                        + "' is not a learning rate (NAME or NAME:LR, e.g. sgd:0.5)");
+            }
+            if (!(value > 0) || Double.isInfinite(value)) {
+                throw new CommandLine.ParameterException(cl, "--optimizer: '" + text.trim() + "': lr " + lrText + " is outside (0, ∞)");
+            }
+            return new Choice(name, value, name + ":" + lrText);
+        }
+    }
+
     /** One optimizer's run: a fresh model and its optimizer. */
     private record Run(String name, Model model, Optimizer optimizer) {
     }
@@ -118,13 +143,15 @@ final class TrainCommand implements Callable<Integer> {
         }
         Activation act = Activation.parse(activation);
         LayerStatisticsMode mode = LayerStatisticsMode.parse(statistics);
-        List<String> names = new ArrayList<>();
+        List<Choice> choices = new ArrayList<>();
         for (String part : optimizers.split(",", -1)) {
-            String name = OptimizerFactory.checkName(part);
-            if (names.contains(name)) {
-                throw new CommandLine.ParameterException(cl, "--optimizer: '" + name + "' is listed twice");
+            Choice choice = Choice.parse(part, cl);
+            for (Choice c : choices) {
+                if (c.label().equals(choice.label())) {
+                    throw new CommandLine.ParameterException(cl, "--optimizer: '" + choice.label() + "' is listed twice");
+                }
             }
-            names.add(name);
+            choices.add(choice);
         }
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out: " + out + " exists and is not a directory");
@@ -139,11 +166,15 @@ final class TrainCommand implements Callable<Integer> {
 
         List<Run> runs = new ArrayList<>();   // every optimizer is created (and its config checked) before any training
         try {
-            for (String name : names) {
+            for (Choice choice : choices) {
                 Model m = modelKey.equals("logreg")
                         ? FeedForwardNetwork.logisticRegression(Digits.FEATURES, Digits.CLASSES)
                         : FeedForwardNetwork.mlp(Digits.FEATURES, hidden, Digits.CLASSES, act, seed);
-                runs.add(new Run(name, m, OptimizerFactory.create(name, new LinkedHashMap<>(options), m.parameters(), chosen)));
+                Map<String, Object> own = new LinkedHashMap<>(options);
+                if (choice.lr() != null) {
+                    own.put("lr", choice.lr());
+                }
+                runs.add(new Run(choice.label(), m, OptimizerFactory.create(choice.name(), own, m.parameters(), chosen)));
             }
             return train(runs, split, trainerConfig, chosen);
         } finally {

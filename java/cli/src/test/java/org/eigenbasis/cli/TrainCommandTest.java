@@ -1,0 +1,142 @@
+package org.eigenbasis.cli;
+
+import static org.eigenbasis.cli.ResetCommandsTest.assertBadInput;
+import static org.eigenbasis.cli.ResetCommandsTest.run;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.eigenbasis.cli.ResetCommandsTest.Run;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code eigenbasis train} with the CLI's sgd: outputs, the comparison mode, exit codes. */
+class TrainCommandTest {
+    private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
+
+    @TempDir
+    Path dir;
+
+    static double[] column(List<String> rows, String label, int column) {
+        return rows.stream().skip(1).map(l -> l.split(",")).filter(c -> c[0].equals(label))
+                .mapToDouble(c -> Double.parseDouble(c[column])).toArray();
+    }
+
+    static void assertPng(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        assertTrue(bytes.length > 1000, file + ": " + bytes.length + " bytes");
+        assertArrayEquals(PNG_MAGIC, java.util.Arrays.copyOf(bytes, 4), file + " is a PNG");
+    }
+
+    @Test
+    void logisticRegressionWithSgdWritesCurvesAndPrintsAccuracy() throws IOException {
+        Path out = dir.resolve("logreg");
+        Run r = run("train", "--optimizer", "sgd", "--model", "logreg", "--data", "digits", "--steps", "40", "--lr", "1",
+                "--out", out.toString(), "--backend", "java", "--target-loss", "0.5");
+        assertEquals(0, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("final train loss"), r.out());
+        assertTrue(r.out().contains("test accuracy"), r.out());
+        List<String> loss = Files.readAllLines(out.resolve("loss.csv"));
+        assertEquals("optimizer,step,train_loss", loss.get(0));
+        double[] curve = column(loss, "sgd", 2);
+        assertEquals(41, curve.length, "steps 0..40");
+        assertEquals(Math.log(10), curve[0], 1e-12);
+        for (int t = 1; t < curve.length; t++) {
+            assertTrue(curve[t] < curve[t - 1], "decreasing at " + t);
+        }
+        List<String> summary = Files.readAllLines(out.resolve("summary.csv"));
+        assertEquals(2, summary.size());
+        String[] cells = summary.get(1).split(",");
+        assertEquals("sgd", cells[0]);
+        assertEquals(curve[40], Double.parseDouble(cells[3]), 0, "final_train_loss is the curve's last point");
+        assertTrue(Double.parseDouble(cells[5]) > 0.85, "test accuracy " + cells[5]);
+        int toTarget = Integer.parseInt(cells[7]);
+        assertTrue(toTarget > 0 && curve[toTarget] <= 0.5 && curve[toTarget - 1] > 0.5, summary.get(1));
+        assertTrue(r.out().contains(String.format(java.util.Locale.ROOT, "test accuracy %.2f%%",
+                100 * Double.parseDouble(cells[5]))), r.out());
+        assertPng(out.resolve("loss.png"));
+        try (var files = Files.list(out)) {
+            assertEquals(List.of("loss.csv", "loss.png", "summary.csv"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
+        }
+    }
+
+    @Test
+    void comparisonModePlotsEveryRunFromTheSameStart() throws IOException {
+        Path out = dir.resolve("compare");
+        Run r = run("train", "--optimizer", "sgd:0.05,sgd:0.5", "--model", "mlp", "--hidden", "8", "--steps", "15",
+                "--out", out.toString(), "--backend", "java", "--batch-size", "128", "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        List<String> loss = Files.readAllLines(out.resolve("loss.csv"));
+        double[] slow = column(loss, "sgd:0.05", 2);
+        double[] fast = column(loss, "sgd:0.5", 2);
+        assertEquals(16, slow.length);
+        assertEquals(16, fast.length);
+        assertEquals(slow[0], fast[0], 0, "same initial parameters");
+        assertTrue(fast[15] < slow[15], "the larger step learns faster: " + fast[15] + " vs " + slow[15]);
+        assertEquals(3, Files.readAllLines(out.resolve("summary.csv")).size());
+        assertPng(out.resolve("loss.png"));
+        assertTrue(r.out().contains("sgd:0.05") && r.out().contains("sgd:0.5"), r.out());
+    }
+
+    @Test
+    void divergedRunIsExit1WithItsCurveWritten() throws IOException {
+        Path out = dir.resolve("diverged");
+        Run r = run("train", "--optimizer", "sgd", "--model", "logreg", "--steps", "20", "--lr", "1e306",
+                "--out", out.toString(), "--backend", "java");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("diverged for sgd"), r.err());
+        String csv = Files.readString(out.resolve("loss.csv"));
+        assertTrue(csv.contains("NaN") || csv.contains("Infinity"), csv);
+        assertTrue(Files.readString(out.resolve("summary.csv")).contains(",true,"));
+    }
+
+    @Test
+    void badInputIsExit2BeforeAnyOutput() {
+        Path out = dir.resolve("never");
+        String o = out.toString();
+        assertBadInput(run("train", "--optimizer", "soap", "--model", "logreg", "--out", o), "'soap'", "not available", "sgd");
+        assertBadInput(run("train", "--optimizer", "nope", "--model", "logreg", "--out", o), "unknown optimizer 'nope'");
+        assertBadInput(run("train", "--optimizer", "sgd,adamw", "--model", "logreg", "--out", o), "'adamw'");
+        assertBadInput(run("train", "--optimizer", "sgd,sgd", "--model", "logreg", "--out", o), "listed twice");
+        assertBadInput(run("train", "--optimizer", "sgd:fast", "--model", "logreg", "--out", o), "'fast'", "NAME:LR");
+        assertBadInput(run("train", "--optimizer", "sgd:-1", "--model", "logreg", "--out", o), "outside (0, ∞)");
+        assertBadInput(run("train", "--optimizer", "sgd", "--model", "cnn", "--out", o), "unknown model 'cnn'", "logreg, mlp");
+        assertBadInput(run("train", "--optimizer", "sgd", "--model", "mlp", "--data", "mnist", "--out", o), "'mnist'", "digits");
+        assertBadInput(run("train", "--optimizer", "sgd", "--model", "mlp", "--steps", "0", "--out", o), "--steps: 0");
+        assertBadInput(run("train", "--optimizer", "sgd", "--model", "mlp", "--lr", "-0.1", "--out", o), "--lr: -0.1");
+        assertBadInput(run("train", "--optimizer", "sgd", "--model", "mlp", "--activation", "gelu", "--out", o), "'gelu'");
+        assertBadInput(run("train", "--optimizer", "sgd", "--model", "mlp", "--statistics", "exact", "--out", o), "'exact'");
+        assertBadInput(run("train", "--optimizer", "sgd", "--model", "mlp", "--backend", "tpu", "--out", o), "tpu");
+        assertBadInput(run("train", "--optimizer", "sgd", "--model", "mlp", "--config", dir.resolve("missing.json").toString(),
+                "--out", o), "missing.json", "no such file");
+        assertEquals(2, run("train", "--model", "logreg").code(), "--optimizer is required");
+        assertFalse(Files.exists(out), "nothing written");
+    }
+
+    @Test
+    void configFileReachesTheOptimizerAndBadKeysAreRefused() throws IOException {
+        Path good = dir.resolve("good.json");
+        Files.writeString(good, "{\"lr\": 0.5, \"momentum\": 0.5}");
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"lr\": 0.5, \"betas\": [0.9, 0.99]}");
+        Path plain = dir.resolve("plain");
+        Path momentum = dir.resolve("momentum");
+        assertEquals(0, run("train", "--optimizer", "sgd", "--model", "logreg", "--steps", "5", "--lr", "0.5",
+                "--out", plain.toString(), "--backend", "java").code());
+        assertEquals(0, run("train", "--optimizer", "sgd", "--model", "logreg", "--steps", "5", "--config", good.toString(),
+                "--out", momentum.toString(), "--backend", "java").code());
+        double[] a = column(Files.readAllLines(plain.resolve("loss.csv")), "sgd", 2);
+        double[] b = column(Files.readAllLines(momentum.resolve("loss.csv")), "sgd", 2);
+        assertEquals(a[1], b[1], 0, "momentum changes nothing at the first step");
+        assertTrue(b[5] < a[5], "momentum speeds up the later steps: " + b[5] + " vs " + a[5]);
+        assertBadInput(run("train", "--optimizer", "sgd", "--model", "logreg", "--config", bad.toString(),
+                "--out", dir.resolve("x").toString()), "'betas'", "lr, momentum, weight_decay");
+    }
+}
