@@ -121,6 +121,20 @@ class TrainCommandTest {
     }
 
     @Test
+    void helpListsTheNewCommands() {
+        Run top = run("--help");
+        assertTrue(top.out().contains("train") && top.out().contains("optim"), top.out());
+        Run train = run("train", "--help");
+        assertEquals(0, train.code());
+        for (String option : new String[] {"--optimizer", "--model", "--data", "--steps", "--out", "--backend", "--lr", "--seed"}) {
+            assertTrue(train.out().contains(option), option + " in " + train.out());
+        }
+        Run optim = run("optim", "--help");
+        assertEquals(0, optim.code());
+        assertTrue(optim.out().contains("replay"), optim.out());
+    }
+
+    @Test
     void configFileReachesTheOptimizerAndBadKeysAreRefused() throws IOException {
         Path good = dir.resolve("good.json");
         Files.writeString(good, "{\"lr\": 0.5, \"momentum\": 0.5}");
