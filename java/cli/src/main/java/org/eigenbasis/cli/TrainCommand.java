@@ -228,7 +228,8 @@ final class TrainCommand implements Callable<Integer> {
         write("summary.csv", summary.toString());
         ResetCharts.lines(out.resolve("loss.png"), "Training loss on digits: " + modelName,
                 String.format(Locale.ROOT, "%s, %s, seed %d", batchSize == 0 ? "full batch" : "batches of " + batchSize,
-                        lr == null ? "optimizer default lr" : "lr " + num(lr), seed),
+                        runs.stream().anyMatch(run -> run.name().contains(":")) ? "lr as labelled"
+                                : lr == null ? "optimizer default lr" : "lr " + num(lr), seed),
                 "step", "training loss (mean cross-entropy)", lines, false, true);
         console.printf(Locale.ROOT, "wrote loss.csv, summary.csv and loss.png to %s%n", out);
         if (!diverged.isEmpty()) {
