@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cpuid.h>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -309,6 +310,10 @@ bool cpu_has_avx512() {
   // CPUID and XGETBV directly: __builtin_cpu_supports needs libgcc's static __cpu_model, which the JNI
   // library's link (g++ -shared against libgcc_s) does not provide.
   static const bool has = [] {
+    // EB_CPU_AVX512=0 takes the portable (x86-64-v3) paths on an AVX-512 machine: for testing that they give the
+    // same bits (the resetting simulator) and for comparisons.
+    const char* env = std::getenv("EB_CPU_AVX512");
+    if (env != nullptr && env[0] == '0') return false;
     unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
     if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
     const bool osxsave = (ecx & (1u << 27)) != 0;

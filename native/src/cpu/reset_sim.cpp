@@ -603,6 +603,659 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
   else trajectory_portable(pr, w, index, sums, with_cov, events);
 }
 
+// ---- Trajectories side by side in SIMD lanes (mean-only EXACT runs at small d; exp and gamma laws) -----------
+//
+// At small d a trajectory is a short chain of scalar work (the stationary start, a handful of reset draws, a polar
+// normal or two), so kLanes consecutive trajectories of a sub-block run in lock-step, one per lane: lane l has its
+// own Philox stream (counter (block, trajectory), exactly the scalar stream's numbers, read at its own position),
+// its own spare normal, its own rejections (a lane that accepts waits, masked, for the others) and its own number
+// of segments (a lane whose trajectory has ended is masked off). Every lane performs the IEEE operations of the
+// scalar path for its trajectory in the same order (no contraction: this file is -ffp-contract=off), so each
+// trajectory's u and I1 are bit for bit the scalar ones; they are then added to the sub-block sums in trajectory
+// order, exactly as trajectory() adds them. Each lane loop is a `#pragma omp simd` loop over kLanes doubles: one
+// 512-bit vector on AVX-512 machines, two 256-bit vectors on the portable x86-64-v3 build.
+
+constexpr int kLanes = 8;
+/**
+ * Largest d that takes the lane path. Measured (one worker, exp, T = 10 E[tau]) against the per-trajectory path:
+ * d = 1 1.6x, 4 1.6x, 8 and 10 1.14x, 12 1.07x, 16 0.88x (each lane's em runs until the group's longest trajectory
+ * ends, while the per-trajectory path evaluates em flat over exactly the segments there are).
+ */
+constexpr int64_t kLaneMaxD = 12;
+/**
+ * gamma on the lane path: bit-identical (checksums checked) but measured 0.9x of the per-trajectory path at d = 1
+ * and 10 (each draw's rejection loops, the polar one and Marsaglia-Tsang's, branch on the lanes' acceptance and
+ * mispredict), so off; the code is kept for a later attempt.
+ */
+constexpr bool kLaneGamma = false;
+/** Inter-reset draws per lane drawn ahead at a time (the benchmark's trajectories take about 10). */
+constexpr int kBatch = 16;
+/** Philox blocks per lane generated at least, in a group's first refill and in later ones (tuned at d = 1). */
+constexpr int kFirstBlocks = 14, kLaterBlocks = 8;
+
+struct LaneScratch {
+  static constexpr int kRows = 2 * 32;  // uniforms held per lane (32 Philox blocks); > kBatch + 2
+  explicit LaneScratch(int64_t d)
+      : i1(static_cast<size_t>(d) * kLanes), b(static_cast<size_t>(d) * kLanes),
+        em_last(static_cast<size_t>(d) * kLanes), u(static_cast<size_t>(d) * kLanes) {}
+  // Row j of ubuf holds, for every lane l, the uniform number base[l] + j of lane l's stream (base even).
+  alignas(64) double ubuf[kRows * kLanes];
+  alignas(64) int64_t pos[kLanes];   // lane l's next uniform number
+  alignas(64) int64_t base[kLanes];
+  alignas(64) uint64_t traj[kLanes];
+  alignas(64) double spare[kLanes];
+  alignas(64) int64_t has_spare[kLanes];  // 0 or -1
+  int len = 0;      // rows filled
+  int bound = 0;    // an upper bound of every pos[l] - base[l]
+  int64_t refills = 0;
+  int refills_in_group = 0;
+  // a batch of draws ahead: the draws, and each lane's stream state after draw j (gamma)
+  alignas(64) double tau[kBatch * kLanes];
+  alignas(64) int64_t rec_pos[(kBatch + 1) * kLanes];
+  alignas(64) int64_t rec_hs[(kBatch + 1) * kLanes];
+  alignas(64) double rec_sp[(kBatch + 1) * kLanes];
+  // the batch's segments: length and whether lane l has one in row j
+  alignas(64) double delta[kBatch * kLanes];
+  alignas(64) int64_t row_live[kBatch * kLanes];
+  // per (coordinate, lane), coordinate-major: the time integral, u - a at the start, em of the last segment, the
+  // snapshot
+  std::vector<double> i1, b, em_last, u;
+};
+
+inline bool any_lane(const int64_t* m) {
+  int64_t r = 0;
+  for (int l = 0; l < kLanes; ++l) r |= m[l];
+  return r != 0;
+}
+
+/** Philox blocks blk[l] + j (j < nb) of trajectory traj[l] into rows 2j, 2j + 1 (portable: AVX2 or scalar). */
+inline void lane_blocks_portable(uint32_t k0_, uint32_t k1_, const uint64_t* blk, const uint64_t* traj, int nb,
+                                 double* out) {
+#ifdef __AVX2__
+  const __m256i low32 = _mm256_set1_epi64x(0xffffffffLL);
+  const __m256i m0 = _mm256_set1_epi64x(static_cast<int64_t>(philox::kM0));
+  const __m256i m1 = _mm256_set1_epi64x(static_cast<int64_t>(philox::kM1));
+  const __m256i one = _mm256_set1_epi64x(0x3ff0000000000000LL);
+  const __m256d shift = _mm256_set1_pd(1.0 - 0x1p-53);
+  for (int h = 0; h < kLanes; h += 4) {
+    const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + h));
+    const __m256i tr = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(traj + h));
+    const __m256i t2 = _mm256_and_si256(tr, low32);
+    const __m256i t3 = _mm256_srli_epi64(tr, 32);
+    for (int j = 0; j < nb; ++j) {
+      const __m256i bj = _mm256_add_epi64(b0, _mm256_set1_epi64x(j));
+      __m256i c0 = _mm256_and_si256(bj, low32);
+      __m256i c1 = _mm256_srli_epi64(bj, 32);
+      __m256i c2 = t2;
+      __m256i c3 = t3;
+      uint32_t k0 = k0_, k1 = k1_;
+      for (int round = 0; round < 10; ++round) {
+        if (round > 0) {
+          k0 += philox::kW0;
+          k1 += philox::kW1;
+        }
+        const __m256i p0 = _mm256_mul_epu32(c0, m0);
+        const __m256i p1 = _mm256_mul_epu32(c2, m1);
+        const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1),
+                                            _mm256_set1_epi64x(static_cast<int64_t>(k0)));
+        const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3),
+                                            _mm256_set1_epi64x(static_cast<int64_t>(k1)));
+        c1 = _mm256_and_si256(p1, low32);
+        c3 = _mm256_and_si256(p0, low32);
+        c0 = n0;
+        c2 = n2;
+      }
+      const __m256i even = _mm256_or_si256(_mm256_slli_epi64(c1, 32), c0);
+      const __m256i odd = _mm256_or_si256(_mm256_slli_epi64(c3, 32), c2);
+      _mm256_storeu_pd(out + (2 * j) * kLanes + h,
+                       _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(even, 12), one)), shift));
+      _mm256_storeu_pd(out + (2 * j + 1) * kLanes + h,
+                       _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(odd, 12), one)), shift));
+    }
+  }
+#else
+  const uint32_t key[2] = {k0_, k1_};
+  for (int j = 0; j < nb; ++j)
+    for (int l = 0; l < kLanes; ++l) {
+      const uint64_t bj = blk[l] + static_cast<uint64_t>(j);
+      const uint32_t c[4] = {static_cast<uint32_t>(bj), static_cast<uint32_t>(bj >> 32),
+                             static_cast<uint32_t>(traj[l]), static_cast<uint32_t>(traj[l] >> 32)};
+      uint32_t w[4];
+      philox::block(c, key, w);
+      out[(2 * j) * kLanes + l] = philox::to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
+      out[(2 * j + 1) * kLanes + l] = philox::to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
+    }
+#endif
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/** lane_blocks_portable in 512-bit lanes (one block of every lane per vector). */
+__attribute__((target("arch=x86-64-v4"))) inline void lane_blocks_avx512(uint32_t k0_, uint32_t k1_,
+                                                                          const uint64_t* blk, const uint64_t* traj,
+                                                                          int nb, double* out) {
+  const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
+  const __m512i m0 = _mm512_set1_epi64(static_cast<int64_t>(philox::kM0));
+  const __m512i m1 = _mm512_set1_epi64(static_cast<int64_t>(philox::kM1));
+  const __m512i one = _mm512_set1_epi64(0x3ff0000000000000LL);
+  const __m512d shift = _mm512_set1_pd(1.0 - 0x1p-53);
+  const __m512i b0 = _mm512_loadu_si512(blk);
+  const __m512i tr = _mm512_loadu_si512(traj);
+  const __m512i t2 = _mm512_and_si512(tr, low32);
+  const __m512i t3 = _mm512_srli_epi64(tr, 32);
+  for (int j = 0; j < nb; ++j) {
+    const __m512i bj = _mm512_add_epi64(b0, _mm512_set1_epi64(j));
+    __m512i c0 = _mm512_and_si512(bj, low32);
+    __m512i c1 = _mm512_srli_epi64(bj, 32);
+    __m512i c2 = t2;
+    __m512i c3 = t3;
+    uint32_t k0 = k0_, k1 = k1_;
+    for (int round = 0; round < 10; ++round) {
+      if (round > 0) {
+        k0 += philox::kW0;
+        k1 += philox::kW1;
+      }
+      const __m512i p0 = _mm512_mul_epu32(c0, m0);
+      const __m512i p1 = _mm512_mul_epu32(c2, m1);
+      const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1),
+                                          _mm512_set1_epi64(static_cast<int64_t>(k0)));
+      const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3),
+                                          _mm512_set1_epi64(static_cast<int64_t>(k1)));
+      c1 = _mm512_and_si512(p1, low32);
+      c3 = _mm512_and_si512(p0, low32);
+      c0 = n0;
+      c2 = n2;
+    }
+    const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1, 32), c0);
+    const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3, 32), c2);
+    _mm512_storeu_pd(out + (2 * j) * kLanes,
+                     _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(even, 12), one)), shift));
+    _mm512_storeu_pd(out + (2 * j + 1) * kLanes,
+                     _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(odd, 12), one)), shift));
+  }
+}
+#else
+inline void lane_blocks_avx512(uint32_t k0, uint32_t k1, const uint64_t* blk, const uint64_t* traj, int nb,
+                               double* out) {
+  lane_blocks_portable(k0, k1, blk, traj, nb, out);
+}
+#endif
+
+/**
+ * The lane path for one group of trajectories [first, first + count), count <= kLanes, added to `sums`. kWide: the
+ * AVX-512 Philox (the caller carries the target). DC: d as a compile-time constant (0: pr.d at run time).
+ */
+template <bool kWide, int DC>
+struct LaneGroup {
+  const Problem& pr;
+  LaneScratch& L;
+  const int64_t d;
+
+  LaneGroup(const Problem& p, LaneScratch& ls) : pr(p), L(ls), d(DC > 0 ? DC : p.d) {}
+
+  /** Makes rows pos[l] - base[l] .. + rows - 1 readable for every lane. */
+  inline __attribute__((always_inline)) void ensure(int rows) {
+    if (L.bound + rows <= L.len) return;
+    refill(rows);
+  }
+
+  __attribute__((noinline)) void refill(int rows) {
+    alignas(64) uint64_t blk[kLanes];
+    for (int l = 0; l < kLanes; ++l) {
+      L.base[l] = L.pos[l] & ~int64_t{1};
+      blk[l] = static_cast<uint64_t>(L.base[l]) >> 1;
+    }
+    int nb = (rows + 2) / 2;
+    const int least = L.refills_in_group++ == 0 ? kFirstBlocks : kLaterBlocks;
+    if (nb < least) nb = least;
+    if (nb > LaneScratch::kRows / 2) nb = LaneScratch::kRows / 2;  // rows <= kBatch + 2: always enough
+    const uint32_t k0 = static_cast<uint32_t>(pr.seed), k1 = static_cast<uint32_t>(pr.seed >> 32);
+    if (kWide) lane_blocks_avx512(k0, k1, blk, L.traj, nb, L.ubuf);
+    else lane_blocks_portable(k0, k1, blk, L.traj, nb, L.ubuf);
+    L.len = 2 * nb;
+    L.bound = 1;
+    ++L.refills;
+  }
+
+  /** u[l] = lane l's next uniform where take[l] (its position advances), any value elsewhere. */
+  inline __attribute__((always_inline)) void uniform(const int64_t* take, double* u) {
+    ensure(1);
+    const double* __restrict ub = L.ubuf;
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) {
+      u[l] = ub[(L.pos[l] - L.base[l]) * kLanes + l];
+      L.pos[l] += take[l] & 1;
+    }
+    L.bound += 1;
+  }
+
+  /** z[l] = lane l's next normal where need[l] (Stream::normal: the spare first, else a polar pair). */
+  inline __attribute__((always_inline)) void normal(const int64_t* need, double* z) {
+    alignas(64) int64_t pend[kLanes];
+    alignas(64) int64_t todo[kLanes];
+    int64_t any = 0;
+#pragma omp simd reduction(| : any)
+    for (int l = 0; l < kLanes; ++l) {
+      const bool use_spare = need[l] != 0 && L.has_spare[l] != 0;
+      z[l] = use_spare ? L.spare[l] : z[l];
+      pend[l] = need[l] & ~L.has_spare[l];
+      todo[l] = pend[l];
+      any |= pend[l];
+      L.has_spare[l] = need[l] != 0 ? ~L.has_spare[l] : L.has_spare[l];
+    }
+    if (any == 0) return;
+    alignas(64) double v1[kLanes], v2[kLanes], s[kLanes];
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) {
+      v1[l] = 0;
+      v2[l] = 0;
+      s[l] = 0.5;
+    }
+    int64_t* __restrict pos = L.pos;
+    const int64_t* __restrict base = L.base;
+    while (true) {
+      ensure(2);
+      const double* __restrict ub = L.ubuf;
+      alignas(64) double x[kLanes], y[kLanes];
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) {
+        const int64_t r = (pos[l] - base[l]) * kLanes + l;
+        x[l] = ub[r];
+        y[l] = ub[r + kLanes];
+      }
+      int64_t left = 0;
+#pragma omp simd reduction(| : left)
+      for (int l = 0; l < kLanes; ++l) {
+        const double xl = 2 * x[l] - 1;
+        const double yl = 2 * y[l] - 1;
+        const double ss = xl * xl + yl * yl;
+        const bool ok = todo[l] != 0 && ss < 1 && ss != 0;
+        v1[l] = ok ? xl : v1[l];
+        v2[l] = ok ? yl : v2[l];
+        s[l] = ok ? ss : s[l];
+        pos[l] += todo[l] & 2;
+        todo[l] = ok ? 0 : todo[l];
+        left |= todo[l];
+      }
+      L.bound += 2;
+      if (left == 0) break;
+    }
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) {
+      const double f = std::sqrt(-2 * dm::log(s[l]) / s[l]);
+      z[l] = pend[l] != 0 ? v1[l] * f : z[l];
+      L.spare[l] = pend[l] != 0 ? v2[l] * f : L.spare[l];
+    }
+  }
+
+  /** g[l] = Marsaglia-Tsang gamma(d = gd, c = gc) where need[l] (Stream::marsaglia_tsang, its squeeze included). */
+  inline __attribute__((always_inline)) void marsaglia_tsang(const int64_t* need, double gd, double gc,
+                                                             double* gout) {
+    const int64_t squeeze_mask = gd <= 1000 ? -1 : 0;  // Stream::marsaglia_tsang's squeeze condition
+    alignas(64) int64_t pend[kLanes], draw[kLanes], slow[kLanes];
+    alignas(64) double z[kLanes], v[kLanes], u[kLanes], g[kLanes];
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) {
+      pend[l] = need[l];
+      z[l] = 0;
+      g[l] = 0;
+    }
+    while (true) {
+      normal(pend, z);
+      int64_t some = 0;
+#pragma omp simd reduction(| : some)
+      for (int l = 0; l < kLanes; ++l) {
+        const double vv = 1 + gc * z[l];
+        draw[l] = vv <= 0 ? 0 : pend[l];  // v <= 0: the scalar loop draws a new normal, no uniform
+        v[l] = vv * vv * vv;
+        some |= draw[l];
+      }
+      if (some != 0) {
+        uniform(draw, u);
+        int64_t logs = 0;
+#pragma omp simd reduction(| : logs)
+        for (int l = 0; l < kLanes; ++l) {
+          const double z2 = z[l] * z[l];
+          const int64_t quick = (u[l] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
+          const int64_t accept = draw[l] & quick;
+          g[l] = accept != 0 ? gd * v[l] : g[l];
+          pend[l] &= ~accept;
+          slow[l] = draw[l] & ~quick;
+          logs |= slow[l];
+        }
+        if (logs != 0) {
+#pragma omp simd
+          for (int l = 0; l < kLanes; ++l) {
+            const double z2 = z[l] * z[l];
+            const bool accept = slow[l] != 0 && dm::log(u[l]) < (z2 * 0.5 + gd) - gd * v[l] + gd * dm::log(v[l]);
+            g[l] = accept ? gd * v[l] : g[l];
+            pend[l] = accept ? 0 : pend[l];
+          }
+        }
+      }
+      if (!any_lane(pend)) break;
+    }
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) gout[l] = g[l];
+  }
+
+  /**
+   * kBatch inter-reset draws ahead for every lane with need[l] into L.tau (row j: the lane's draw j), without
+   * knowing how many its trajectory will take; finish_batch then sets each lane's stream to where the draws it
+   * used leave it. exp: -log(u)/rate from the next kBatch uniforms. gamma(k, theta): theta gamma(k), and for k < 1
+   * theta (gamma(k + 1) e^(log(u)/k)) with u drawn after gamma(k + 1) (Law::next).
+   */
+  inline __attribute__((always_inline)) void draw_batch(const int64_t* need) {
+    const Law& law = pr.law;
+    if (law.kind == 0) {
+      ensure(kBatch);
+      const double rate = law.p0;
+      const double* __restrict ub = L.ubuf;
+      for (int j = 0; j < kBatch; ++j) {
+        double* __restrict tj = L.tau + j * kLanes;
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) tj[l] = -dm::log(ub[(L.pos[l] - L.base[l] + j) * kLanes + l]) / rate;
+      }
+      L.bound += kBatch;  // finish_batch advances each lane by at most kBatch
+      return;
+    }
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) {
+      L.rec_pos[l] = L.pos[l];
+      L.rec_hs[l] = L.has_spare[l];
+      L.rec_sp[l] = L.spare[l];
+    }
+    const double k = law.p0, theta = law.p1;
+    const double gd = (k >= 1 ? k : k + 1) - 1.0 / 3.0;
+    const double gc = 1 / std::sqrt(9 * gd);
+    for (int j = 0; j < kBatch; ++j) {
+      alignas(64) double g[kLanes];
+      double* __restrict tj = L.tau + j * kLanes;
+      marsaglia_tsang(need, gd, gc, g);
+      if (k >= 1) {
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) tj[l] = theta * g[l];
+      } else {
+        alignas(64) double u[kLanes];
+        uniform(need, u);
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) tj[l] = theta * (g[l] * dm::exp(dm::log(u[l]) / k));
+      }
+      const int r = (j + 1) * kLanes;
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) {
+        L.rec_pos[r + l] = L.pos[l];
+        L.rec_hs[r + l] = L.has_spare[l];
+        L.rec_sp[r + l] = L.spare[l];
+      }
+    }
+  }
+
+  /** Lane l used used[l] of the batch's draws: its stream continues after them. */
+  inline __attribute__((always_inline)) void finish_batch(const int64_t* need, const int64_t* used,
+                                                          int64_t refills_before) {
+    if (pr.law.kind == 0) {
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) L.pos[l] += used[l];
+      return;
+    }
+    for (int l = 0; l < kLanes; ++l) {
+      if (need[l] == 0 || used[l] == kBatch) continue;
+      const int64_t r = used[l] * kLanes + l;
+      L.pos[l] = L.rec_pos[r];
+      L.has_spare[l] = L.rec_hs[r];
+      L.spare[l] = L.rec_sp[r];
+    }
+    // a refill during the batch may have moved a lane's buffer past its rewound position: refill at the next read
+    if (L.refills != refills_before) L.len = 0;
+  }
+
+  /** The stationary start (Law::start): age and time to the first reset. */
+  inline __attribute__((always_inline)) void start(const int64_t* real, double* age, double* residual) {
+    const Law& law = pr.law;
+    alignas(64) double biased[kLanes];
+    if (law.kind == 0) {
+      alignas(64) double u0[kLanes], u1[kLanes];
+      uniform(real, u0);
+      uniform(real, u1);
+      const double rate = law.p0;
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) biased[l] = (-dm::log(u0[l]) - dm::log(u1[l])) / rate;
+    } else {
+      const double k = law.p0 + 1;  // gamma(k + 1) with k + 1 >= 1: Marsaglia-Tsang directly
+      const double gd = k - 1.0 / 3.0;
+      alignas(64) double g[kLanes];
+      marsaglia_tsang(real, gd, 1 / std::sqrt(9 * gd), g);
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) biased[l] = law.p1 * g[l];
+    }
+    alignas(64) double u[kLanes];
+    uniform(real, u);
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) {
+      age[l] = u[l] * biased[l];
+      residual[l] = biased[l] - age[l];
+    }
+  }
+
+  /**
+   * em and the time integral of coordinate k over rows 0 .. rows - 1 of a batch (row j: every lane's j-th segment
+   * of the batch, where row_live): i1 += delta a + b DK, b = b0 in row 0 and 0 - a after it; em of the lane's last
+   * segment into eml.
+   */
+  static inline __attribute__((always_inline)) void segment_rows(int rows, double mk, double ak, double ik,
+                                                                 const double* __restrict delta,
+                                                                 const int64_t* __restrict row_live,
+                                                                 const double* __restrict b0,
+                                                                 double* __restrict ik1, double* __restrict ek) {
+    alignas(64) double acc[kLanes], last[kLanes];
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) {
+      acc[l] = ik1[l];
+      last[l] = ek[l];
+    }
+    const double reset_b = 0 - ak;
+    for (int j = 0; j < rows; ++j) {
+      const double* __restrict dj = delta + j * kLanes;
+      const int64_t* __restrict lj = row_live + j * kLanes;
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) {
+        const double dl = dj[l];
+        const double xk = mk * dl;
+        const double e1 = dm::em(xk);
+        const double dkk = xk > dm::kTiny ? e1 * ik : dl;
+        const double bl = j == 0 ? b0[l] : reset_b;
+        const double sum = acc[l] + (dl * ak + bl * dkk);
+        acc[l] = lj[l] != 0 ? sum : acc[l];
+        last[l] = lj[l] != 0 ? e1 : last[l];
+      }
+    }
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) {
+      ik1[l] = acc[l];
+      ek[l] = last[l];
+    }
+  }
+
+  /** Trajectories first .. first + count - 1 into sums (SimulationSums layout, mean blocks only). */
+  inline __attribute__((always_inline)) void run(int64_t first, int count, double* sums, int64_t& events) {
+    const int64_t dd = d;
+    const double* __restrict mu = pr.mu;
+    const double* __restrict a = pr.a;
+    const double* __restrict inv_mu = pr.inv_mu;
+    const double sigma = pr.sigma, horizon = pr.horizon;
+    double* __restrict i1 = L.i1.data();
+    double* __restrict bb = L.b.data();
+    double* __restrict eml = L.em_last.data();
+    double* __restrict uu = L.u.data();
+    alignas(64) int64_t real[kLanes];
+    for (int l = 0; l < kLanes; ++l) {
+      real[l] = l < count ? -1 : 0;
+      L.traj[l] = static_cast<uint64_t>(first + (l < count ? l : 0));
+      L.pos[l] = 0;
+      L.base[l] = 0;
+      L.spare[l] = 0;
+      L.has_spare[l] = 0;
+    }
+    L.len = 0;
+    L.bound = 0;
+    L.refills_in_group = 0;
+
+    alignas(64) double age[kLanes], next[kLanes], t[kLanes], z[kLanes], dlast[kLanes];
+    start(real, age, next);
+    // the start state u_k = a_k em(mu_k A) + (sigma sqrt(V)) z_k, z_k for k = 0 .. d - 1 in order; b = u - a
+    for (int64_t k = 0; k < dd; ++k) {
+      normal(real, z);
+      const double ak = a[k], mk = mu[k], ik = inv_mu[k];
+      double* __restrict bk = bb + k * kLanes;
+      double* __restrict ik1 = i1 + k * kLanes;
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) {
+        const double xk = mk * age[l];
+        const double e1 = dm::em(xk);
+        const double v = variance(xk + xk, e1, ik, age[l]);
+        const double uk = ak * e1 + (sigma * std::sqrt(v)) * z[l];
+        bk[l] = uk - ak;
+        ik1[l] = 0.0;
+      }
+    }
+    // The segments, a batch of kBatch at a time: the draws ahead (draw_batch), then each lane's clock through
+    // them (cheap, so the long chains of logs and em never wait on one another), then em and the time integrals
+    // over the batch's segments, vectorised across lanes, each lane's segments in order.
+    alignas(64) int64_t live[kLanes], nseg[kLanes];
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) {
+      live[l] = real[l];
+      t[l] = 0;
+      dlast[l] = 0;
+      nseg[l] = 0;
+    }
+    bool first_batch = true;
+    while (true) {
+      alignas(64) int64_t need[kLanes], used[kLanes];
+      const int64_t refills_before = L.refills;
+      // lanes that may draw: those alive after their next segment
+      int64_t any_need = 0;
+#pragma omp simd reduction(| : any_need)
+      for (int l = 0; l < kLanes; ++l) {
+        need[l] = next[l] >= horizon ? 0 : live[l];
+        used[l] = 0;
+        any_need |= need[l];
+      }
+      if (any_need != 0) draw_batch(need);
+      int rows = 0;
+      for (int j = 0; j < kBatch; ++j) {
+        double* __restrict dj = L.delta + j * kLanes;
+        int64_t* __restrict lj = L.row_live + j * kLanes;
+        const double* __restrict tj = L.tau + j * kLanes;
+        int64_t going = 0;
+#pragma omp simd reduction(| : going)
+        for (int l = 0; l < kLanes; ++l) {
+          const double end = next[l] < horizon ? next[l] : horizon;
+          const double dl = end - t[l];
+          const bool on = live[l] != 0;
+          dj[l] = dl;
+          lj[l] = live[l];
+          dlast[l] = on ? dl : dlast[l];
+          nseg[l] -= live[l];
+          const bool more = on && !(next[l] >= horizon);
+          used[l] += more ? 1 : 0;
+          t[l] = more ? next[l] : t[l];
+          next[l] = more ? next[l] + tj[l] : next[l];
+          live[l] = more ? -1 : 0;
+          going |= live[l];
+        }
+        rows = j + 1;
+        if (going == 0) break;
+      }
+      if (any_need != 0) finish_batch(need, used, refills_before);
+      const double* __restrict delta = L.delta;
+      const int64_t* __restrict row_live = L.row_live;
+      for (int64_t k = 0; k < dd; ++k) {
+        const double ak = a[k], mk = mu[k], ik = inv_mu[k];
+        alignas(64) double bl[kLanes];
+        const double* __restrict bk = bb + k * kLanes;
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) bl[l] = first_batch ? bk[l] : 0 - ak;  // b of the first row
+        segment_rows(rows, mk, ak, ik, delta, row_live, bl, i1 + k * kLanes, eml + k * kLanes);
+      }
+      first_batch = false;
+      if (!any_lane(live)) break;
+    }
+    int64_t segments = 0;
+    for (int l = 0; l < kLanes; ++l) segments += nseg[l];
+    events += segments;
+    // the snapshot at T from the last segment (b: u - a for a single segment, 0 - a after a reset)
+    for (int64_t k = 0; k < dd; ++k) {
+      normal(real, z);
+      const double ak = a[k], mk = mu[k], ik = inv_mu[k], reset_b = 0 - ak;
+      const double* __restrict bk = bb + k * kLanes;
+      const double* __restrict ek = eml + k * kLanes;
+      double* __restrict uk = uu + k * kLanes;
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) {
+        const double xk = mk * dlast[l];
+        const double v = variance(xk + xk, ek[l], ik, dlast[l]);
+        const double bl = nseg[l] == 1 ? bk[l] : reset_b;
+        uk[l] = (ak + bl * (1 - ek[l])) + (sigma * std::sqrt(v)) * z[l];
+      }
+    }
+    // into the sums in trajectory order, coordinate by coordinate (add_means)
+    double* __restrict ss = sums + kSnapSum * dd;
+    double* __restrict ss2 = sums + kSnapSumSq * dd;
+    double* __restrict ts = sums + kTimeSum * dd;
+    double* __restrict ts2 = sums + kTimeSumSq * dd;
+    for (int l = 0; l < count; ++l)
+      for (int64_t k = 0; k < dd; ++k) {
+        const double xk = uu[k * kLanes + l];
+        const double mk = i1[k * kLanes + l] / horizon;
+        ss[k] += xk;
+        ss2[k] += xk * xk;
+        ts[k] += mk;
+        ts2[k] += mk * mk;
+      }
+  }
+};
+
+/** Whether a run takes the lane path: mean-only EXACT, d <= kLaneMaxD, exp law (gamma: see kLaneGamma). */
+bool lane_path(const Problem& pr) {
+  if (pr.cov || pr.euler || pr.d > kLaneMaxD) return false;
+  if (pr.law.kind == 0) return true;
+  return kLaneGamma && pr.law.kind == 2 && pr.law.p0 > 0;
+}
+
+template <bool kWide>
+inline __attribute__((always_inline)) void lanes_body(const Problem& pr, LaneScratch& L, int64_t lo, int64_t hi,
+                                                      double* sums, int64_t& events) {
+  if (pr.d == 1) {
+    LaneGroup<kWide, 1> g(pr, L);
+    for (int64_t t = lo; t < hi; t += kLanes) g.run(t, static_cast<int>(std::min<int64_t>(kLanes, hi - t)), sums, events);
+  } else {
+    LaneGroup<kWide, 0> g(pr, L);
+    for (int64_t t = lo; t < hi; t += kLanes) g.run(t, static_cast<int>(std::min<int64_t>(kLanes, hi - t)), sums, events);
+  }
+}
+
+__attribute__((flatten)) void lanes_portable(const Problem& pr, LaneScratch& L, int64_t lo, int64_t hi, double* sums, int64_t& events) {
+  lanes_body<false>(pr, L, lo, hi, sums, events);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target("arch=x86-64-v4,prefer-vector-width=512"), flatten)) void lanes_avx512(
+    const Problem& pr, LaneScratch& L, int64_t lo, int64_t hi, double* sums, int64_t& events) {
+  lanes_body<true>(pr, L, lo, hi, sums, events);
+}
+#else
+void lanes_avx512(const Problem& pr, LaneScratch& L, int64_t lo, int64_t hi, double* sums, int64_t& events) {
+  lanes_body<false>(pr, L, lo, hi, sums, events);
+}
+#endif
+
+/** Trajectories lo .. hi - 1 (global indices, in order) of a sub-block on the lane path. */
+void lanes(const Problem& pr, LaneScratch& L, int64_t lo, int64_t hi, double* sums, int64_t& events) {
+  if (kWideEm) lanes_avx512(pr, L, lo, hi, sums, events);
+  else lanes_portable(pr, L, lo, hi, sums, events);
+}
+
 int32_t check_law(int32_t kind, const double* params, int64_t count) {
   if (params == nullptr) return EB_ERR_ARGUMENT;
   if (kind < 0 || kind > 8) return EB_ERR_ARGUMENT;
@@ -666,6 +1319,8 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
   BatchPool& pool = BatchPool::instance();
   const int workers = pool.threads();
   std::vector<std::unique_ptr<Scratch>> scratch(static_cast<size_t>(workers));
+  const bool use_lanes = lane_path(pr);
+  std::vector<std::unique_ptr<LaneScratch>> lane_scratch(static_cast<size_t>(use_lanes ? workers : 0));
   int64_t events = 0;
 
   if (cov) {
@@ -689,13 +1344,20 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
     const int64_t size = (chunk + p - 1) / p;
     pool.run(p, workers, [&](int worker, int64_t q) {
       try {
-        std::unique_ptr<Scratch>& sc = scratch[static_cast<size_t>(worker)];
-        if (!sc) sc = std::make_unique<Scratch>(pr);
         double* blk = blocks_base + q * stride;
         std::fill(blk, blk + len, 0.0);
         std::memcpy(blk + kSnapCentre * d, sums + kSnapCentre * d, sizeof(double) * 2 * static_cast<size_t>(d));
         int64_t ev = 0;
         const int64_t lo = std::min(q * size, chunk), hi = std::min(lo + size, chunk);
+        if (use_lanes) {
+          std::unique_ptr<LaneScratch>& ls = lane_scratch[static_cast<size_t>(worker)];
+          if (!ls) ls = std::make_unique<LaneScratch>(d);
+          lanes(pr, *ls, chunk_start + lo, chunk_start + hi, blk, ev);
+          block_events[static_cast<size_t>(q)] = ev;
+          return;
+        }
+        std::unique_ptr<Scratch>& sc = scratch[static_cast<size_t>(worker)];
+        if (!sc) sc = std::make_unique<Scratch>(pr);
         for (int64_t t = lo; t < hi; ++t) trajectory(pr, *sc, chunk_start + t, blk, cov, ev);
         if (cov && !pr.euler) flush(pr, *sc, blk);
         block_events[static_cast<size_t>(q)] = ev;

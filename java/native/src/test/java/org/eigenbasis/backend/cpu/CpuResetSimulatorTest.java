@@ -100,6 +100,40 @@ class CpuResetSimulatorTest {
         }
     }
 
+    /**
+     * Mean-only EXACT runs with the exponential law at d <= 12 take the native lane path (8 trajectories side by
+     * side in SIMD lanes, each with its own stream, draws ahead in batches of 16): its edge cases against the java
+     * reference. N below, at and just above the lane count and not a multiple of it (sub-blocks of 1, 2, 7, 9
+     * trajectories), a chunk boundary, horizons from a fraction of one inter-reset time (most lanes one segment) to
+     * 60 of them (several batches, lanes ending far apart), a flat direction and tiny curvatures (the K(x) = 1
+     * branch), a zero target, sigma = 0, the largest d on the lane path and the smallest above it.
+     */
+    @Test
+    void bitIdenticalToJavaOnTheLanePathEdges() {
+        requireCpu();
+        for (int d : new int[] {1, 3, 12, 13}) {
+            for (long n : new long[] {1, 7, 8, 9, 64 * 7 + 5, 1000}) {
+                for (double horizon : new double[] {0.05, 2.5, 40}) {
+                    double[] mu = new double[d];
+                    double[] a = new double[d];
+                    for (int k = 0; k < d; k++) {
+                        mu[k] = k == 0 ? 0 : (k == 1 ? 1e-19 : 0.05 + 3.0 * k / d);
+                        a[k] = k == 2 ? 0 : 1 - 0.37 * k;
+                    }
+                    double sigma = horizon == 40 ? 0 : 0.8;
+                    ResetSimulationConfig c = new ResetSimulationConfig(RenewalLaw.exponential(1.5), mu, a, sigma,
+                            horizon, n, 11 + n, Scheme.EXACT, 0.05, false);
+                    assertIdentical(JAVA.simulate(c), CPU.resetSimulation().simulate(c),
+                            "lanes d=" + d + " n=" + n + " T=" + horizon);
+                }
+            }
+        }
+        for (int d : new int[] {1, 5}) {
+            ResetSimulationConfig c = config(RenewalLaw.exponential(0.7), d, 65_536 + 13, Scheme.EXACT, false, 8);
+            assertIdentical(JAVA.simulate(c), CPU.resetSimulation().simulate(c), "lanes chunk boundary d=" + d);
+        }
+    }
+
     @Test
     void identicalForOneAndTwoWorkers() {
         requireCpu();
