@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # GPU device check: on a machine with an NVIDIA GPU and CUDA 13 but no JDK, Maven or network, runs the cuda
-# contract tests (eigh, parity, spectral, refresh, the resetting simulator), `eigenbasis verify` on cuda, the eigh
-# throughput benchmark of every GPU path against torch.linalg.eigh on the same GPU, and the resetting simulator's
-# JMH benchmark (cuda; cpu too when the bundle carried OpenBLAS) with the numpy peer on this machine's CPU,
-# writing everything to OUTDIR (summary.md first). Needs the bundle of
+# contract tests (eigh, parity, spectral, refresh, the resetting simulator, the preconditioner kernels),
+# `eigenbasis verify` on cuda, the eigh throughput benchmark of every GPU path against torch.linalg.eigh on the
+# same GPU, and the resetting simulator's JMH benchmark (cuda; cpu too when the bundle carried OpenBLAS) with the
+# numpy peer on this machine's CPU, writing everything to OUTDIR (summary.md first). Needs the bundle of
 # benchmarks/gpu/make-bundle.sh (a jlink'd runtime and the jars), carried along in benchmarks/gpu/bundle.
-# Budget: under 8 minutes (step timeouts 30 + 150 + 45 + 120 + 45 + 60 + 20 = 470 s). On a machine without a GPU it records the
-# machine facts and stops, exit 0.
+# Budget: under 8 minutes (step timeouts 30 + 150 + 45 + 120 + 45 + 60 + 20 = 470 s; the preconditioner JMH
+# step, once that benchmark exists, runs only in the slack the others leave). On a machine without a GPU it
+# records the machine facts and stops, exit 0.
 # Usage: benchmarks/gpu/device-check.sh OUTDIR
 # With the device tool: run benchmarks/gpu/make-bundle.sh here, then run `benchmarks/gpu/device-check.sh $OUT`
 # there with carry ["benchmarks/gpu/bundle"] and a timeout near 500 s; copy $OUT/summary.md to
@@ -72,6 +73,7 @@ timeout 150 "$java" -Xmx8g -jar "$bundle"/junit-platform-console-standalone-*.ja
   --select-class org.eigenbasis.backend.cuda.CudaEighTest --select-class org.eigenbasis.backend.cuda.CudaParityTest \
   --select-class org.eigenbasis.backend.cuda.CudaSpectralTest --select-class org.eigenbasis.backend.cuda.CudaRefreshTest \
   --select-class org.eigenbasis.backend.cuda.CudaResetSimulatorTest \
+  --select-class org.eigenbasis.backend.cuda.CudaPreconditionerTest --select-class org.eigenbasis.backend.cuda.ColumnMajorCallsTest \
   --reports-dir "$out/junit" --details=summary --disable-banner > "$out/junit.txt" 2>&1
 echo "junit exit $?" >> "$out/junit.txt"
 tail -n 25 "$out/junit.txt"
@@ -100,6 +102,23 @@ step "resetting simulator: numpy peer on this machine's CPU"
 timeout 20 python3 "$root/benchmarks/peers/numpy_reset_sim.py" --seconds 0.3 --out "$out/numpy-reset.json" \
   > /dev/null 2> "$out/numpy-reset.err"
 echo "numpy reset exit $?"
+
+step "preconditioner kernels: JMH PreconditionerKernelBenchmark (cuda), short, in-process, if bundled"
+# Wired before the benchmark exists on main: runs only when a bundled jar holds the class. Its timeout is the
+# slack the earlier steps left (they rarely use their full timeouts), at most 30 s, keeping 15 s for the summary,
+# so the script stays within its 8-minute budget.
+precond_slack=$(( 480 - 15 - (SECONDS - started) ))
+if ! grep -l -a -q 'PreconditionerKernelBenchmark.class' "$bundle"/lib/*.jar 2> /dev/null; then
+  echo "jmh precond skipped: no PreconditionerKernelBenchmark in the bundle" | tee "$out/jmh-precond.log"
+elif (( precond_slack < 10 )); then
+  echo "jmh precond skipped: only ${precond_slack} s left of the budget" | tee "$out/jmh-precond.log"
+else
+  timeout $(( precond_slack < 30 ? precond_slack : 30 )) "$java" -Xmx8g -cp "$cp" org.openjdk.jmh.Main \
+    'PreconditionerKernelBenchmark\.' -p backend=cuda -wi 1 -i 2 -w 1s -r 1s -f 0 -foe false \
+    -rf json -rff "$out/jmh-precond-gpu.json" > "$out/jmh-precond.log" 2>&1
+  echo "jmh precond exit $?"
+  grep -E '^PreconditionerKernelBenchmark' "$out/jmh-precond.log" | head -n 40
+fi
 
 step "summary"
 python3 "$root/benchmarks/gpu/summarize_gpu.py" "$out" > "$out/summary.md" 2> "$out/summary.err"

@@ -217,6 +217,34 @@ int32_t eb_cuda_reset_simulate(int32_t law, const double* law_parameters, int32_
                                int64_t trajectories, int64_t seed, int32_t scheme, double step,
                                int32_t covariance, double* sums, int64_t sums_length, int64_t* events);
 
+/* ---- CUDA preconditioner kernels (PreconditionerKernel; docs/design-notes.md) ------------------------------ */
+
+/**
+ * The fused diagonal update on DEVICE memory, elementwise over count entries, in the order of
+ * ReferencePreconditioner.diagonalUpdate: m <- beta1*m + (1 - beta1)*g (skipped when d_m is NULL: m = g),
+ * v <- beta2*v + gamma*g^2, out = m / (v^exponent + eps) (exponent 0.5 by sqrt). Every entry is computed in double
+ * and rounded once when stored (also for f32), without fused multiply-add. d_out may equal d_g; d_m and d_v must
+ * not alias anything. Synchronises before returning. Returns EB_OK, EB_ERR_ARGUMENT, EB_ERR_NO_DEVICE, EB_ERR_CUDA
+ * or (stub) EB_ERR_NOT_BUILT.
+ */
+int32_t eb_cuda_precond_diagonal_update_f64(const double* d_g, double* d_m, double* d_v, double* d_out,
+                                            int64_t count, double beta1, double beta2, double gamma,
+                                            double exponent, double eps);
+int32_t eb_cuda_precond_diagonal_update_f32(const float* d_g, float* d_m, float* d_v, float* d_out,
+                                            int64_t count, double beta1, double beta2, double gamma,
+                                            double exponent, double eps);
+
+/**
+ * Finishes a factor accumulation on DEVICE memory: for each of batch k x k blocks, reads the row-major lower
+ * triangle of d_s (the new product X X^T or X^T X, as cuBLAS syrk with CUBLAS_FILL_MODE_UPPER or gemm leaves it)
+ * and of d_f (not read when beta == 0), writes beta*f + alpha*s (in double, rounded once) to the lower triangle of
+ * d_f and mirrors it to the upper. d_s and d_f must differ. Synchronises before returning. Same status codes.
+ */
+int32_t eb_cuda_precond_combine_factor_f64(const double* d_s, double* d_f, int64_t batch, int32_t k, double beta,
+                                           double alpha);
+int32_t eb_cuda_precond_combine_factor_f32(const float* d_s, float* d_f, int64_t batch, int32_t k, double beta,
+                                           double alpha);
+
 #ifdef __cplusplus
 }
 #endif

@@ -59,3 +59,17 @@ EB_EXPORT int32_t eb_cuda_reset_simulate(int32_t, const double*, int32_t, int32_
   if (events != nullptr) *events = 0;
   return EB_ERR_NOT_BUILT;
 }
+EB_EXPORT int32_t eb_cuda_precond_diagonal_update_f64(const double*, double*, double*, double*, int64_t, double,
+                                                      double, double, double, double) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_precond_diagonal_update_f32(const float*, float*, float*, float*, int64_t, double, double,
+                                                      double, double, double) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_precond_combine_factor_f64(const double*, double*, int64_t, int32_t, double, double) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_precond_combine_factor_f32(const float*, float*, int64_t, int32_t, double, double) {
+  return EB_ERR_NOT_BUILT;
+}

@@ -152,6 +152,48 @@ public final class CudaKernels {
         return sums;
     }
 
+    /**
+     * The fused diagonal update of the preconditioner on device buffers ({@code eb_cuda_precond_diagonal_update}):
+     * {@code count} entries of g, m (null: no first moment), v and out; out may be g itself. Every entry is
+     * computed in double and rounded once, without fused multiply-add, in the reference's order.
+     */
+    public static void precondDiagonalUpdate(boolean f64, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v,
+                                             DeviceBuffer out, long count, double beta1, double beta2, double gamma,
+                                             double exponent, double eps) {
+        requireAvailable();
+        long bytes = count * (f64 ? 8 : 4);
+        requireDevice("g", g, bytes);
+        if (m != null) {
+            requireDevice("m", m, bytes);
+        }
+        requireDevice("v", v, bytes);
+        requireDevice("out", out, bytes);
+        long mAddress = m == null ? 0 : m.address();
+        int status = f64
+                ? EbCudaLibrary.eb_cuda_precond_diagonal_update_f64(g.address(), mAddress, v.address(), out.address(),
+                        count, beta1, beta2, gamma, exponent, eps)
+                : EbCudaLibrary.eb_cuda_precond_diagonal_update_f32(g.address(), mAddress, v.address(), out.address(),
+                        count, beta1, beta2, gamma, exponent, eps);
+        check(f64 ? "eb_cuda_precond_diagonal_update_f64" : "eb_cuda_precond_diagonal_update_f32", status);
+    }
+
+    /**
+     * Finishes a factor accumulation on device buffers ({@code eb_cuda_precond_combine_factor}): the row-major
+     * lower triangles of {@code s} (the new product) and {@code f} (the old factor, not read when beta = 0) give
+     * beta·f + alpha·s in the lower triangle of f, mirrored to the upper.
+     */
+    public static void precondCombineFactor(boolean f64, DeviceBuffer s, DeviceBuffer f, long batch, int k,
+                                            double beta, double alpha) {
+        requireAvailable();
+        long bytes = batch * k * k * (f64 ? 8 : 4);
+        requireDevice("s", s, bytes);
+        requireDevice("f", f, bytes);
+        int status = f64
+                ? EbCudaLibrary.eb_cuda_precond_combine_factor_f64(s.address(), f.address(), batch, k, beta, alpha)
+                : EbCudaLibrary.eb_cuda_precond_combine_factor_f32(s.address(), f.address(), batch, k, beta, alpha);
+        check(f64 ? "eb_cuda_precond_combine_factor_f64" : "eb_cuda_precond_combine_factor_f32", status);
+    }
+
     private static void requireDevice(String name, DeviceBuffer buffer, long bytes) {
         if (buffer == null) {
             throw new IllegalArgumentException(name + ": is null");

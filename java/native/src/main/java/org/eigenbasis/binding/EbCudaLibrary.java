@@ -82,4 +82,20 @@ public final class EbCudaLibrary {
                                                     long trajectories, long seed, int scheme, double step,
                                                     int covariance, @Cast("double*") double[] sums, long sumsLength,
                                                     @Cast("int64_t*") long[] events);
+
+    public static native int eb_cuda_precond_diagonal_update_f64(@Cast("const double*") long g, @Cast("double*") long m,
+                                                                 @Cast("double*") long v, @Cast("double*") long out,
+                                                                 long count, double beta1, double beta2, double gamma,
+                                                                 double exponent, double eps);
+
+    public static native int eb_cuda_precond_diagonal_update_f32(@Cast("const float*") long g, @Cast("float*") long m,
+                                                                 @Cast("float*") long v, @Cast("float*") long out,
+                                                                 long count, double beta1, double beta2, double gamma,
+                                                                 double exponent, double eps);
+
+    public static native int eb_cuda_precond_combine_factor_f64(@Cast("const double*") long s, @Cast("double*") long f,
+                                                                long batch, int k, double beta, double alpha);
+
+    public static native int eb_cuda_precond_combine_factor_f32(@Cast("const float*") long s, @Cast("float*") long f,
+                                                                long batch, int k, double beta, double alpha);
 }

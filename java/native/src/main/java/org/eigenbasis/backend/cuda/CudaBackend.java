@@ -16,12 +16,13 @@ import org.eigenbasis.spi.SpectralKernel;
  * The GPU backend: our CUDA kernels plus cuSOLVER through the JavaCPP CUDA presets. Needs an NVIDIA GPU with a
  * CUDA 13 driver and the CUDA 13 libraries; elsewhere it reports itself unavailable with the reason.
  *
- * <p>eigh and the resetting simulator run on the GPU. The spectral products and the eigenbasis refresh run on the best host backend (cpu,
- * else java) in this release; {@link #describe()} says so.
+ * <p>eigh, the resetting simulator and the preconditioner kernels run on the GPU. The spectral products and the
+ * eigenbasis refresh run on the best host backend (cpu, else java) in this release; {@link #describe()} says so.
  */
 public final class CudaBackend implements Backend {
     private final EighKernel eigh = new CudaEigh();
     private final ResetSimulationKernel resetSimulation = new CudaResetSimulator();
+    private final PreconditionerKernel preconditioner = new CudaPreconditioner();
 
     @Override
     public String name() {
@@ -45,6 +46,8 @@ public final class CudaBackend implements Backend {
         info.putAll(CudaKernels.describe());
         info.put("reset_simulation", "CUDA kernel, one thread per trajectory (statistically equal to java/cpu)");
         info.put("spectral_and_refresh", "on host backend " + host().name());
+        info.put("preconditioner",
+                "cuBLAS syrk / strided-batched gemm + own elementwise kernels; host data copied per call");
         return info;
     }
 
@@ -73,8 +76,12 @@ public final class CudaBackend implements Backend {
         return cpu != null && cpu.availability().available() ? cpu : Backends.select("java");
     }
 
+    /**
+     * The GPU's preconditioner kernels (cuBLAS products, our elementwise kernels) when a GPU is usable here, else
+     * the host backend's, so a caller holding this backend never meets an unavailable kernel.
+     */
     @Override
     public PreconditionerKernel preconditioner() {
-        return host().preconditioner();
+        return availability().available() ? preconditioner : host().preconditioner();
     }
 }

@@ -1,0 +1,118 @@
+package org.eigenbasis.binding;
+
+import org.bytedeco.cuda.cublas.cublasContext;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+
+import static org.bytedeco.cuda.global.cublas.CUBLAS_DEFAULT_MATH;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_FILL_MODE_UPPER;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_POINTER_MODE_HOST;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_STATUS_SUCCESS;
+import static org.bytedeco.cuda.global.cublas.cublasCreate_v2;
+import static org.bytedeco.cuda.global.cublas.cublasDgemmStridedBatched;
+import static org.bytedeco.cuda.global.cublas.cublasDsyrk_v2;
+import static org.bytedeco.cuda.global.cublas.cublasSetMathMode;
+import static org.bytedeco.cuda.global.cublas.cublasSetPointerMode_v2;
+import static org.bytedeco.cuda.global.cublas.cublasSgemmStridedBatched;
+import static org.bytedeco.cuda.global.cublas.cublasSsyrk_v2;
+
+/**
+ * The cuBLAS level-3 routines the preconditioner needs, through the JavaCPP CUDA presets, on device buffers of
+ * our CUDA library. Arguments are cuBLAS's own, in its column-major terms (the caller,
+ * {@code org.eigenbasis.backend.cuda.ColumnMajorCalls}, maps our row-major shapes onto them); alpha and beta are
+ * host scalars. The handle runs on the legacy default stream, the one our kernels use, so a kernel launched after
+ * a cuBLAS call sees its result. One handle for the process; calls are serialised (a cuBLAS handle is not
+ * thread-safe). The math mode is CUBLAS_DEFAULT_MATH: no TF32 or other
+ * reduced-precision tensor-core paths for f32.
+ */
+public final class CublasBlas {
+    private static CublasBlas instance;
+
+    private final cublasContext handle = new cublasContext();
+
+    private CublasBlas() {
+        check("cublasCreate_v2", cublasCreate_v2(handle));
+        check("cublasSetMathMode", cublasSetMathMode(handle, CUBLAS_DEFAULT_MATH));
+        check("cublasSetPointerMode_v2", cublasSetPointerMode_v2(handle, CUBLAS_POINTER_MODE_HOST));
+    }
+
+    /** The process-wide instance; the cuda backend must be available. */
+    public static synchronized CublasBlas instance() {
+        CudaKernels.requireAvailable();
+        if (instance == null) {
+            instance = new CublasBlas();
+        }
+        return instance;
+    }
+
+    /**
+     * {@code C[b] = alpha·opA(A[b])·opB(B[b]) + beta·C[b]} for b &lt; batch (cublas?gemmStridedBatched),
+     * column-major, C is m × n. With beta = 0, C is not read. Waits for the device before returning.
+     */
+    public synchronized void gemmStridedBatched(boolean f64, boolean transA, boolean transB, int m, int n, int k,
+                                                double alpha, DeviceBuffer a, int lda, long strideA,
+                                                DeviceBuffer b, int ldb, long strideB, double beta,
+                                                DeviceBuffer c, int ldc, long strideC, int batch) {
+        int opA = transA ? CUBLAS_OP_T : CUBLAS_OP_N;
+        int opB = transB ? CUBLAS_OP_T : CUBLAS_OP_N;
+        if (f64) {
+            try (DoublePointer al = new DoublePointer(1).put(alpha); DoublePointer be = new DoublePointer(1).put(beta)) {
+                check("cublasDgemmStridedBatched", cublasDgemmStridedBatched(handle, opA, opB, m, n, k, al,
+                        new RawDoublePointer(a.address()), lda, strideA, new RawDoublePointer(b.address()), ldb,
+                        strideB, be, new RawDoublePointer(c.address()), ldc, strideC, batch));
+            }
+        } else {
+            try (FloatPointer al = new FloatPointer(1).put((float) alpha);
+                 FloatPointer be = new FloatPointer(1).put((float) beta)) {
+                check("cublasSgemmStridedBatched", cublasSgemmStridedBatched(handle, opA, opB, m, n, k, al,
+                        new RawFloatPointer(a.address()), lda, strideA, new RawFloatPointer(b.address()), ldb,
+                        strideB, be, new RawFloatPointer(c.address()), ldc, strideC, batch));
+            }
+        }
+        CudaKernels.check("eb_cuda_synchronize", EbCudaLibrary.eb_cuda_synchronize());
+    }
+
+    /**
+     * {@code C = alpha·op(A)·op(A)ᵀ + beta·C} on the UPPER triangle of the column-major n × n matrix C
+     * (cublas?syrk; op(A) = Aᵀ when {@code trans}, A then k × n). With beta = 0, C is not read; its strict lower
+     * triangle is never touched. Waits for the device before returning.
+     */
+    public synchronized void syrkUpper(boolean f64, boolean trans, int n, int k, double alpha, DeviceBuffer a,
+                                       int lda, double beta, DeviceBuffer c, int ldc) {
+        int op = trans ? CUBLAS_OP_T : CUBLAS_OP_N;
+        if (f64) {
+            try (DoublePointer al = new DoublePointer(1).put(alpha); DoublePointer be = new DoublePointer(1).put(beta)) {
+                check("cublasDsyrk_v2", cublasDsyrk_v2(handle, CUBLAS_FILL_MODE_UPPER, op, n, k, al,
+                        new RawDoublePointer(a.address()), lda, be, new RawDoublePointer(c.address()), ldc));
+            }
+        } else {
+            try (FloatPointer al = new FloatPointer(1).put((float) alpha);
+                 FloatPointer be = new FloatPointer(1).put((float) beta)) {
+                check("cublasSsyrk_v2", cublasSsyrk_v2(handle, CUBLAS_FILL_MODE_UPPER, op, n, k, al,
+                        new RawFloatPointer(a.address()), lda, be, new RawFloatPointer(c.address()), ldc));
+            }
+        }
+        CudaKernels.check("eb_cuda_synchronize", EbCudaLibrary.eb_cuda_synchronize());
+    }
+
+    private static void check(String call, int status) {
+        if (status != CUBLAS_STATUS_SUCCESS) {
+            throw new NativeKernelException(call, status, "cuBLAS status " + status);
+        }
+    }
+
+    /** Presets pointers at raw device addresses (not owned: never deallocated through them). */
+    private static final class RawDoublePointer extends DoublePointer {
+        RawDoublePointer(long raw) {
+            this.address = raw;
+        }
+    }
+
+    private static final class RawFloatPointer extends FloatPointer {
+        RawFloatPointer(long raw) {
+            this.address = raw;
+        }
+    }
+}
