@@ -178,4 +178,67 @@ final class Dense {
     static double[] orthogonal(Random rng, int n) {
         return qr(random(rng, n * n), n);
     }
+
+    /** The inverse of a square matrix by Gauss-Jordan elimination with partial pivoting. */
+    static double[] inverse(double[] a, int n) {
+        double[] m = a.clone();
+        double[] inv = identity(n);
+        for (int c = 0; c < n; c++) {
+            int pivot = c;
+            for (int r = c + 1; r < n; r++) {
+                if (Math.abs(m[r * n + c]) > Math.abs(m[pivot * n + c])) {
+                    pivot = r;
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                double x = m[c * n + j];
+                m[c * n + j] = m[pivot * n + j];
+                m[pivot * n + j] = x;
+                x = inv[c * n + j];
+                inv[c * n + j] = inv[pivot * n + j];
+                inv[pivot * n + j] = x;
+            }
+            double d = m[c * n + c];
+            for (int j = 0; j < n; j++) {
+                m[c * n + j] /= d;
+                inv[c * n + j] /= d;
+            }
+            for (int r = 0; r < n; r++) {
+                if (r != c) {
+                    double f = m[r * n + c];
+                    for (int j = 0; j < n; j++) {
+                        m[r * n + j] -= f * m[c * n + j];
+                        inv[r * n + j] -= f * inv[c * n + j];
+                    }
+                }
+            }
+        }
+        return inv;
+    }
+
+    /** Row-major Kronecker product of an n × n and an m × m matrix. */
+    static double[] kron(double[] a, int n, double[] b, int m) {
+        int nm = n * m;
+        double[] k = new double[nm * nm];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                for (int p = 0; p < n; p++) {
+                    for (int q = 0; q < m; q++) {
+                        k[(i * m + j) * nm + p * m + q] = a[i * n + p] * b[j * m + q];
+                    }
+                }
+            }
+        }
+        return k;
+    }
+
+    static double[] flat(double[][] a) {
+        int n = a.length;
+        int m = a[0].length;
+        double[] f = new double[n * m];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(a[i], 0, f, i * m, m);
+        }
+        return f;
+    }
 }
