@@ -374,7 +374,8 @@ public final class EigenbasisOptimizer implements Optimizer {
 
     // ---- state -------------------------------------------------------------------------------------------------
 
-    private Map<String, Object> state() {
+    /** The live state tensors by key (package-private for tests). */
+    Map<String, Object> state() {
         Map<String, Object> state = new LinkedHashMap<>();
         for (BlockGroup g : groups) {
             StringBuilder prefix = new StringBuilder();

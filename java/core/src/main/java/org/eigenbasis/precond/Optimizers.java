@@ -16,6 +16,11 @@ import org.eigenbasis.spi.Backend;
 public final class Optimizers {
     /** The names {@link #create} accepts. */
     public static final List<String> NAMES = List.of("adamw", "soap", "shampoo", "ecshampoo", "kfac", "ekfac");
+    /** Every config key some optimizer reads. */
+    public static final Set<String> KEYS = Set.of("lr", "betas", "shampoo_beta", "eps", "weight_decay",
+            "precondition_frequency", "max_precond_dim", "merge_dims", "precondition_1d", "normalize_grads",
+            "correct_bias", "basis_change", "start_preconditioning_step", "exponent", "grafting", "graft_beta2",
+            "graft_eps", "tolerance", "max_iterations", "momentum", "stat_decay", "damping", "damping_mode");
 
     private Optimizers() {
     }
@@ -42,7 +47,9 @@ public final class Optimizers {
 
     /**
      * An optimizer by name ({@link #NAMES}) with the config keys of the reference implementations; absent keys take
-     * the config record's defaults, unknown keys are an {@link IllegalArgumentException} listing the known ones.
+     * the config record's defaults. A key that no optimizer here knows is an {@link IllegalArgumentException}
+     * listing the known ones (a typo must not pass silently); a key that another optimizer knows is ignored, so one
+     * config file can drive a comparison of several optimizers.
      * Values: numbers ({@link Number}), booleans, {@code betas} as a two-element {@link List} of numbers or a
      * {@code double[]}, enums by name (case-insensitive).
      * <ul>
@@ -201,8 +208,9 @@ public final class Optimizers {
 
         void requireAllUsed() {
             for (String key : config.keySet()) {
-                if (!used.contains(key)) {
-                    throw new IllegalArgumentException(optimizer + " config: unknown key '" + key + "' (known: " + used + ")");
+                if (!used.contains(key) && !KEYS.contains(key)) {
+                    throw new IllegalArgumentException(optimizer + " config: unknown key '" + key + "' (" + optimizer
+                            + " reads " + used + ")");
                 }
             }
         }
