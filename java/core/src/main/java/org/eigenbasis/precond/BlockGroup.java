@@ -146,20 +146,21 @@ final class BlockGroup {
     void step(Gradients gradients, double lr) {
         BatchedMatrix g = loadGradient(gradients);
         boolean refreshable = role == Role.FACTORED || role == Role.LAYER;
+        boolean after = spec.updateFactorsAfterStep();
+        boolean initialiseAfter = false;
         if (counters[INITIALIZED] == 0) {
-            if (refreshable) {
-                updateFactors(g, gradients, true);
-                for (int k = 0; k < dims.length; k++) {
-                    if (factored[k]) {
-                        eighRefresh(k);
-                    }
-                }
-            }
             counters[INITIALIZED] = 1;
+            if (refreshable && (spec.skipFirstStep() || !after)) {
+                updateFactors(g, gradients, true);
+                initialBases();
+            }
             if (spec.skipFirstStep()) {
                 return;
             }
-        } else if (refreshable && !spec.updateFactorsAfterStep()) {
+            // Factors updated after the step and no initialising call: the first step runs in the identity basis,
+            // then the factors and bases are initialised, so the current gradient never enters its own projection.
+            initialiseAfter = after;
+        } else if (refreshable && !after) {
             updateFactors(g, gradients, false);
             if ((counters[STEP] + 1) % spec.precondFrequency() == 0) {
                 refresh();
@@ -172,10 +173,20 @@ final class BlockGroup {
         double[] scale = new double[batch];
         BatchedMatrix u = direction(g, gradients, t, scale);
         apply(u, scale, lr);
-        if (refreshable && spec.updateFactorsAfterStep()) {
-            updateFactors(g, gradients, false);
-            if (t % spec.precondFrequency() == 0) {
+        if (refreshable && after) {
+            updateFactors(g, gradients, initialiseAfter);
+            if (initialiseAfter) {
+                initialBases();
+            } else if (t % spec.precondFrequency() == 0) {
                 refresh();
+            }
+        }
+    }
+
+    private void initialBases() {
+        for (int k = 0; k < dims.length; k++) {
+            if (factored[k]) {
+                eighRefresh(k);
             }
         }
     }
@@ -727,34 +738,38 @@ final class BlockGroup {
             if (need.length == 0) {
                 return;
             }
-            BatchedMatrix f = gather(factor[k], need);
             BatchedMatrix q = sortColumns(k, probe.rayleigh(), need, gather(basis[k], need), permutation);
-            boolean[] done = new boolean[need.length];
-            BatchedMatrix rayleigh = null;
-            for (int it = 0; it < spec.maxIterations(); it++) {
-                try (RefreshResult r = refresher.refresh(f, q, 1)) {
-                    q = r.basis().copy(r.basis().placement());
-                    rayleigh = r.rayleigh().copy(r.rayleigh().placement());
-                    boolean finished = true;
-                    for (int i = 0; i < need.length; i++) {
-                        if (!done[i]) {
-                            iterations[k * batch + need[i]]++;
-                            lastOff[k * batch + need[i]] = Double.doubleToRawLongBits(r.offDiagonal(i));
-                            done[i] = r.offDiagonal(i) <= tau;
+            // Each block iterates until its own error is ≤ τ, independently of the others in the batch (a block
+            // that converged leaves the active set), so batching never changes a block's result.
+            double[][] lastQ = new double[need.length][];
+            double[][] lastE = new double[need.length][];
+            int[] active = range(need.length);
+            for (int it = 0; it < spec.maxIterations() && active.length > 0; it++) {
+                int[] blocks = new int[active.length];
+                for (int i = 0; i < active.length; i++) {
+                    blocks[i] = need[active[i]];
+                }
+                BatchedMatrix qa = it == 0 ? q : gatherRows(lastQ, active, dims[k]);
+                try (RefreshResult r = refresher.refresh(gather(factor[k], blocks), qa, 1)) {
+                    int[] still = new int[active.length];
+                    int count = 0;
+                    for (int i = 0; i < active.length; i++) {
+                        int b = need[active[i]];
+                        iterations[k * batch + b]++;
+                        lastOff[k * batch + b] = Double.doubleToRawLongBits(r.offDiagonal(i));
+                        lastQ[active[i]] = matrix(r.basis(), i);
+                        lastE[active[i]] = matrix(r.rayleigh(), i);
+                        if (!(r.offDiagonal(i) <= tau) && allFinite(lastQ[active[i]])) {
+                            still[count++] = active[i];
                         }
-                        finished &= done[i];
                     }
-                    if (finished) {
-                        break;
-                    }
+                    active = Arrays.copyOf(still, count);
                 }
             }
             for (int i = 0; i < need.length; i++) {
-                double[] qi = matrix(q, i);
-                double[] ei = matrix(rayleigh, i);
-                if (allFinite(qi) && allFinite(ei)) {
-                    newQ[need[i]] = qi;
-                    newEig[need[i]] = ei;
+                if (allFinite(lastQ[i]) && allFinite(lastE[i])) {
+                    newQ[need[i]] = lastQ[i];
+                    newEig[need[i]] = lastE[i];
                 } else {
                     why[need[i]] = "QR refresh returned non-finite values";
                 }
@@ -992,6 +1007,14 @@ final class BlockGroup {
             }
         }
         return id;
+    }
+
+    private BatchedMatrix gatherRows(double[][] matrices, int[] which, int d) {
+        BatchedMatrix out = BatchedMatrix.zeros(dtype, which.length, d, d);
+        for (int i = 0; i < which.length; i++) {
+            out.copyMatrixFrom(i, matrices[which[i]], 0);
+        }
+        return out;
     }
 
     static BatchedMatrix gather(BatchedMatrix x, int[] which) {

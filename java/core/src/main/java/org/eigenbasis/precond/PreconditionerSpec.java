@@ -39,8 +39,10 @@ import java.util.Objects;
  *                               τ = 0: a full eigendecomposition every f steps
  * @param maxIterations          ADAPTIVE: cap on warm-started QR iterations per refresh, ≥ 1
  * @param skipFirstStep          SOAP: the first step only initialises factors and bases; parameters unchanged
- * @param updateFactorsAfterStep SOAP: factors updated with G after the parameter step (and the refresh after it),
- *                               so the current gradient never enters its own projection
+ * @param updateFactorsAfterStep SOAP, EC-Shampoo: factors updated with G after the parameter step (and the refresh
+ *                               after it), so the current gradient never enters its own projection; without
+ *                               skipFirstStep the first step runs in the identity basis and the bases are
+ *                               initialised after it
  * @param startPreconditioningStep steps t &lt; this use the grafting direction only; ≥ 1
  * @param grafting               norm grafting (EIGENVALUE_ROOTS only)
  * @param graftBeta2             the grafting EMA β in [0, 1)

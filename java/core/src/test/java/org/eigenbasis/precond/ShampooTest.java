@@ -95,4 +95,16 @@ class ShampooTest {
         opt.step(new Gradients().put("w", G1.clone()));
         assertArrayEquals(minus(minus(new double[4], 0.1, G1), 0.1, G1), p, 1e-15);
     }
+
+    @Test
+    void aDimAboveTheMaximumIsLeftOutAndTheOtherSideTakesTheSquareRoot() {
+        // max_precond_dim 2 on a 2 × 3 block: only L is kept (order 1, exponent 1/2). G = [[1, 2, 0], [2, 1, 0]],
+        // L = G Gᵀ = [[5, 4], [4, 5]], L^{-1/2} = [[2/3, −1/3], [−1/3, 2/3]], L^{-1/2} G = [[0, 1, 0], [1, 0, 0]].
+        double[] p = new double[6];
+        ShampooConfig config = new ShampooConfig(0.1, new double[] {0, 1}, 0, 0, 1, 1, 0, Grafting.NONE, 0.75, 1e-12,
+                2, true);
+        Optimizers.shampoo(config, List.of(Parameter.of("w", p, 2, 3)), JAVA)
+                .step(new Gradients().put("w", new double[] {1, 2, 0, 2, 1, 0}));
+        assertArrayEquals(minus(new double[6], 0.1, new double[] {0, 1, 0, 1, 0, 0}), p, 1e-14);
+    }
 }
