@@ -228,6 +228,10 @@ def main():
         write_atomically(args.write, text)
         print(text)
         return
+    if not os.path.exists(os.path.join(args.results, "jmh-eigh.json")):
+        # A full rewrite without the eigh raw results would replace measured tables by dashes.
+        raise SystemExit(f"{args.results}/jmh-eigh.json is missing: run run-eigh-benchmarks.sh first, "
+                         "or regenerate one section (--only reset) and splice it in")
     jmh, meta = load_jmh(os.path.join(args.results, "jmh-eigh.json"))
     scaling, _ = load_jmh(os.path.join(args.results, "jmh-scaling.json"))
     numpy, numpy_doc = load_numpy(os.path.join(args.results, "numpy-eigh.json"))
