@@ -71,6 +71,10 @@ final class BlockGroup {
     private final long[] failures;
     private final long[] consecutive;
     private final long[] lastOff;
+    /** Per-step scratch, reused: the loaded gradient G and the diagonal update's output (both B × rows × cols). */
+    private BatchedMatrix gradientScratch;
+    private BatchedMatrix outputScratch;
+    private float[] f32Scratch;
 
     BlockGroup(PreconditionerSpec spec, Role role, List<Parameter> params, int[] dims, boolean[] factored,
                Backend backend, List<double[][]> fixedBases) {
@@ -191,13 +195,28 @@ final class BlockGroup {
         }
     }
 
+    /** G in the group's reused scratch (valid until the next step; nothing keeps it across steps). */
     private BatchedMatrix loadGradient(Gradients gradients) {
-        BatchedMatrix g = BatchedMatrix.zeros(dtype, batch, rows, cols);
-        double[] buf = new double[size];
+        if (gradientScratch == null) {
+            gradientScratch = BatchedMatrix.zeros(dtype, batch, rows, cols);
+        }
+        BatchedMatrix g = gradientScratch;
+        double[] buf = null;
         boolean l2 = spec.weightDecayMode() == WeightDecayMode.L2 && spec.weightDecay() > 0;
         for (int b = 0; b < batch; b++) {
             Parameter p = params.get(b);
             Object array = gradients.get(p.name());
+            if (!l2 && array instanceof float[] f && dtype == DType.F32) {
+                g.floatBuffer().put(b * size, f, 0, size);   // bulk copy: no widening round trip
+                continue;
+            }
+            if (!l2 && array instanceof double[] d && dtype == DType.F64) {
+                g.doubleBuffer().put(b * size, d, 0, size);
+                continue;
+            }
+            if (buf == null) {
+                buf = new double[size];
+            }
             if (array instanceof double[] d) {
                 System.arraycopy(d, 0, buf, 0, size);
             } else {
@@ -219,7 +238,10 @@ final class BlockGroup {
     /** The update direction U (B × rows × cols) and per-block scale: p ← p − lr·scale_b·U_b. */
     private BatchedMatrix direction(BatchedMatrix g, Gradients gradients, long t, double[] scale) {
         BatchedMatrix rotated = project(g, false);
-        BatchedMatrix out = BatchedMatrix.zeros(dtype, batch, rows, cols);
+        if (outputScratch == null) {
+            outputScratch = BatchedMatrix.zeros(dtype, batch, rows, cols);
+        }
+        BatchedMatrix out = outputScratch;   // the diagonal update overwrites every entry
         double beta1 = spec.beta1();
         BatchedMatrix first = beta1 > 0 ? m : null;
         double c1 = spec.biasCorrection() && beta1 > 0 ? 1 - Math.pow(beta1, t) : 1;
@@ -318,6 +340,32 @@ final class BlockGroup {
     private void apply(BatchedMatrix u, double[] scale, double lr) {
         double wd = spec.weightDecay();
         WeightDecayMode mode = spec.weightDecayMode();
+        boolean decoupled = mode == WeightDecayMode.DECOUPLED && wd > 0;
+        boolean after = mode == WeightDecayMode.DECOUPLED_AFTER_UPDATE && wd > 0;
+        if (u.dtype() == DType.F32 && params.get(0).dtype() == DType.F32) {
+            // Same arithmetic as the general loop below (double, rounded once on store), on the arrays directly.
+            if (f32Scratch == null) {
+                f32Scratch = new float[size];
+            }
+            float[] ub = f32Scratch;
+            for (int b = 0; b < batch; b++) {
+                float[] w = params.get(b).f32();
+                u.floatBuffer().get(b * size, ub, 0, size);
+                double s = lr * scale[b];
+                for (int i = 0; i < size; i++) {
+                    double x = w[i];
+                    if (decoupled) {
+                        x = x * (1 - lr * wd);
+                    }
+                    x = x - s * ub[i];
+                    if (after) {
+                        x = x + (-lr * wd) * x;
+                    }
+                    w[i] = (float) x;
+                }
+            }
+            return;
+        }
         double[] buf = new double[size];
         for (int b = 0; b < batch; b++) {
             Parameter p = params.get(b);
@@ -404,13 +452,15 @@ final class BlockGroup {
 
     // ---- rotations ---------------------------------------------------------------------------------------------
 
-    /** G ×_k Q_kᵀ over the factored dims ({@code back}: ×_k Q_k); a new matrix, x untouched. */
+    /**
+     * G ×_k Q_kᵀ over the factored dims ({@code back}: ×_k Q_k); a new matrix, x untouched. Without factors the
+     * projection is the identity and x itself is returned (callers only read it).
+     */
     private BatchedMatrix project(BatchedMatrix x, boolean back) {
-        BatchedMatrix out = BatchedMatrix.zeros(dtype, batch, rows, cols);
         if (!hasFactors()) {
-            out.copyFrom(x);
-            return out;
+            return x;
         }
+        BatchedMatrix out = BatchedMatrix.zeros(dtype, batch, rows, cols);
         if (dims.length <= 2) {
             BatchedMatrix left = factored[0] ? basis[0] : null;
             BatchedMatrix right = dims.length == 2 && factored[1] ? basis[1] : null;

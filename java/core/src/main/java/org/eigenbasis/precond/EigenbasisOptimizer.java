@@ -288,12 +288,22 @@ public final class EigenbasisOptimizer implements Optimizer {
             Object g = gradients.get(p.name());
             double sum = 0;
             int n = p.size();
-            for (int i = 0; i < n; i++) {
+            if (g instanceof double[] d) {
+                for (int i = 0; i < n; i++) {
+                    sum += d[i] * d[i];
+                }
+            } else {
+                float[] f = (float[]) g;
+                for (int i = 0; i < n; i++) {
+                    sum += (double) f[i] * f[i];
+                }
+            }
+            // A NaN or ±∞ entry makes the sum non-finite; only then look for the index (one pass when clean).
+            for (int i = 0; !Double.isFinite(sum) && i < n; i++) {
                 double x = g instanceof double[] d ? d[i] : ((float[]) g)[i];
                 if (!Double.isFinite(x)) {
                     return "gradient of '" + p.name() + "' has " + x + " at index " + i;
                 }
-                sum += x * x;
             }
             if (!Double.isFinite(sum) || (p.dtype() == DType.F32 && !Float.isFinite((float) sum))) {
                 return "gradient of '" + p.name() + "' has a sum of squares that overflows "
