@@ -120,6 +120,19 @@ else
   grep -E '^PreconditionerKernelBenchmark' "$out/jmh-precond.log" | head -n 40
 fi
 
+step "optimizer step: JMH OptimizerStepBenchmark (cuda), short, in-process, with the remaining slack"
+# Issue 4, point 8 (cuda column). Same budget rule as above: at most 60 s, 15 s kept for the summary.
+step_slack=$(( 480 - 15 - (SECONDS - started) ))
+if (( step_slack < 15 )); then
+  echo "jmh optimizer step skipped: only ${step_slack} s left of the budget" | tee "$out/jmh-optstep.log"
+else
+  timeout $(( step_slack < 60 ? step_slack : 60 )) "$java" -Xmx8g -cp "$cp" org.openjdk.jmh.Main \
+    'OptimizerStepBenchmark\.' -p backend=cuda -p shape=1024x1024,64x256x256,4096x1024 -wi 1 -i 2 -w 1s -r 1s \
+    -f 0 -foe false -rf json -rff "$out/jmh-optstep-gpu.json" > "$out/jmh-optstep.log" 2>&1
+  echo "jmh optimizer step exit $?"
+  grep -E '^OptimizerStepBenchmark' "$out/jmh-optstep.log" | head -n 40
+fi
+
 step "summary"
 python3 "$root/benchmarks/gpu/summarize_gpu.py" "$out" > "$out/summary.md" 2> "$out/summary.err"
 cat "$out/summary.md"
