@@ -46,6 +46,21 @@ def reset_section(out, w):
     w("")
 
 
+def jmh_time_section(out, w, name, title):
+    """A JMH AverageTime result file (ms per op) as a table of its parameters."""
+    runs = load(os.path.join(out, name)) or []
+    w(f"## {title}\n")
+    if not runs:
+        w(f"not measured (see {name.replace('-gpu.json', '.log')})\n")
+        return
+    keys = list(runs[0]["params"].keys())
+    w("| " + " | ".join(keys) + " | ms per op |")
+    w("|" + "---|" * len(keys) + "---:|")
+    for r in runs:
+        w("| " + " | ".join(str(r["params"][k]) for k in keys) + f" | {r['primaryMetric']['score']:.3f} |")
+    w("")
+
+
 def main():
     out = sys.argv[1]
     w = print
@@ -73,6 +88,8 @@ def main():
               f"{f(r['orthogonality_n_eps'])} | {f(r['vs_reference_n_eps'])} | {'pass' if r['passed'] else 'FAIL ' + r['failures']} |")
         w("")
     reset_section(out, w)
+    jmh_time_section(out, w, "jmh-precond-gpu.json", "Preconditioner kernels (cuda)")
+    jmh_time_section(out, w, "jmh-optstep-gpu.json", "Optimizer step (cuda, f32)")
     bench = load(os.path.join(out, "cuda-bench.json"))
     torch = load(os.path.join(out, "torch-eigh.json"))
     if not bench:
