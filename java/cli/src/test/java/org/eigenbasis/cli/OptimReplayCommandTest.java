@@ -10,15 +10,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.eigenbasis.cli.ResetCommandsTest.Run;
 import org.eigenbasis.io.Npy;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
+import org.eigenbasis.precond.Gradients;
+import org.eigenbasis.precond.Optimizer;
+import org.eigenbasis.precond.Optimizers;
+import org.eigenbasis.precond.Parameter;
+import org.eigenbasis.spi.Backends;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code eigenbasis optim replay} with the CLI's sgd: the trajectory against a hand computation, and bad input. */
+/**
+ * {@code eigenbasis optim replay}: sgd against a hand computation; adamw, soap, shampoo and ecshampoo against the
+ * library driven directly (bit for bit, f64 and f32); bad input.
+ */
 class OptimReplayCommandTest {
     @TempDir
     Path dir;
@@ -122,10 +133,12 @@ class OptimReplayCommandTest {
                 "--grads", dir.resolve("nog.npy").toString(), "--out", o), "nog.npy", "no such file");
         assertBadInput(run("optim", "replay", "--optimizer", "sgd", "--config", dir.resolve("nocfg.json").toString(),
                 "--params", p0.toString(), "--grads", g.toString(), "--out", o), "nocfg.json", "no such file");
-        assertBadInput(run("optim", "replay", "--optimizer", "soap", "--params", p0.toString(), "--grads", g.toString(),
-                "--out", o), "'soap'", "not available", "available: sgd");
+        assertBadInput(run("optim", "replay", "--optimizer", "soap", "--params", p0.toString(), "--grads", gWrong.toString(),
+                "--out", o), "shape mismatch", "(T, 3, 2)");
+        assertBadInput(run("optim", "replay", "--optimizer", "kfac", "--params", p0.toString(), "--grads", g.toString(),
+                "--out", o), "kfac", "layer statistics");
         assertBadInput(run("optim", "replay", "--optimizer", "lion", "--params", dir.resolve("none.npy").toString(),
-                "--grads", g.toString(), "--out", o), "unknown optimizer 'lion'");
+                "--grads", g.toString(), "--out", o), "unknown optimizer 'lion'", "adamw, soap, shampoo, ecshampoo, kfac, ekfac, sgd");
         assertBadInput(run("optim", "replay", "--optimizer", "sgd", "--params", p0.toString(), "--grads", g.toString(),
                 "--out", o, "--backend", "tpu"), "tpu");
         assertFalse(Files.exists(out), "nothing written");
@@ -141,7 +154,7 @@ class OptimReplayCommandTest {
             {"{\"lr\": -1}", "lr: -1.0 is outside (0, ∞)"},
             {"{\"momentum\": 1}", "momentum: 1.0 is outside [0, 1)"},
             {"{\"lr\": \"fast\"}", "'lr' must be a number"},
-            {"{\"shampoo_beta\": 0.9}", "'shampoo_beta' is not an sgd option"},
+            {"{\"nesterov\": true}", "sgd config: unknown key 'nesterov'", "lr, momentum, weight_decay"},
             {"{\"lr\": 0.1,}", "not valid JSON"},
             {"[0.1]", "must be a JSON object"},
             {"{\"lr\": 0.1, \"lr\": 0.2}", "not valid JSON", "Duplicate field 'lr'"},
@@ -153,5 +166,128 @@ class OptimReplayCommandTest {
             assertBadInput(run("optim", "replay", "--optimizer", "sgd", "--config", cfg.toString(), "--params", p0.toString(),
                     "--grads", g.toString(), "--out", dir.resolve("P.npy").toString()), fragments);
         }
+    }
+
+    /** One config for all four: keys another optimizer reads are ignored, as in the library. */
+    static final String SHARED_CONFIG = "{\"lr\": 0.02, \"betas\": [0.9, 0.95], \"shampoo_beta\": 0.9, \"eps\": 1e-8,"
+            + " \"weight_decay\": 0.01, \"precondition_frequency\": 2, \"max_precond_dim\": 10000, \"merge_dims\": false,"
+            + " \"precondition_1d\": false, \"normalize_grads\": false, \"correct_bias\": true, \"tolerance\": 0.05,"
+            + " \"max_iterations\": 3}";
+
+    @Test
+    void replayEqualsTheLibraryDrivenDirectlyBitForBit() throws IOException {
+        int t = 7;
+        int m = 4;
+        int n = 3;
+        double[] p0 = random(m * n, 11);
+        double[] g = random(t * m * n, 12);
+        Path cfg = json("shared.json", SHARED_CONFIG);
+        Path p0File = npy("P0.npy", p0, m, n);
+        Path gFile = npy("G.npy", g, t, m, n);
+        float[] p0f = new float[m * n];
+        float[] gf = new float[t * m * n];
+        for (int i = 0; i < p0f.length; i++) {
+            p0f[i] = (float) p0[i];
+        }
+        for (int i = 0; i < gf.length; i++) {
+            gf[i] = (float) g[i];
+        }
+        Path p0fFile = dir.resolve("P0f.npy");
+        Path gfFile = dir.resolve("Gf.npy");
+        try (BatchedMatrix pm = BatchedMatrix.of(p0f, 1, m, n); BatchedMatrix gm = BatchedMatrix.of(gf, t, m, n)) {
+            Npy.write(p0fFile, pm, m, n);
+            Npy.write(gfFile, gm, t, m, n);
+        }
+        for (String name : new String[] {"adamw", "soap", "shampoo", "ecshampoo"}) {
+            Map<String, Object> options = OptimizerConfig.read(cfg);
+            // f64: the library's own trajectory
+            double[] p = p0.clone();
+            double[] expected = new double[t * m * n];
+            try (Optimizer opt = Optimizers.create(name, options, List.of(Parameter.of("P", p, m, n)), Backends.select("java"))) {
+                for (int s = 0; s < t; s++) {
+                    opt.step(new Gradients().put("P", Arrays.copyOfRange(g, s * m * n, (s + 1) * m * n)));
+                    System.arraycopy(p, 0, expected, s * m * n, m * n);
+                }
+            }
+            Path out = dir.resolve(name + ".npy");
+            Run r = run("optim", "replay", "--optimizer", name, "--config", cfg.toString(), "--params", p0File.toString(),
+                    "--grads", gFile.toString(), "--out", out.toString(), "--backend", "java");
+            assertEquals(0, r.code(), name + ": " + r.err());
+            Npy.Array result = Npy.read(out);
+            assertArrayEquals(new long[] {t, m, n}, result.shape(), name);
+            assertEquals(DType.F64, result.dtype(), name);
+            double[] got = new double[t * m * n];
+            result.data().asDoubleBuffer().get(got);
+            for (int i = 0; i < got.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(got[i]),
+                        name + " f64 step " + (i / (m * n) + 1) + " element " + i % (m * n));
+            }
+            assertFalse(Arrays.equals(Arrays.copyOfRange(got, (t - 1) * m * n, t * m * n), p0), name + " moved P");
+
+            // f32
+            float[] pf = p0f.clone();
+            float[] expectedF = new float[t * m * n];
+            try (Optimizer opt = Optimizers.create(name, options, List.of(Parameter.of("P", pf, m, n)), Backends.select("java"))) {
+                for (int s = 0; s < t; s++) {
+                    opt.step(new Gradients().put("P", Arrays.copyOfRange(gf, s * m * n, (s + 1) * m * n)));
+                    System.arraycopy(pf, 0, expectedF, s * m * n, m * n);
+                }
+            }
+            Path outF = dir.resolve(name + "-f32.npy");
+            r = run("optim", "replay", "--optimizer", name, "--config", cfg.toString(), "--params", p0fFile.toString(),
+                    "--grads", gfFile.toString(), "--out", outF.toString(), "--backend", "java");
+            assertEquals(0, r.code(), name + " f32: " + r.err());
+            Npy.Array resultF = Npy.read(outF);
+            assertEquals(DType.F32, resultF.dtype(), name);
+            float[] gotF = new float[t * m * n];
+            resultF.data().asFloatBuffer().get(gotF);
+            for (int i = 0; i < gotF.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expectedF[i]), Float.floatToRawIntBits(gotF[i]),
+                        name + " f32 step " + (i / (m * n) + 1) + " element " + i % (m * n));
+            }
+        }
+    }
+
+    @Test
+    void soapsFirstStepLeavesTheParameterUnchanged() throws IOException {
+        int m = 3;
+        int n = 5;
+        double[] p0 = random(m * n, 21);
+        Path out = dir.resolve("soap.npy");
+        Run r = run("optim", "replay", "--optimizer", "soap", "--config", json("lr.json", "{\"lr\": 0.1}").toString(),
+                "--params", npy("P0.npy", p0, m, n).toString(), "--grads", npy("G.npy", random(3 * m * n, 22), 3, m, n).toString(),
+                "--out", out.toString(), "--backend", "java");
+        assertEquals(0, r.code(), r.err());
+        double[] got = new double[3 * m * n];
+        Npy.read(out).data().asDoubleBuffer().get(got);
+        assertArrayEquals(p0, Arrays.copyOfRange(got, 0, m * n), 0, "step 1 only initialises the preconditioner");
+        double moved = 0;
+        for (int i = 0; i < m * n; i++) {
+            moved = Math.max(moved, Math.abs(got[m * n + i] - p0[i]));
+        }
+        assertTrue(moved > 1e-3, "step 2 moves P: " + moved);
+    }
+
+    @Test
+    void unknownKeysAndBadValuesOfTheLibraryOptimizersAreExit2NamingKeyAndRange() throws IOException {
+        Path p0 = npy("P0.npy", random(6, 1), 3, 2);
+        Path g = npy("G.npy", random(24, 2), 4, 3, 2);
+        Path out = dir.resolve("P.npy");
+        String[][] cases = {
+            {"soap", "{\"lr\": 0.1, \"precondition_frequncy\": 5}", "unknown key 'precondition_frequncy'", "precondition_frequency"},
+            {"adamw", "{\"lr\": -0.5}", "lr: -0.5 is outside [0, ∞)"},
+            {"soap", "{\"betas\": [0.9, 1.5]}", "betas[1]: 1.5 is outside [0, 1)"},
+            {"soap", "{\"betas\": [0.9]}", "'betas'", "two numbers"},
+            {"soap", "{\"precondition_frequency\": 0}", "precondition_frequency: 0 is outside [1, "},
+            {"shampoo", "{\"precondition_frequency\": 2.5}", "'precondition_frequency'", "not an integer"},
+            {"soap", "{\"merge_dims\": 1}", "'merge_dims'", "not true or false"},
+            {"ecshampoo", "{\"max_iterations\": 0}", "max_iterations: 0 is outside [1, "},
+        };
+        for (String[] c : cases) {
+            Path cfg = json(c[0] + "-bad.json", c[1]);
+            assertBadInput(run("optim", "replay", "--optimizer", c[0], "--config", cfg.toString(), "--params", p0.toString(),
+                    "--grads", g.toString(), "--out", out.toString(), "--backend", "java"), Arrays.copyOfRange(c, 2, c.length));
+        }
+        assertFalse(Files.exists(out), "nothing written");
     }
 }
