@@ -183,7 +183,7 @@ final class TrainExperimentCommand implements Callable<Integer> {
         }
         ResetCharts.lines(out.resolve("digits-" + model + "-lr-sweep.png"), "Steps to training loss " + num(settings.primary())
                 + ": " + modelTitle(model, settings), "median over seeds; learning rates that never reach it are not drawn",
-                "learning rate", "steps to target", sweep, true, true);
+                "learning rate", "steps to target", sweep, true, false);
     }
 
     private static String modelTitle(String model, DigitsExperiment.Settings settings) {
