@@ -198,53 +198,63 @@ class OptimReplayCommandTest {
             Npy.write(p0fFile, pm, m, n);
             Npy.write(gfFile, gm, t, m, n);
         }
+        int size = m * n;
         for (String name : new String[] {"adamw", "soap", "shampoo", "ecshampoo"}) {
             Map<String, Object> options = OptimizerConfig.read(cfg);
-            // f64: the library's own trajectory
-            double[] p = p0.clone();
-            double[] expected = new double[t * m * n];
-            try (Optimizer opt = Optimizers.create(name, options, List.of(Parameter.of("P", p, m, n)), Backends.select("java"))) {
-                for (int s = 0; s < t; s++) {
-                    opt.step(new Gradients().put("P", Arrays.copyOfRange(g, s * m * n, (s + 1) * m * n)));
-                    System.arraycopy(p, 0, expected, s * m * n, m * n);
-                }
-            }
-            Path out = dir.resolve(name + ".npy");
-            Run r = run("optim", "replay", "--optimizer", name, "--config", cfg.toString(), "--params", p0File.toString(),
-                    "--grads", gFile.toString(), "--out", out.toString(), "--backend", "java");
-            assertEquals(0, r.code(), name + ": " + r.err());
-            Npy.Array result = Npy.read(out);
-            assertArrayEquals(new long[] {t, m, n}, result.shape(), name);
-            assertEquals(DType.F64, result.dtype(), name);
-            double[] got = new double[t * m * n];
-            result.data().asDoubleBuffer().get(got);
-            for (int i = 0; i < got.length; i++) {
-                assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(got[i]),
-                        name + " f64 step " + (i / (m * n) + 1) + " element " + i % (m * n));
-            }
-            assertFalse(Arrays.equals(Arrays.copyOfRange(got, (t - 1) * m * n, t * m * n), p0), name + " moved P");
+            double[] expected = libraryTrajectory(name, options, Parameter.of("P", p0.clone(), m, n), t,
+                    s -> new Gradients().put("P", Arrays.copyOfRange(g, s * size, (s + 1) * size)));
+            double[] got = replay(name, cfg, p0File, gFile, DType.F64, new long[] {t, m, n});
+            assertBitsEqual(expected, got, name + " f64", size);
+            assertFalse(Arrays.equals(Arrays.copyOfRange(got, (t - 1) * size, t * size), p0), name + " moved P");
 
-            // f32
-            float[] pf = p0f.clone();
-            float[] expectedF = new float[t * m * n];
-            try (Optimizer opt = Optimizers.create(name, options, List.of(Parameter.of("P", pf, m, n)), Backends.select("java"))) {
-                for (int s = 0; s < t; s++) {
-                    opt.step(new Gradients().put("P", Arrays.copyOfRange(gf, s * m * n, (s + 1) * m * n)));
-                    System.arraycopy(pf, 0, expectedF, s * m * n, m * n);
+            double[] expectedF = libraryTrajectory(name, options, Parameter.of("P", p0f.clone(), m, n), t,
+                    s -> new Gradients().put("P", Arrays.copyOfRange(gf, s * size, (s + 1) * size)));
+            // float to double is exact, so equal doubles are equal floats
+            assertBitsEqual(expectedF, replay(name, cfg, p0fFile, gfFile, DType.F32, new long[] {t, m, n}), name + " f32", size);
+        }
+    }
+
+    /** The parameter after each of {@code t} steps of the optimizer created by the library itself, as doubles. */
+    static double[] libraryTrajectory(String name, Map<String, Object> options, Parameter p, int t,
+            java.util.function.IntFunction<Gradients> gradients) {
+        double[] history = new double[t * p.size()];
+        try (Optimizer opt = Optimizers.create(name, options, List.of(p), Backends.select("java"))) {
+            for (int s = 0; s < t; s++) {
+                opt.step(gradients.apply(s));
+                for (int i = 0; i < p.size(); i++) {
+                    history[s * p.size() + i] = p.get(i);
                 }
             }
-            Path outF = dir.resolve(name + "-f32.npy");
-            r = run("optim", "replay", "--optimizer", name, "--config", cfg.toString(), "--params", p0fFile.toString(),
-                    "--grads", gfFile.toString(), "--out", outF.toString(), "--backend", "java");
-            assertEquals(0, r.code(), name + " f32: " + r.err());
-            Npy.Array resultF = Npy.read(outF);
-            assertEquals(DType.F32, resultF.dtype(), name);
-            float[] gotF = new float[t * m * n];
-            resultF.data().asFloatBuffer().get(gotF);
-            for (int i = 0; i < gotF.length; i++) {
-                assertEquals(Float.floatToRawIntBits(expectedF[i]), Float.floatToRawIntBits(gotF[i]),
-                        name + " f32 step " + (i / (m * n) + 1) + " element " + i % (m * n));
+        }
+        return history;
+    }
+
+    /** Runs {@code optim replay} and returns its output, checked for shape and dtype, as doubles. */
+    double[] replay(String name, Path cfg, Path p0, Path g, DType dtype, long[] shape) throws IOException {
+        Path out = dir.resolve(name + "-" + dtype.shortName() + ".npy");
+        Run r = run("optim", "replay", "--optimizer", name, "--config", cfg.toString(), "--params", p0.toString(),
+                "--grads", g.toString(), "--out", out.toString(), "--backend", "java");
+        assertEquals(0, r.code(), name + ": " + r.err());
+        Npy.Array result = Npy.read(out);
+        assertArrayEquals(shape, result.shape(), name);
+        assertEquals(dtype, result.dtype(), name);
+        double[] got = new double[(int) result.size()];
+        if (dtype == DType.F64) {
+            result.data().asDoubleBuffer().get(got);
+        } else {
+            java.nio.FloatBuffer f = result.data().asFloatBuffer();
+            for (int i = 0; i < got.length; i++) {
+                got[i] = f.get(i);
             }
+        }
+        return got;
+    }
+
+    static void assertBitsEqual(double[] expected, double[] got, String what, int size) {
+        assertEquals(expected.length, got.length, what);
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(got[i]),
+                    what + " step " + (i / size + 1) + " element " + i % size + ": " + expected[i] + " vs " + got[i]);
         }
     }
 
