@@ -21,8 +21,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code eigenbasis optim replay}: applies a fixed gradient sequence G (T, m, n) to one matrix parameter P0 (m, n)
  * and writes the parameter after every step, shape (T, m, n), in P0's dtype (the gradients are converted to it).
- * The parameter is named {@code P} for the optimizer. Shapes are checked before any step; the output is written
- * atomically.
+ * The parameter is named {@code P} for the optimizer, which is created by {@link OptimizerFactory} exactly as a
+ * Java program would through {@code Optimizers.create} (so the output equals driving the library directly, bit for
+ * bit). Shapes, names and the config are checked before any step; the output is written atomically. Note that
+ * SOAP's first step only initialises its preconditioner, so P[0] equals P0.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, description = {
     "Apply a fixed sequence of gradients G (T, m, n) to a matrix parameter P0 (m, n) and write the parameter after",
@@ -32,7 +34,8 @@ final class OptimReplayCommand implements Callable<Integer> {
     Common common;
 
     @Option(names = "--optimizer", required = true, paramLabel = "NAME",
-            description = "Optimizer name; available in this build: sgd.")
+            description = "adamw, soap, shampoo, ecshampoo, kfac, ekfac or sgd (kfac and ekfac need layer statistics,"
+                    + " which a replay does not have, so they refuse it).")
     String optimizer;
 
     @Option(names = "--config", paramLabel = "cfg.json",
@@ -57,6 +60,10 @@ final class OptimReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         String name = OptimizerFactory.checkName(optimizer);
+        if (OptimizerFactory.needsLayerStatistics(name)) {
+            throw new IllegalArgumentException("--optimizer: " + name + " builds its factors from layer statistics (inputs and"
+                    + " output gradients), which a gradient replay does not have; replay takes adamw, soap, shampoo, ecshampoo, sgd");
+        }
         Map<String, Object> options = OptimizerConfig.read(config);
         Npy.Array p0 = Npy.read(params);
         Npy.Array g = Npy.read(grads);

@@ -1,27 +1,35 @@
 package org.eigenbasis.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.eigenbasis.precond.Optimizer;
+import org.eigenbasis.precond.Optimizers;
 import org.eigenbasis.precond.Parameter;
 import org.eigenbasis.spi.Backend;
 
 /**
- * The one place the CLI creates optimizers ({@code train}, {@code optim replay}). For now it knows only
- * {@code sgd} ({@link SgdOptimizer}); the Kronecker-factored optimizers of issue 4 (adamw, shampoo, soap,
- * ecshampoo, kfac, ekfac) will be reached through {@code org.eigenbasis.precond.Optimizers.create} with the same
- * arguments once that library is in, by changing this class only.
+ * The one place the CLI creates optimizers ({@code train}, {@code optim replay}): the six of the library through
+ * {@link Optimizers#create} (adamw, soap, shampoo, ecshampoo, kfac, ekfac, with the reference implementations' key
+ * names), plus {@code sgd} ({@link SgdOptimizer}), the plain baseline that the library does not have.
  *
  * <p>Config values are as {@link OptimizerConfig} reads them from JSON: {@link Number} (Integer or Long for
- * integral literals, Double otherwise), {@link Boolean}, {@link String}, and {@code double[]} for arrays.
+ * integral literals, Double otherwise), {@link Boolean}, {@link String}, and {@code double[]} for arrays, which
+ * is what {@code Optimizers.create} accepts ({@code betas} as a two-element array, enums by name). Keys follow
+ * the library's rule for every optimizer, sgd included: a key that no optimizer knows is refused, naming it; a
+ * key that another optimizer reads is ignored, so one config file can drive a comparison.
  */
 final class OptimizerFactory {
     /** The names {@link #create} accepts. */
-    static final List<String> NAMES = List.of("sgd");
-    /** Names that are planned but not available in this build: a clearer message than "unknown". */
-    static final List<String> PLANNED = List.of("adamw", "shampoo", "soap", "ecshampoo", "kfac", "ekfac");
+    static final List<String> NAMES;
+
+    static {
+        List<String> names = new ArrayList<>(Optimizers.NAMES);
+        names.add("sgd");
+        NAMES = List.copyOf(names);
+    }
 
     private OptimizerFactory() {
     }
@@ -34,10 +42,16 @@ final class OptimizerFactory {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(params, "params");
         String key = checkName(name);
-        return switch (key) {
-            case "sgd" -> SgdOptimizer.create(config, params);
-            default -> throw new IllegalStateException("checkName accepted '" + key + "'");
-        };
+        if (key.equals("sgd")) {
+            return SgdOptimizer.create(config, params);
+        }
+        return Optimizers.create(key, config, params, backend);
+    }
+
+    /** Whether the optimizer builds its preconditioner from K-FAC layer statistics (kfac, ekfac). */
+    static boolean needsLayerStatistics(String name) {
+        String key = checkName(name);
+        return key.equals("kfac") || key.equals("ekfac");
     }
 
     /**
@@ -48,10 +62,6 @@ final class OptimizerFactory {
         String key = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
         if (NAMES.contains(key)) {
             return key;
-        }
-        if (PLANNED.contains(key)) {
-            throw new IllegalArgumentException("--optimizer: '" + name + "' is not available in this build yet; available: "
-                    + String.join(", ", NAMES));
         }
         throw new IllegalArgumentException("--optimizer: unknown optimizer '" + name + "'; available: " + String.join(", ", NAMES));
     }

@@ -163,7 +163,8 @@ final class ResetCharts {
         a.setSmallestValue(1e-300);
         if (lo > 0 && hi / lo >= 100) {
             a.setTickUnit(new NumberTickUnit(1));
-            a.setNumberFormatOverride(new DecimalFormat("0.#####"));
+            // below 1e-5 the plain format would label the decades 0
+            a.setNumberFormatOverride(new DecimalFormat(lo < 1e-5 ? "0E0" : "0.#####"));
         } else {
             a.setNumberFormatOverride(new DecimalFormat("0.####"));
         }

@@ -14,17 +14,19 @@ import java.util.zip.CRC32;
 import org.eigenbasis.io.Npy;
 import org.eigenbasis.precond.Gradients;
 import org.eigenbasis.precond.Optimizer;
+import org.eigenbasis.precond.Optimizers;
 import org.eigenbasis.precond.Parameter;
 
 /**
- * Stochastic gradient descent with optional heavy-ball momentum and decoupled weight decay, the CLI's stand-in
- * until the optimizer library of issue 4 is available:
+ * Stochastic gradient descent with optional heavy-ball momentum and decoupled weight decay, the CLI's plain
+ * baseline next to the library's optimizers (which have no SGD of their own):
  * <pre>
  *   v ← μ v + g          (v = g when μ = 0)
  *   p ← p − lr·wd·p − lr·v
  * </pre>
  * computed in f64 and stored in the parameter's dtype. Config keys: {@code lr} (default 0.1, &gt; 0),
- * {@code momentum} (default 0, in [0, 1)), {@code weight_decay} (default 0, ≥ 0); any other key is refused.
+ * {@code momentum} (default 0, in [0, 1)), {@code weight_decay} (default 0, ≥ 0); a key that another optimizer
+ * reads ({@link Optimizers#KEYS}) is ignored, as {@link Optimizers#create} does, and any other key is refused.
  * State files hold the step count and the momentum buffers (format below); written atomically.
  */
 final class SgdOptimizer implements Optimizer {
@@ -65,8 +67,9 @@ final class SgdOptimizer implements Optimizer {
     /** From a config map as {@link OptimizerFactory} passes it. */
     static SgdOptimizer create(Map<String, Object> config, List<Parameter> params) {
         for (String key : config.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("config: key '" + key + "' is not an sgd option; sgd takes lr, momentum, weight_decay");
+            if (!KEYS.contains(key) && !Optimizers.KEYS.contains(key)) {
+                throw new IllegalArgumentException("sgd config: unknown key '" + key + "' (sgd reads lr, momentum, weight_decay;"
+                        + " other optimizers " + String.join(", ", new java.util.TreeSet<>(Optimizers.KEYS)) + ")");
             }
         }
         return new SgdOptimizer(params, number(config, "lr", 0.1), number(config, "momentum", 0),

@@ -33,20 +33,33 @@ import picocli.CommandLine.Option;
  * atomically, {@code loss.csv} (optimizer, step, train_loss), {@code summary.csv} and {@code loss.png} (all curves
  * in one chart) into {@code --out}, and prints the final training loss and test accuracy of each run. Exit 1 when
  * a run diverged (its loss turned NaN or infinite; the files are still written).
+ *
+ * <p>K-FAC and EK-FAC: the model reports, with each gradient, the layer statistics of every linear layer (inputs
+ * and per-sample output gradients, under the weight's name); {@code --statistics auto} gives them labels sampled
+ * from the model (the true Fisher) and gives the other optimizers none, which they would not read. A bias has no
+ * statistics of its own and is not folded into its weight: it is a separate parameter, and the library's K-FAC
+ * updates it by momentum SGD with the same lr and momentum ({@code KfacConfig}). Folding it in (a homogeneous
+ * coordinate 1 appended to every layer input, so A gains a row and a column) would change the model's parameter
+ * layout for every optimizer and the replayable one-parameter-per-tensor view, so it was not done; the biases are
+ * 10 of 650 (logreg) and 42 of 2410 (MLP) parameters. See "Digits" in docs/design-notes.md.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = {
     "Train logistic regression or a small MLP on the UCI digits data with one or more optimizers; writes the",
-    "training-loss curves as CSV and PNG and prints the final training loss and test accuracy."})
+    "training-loss curves as CSV and PNG and prints the final training loss and test accuracy.",
+    "'train experiment' runs the tuned comparison of SOAP and Shampoo against AdamW."},
+        subcommands = {TrainExperimentCommand.class})
 final class TrainCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Common common;
 
-    @Option(names = "--optimizer", required = true, paramLabel = "NAME[:LR][,NAME[:LR]...]",
-            description = {"Optimizer(s); several (comma-separated) are compared in one chart, each from the same initial",
-                "parameters. NAME:LR sets that run's learning rate (e.g. sgd:0.1,sgd:1). Available in this build: sgd."})
+    // not required = true for picocli: 'train experiment' must parse without it; call() checks it instead
+    @Option(names = "--optimizer", paramLabel = "NAME[:LR][,NAME[:LR]...]",
+            description = {"Optimizer(s): adamw, soap, shampoo, ecshampoo, kfac, ekfac, sgd; several (comma-separated) are",
+                "compared in one chart, each from the same initial parameters. NAME:LR sets that run's learning rate",
+                "(e.g. adamw:0.01,soap:0.1). Required (except for 'train experiment')."})
     String optimizers;
 
-    @Option(names = "--model", required = true, paramLabel = "logreg|mlp", description = "Multinomial logistic regression or a one-hidden-layer MLP.")
+    @Option(names = "--model", paramLabel = "logreg|mlp", description = "Multinomial logistic regression or a one-hidden-layer MLP.")
     String model;
 
     @Option(names = "--data", defaultValue = "digits", paramLabel = "digits", description = "The data set (default: ${DEFAULT-VALUE}; the only one bundled).")
@@ -82,8 +95,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--target-loss", defaultValue = "0.2", paramLabel = "X", description = "Training loss whose first step is reported (default: ${DEFAULT-VALUE}).")
     double targetLoss;
 
-    @Option(names = "--statistics", defaultValue = "sampled", paramLabel = "none|empirical|sampled",
-            description = "K-FAC layer statistics passed with each gradient: none, the empirical Fisher, or the true Fisher with labels sampled from the model (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--statistics", defaultValue = "auto", paramLabel = "auto|none|empirical|sampled",
+            description = {"K-FAC layer statistics passed with each gradient: none, the empirical Fisher, or the true Fisher",
+                "with labels sampled from the model; auto = sampled for kfac and ekfac, none for the others (default: ${DEFAULT-VALUE})."})
     String statistics;
 
     @CommandLine.Spec
@@ -112,13 +126,19 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One optimizer's run: a fresh model and its optimizer. */
-    private record Run(String name, Model model, Optimizer optimizer) {
+    /** One optimizer's run: a fresh model, its optimizer and the layer statistics it is fed. */
+    private record Run(String name, Model model, Optimizer optimizer, LayerStatisticsMode statistics) {
     }
 
     @Override
     public Integer call() throws IOException {
         CommandLine cl = spec.commandLine();
+        if (optimizers == null) {
+            throw new CommandLine.ParameterException(cl, "Missing required option: '--optimizer=NAME[:LR][,NAME[:LR]...]'");
+        }
+        if (model == null) {
+            throw new CommandLine.ParameterException(cl, "Missing required option: '--model=logreg|mlp'");
+        }
         if (steps < 1 || steps > 1_000_000) {
             throw new CommandLine.ParameterException(cl, "--steps: " + steps + " is outside [1, 1000000]");
         }
@@ -142,7 +162,8 @@ final class TrainCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--model: unknown model '" + model + "'; available: logreg, mlp");
         }
         Activation act = Activation.parse(activation);
-        LayerStatisticsMode mode = LayerStatisticsMode.parse(statistics);
+        boolean autoStatistics = statistics.trim().equalsIgnoreCase("auto");
+        LayerStatisticsMode mode = autoStatistics ? LayerStatisticsMode.NONE : LayerStatisticsMode.parse(statistics);
         List<Choice> choices = new ArrayList<>();
         for (String part : optimizers.split(",", -1)) {
             Choice choice = Choice.parse(part, cl);
@@ -150,6 +171,10 @@ final class TrainCommand implements Callable<Integer> {
                 if (c.label().equals(choice.label())) {
                     throw new CommandLine.ParameterException(cl, "--optimizer: '" + choice.label() + "' is listed twice");
                 }
+            }
+            if (!autoStatistics && mode == LayerStatisticsMode.NONE && OptimizerFactory.needsLayerStatistics(choice.name())) {
+                throw new CommandLine.ParameterException(cl, "--statistics: " + choice.name() + " builds its factors from"
+                        + " layer statistics; use auto, empirical or sampled, not none");
             }
             choices.add(choice);
         }
@@ -162,7 +187,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Backend chosen = BackendOption.one(backend);
         Dataset.Split split = Digits.split();
-        Trainer.Config trainerConfig = new Trainer.Config(steps, batchSize, seed, targetLoss, mode);
+        Trainer.Config trainerConfig = new Trainer.Config(steps, batchSize, seed, targetLoss, LayerStatisticsMode.NONE);
 
         List<Run> runs = new ArrayList<>();   // every optimizer is created (and its config checked) before any training
         try {
@@ -174,7 +199,10 @@ final class TrainCommand implements Callable<Integer> {
                 if (choice.lr() != null) {
                     own.put("lr", choice.lr());
                 }
-                runs.add(new Run(choice.label(), m, OptimizerFactory.create(choice.name(), own, m.parameters(), chosen)));
+                LayerStatisticsMode ownMode = autoStatistics
+                        ? OptimizerFactory.needsLayerStatistics(choice.name()) ? LayerStatisticsMode.SAMPLED : LayerStatisticsMode.NONE
+                        : mode;
+                runs.add(new Run(choice.label(), m, OptimizerFactory.create(choice.name(), own, m.parameters(), chosen), ownMode));
             }
             return train(runs, split, trainerConfig, chosen);
         } finally {
@@ -199,7 +227,8 @@ final class TrainCommand implements Callable<Integer> {
         for (Run run : runs) {
             Trainer.Result r;
             try (Progress progress = Progress.start("train " + run.name(), steps, false)) {
-                r = Trainer.run(run.model(), run.optimizer(), split.train(), split.test(), trainerConfig,
+                r = Trainer.run(run.model(), run.optimizer(), split.train(), split.test(),
+                        trainerConfig.withStatistics(run.statistics()),
                         (step, loss) -> progress.step(String.format(Locale.ROOT, "loss %.4f", loss)));
             }
             double[] losses = r.losses();

@@ -15,7 +15,7 @@ import org.eigenbasis.cli.ResetCommandsTest.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code eigenbasis train} with the CLI's sgd: outputs, the comparison mode, exit codes. */
+/** {@code eigenbasis train}: outputs, the comparison mode, every optimizer, exit codes; {@code train experiment --quick}. */
 class TrainCommandTest {
     private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G'};
 
@@ -101,9 +101,11 @@ class TrainCommandTest {
     void badInputIsExit2BeforeAnyOutput() {
         Path out = dir.resolve("never");
         String o = out.toString();
-        assertBadInput(run("train", "--optimizer", "soap", "--model", "logreg", "--out", o), "'soap'", "not available", "sgd");
-        assertBadInput(run("train", "--optimizer", "nope", "--model", "logreg", "--out", o), "unknown optimizer 'nope'");
-        assertBadInput(run("train", "--optimizer", "sgd,adamw", "--model", "logreg", "--out", o), "'adamw'");
+        assertBadInput(run("train", "--optimizer", "nope", "--model", "logreg", "--out", o), "unknown optimizer 'nope'",
+                "adamw, soap, shampoo, ecshampoo, kfac, ekfac, sgd");
+        assertBadInput(run("train", "--optimizer", "sgd,adamw,lion", "--model", "logreg", "--out", o), "'lion'");
+        assertBadInput(run("train", "--optimizer", "adamw,kfac", "--model", "mlp", "--statistics", "none", "--out", o),
+                "--statistics", "kfac", "not none");
         assertBadInput(run("train", "--optimizer", "sgd,sgd", "--model", "logreg", "--out", o), "listed twice");
         assertBadInput(run("train", "--optimizer", "sgd:fast", "--model", "logreg", "--out", o), "'fast'", "NAME:LR");
         assertBadInput(run("train", "--optimizer", "sgd:-1", "--model", "logreg", "--out", o), "outside (0, ∞)");
@@ -116,7 +118,8 @@ class TrainCommandTest {
         assertBadInput(run("train", "--optimizer", "sgd", "--model", "mlp", "--backend", "tpu", "--out", o), "tpu");
         assertBadInput(run("train", "--optimizer", "sgd", "--model", "mlp", "--config", dir.resolve("missing.json").toString(),
                 "--out", o), "missing.json", "no such file");
-        assertEquals(2, run("train", "--model", "logreg").code(), "--optimizer is required");
+        assertBadInput(run("train", "--model", "logreg", "--out", o), "--optimizer");
+        assertBadInput(run("train", "--optimizer", "soap", "--out", o), "--model");
         assertFalse(Files.exists(out), "nothing written");
     }
 
@@ -139,7 +142,7 @@ class TrainCommandTest {
         Path good = dir.resolve("good.json");
         Files.writeString(good, "{\"lr\": 0.5, \"momentum\": 0.5}");
         Path bad = dir.resolve("bad.json");
-        Files.writeString(bad, "{\"lr\": 0.5, \"betas\": [0.9, 0.99]}");
+        Files.writeString(bad, "{\"lr\": 0.5, \"nesterov\": true}");
         Path plain = dir.resolve("plain");
         Path momentum = dir.resolve("momentum");
         assertEquals(0, run("train", "--optimizer", "sgd", "--model", "logreg", "--steps", "5", "--lr", "0.5",
@@ -151,6 +154,104 @@ class TrainCommandTest {
         assertEquals(a[1], b[1], 0, "momentum changes nothing at the first step");
         assertTrue(b[5] < a[5], "momentum speeds up the later steps: " + b[5] + " vs " + a[5]);
         assertBadInput(run("train", "--optimizer", "sgd", "--model", "logreg", "--config", bad.toString(),
-                "--out", dir.resolve("x").toString()), "'betas'", "lr, momentum, weight_decay");
+                "--out", dir.resolve("x").toString()), "'nesterov'", "lr, momentum, weight_decay");
+        Path shared = dir.resolve("shared.json");
+        Files.writeString(shared, "{\"lr\": 0.5, \"betas\": [0.9, 0.99]}");
+        assertEquals(0, run("train", "--optimizer", "sgd", "--model", "logreg", "--steps", "5", "--config", shared.toString(),
+                "--out", dir.resolve("shared").toString(), "--backend", "java").code(), "a key adamw reads is ignored by sgd");
+    }
+
+    @Test
+    void everyOptimizerTrainsBothModelsAndLowersTheLoss() throws IOException {
+        String all = "adamw:0.05,soap:0.1,shampoo:0.1,ecshampoo:0.05,kfac:0.01,ekfac:0.01,sgd:0.5";
+        String[] labels = all.split(",");
+        for (String model : new String[] {"logreg", "mlp"}) {
+            Path out = dir.resolve("all-" + model);
+            Run r = run("train", "--optimizer", all, "--model", model, "--hidden", "6", "--steps", "6", "--out", out.toString(),
+                    "--backend", "java");
+            assertEquals(0, r.code(), r.err());
+            List<String> loss = Files.readAllLines(out.resolve("loss.csv"));
+            double first = Double.NaN;
+            for (String label : labels) {
+                double[] curve = column(loss, label, 2);
+                assertEquals(7, curve.length, model + " " + label);
+                if (Double.isNaN(first)) {
+                    first = curve[0];
+                }
+                assertEquals(first, curve[0], 0, model + " " + label + " starts from the same parameters");
+                assertTrue(curve[6] < curve[0] - 1e-3, model + " " + label + ": " + java.util.Arrays.toString(curve));
+                assertTrue(r.out().contains(label + " "), r.out());
+            }
+            assertEquals(labels.length + 1, Files.readAllLines(out.resolve("summary.csv")).size());
+            assertPng(out.resolve("loss.png"));
+            try (var files = Files.list(out)) {
+                assertEquals(List.of("loss.csv", "loss.png", "summary.csv"),
+                        files.map(p -> p.getFileName().toString()).sorted().toList(), "no temporary files left");
+            }
+        }
+    }
+
+    @Test
+    void kfacWithEmpiricalStatisticsDiffersFromSampledAndBothLearn() throws IOException {
+        Path sampled = dir.resolve("sampled");
+        Path empirical = dir.resolve("empirical");
+        assertEquals(0, run("train", "--optimizer", "kfac", "--model", "mlp", "--hidden", "6", "--steps", "5",
+                "--out", sampled.toString(), "--backend", "java").code());
+        assertEquals(0, run("train", "--optimizer", "kfac", "--model", "mlp", "--hidden", "6", "--steps", "5",
+                "--statistics", "empirical", "--out", empirical.toString(), "--backend", "java").code());
+        double[] a = column(Files.readAllLines(sampled.resolve("loss.csv")), "kfac", 2);
+        double[] b = column(Files.readAllLines(empirical.resolve("loss.csv")), "kfac", 2);
+        assertEquals(a[0], b[0], 0);
+        assertTrue(a[5] != b[5], "auto means sampled statistics, not empirical ones");
+        assertTrue(a[5] < a[0] && b[5] < b[0]);
+    }
+
+    @Test
+    void quickExperimentWritesItsFilesAndTheTableFollowsTheSweep() throws IOException {
+        Path out = dir.resolve("experiment");
+        Run r = run("train", "experiment", "--quick", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        try (var files = Files.list(out)) {
+            assertEquals(List.of("digits-curves.csv", "digits-logreg-loss.png", "digits-logreg-lr-sweep.png", "digits-mlp-loss.png",
+                    "digits-mlp-lr-sweep.png", "digits-steps-to-target.csv", "digits-summary.md", "digits-sweep.csv"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        for (String png : new String[] {"digits-logreg-loss.png", "digits-logreg-lr-sweep.png", "digits-mlp-loss.png",
+            "digits-mlp-lr-sweep.png"}) {
+            assertPng(out.resolve(png));
+        }
+        // one seed in --quick: the tuned steps must be the fewest steps of any lr in the sweep, at that lr
+        List<String> sweep = Files.readAllLines(out.resolve("digits-sweep.csv"));
+        String[] header = sweep.get(0).split(",");
+        List<String> table = Files.readAllLines(out.resolve("digits-steps-to-target.csv"));
+        assertEquals(1 + 2 * 2 * 3, table.size(), "models x targets x optimizers");
+        int reached = 0;
+        for (String row : table.subList(1, table.size())) {
+            String[] c = row.split(",", -1);
+            int column = java.util.Arrays.asList(header).indexOf("steps_to_" + c[1]);
+            assertTrue(column > 0, row);
+            int best = Integer.MAX_VALUE;
+            int atTuned = -2;
+            for (String s : sweep.subList(1, sweep.size())) {
+                String[] d = s.split(",");
+                int steps = Integer.parseInt(d[column]);
+                if (d[0].equals(c[0]) && d[1].equals(c[2]) && steps >= 0 && steps < best) {
+                    best = steps;
+                }
+                if (d[0].equals(c[0]) && d[1].equals(c[2]) && !c[3].isEmpty() && Double.parseDouble(d[2]) == Double.parseDouble(c[3])) {
+                    atTuned = steps;
+                }
+            }
+            if (best == Integer.MAX_VALUE) {
+                assertEquals("-1", c[4], row);
+            } else {
+                reached++;
+                assertEquals(best, Integer.parseInt(c[4]), row);
+                assertEquals(best, atTuned, "the sweep's run at the tuned lr: " + row);
+            }
+        }
+        assertTrue(reached > 0, "some target is reached in the quick run");
+        assertTrue(r.out().contains("| logreg |") && r.out().contains("| mlp |"), r.out());
+        assertTrue(Files.readString(out.resolve("digits-summary.md")).contains("| model | target |"));
     }
 }
