@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The optimizers of org.eigenbasis.precond on the cpu backend (native eigh and refresh; preconditioner kernels still
- * the reference ones) follow the java backend over 20 steps. Square f64 blocks, so every factor has full rank and
+ * The optimizers of org.eigenbasis.precond on the cpu backend (native eigh, refresh and preconditioner kernels) follow
+ * the java backend over 20 steps. Square f64 blocks, so every factor has full rank and
  * its eigenbasis is unique up to signs, which cancel. Not the 50-step parity suite of issue 4, point 5.
  */
 class CpuOptimizerSmokeTest {
