@@ -2,7 +2,7 @@
 // at the C ABI (empty and 1 x 1 shapes, empty inner dimension, beta = 0 over NaN, every transpose and missing side,
 // blocks large enough to be split over the workers, out = g, refused aliasing), each against a plain
 // double-precision loop with a tolerance of 4 k eps times the same sum over absolute values (k the inner
-// dimension), and the diagonal update bit for bit against the scalar formula.
+// dimension), and the diagonal update bit for bit against the scalar formula. Also the refresh's two schedules.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -179,6 +179,37 @@ void run_all(std::mt19937_64& rng, const char* dtype) {
       }
 }
 
+// The refresh's two schedules (refresh.cpp): one large matrix with OpenBLAS threaded, and a batch over the workers
+// with OpenBLAS at one thread, give the same orthonormal Q (to rounding); zero steps return Q bit for bit.
+void check_refresh_schedules(std::mt19937_64& rng) {
+  const int n = 256;
+  const size_t nn = static_cast<size_t>(n) * n;
+  std::vector<double> a = gaussian<double>(4 * nn, rng), q = gaussian<double>(4 * nn, rng);
+  for (int b = 1; b < 4; ++b) {  // the batch repeats matrix 0
+    std::copy(a.begin(), a.begin() + nn, a.begin() + b * nn);
+    std::copy(q.begin(), q.begin() + nn, q.begin() + b * nn);
+  }
+  std::vector<double> one(nn), batch(4 * nn), r1(n), r4(4 * n), off1(1), off4(4);
+  if (eb_cpu_refresh_f64(a.data(), q.data(), 1, n, 2, one.data(), r1.data(), off1.data()) != EB_OK ||
+      eb_cpu_refresh_f64(a.data(), q.data(), 4, n, 2, batch.data(), r4.data(), off4.data()) != EB_OK)
+    return fail("refresh status", "schedules", 0);
+  double diff = 0, orth = 0;
+  for (size_t i = 0; i < nn; ++i) diff = std::max(diff, std::fabs(one[i] - batch[3 * nn + i]));
+  for (int p = 0; p < n; p += 17)
+    for (int c = 0; c < n; ++c) {
+      double dot = 0;
+      for (int r = 0; r < n; ++r) dot += one[r * n + p] * one[r * n + c];
+      orth = std::max(orth, std::fabs(dot - (p == c ? 1.0 : 0.0)));
+    }
+  const double tol = 1e3 * n * eps<double>();  // Q of a random start: conditioning of qr(A Q) enters
+  if (!(diff <= tol)) fail("refresh schedules differ", "1 x 256 vs 4 x 256", diff);
+  if (!(orth <= 30 * n * eps<double>())) fail("refresh Q not orthonormal", "1 x 256", orth);
+  if (!(std::fabs(off1[0] - off4[3]) <= tol)) fail("refresh off-diagonal ratios differ", "schedules", off1[0] - off4[3]);
+  if (eb_cpu_refresh_f64(a.data(), q.data(), 1, n, 0, one.data(), r1.data(), off1.data()) != EB_OK ||
+      std::memcmp(one.data(), q.data(), sizeof(double) * nn) != 0)
+    fail("refresh with zero steps changed Q", "1 x 256", 0);
+}
+
 void check_refusals() {
   double a[4] = {1, 2, 3, 4}, b[4] = {0}, c[4] = {0};
   const struct {
@@ -216,6 +247,7 @@ int main() {
     check_accumulate<double>(1, 257, 190, true, 0.5, rng, "split f64 left");
     check_rotate<float>(1, 211, 190, true, true, true, false, rng, "split f32 rotate");
   }
+  check_refresh_schedules(rng);
   check_refusals();
   if (failures == 0) std::printf("precond_test: all checks passed\n");
   return failures == 0 ? 0 : 1;
