@@ -5,7 +5,7 @@
 // bare ?geqrf + ?orgqr is printed too (fastest run). The direct loops run with OpenBLAS threaded over all cores (what a C
 // program gets by default) and on one thread, and the faster of the two is the baseline; ours runs with its own
 // policy (batch workers, or OpenBLAS threaded for a few large blocks).
-// Usage: eb_lapack_bench [repeats] [B:n ...]   (default 1:1024 1:256 64:256)
+// Usage: eb_lapack_bench [repeats] [B:n | precond:ROWSxCOLS ...]   (default 1:1024 1:256 64:256)
 // Prints one line per case: "path dtype B n ours_seconds direct_seconds ratio qr_only_seconds" (fastest runs).
 #include <algorithm>
 #include <chrono>
@@ -151,6 +151,29 @@ void run(int64_t batch, int n, int repeats, const char* dtype) {
   std::fflush(stdout);
 }
 
+// The preconditioner products on one large block, for choosing how a block is spread over the workers: run once
+// as is (row panels over the batch workers) and once with EB_CPU_PRECOND_LARGE=openblas (OpenBLAS threaded).
+void run_precond(int rows, int cols, int repeats) {
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> normal;
+  std::vector<float> x(static_cast<size_t>(rows) * cols), fl(static_cast<size_t>(rows) * rows),
+      fr(static_cast<size_t>(cols) * cols), out(x.size());
+  for (auto& e : x) e = static_cast<float>(normal(rng));
+  for (auto& e : fl) e = static_cast<float>(normal(rng));
+  for (auto& e : fr) e = static_cast<float>(normal(rng));
+  const char* mode = std::getenv("EB_CPU_PRECOND_LARGE");
+  mode = mode == nullptr ? "tiles" : mode;
+  const double acc = fastest_seconds(repeats, [&] {
+    eb_cpu_factor_accumulate_f32(x.data(), 1, rows, cols, 1, 0.9, 0.1, fl.data());
+    eb_cpu_factor_accumulate_f32(x.data(), 1, rows, cols, 0, 0.9, 0.1, fr.data());
+  });
+  const double rot = fastest_seconds(repeats, [&] {
+    eb_cpu_rotate_f32(fl.data(), 1, x.data(), fr.data(), 0, 1, rows, cols, out.data());
+  });
+  std::printf("precond %s f32 1 %dx%d accumulate_both_sides %.6f rotate_two_sided %.6f\n", mode, rows, cols, acc, rot);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -161,6 +184,11 @@ int main(int argc, char** argv) {
   eb_cpu_threads();  // start our pool first: it sets OpenBLAS to one thread, as in a JVM using the library
   std::printf("# path dtype B n ours_s direct_s ratio qr_only_s (threads %d)\n", eb_cpu_threads());
   for (const std::string& c : cases) {
+    if (c.rfind("precond:", 0) == 0) {  // precond:ROWSxCOLS
+      const int rows = std::atoi(c.c_str() + 8);
+      run_precond(rows, std::atoi(c.c_str() + c.find('x') + 1), repeats);
+      continue;
+    }
     const long long batch = std::atoll(c.c_str());
     const int n = std::atoi(c.c_str() + c.find(':') + 1);
     run<float>(batch, n, repeats, "f32");
