@@ -5,8 +5,9 @@
 # our eigh and QR refresh paths against the same LAPACK calls made directly (B x n = 1x1024, 1x256, 64x256, f32 and
 # f64), and one large block of the preconditioner products spread as row panels over our workers against
 # OpenBLAS's own threads (EB_CPU_PRECOND_LARGE=openblas). Writes benchmarks/results/jmh-precond.json,
-# lapack-bench.txt and RESULTS-precond.md; with --splice, also replaces the preconditioner section of
-# benchmarks/RESULTS.md (and nothing else). About 8 minutes on 2 cores, most of it the java reference at 4096x1024.
+# lapack-bench.txt, precond-load.txt and RESULTS-precond.md; with --splice, also replaces the preconditioner
+# section of benchmarks/RESULTS.md (and nothing else). About 8 minutes on 2 cores, most of it the java
+# reference at 4096x1024.
 # Usage: benchmarks/run-precond-benchmarks.sh [--quick] [--splice] [--backends java,cpu]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +35,8 @@ if [[ ! -f "$jar" || ! -x "$bench" ]]; then
   (cd "$root" && mvn -B -o -q -DskipTests package -pl benchmarks -am)
 fi
 
+# The machine's load before and after: on a shared machine it explains the numbers (docs/design-notes.md).
+cut -d' ' -f1-3 /proc/loadavg > "$out/precond-load.txt"
 echo "1/3 JMH PreconditionerKernelBenchmark (backends $backends)" >&2
 java -jar "$jar" 'PreconditionerKernelBenchmark\.' -p backend="$backends" "${jmh_opts[@]}" -foe false \
     -rf json -rff "$out/jmh-precond.json" > "$out/jmh-precond.log" 2>&1 || true
@@ -47,6 +50,7 @@ openblas_lib="$root/java/native/target/openblas/org/bytedeco/openblas/linux-x86_
     | grep -v '^#'
 } > "$out/lapack-bench.txt"
 cat "$out/lapack-bench.txt" >&2
+cut -d' ' -f1-3 /proc/loadavg >> "$out/precond-load.txt"
 
 echo "3/3 summary" >&2
 python3 "$root/benchmarks/summarize_precond.py" --results "$out" --write "$out/RESULTS-precond.md" \
