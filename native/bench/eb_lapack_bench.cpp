@@ -2,11 +2,12 @@
 // point 8: within 1.5x). eigh: eb_cpu_eigh_* (AUTO: ?syevd at these sizes) against a plain loop of ?syevd.
 // QR: eb_cpu_refresh_* with one step (Y = A Q, Q = qr(Y) with diag(R) >= 0, B = Q^T A Q) against the same sequence
 // of calls made directly in LAPACK's column-major layout (?symm, ?geqrf, ?orgqr, ?symm, ?gemm), no copies; the
-// bare ?geqrf + ?orgqr is printed too (fastest run). The direct loops run with OpenBLAS threaded over all cores (what a C
-// program gets by default) and on one thread, and the faster of the two is the baseline; ours runs with its own
-// policy (batch workers, or OpenBLAS threaded for a few large blocks).
+// bare ?geqrf + ?orgqr is printed too. The direct loops run with OpenBLAS threaded over all cores (what a C program
+// gets by default) and on one thread, and the faster of the two is the baseline; ours runs with its own policy
+// (batch workers, or OpenBLAS threaded for a few large blocks). Ours and both baselines run in interleaved rounds.
 // Usage: eb_lapack_bench [repeats] [B:n | precond:ROWSxCOLS ...]   (default 1:1024 1:256 64:256)
-// Prints one line per case: "path dtype B n ours_seconds direct_seconds ratio qr_only_seconds" (fastest runs).
+// Prints one line per case: "path dtype B n ours_s direct_s ratio qr_only_s direct_one_thread_s direct_all_cores_s"
+// (fastest rounds; qr_only_s is "-" for eigh).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -41,16 +42,36 @@ double fastest_seconds(int repeats, Fn&& fn) {
 
 int all_threads() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
 
-// The direct baseline at its best: OpenBLAS on one thread (best for many small matrices) and on all cores (best
-// for one large one); the faster counts. Leaves OpenBLAS at one thread, as our library expects.
-template <class Fn>
-double best_of_thread_counts(Fn&& timed) {
-  openblas_set_num_threads(1);
-  const double single = timed();
-  openblas_set_num_threads(all_threads());
-  const double threaded = timed();
-  openblas_set_num_threads(1);
-  return std::min(single, threaded);
+// Times ours and the direct baseline in interleaved rounds (ours, direct on one thread, direct on all cores), so that
+// on a shared machine all three see the same background load; one warm-up round, then the fastest of `repeats`
+// rounds of each. The baseline is the direct loop at its best: OpenBLAS on one thread (best for many small
+// matrices) or on all cores (best for one large one). Leaves OpenBLAS at one thread, as our library expects.
+struct Paired {
+  double ours, direct, direct_single, direct_threaded;
+};
+
+template <class Ours, class Direct>
+Paired paired_fastest(int repeats, Ours&& ours, Direct&& direct) {
+  auto seconds = [](auto&& fn) {
+    const auto start = std::chrono::steady_clock::now();
+    fn();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  Paired best{1e300, 1e300, 1e300, 1e300};
+  for (int r = 0; r <= repeats; ++r) {
+    const double t_ours = seconds(ours);
+    openblas_set_num_threads(1);
+    const double t_single = seconds(direct);
+    openblas_set_num_threads(all_threads());
+    const double t_threaded = seconds(direct);
+    openblas_set_num_threads(1);
+    if (r == 0) continue;  // the first round warms caches and workspaces
+    best.ours = std::min(best.ours, t_ours);
+    best.direct_single = std::min(best.direct_single, t_single);
+    best.direct_threaded = std::min(best.direct_threaded, t_threaded);
+  }
+  best.direct = std::min(best.direct_single, best.direct_threaded);
+  return best;
 }
 
 void symm_colmajor(int n, const double* a, const double* b, double* c) {
@@ -97,57 +118,57 @@ void run(int64_t batch, int n, int repeats, const char* dtype) {
   std::vector<int32_t> info(batch);
 
   // ---- eigh -----------------------------------------------------------------------------------------------------
-  const double ours_eigh = fastest_seconds(repeats, [&] {
-    if (our_eigh(a.data(), batch, n, w.data(), v.data(), info.data()) != EB_OK) std::exit(3);
-  });
   std::vector<T> work_a(nn), work_w(n);
   T query = 0;
   lp::lint iquery = 0, info_l = 0;
   lp::syevd('V', 'U', n, work_a.data(), n, work_w.data(), &query, -1, &iquery, -1, &info_l);
   std::vector<T> work(static_cast<size_t>(query));
   std::vector<lp::lint> iwork(iquery);
-  const double direct_eigh = best_of_thread_counts([&] {
-    return fastest_seconds(repeats, [&] {
-      for (int64_t b = 0; b < batch; ++b) {
-        std::memcpy(work_a.data(), a.data() + b * nn, sizeof(T) * nn);  // symmetric: row- and column-major agree
-        lp::syevd('V', 'U', n, work_a.data(), n, work_w.data(), work.data(), static_cast<lp::lint>(work.size()),
-                  iwork.data(), iwork.size(), &info_l);
-        if (info_l != 0) std::exit(4);
-      }
-    });
-  });
-  std::printf("eigh %s %lld %d %.6f %.6f %.3f -\n", dtype, static_cast<long long>(batch), n, ours_eigh, direct_eigh,
-              ours_eigh / direct_eigh);
+  const Paired eigh = paired_fastest(
+      repeats,
+      [&] {
+        if (our_eigh(a.data(), batch, n, w.data(), v.data(), info.data()) != EB_OK) std::exit(3);
+      },
+      [&] {
+        for (int64_t b = 0; b < batch; ++b) {
+          std::memcpy(work_a.data(), a.data() + b * nn, sizeof(T) * nn);  // symmetric: row- and column-major agree
+          lp::syevd('V', 'U', n, work_a.data(), n, work_w.data(), work.data(), static_cast<lp::lint>(work.size()),
+                    iwork.data(), static_cast<lp::lint>(iwork.size()), &info_l);
+          if (info_l != 0) std::exit(4);
+        }
+      });
+  std::printf("eigh %s %lld %d %.6f %.6f %.3f - %.6f %.6f\n", dtype, static_cast<long long>(batch), n, eigh.ours,
+              eigh.direct, eigh.ours / eigh.direct, eigh.direct_single, eigh.direct_threaded);
 
   // ---- QR refresh (one step) --------------------------------------------------------------------------------------
-  const double ours_qr = fastest_seconds(repeats, [&] {
-    if (our_refresh(a.data(), q.data(), batch, n, qo.data(), rayleigh.data(), off.data()) != EB_OK) std::exit(5);
-  });
   std::vector<T> y(nn), tau(n), bmat(nn), y2(nn);
   T q1 = 0, q2 = 0;
   lp::geqrf(n, n, y.data(), n, tau.data(), &q1, -1, &info_l);
   lp::orgqr(n, n, n, y.data(), n, tau.data(), &q2, -1, &info_l);
   std::vector<T> qr_work(static_cast<size_t>(std::max(q1, q2)));
   const lp::lint lwork = static_cast<lp::lint>(qr_work.size());
-  double qr_only = 0;
-  const double direct_qr = best_of_thread_counts([&] {
-    return fastest_seconds(repeats, [&] {
-      double qr_seconds = 0;
-      for (int64_t b = 0; b < batch; ++b) {
-        // q is read as column-major here: the same work on other numbers of the same kind.
-        symm_colmajor(n, a.data() + b * nn, q.data() + b * nn, y.data());
-        const auto start = std::chrono::steady_clock::now();
-        lp::geqrf(n, n, y.data(), n, tau.data(), qr_work.data(), lwork, &info_l);
-        lp::orgqr(n, n, n, y.data(), n, tau.data(), qr_work.data(), lwork, &info_l);
-        qr_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        symm_colmajor(n, a.data() + b * nn, y.data(), y2.data());
-        gemm_tn_colmajor(n, y.data(), y2.data(), bmat.data());
-      }
-      qr_only = qr_only == 0 ? qr_seconds : std::min(qr_only, qr_seconds);
-    });
-  });
-  std::printf("qr %s %lld %d %.6f %.6f %.3f %.6f\n", dtype, static_cast<long long>(batch), n, ours_qr, direct_qr,
-              ours_qr / direct_qr, qr_only);
+  double qr_only = 1e300;
+  const Paired qr = paired_fastest(
+      repeats,
+      [&] {
+        if (our_refresh(a.data(), q.data(), batch, n, qo.data(), rayleigh.data(), off.data()) != EB_OK) std::exit(5);
+      },
+      [&] {
+        double qr_seconds = 0;
+        for (int64_t b = 0; b < batch; ++b) {
+          // q is read as column-major here: the same work on other numbers of the same kind.
+          symm_colmajor(n, a.data() + b * nn, q.data() + b * nn, y.data());
+          const auto start = std::chrono::steady_clock::now();
+          lp::geqrf(n, n, y.data(), n, tau.data(), qr_work.data(), lwork, &info_l);
+          lp::orgqr(n, n, n, y.data(), n, tau.data(), qr_work.data(), lwork, &info_l);
+          qr_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+          symm_colmajor(n, a.data() + b * nn, y.data(), y2.data());
+          gemm_tn_colmajor(n, y.data(), y2.data(), bmat.data());
+        }
+        qr_only = std::min(qr_only, qr_seconds);
+      });
+  std::printf("qr %s %lld %d %.6f %.6f %.3f %.6f %.6f %.6f\n", dtype, static_cast<long long>(batch), n, qr.ours,
+              qr.direct, qr.ours / qr.direct, qr_only, qr.direct_single, qr.direct_threaded);
   std::fflush(stdout);
 }
 
@@ -182,7 +203,8 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) cases.emplace_back(argv[i]);
   if (cases.empty()) cases = {"1:1024", "1:256", "64:256"};
   eb_cpu_threads();  // start our pool first: it sets OpenBLAS to one thread, as in a JVM using the library
-  std::printf("# path dtype B n ours_s direct_s ratio qr_only_s (threads %d)\n", eb_cpu_threads());
+  std::printf("# path dtype B n ours_s direct_s ratio qr_only_s direct_one_thread_s direct_all_cores_s (threads %d)\n",
+              eb_cpu_threads());
   for (const std::string& c : cases) {
     if (c.rfind("precond:", 0) == 0) {  // precond:ROWSxCOLS
       const int rows = std::atoi(c.c_str() + 8);

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * where the Javadoc's formula leaves it: pow, or rounding f32 steps to f32). Shapes: empty batch and extents,
  * 1 × 1, tall, wide, odd, and blocks large enough for a native backend to split one over its workers; heap and
  * off-heap matrices; every transpose and missing side; beta = 0 over NaN; NaN in the strict upper triangle of the
- * old factor (never read); out = g; AdaGrad (beta2 = 1) and an exponent other than 1/2.
+ * old factor (never read); a square block accumulated into itself; out = g; AdaGrad (beta2 = 1) and an exponent
+ * other than 1/2.
  */
 public abstract class PreconditionerContract extends BackendContract {
     private PreconditionerKernel kernel() {
@@ -208,6 +209,33 @@ public abstract class PreconditionerContract extends BackendContract {
             }
             if (!withM) {
                 assertEquals(0.0, gotOut[0], 0.0, "g = 0, v = 0: out = 0 / eps");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void aSquareBlockMayBeAccumulatedIntoItself(DType dtype) {
+        Random random = new Random(23);
+        int n = 70;
+        try (BatchedMatrix x = gaussian(random, dtype, 2, n, n, placement(random))) {
+            double[] xs = x.toDoubleArray();
+            kernel().accumulateFactor(x, false, 0.5, 1.0, x);   // x ← 0.5 x (lower, mirrored) + xᵀ x, of the old x
+            for (int b = 0; b < 2; b++) {
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < n; j++) {
+                        double sum = 0;
+                        double abs = 0;
+                        for (int r = 0; r < n; r++) {
+                            double p = xs[b * n * n + r * n + i] * xs[b * n * n + r * n + j];
+                            sum += p;
+                            abs += Math.abs(p);
+                        }
+                        double o = 0.5 * xs[b * n * n + Math.max(i, j) * n + Math.min(i, j)];
+                        assertEquals(o + sum, x.get(b, i, j), 4 * (n + 2) * dtype.epsilon() * (Math.abs(o) + abs),
+                                "[" + b + "][" + i + "][" + j + "]");
+                    }
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CpuKernels;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
+import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.spi.PreconditionerKernel;
 
 /**
@@ -28,8 +29,11 @@ final class CpuPreconditioner implements PreconditionerKernel {
         if (x.batch() == 0 || k == 0) {
             return;
         }
+        // x may be the factor itself (a square block accumulated into itself): ?syrk must then read a copy.
         // With beta = 0 the old factor is not read, so a heap factor is not copied in either.
-        try (Staged xs = Staged.input(x); Staged f = beta == 0 ? Staged.output(factor) : Staged.inOut(factor)) {
+        try (BatchedMatrix copy = x == factor ? x.copy(Placement.OFF_HEAP) : null;
+             Staged xs = Staged.input(copy != null ? copy : x);
+             Staged f = beta == 0 ? Staged.output(factor) : Staged.inOut(factor)) {
             if (x.dtype() == DType.F64) {
                 CpuKernels.factorAccumulate(xs.direct().doubleBuffer(), x.batch(), x.rows(), x.cols(), left, beta,
                         alpha, f.direct().doubleBuffer());
