@@ -74,7 +74,7 @@ def section(results):
     lines = [BEGIN, "## Preconditioner kernels and the refresh against LAPACK (cpu)", ""]
     w = lines.append
     w("`benchmarks/run-precond-benchmarks.sh` (JMH `PreconditionerKernelBenchmark`, 1 warm-up and 2 measured")
-    w("iterations of 1 s; C driver `eb_lapack_bench`, fastest of 5 runs after a warm-up).")
+    w("iterations of 1 s; C driver `eb_lapack_bench`, fastest of 5 rounds after a warm-up round).")
     w(f"{datetime.date.today().isoformat()}, {cpu_model()}, {os.cpu_count()} cores shared with other work,"
       f" OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}, {meta.get('vm', 'JVM')}"
       f" {meta.get('jdk', '')}.")
