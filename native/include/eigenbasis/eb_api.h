@@ -109,6 +109,43 @@ int32_t eb_cpu_refresh_f64(const double* a, const double* q, int64_t batch, int3
 int32_t eb_cpu_refresh_f32(const float* a, const float* q, int64_t batch, int32_t n, int32_t steps, float* q_out,
                            float* rayleigh, float* off_ratio);
 
+/* ---- Preconditioner kernels (CPU; PreconditionerKernel, docs/design-notes.md) ------------------------------ */
+
+/**
+ * Factor accumulation by ?syrk: for every b, factor[b] <- beta*factor[b] + alpha*X[b] X[b]^T when left != 0
+ * (X is rows x cols, factor rows x rows), else beta*factor[b] + alpha*X[b]^T X[b] (factor cols x cols).
+ * Reads x[batch*rows*cols] and the lower triangle of factor; writes the full factor, the upper triangle mirrored
+ * from the lower (exactly symmetric). With beta == 0 the old factor is not read (NaN there does not propagate).
+ * Products in the scalar type (f32 in f32). Cost batch*k^2*inner multiply-adds. Returns EB_OK, EB_ERR_ARGUMENT,
+ * EB_ERR_ALLOCATION.
+ */
+int32_t eb_cpu_factor_accumulate_f64(const double* x, int64_t batch, int32_t rows, int32_t cols, int32_t left,
+                                     double beta, double alpha, double* factor);
+int32_t eb_cpu_factor_accumulate_f32(const float* x, int64_t batch, int32_t rows, int32_t cols, int32_t left,
+                                     double beta, double alpha, float* factor);
+
+/**
+ * Two-sided rotation by ?gemm: out[b] = op(L[b]) G[b] op(R[b]), op(M) = M^T when its flag is set. l (batch*m*m) or
+ * r (batch*n*n) may be NULL for the identity; g and out are batch*m*n. out must not alias g, l or r
+ * (EB_ERR_ARGUMENT). Cost 2*batch*(m^2 n + m n^2) flops. Returns EB_OK, EB_ERR_ARGUMENT, EB_ERR_ALLOCATION.
+ */
+int32_t eb_cpu_rotate_f64(const double* l, int32_t transpose_l, const double* g, const double* r, int32_t transpose_r,
+                          int64_t batch, int32_t m, int32_t n, double* out);
+int32_t eb_cpu_rotate_f32(const float* l, int32_t transpose_l, const float* g, const float* r, int32_t transpose_r,
+                          int64_t batch, int32_t m, int32_t n, float* out);
+
+/**
+ * The fused diagonal update, elementwise over count entries, in the order of ReferencePreconditioner.diagonalUpdate:
+ * m <- beta1*m + (1 - beta1)*g (skipped when m is NULL: m = g), v <- beta2*v + gamma*g^2,
+ * out = m / (v^exponent + eps) (exponent 0.5 by sqrt). Every entry is computed in double and rounded once when
+ * stored (f32 too), without fused multiply-add: the java reference's bits for exponent 0.5. out may equal g; m and
+ * v must alias nothing (EB_ERR_ARGUMENT). Returns EB_OK or EB_ERR_ARGUMENT.
+ */
+int32_t eb_cpu_diagonal_update_f64(const double* g, double* m, double* v, double* out, int64_t count, double beta1,
+                                   double beta2, double gamma, double exponent, double eps);
+int32_t eb_cpu_diagonal_update_f32(const float* g, float* m, float* v, float* out, int64_t count, double beta1,
+                                   double beta2, double gamma, double exponent, double eps);
+
 /* ---- Reset simulation (CPU) ------------------------------------------------------------------------------ */
 
 /* Renewal laws (RenewalLaw.Kind codes) and their parameters, in RenewalLaw.parameters() order. */

@@ -70,4 +70,12 @@ inline void symm_left_lower(int m, int n, const float* a, int lda, const float* 
   cblas_ssymm(CblasRowMajor, CblasLeft, CblasLower, m, n, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
 }
 
+// Row-major C = B A with A symmetric, read from its lower triangle.
+inline void symm_right_lower(int m, int n, const double* a, int lda, const double* b, int ldb, double* c, int ldc) {
+  cblas_dsymm(CblasRowMajor, CblasRight, CblasLower, m, n, 1.0, a, lda, b, ldb, 0.0, c, ldc);
+}
+inline void symm_right_lower(int m, int n, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+  cblas_ssymm(CblasRowMajor, CblasRight, CblasLower, m, n, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+}
+
 }  // namespace eigenbasis::lapack

@@ -27,6 +27,11 @@ public final class Staged implements AutoCloseable {
         return new Staged(m, m.copy(Placement.OFF_HEAP), true);
     }
 
+    /** Stages a matrix native code reads and then writes in place: copied in, and back by {@link #commit()}. */
+    public static Staged inOut(BatchedMatrix m) {
+        return input(m);
+    }
+
     /** Stages an output: written by native code, copied back by {@link #commit()}. */
     public static Staged output(BatchedMatrix m) {
         if (m == null || m.placement() == Placement.OFF_HEAP) {

@@ -175,6 +175,100 @@ public final class CpuKernels {
         require("off", off, batch);
     }
 
+    /**
+     * Factor accumulation (eb_cpu_factor_accumulate_*) on direct buffers: x holds batch·rows·cols scalars, factor
+     * batch·k·k with k = rows (left) or cols; factor is read (lower triangle, unless beta = 0) and written.
+     */
+    public static void factorAccumulate(DoubleBuffer x, long batch, int rows, int cols, boolean left, double beta,
+                                        double alpha, DoubleBuffer factor) {
+        checkFactorAccumulate(x, batch, rows, cols, left, factor);
+        check("eb_cpu_factor_accumulate_f64", EbCpuLibrary.eb_cpu_factor_accumulate_f64(x, batch, rows, cols,
+                left ? 1 : 0, beta, alpha, factor), false);
+    }
+
+    public static void factorAccumulate(FloatBuffer x, long batch, int rows, int cols, boolean left, double beta,
+                                        double alpha, FloatBuffer factor) {
+        checkFactorAccumulate(x, batch, rows, cols, left, factor);
+        check("eb_cpu_factor_accumulate_f32", EbCpuLibrary.eb_cpu_factor_accumulate_f32(x, batch, rows, cols,
+                left ? 1 : 0, beta, alpha, factor), false);
+    }
+
+    private static void checkFactorAccumulate(Buffer x, long batch, int rows, int cols, boolean left, Buffer factor) {
+        requireLoaded();
+        requireDimensions(batch, rows, cols);
+        long k = left ? rows : cols;
+        require("x", x, batch * rows * cols);
+        require("factor", factor, batch * k * k);
+    }
+
+    /**
+     * Rotation (eb_cpu_rotate_*) on direct buffers: out = op(l)·g·op(r) per block; l (batch·m·m) and r (batch·n·n)
+     * may be null for the identity; out must be a buffer of its own (checked by address in native code too).
+     */
+    public static void rotate(DoubleBuffer l, boolean transposeL, DoubleBuffer g, DoubleBuffer r, boolean transposeR,
+                              long batch, int m, int n, DoubleBuffer out) {
+        checkRotate(l, g, r, batch, m, n, out);
+        check("eb_cpu_rotate_f64", EbCpuLibrary.eb_cpu_rotate_f64(l, transposeL ? 1 : 0, g, r, transposeR ? 1 : 0,
+                batch, m, n, out), false);
+    }
+
+    public static void rotate(FloatBuffer l, boolean transposeL, FloatBuffer g, FloatBuffer r, boolean transposeR,
+                              long batch, int m, int n, FloatBuffer out) {
+        checkRotate(l, g, r, batch, m, n, out);
+        check("eb_cpu_rotate_f32", EbCpuLibrary.eb_cpu_rotate_f32(l, transposeL ? 1 : 0, g, r, transposeR ? 1 : 0,
+                batch, m, n, out), false);
+    }
+
+    private static void checkRotate(Buffer l, Buffer g, Buffer r, long batch, int m, int n, Buffer out) {
+        requireLoaded();
+        requireDimensions(batch, m, n);
+        if (l != null) {
+            require("l", l, batch * m * m);
+        }
+        require("g", g, batch * m * n);
+        if (r != null) {
+            require("r", r, batch * n * n);
+        }
+        require("out", out, batch * m * n);
+    }
+
+    /**
+     * The fused diagonal update (eb_cpu_diagonal_update_*) over count entries of direct buffers; m may be null, out
+     * may be g itself, m and v must be buffers of their own (native code refuses aliases by address).
+     */
+    public static void diagonalUpdate(DoubleBuffer g, DoubleBuffer m, DoubleBuffer v, DoubleBuffer out, long count,
+                                      double beta1, double beta2, double gamma, double exponent, double eps) {
+        checkDiagonalUpdate(g, m, v, out, count);
+        check("eb_cpu_diagonal_update_f64", EbCpuLibrary.eb_cpu_diagonal_update_f64(g, m, v, out, count, beta1, beta2,
+                gamma, exponent, eps), false);
+    }
+
+    public static void diagonalUpdate(FloatBuffer g, FloatBuffer m, FloatBuffer v, FloatBuffer out, long count,
+                                      double beta1, double beta2, double gamma, double exponent, double eps) {
+        checkDiagonalUpdate(g, m, v, out, count);
+        check("eb_cpu_diagonal_update_f32", EbCpuLibrary.eb_cpu_diagonal_update_f32(g, m, v, out, count, beta1, beta2,
+                gamma, exponent, eps), false);
+    }
+
+    private static void checkDiagonalUpdate(Buffer g, Buffer m, Buffer v, Buffer out, long count) {
+        requireLoaded();
+        if (count < 0) {
+            throw new IllegalArgumentException("count: " + count + " is negative");
+        }
+        require("g", g, count);
+        if (m != null) {
+            require("m", m, count);
+        }
+        require("v", v, count);
+        require("out", out, count);
+    }
+
+    private static void requireDimensions(long batch, int rows, int cols) {
+        if (batch < 0 || rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("shape (" + batch + ", " + rows + ", " + cols + ") has a negative extent");
+        }
+    }
+
     /** The number of doubles {@link #resetSimulation} writes to its sums for dimension d. */
     public static long resetSimulationSumsLength(int d, boolean covariance) {
         requireLoaded();

@@ -68,6 +68,28 @@ public final class EbCpuLibrary {
     public static native int eb_cpu_refresh_f32(@Const FloatBuffer a, @Const FloatBuffer q, long batch, int n, int steps,
                                                 FloatBuffer qOut, FloatBuffer rayleigh, FloatBuffer offRatio);
 
+    public static native int eb_cpu_factor_accumulate_f64(@Const DoubleBuffer x, long batch, int rows, int cols,
+                                                          int left, double beta, double alpha, DoubleBuffer factor);
+
+    public static native int eb_cpu_factor_accumulate_f32(@Const FloatBuffer x, long batch, int rows, int cols,
+                                                          int left, double beta, double alpha, FloatBuffer factor);
+
+    public static native int eb_cpu_rotate_f64(@Const DoubleBuffer l, int transposeL, @Const DoubleBuffer g,
+                                               @Const DoubleBuffer r, int transposeR, long batch, int m, int n,
+                                               DoubleBuffer out);
+
+    public static native int eb_cpu_rotate_f32(@Const FloatBuffer l, int transposeL, @Const FloatBuffer g,
+                                               @Const FloatBuffer r, int transposeR, long batch, int m, int n,
+                                               FloatBuffer out);
+
+    public static native int eb_cpu_diagonal_update_f64(@Const DoubleBuffer g, DoubleBuffer m, DoubleBuffer v,
+                                                        DoubleBuffer out, long count, double beta1, double beta2,
+                                                        double gamma, double exponent, double eps);
+
+    public static native int eb_cpu_diagonal_update_f32(@Const FloatBuffer g, FloatBuffer m, FloatBuffer v,
+                                                        FloatBuffer out, long count, double beta1, double beta2,
+                                                        double gamma, double exponent, double eps);
+
     public static native long eb_cpu_reset_sim_sums_length(int d, int covariance);
 
     public static native int eb_cpu_reset_sim_f64(int lawKind, @Const DoubleBuffer lawParams, int lawParamCount,

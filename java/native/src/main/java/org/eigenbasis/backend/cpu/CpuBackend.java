@@ -24,7 +24,7 @@ public final class CpuBackend implements Backend {
     private final SpectralKernel spectral = new CpuSpectral();
     private final RefreshKernel refresh = new CpuRefresh();
     private final ResetSimulationKernel resetSimulation = new CpuResetSimulator();
-    private final PreconditionerKernel preconditioner = new org.eigenbasis.backend.java.ReferencePreconditioner();
+    private final PreconditionerKernel preconditioner = new CpuPreconditioner();
 
     @Override
     public String name() {
@@ -107,7 +107,6 @@ public final class CpuBackend implements Backend {
         return resetSimulation;
     }
 
-    /** Provisional: the reference kernels until the native ones land (issue 4, point 5). */
     @Override
     public PreconditionerKernel preconditioner() {
         return preconditioner;

@@ -1,6 +1,6 @@
 package org.eigenbasis.backend.cuda;
 
-import java.util.Objects;
+import org.eigenbasis.backend.PreconditionerArguments;
 import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CublasBlas;
 import org.eigenbasis.binding.CudaKernels;
@@ -32,13 +32,10 @@ import org.eigenbasis.spi.PreconditionerKernel;
 final class CudaPreconditioner implements PreconditionerKernel {
     @Override
     public void accumulateFactor(BatchedMatrix x, boolean left, double beta, double alpha, BatchedMatrix factor) {
-        Objects.requireNonNull(x, "x");
-        Objects.requireNonNull(factor, "factor");
+        PreconditionerArguments.checkAccumulate(x, left, factor);
         int rows = x.rows();
         int cols = x.cols();
         int k = left ? rows : cols;
-        requireSameDtype("factor", factor, x);
-        requireShape("factor", factor, x.batch(), k, k);
         int batch = x.batch();
         if (batch == 0 || k == 0) {
             return;
@@ -76,24 +73,10 @@ final class CudaPreconditioner implements PreconditionerKernel {
     @Override
     public void rotate(BatchedMatrix left, boolean transposeLeft, BatchedMatrix g, BatchedMatrix right,
                        boolean transposeRight, BatchedMatrix out) {
-        Objects.requireNonNull(g, "g");
-        Objects.requireNonNull(out, "out");
+        PreconditionerArguments.checkRotate(left, g, right, out);
         int batch = g.batch();
         int m = g.rows();
         int n = g.cols();
-        requireSameDtype("out", out, g);
-        requireShape("out", out, batch, m, n);
-        if (out == g) {
-            throw new IllegalArgumentException("out: must not be g itself (rotate writes out while it reads g)");
-        }
-        if (left != null) {
-            requireSameDtype("left", left, g);
-            requireShape("left", left, batch, m, m);
-        }
-        if (right != null) {
-            requireSameDtype("right", right, g);
-            requireShape("right", right, batch, n, n);
-        }
         if (batch == 0 || m == 0 || n == 0) {
             return;
         }
@@ -131,21 +114,7 @@ final class CudaPreconditioner implements PreconditionerKernel {
     @Override
     public void diagonalUpdate(BatchedMatrix g, BatchedMatrix m, BatchedMatrix v, double beta1, double beta2,
                                double gamma, double exponent, double eps, BatchedMatrix out) {
-        Objects.requireNonNull(g, "g");
-        Objects.requireNonNull(v, "v");
-        Objects.requireNonNull(out, "out");
-        int batch = g.batch();
-        requireSameDtype("v", v, g);
-        requireShape("v", v, batch, g.rows(), g.cols());
-        requireSameDtype("out", out, g);
-        requireShape("out", out, batch, g.rows(), g.cols());
-        if (m != null) {
-            requireSameDtype("m", m, g);
-            requireShape("m", m, batch, g.rows(), g.cols());
-        }
-        if (v == g || v == out || (m != null && (m == g || m == v || m == out))) {
-            throw new IllegalArgumentException("m, v: must be matrices of their own (only out may be g)");
-        }
+        PreconditionerArguments.checkDiagonal(g, m, v, out);
         long count = g.size();
         if (count == 0) {
             return;
@@ -203,20 +172,6 @@ final class CudaPreconditioner implements PreconditionerKernel {
                 device.download(result.direct().floatBuffer());
             }
             result.commit();
-        }
-    }
-
-    private static void requireSameDtype(String name, BatchedMatrix m, BatchedMatrix reference) {
-        if (m.dtype() != reference.dtype()) {
-            throw new IllegalArgumentException(name + ": dtype " + m.dtype().shortName() + " differs from "
-                    + reference.dtype().shortName() + " (one dtype per call)");
-        }
-    }
-
-    private static void requireShape(String name, BatchedMatrix m, int batch, int rows, int cols) {
-        if (m.batch() != batch || m.rows() != rows || m.cols() != cols) {
-            throw new IllegalArgumentException(name + ": shape " + m.shape() + " must be (" + batch + ", " + rows
-                    + ", " + cols + ")");
         }
     }
 }
