@@ -42,6 +42,18 @@ java -jar "$jar" 'PreconditionerKernelBenchmark\.' -p backend="$backends" "${jmh
     -rf json -rff "$out/jmh-precond.json" > "$out/jmh-precond.log" 2>&1 || true
 grep -E '^(PreconditionerKernelBenchmark|Benchmark)' "$out/jmh-precond.log" >&2 || true
 
+echo "1b/3 JMH OptimizerStepBenchmark (cpu at every shape; java at 1024x1024 and 64x256x256)" >&2
+# Mode AverageTime, ms per step; the java reference at 4096x1024 would spend minutes per refresh.
+step_opts=(-wi 1 -i 3 -w 2s -r 3s -f 1)
+[[ "${jmh_opts[0]}" == "-wi" && "${jmh_opts[1]}" == "0" ]] && step_opts=(-wi 0 -i 1 -r 1s -f 1)
+java -jar "$jar" 'OptimizerStepBenchmark\.' -p backend=cpu "${step_opts[@]}" -foe false \
+    -rf json -rff "$out/jmh-optstep-cpu.json" > "$out/jmh-optstep.log" 2>&1 || true
+java -jar "$jar" 'OptimizerStepBenchmark\.' -p backend=java -p shape=1024x1024,64x256x256 "${step_opts[@]}" \
+    -foe false -rf json -rff "$out/jmh-optstep-java.json" >> "$out/jmh-optstep.log" 2>&1 || true
+python3 -c 'import json,sys; print(json.dumps(sum((json.load(open(p)) for p in sys.argv[1:]), [])))' \
+    "$out/jmh-optstep-cpu.json" "$out/jmh-optstep-java.json" > "$out/jmh-optstep.json"
+grep -E '^OptimizerStepBenchmark' "$out/jmh-optstep.log" >&2 || true
+
 echo "2/3 eb_lapack_bench (refresh eigh and QR against direct LAPACK; large-block schedules)" >&2
 openblas_lib="$root/java/native/target/openblas/org/bytedeco/openblas/linux-x86_64"
 {
@@ -55,4 +67,5 @@ cut -d' ' -f1-3 /proc/loadavg >> "$out/precond-load.txt"
 echo "3/3 summary" >&2
 python3 "$root/benchmarks/summarize_precond.py" --results "$out" --write "$out/RESULTS-precond.md" \
     ${splice:+--splice "$splice"}
+python3 "$root/benchmarks/summarize_optstep.py" --results "$out" ${splice:+--splice "$splice"} > "$out/RESULTS-optstep.md"
 echo "wrote $out/RESULTS-precond.md${splice:+ and its section of $splice}" >&2

@@ -132,12 +132,13 @@ def section(results):
     return "\n".join(lines) + "\n"
 
 
-def splice(path, text):
+def splice(path, text, begin=BEGIN, end=END):
+    """Replaces the text between the markers begin and end in the file (or inserts it before "## Targets")."""
     with open(path) as f:
         doc = f.read()
-    if BEGIN in doc and END in doc:
-        start = doc.index(BEGIN)
-        stop = doc.index(END) + len(END)
+    if begin in doc and end in doc:
+        start = doc.index(begin)
+        stop = doc.index(end) + len(end)
         if doc[stop:stop + 1] == "\n":
             stop += 1
         doc = doc[:start] + text + doc[stop:]

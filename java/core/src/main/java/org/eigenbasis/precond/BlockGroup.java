@@ -9,6 +9,7 @@ import org.eigenbasis.linalg.EigenbasisRefresh;
 import org.eigenbasis.linalg.EighOptions;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.FailurePolicy;
+import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.linalg.RefreshResult;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.precond.PreconditionerSpec.Diagonal;
@@ -52,6 +53,8 @@ final class BlockGroup {
     final int cols;
     final int size;
     final DType dtype;
+    /** Where the state and the per-step scratch live: the backend's {@link Backend#statePlacement()}. */
+    private final Placement placement;
     private final PreconditionerKernel kernel;
     private final SymmetricEigen eigen;
     private final EigenbasisRefresh refresher;
@@ -74,6 +77,8 @@ final class BlockGroup {
     /** Per-step scratch, reused: the loaded gradient G and the diagonal update's output (both B × rows × cols). */
     private BatchedMatrix gradientScratch;
     private BatchedMatrix outputScratch;
+    private BatchedMatrix rotatedScratch;
+    private BatchedMatrix projectedScratch;
     private float[] f32Scratch;
 
     BlockGroup(PreconditionerSpec spec, Role role, List<Parameter> params, int[] dims, boolean[] factored,
@@ -88,6 +93,7 @@ final class BlockGroup {
         this.cols = TensorLayout.cols(dims);
         this.size = rows * cols;
         this.dtype = params.get(0).dtype();
+        this.placement = backend.statePlacement();
         this.kernel = backend.preconditioner();
         this.eigen = SymmetricEigen.on(backend);
         this.refresher = EigenbasisRefresh.on(backend);
@@ -102,7 +108,7 @@ final class BlockGroup {
                 continue;
             }
             int d = dims[i];
-            basis[i] = BatchedMatrix.zeros(dtype, batch, d, d);
+            basis[i] = BatchedMatrix.zeros(dtype, batch, d, d, placement);
             for (int b = 0; b < batch; b++) {
                 if (role == Role.FIXED) {
                     basis[i].copyMatrixFrom(b, fixedBases.get(b)[i], 0);
@@ -113,18 +119,18 @@ final class BlockGroup {
                 }
             }
             if (role != Role.FIXED) {
-                factor[i] = BatchedMatrix.zeros(dtype, batch, d, d);
-                eig[i] = BatchedMatrix.zeros(dtype, batch, 1, d);
+                factor[i] = BatchedMatrix.zeros(dtype, batch, d, d, placement);
+                eig[i] = BatchedMatrix.zeros(dtype, batch, 1, d, placement);
             }
         }
-        m = spec.beta1() > 0 ? BatchedMatrix.zeros(dtype, batch, rows, cols) : null;
+        m = spec.beta1() > 0 ? BatchedMatrix.zeros(dtype, batch, rows, cols, placement) : null;
         v = diagonal == Diagonal.SECOND_MOMENT || diagonal == Diagonal.EKFAC
-                ? BatchedMatrix.zeros(dtype, batch, rows, cols) : null;
+                ? BatchedMatrix.zeros(dtype, batch, rows, cols, placement) : null;
         boolean graft = diagonal == Diagonal.EIGENVALUE_ROOTS && spec.grafting() != Grafting.NONE
                 && spec.grafting() != Grafting.SGD && !layerSpec;
-        graftV = graft ? BatchedMatrix.zeros(dtype, batch, rows, cols) : null;
+        graftV = graft ? BatchedMatrix.zeros(dtype, batch, rows, cols, placement) : null;
         graftM = graft && spec.grafting() == Grafting.ADAM && spec.beta1() > 0
-                ? BatchedMatrix.zeros(dtype, batch, rows, cols) : null;
+                ? BatchedMatrix.zeros(dtype, batch, rows, cols, placement) : null;
         age = new long[batch];
         refreshes = new long[k * batch];
         skipped = new long[k * batch];
@@ -198,7 +204,7 @@ final class BlockGroup {
     /** G in the group's reused scratch (valid until the next step; nothing keeps it across steps). */
     private BatchedMatrix loadGradient(Gradients gradients) {
         if (gradientScratch == null) {
-            gradientScratch = BatchedMatrix.zeros(dtype, batch, rows, cols);
+            gradientScratch = BatchedMatrix.zeros(dtype, batch, rows, cols, placement);
         }
         BatchedMatrix g = gradientScratch;
         double[] buf = null;
@@ -239,7 +245,7 @@ final class BlockGroup {
     private BatchedMatrix direction(BatchedMatrix g, Gradients gradients, long t, double[] scale) {
         BatchedMatrix rotated = project(g, false);
         if (outputScratch == null) {
-            outputScratch = BatchedMatrix.zeros(dtype, batch, rows, cols);
+            outputScratch = BatchedMatrix.zeros(dtype, batch, rows, cols, placement);
         }
         BatchedMatrix out = outputScratch;   // the diagonal update overwrites every entry
         double beta1 = spec.beta1();
@@ -460,13 +466,21 @@ final class BlockGroup {
         if (!hasFactors()) {
             return x;
         }
-        BatchedMatrix out = BatchedMatrix.zeros(dtype, batch, rows, cols);
         if (dims.length <= 2) {
+            // One rotate call writing every entry of a reused scratch (one per direction: the forward result is
+            // still read while the backward one is written).
+            if (back && projectedScratch == null) {
+                projectedScratch = BatchedMatrix.zeros(dtype, batch, rows, cols, placement);
+            } else if (!back && rotatedScratch == null) {
+                rotatedScratch = BatchedMatrix.zeros(dtype, batch, rows, cols, placement);
+            }
+            BatchedMatrix out = back ? projectedScratch : rotatedScratch;
             BatchedMatrix left = factored[0] ? basis[0] : null;
             BatchedMatrix right = dims.length == 2 && factored[1] ? basis[1] : null;
             kernel.rotate(left, !back, x, right, back, out);
             return out;
         }
+        BatchedMatrix out = BatchedMatrix.zeros(dtype, batch, rows, cols);
         BatchedMatrix y = x;
         for (int k = 0; k < dims.length; k++) {
             if (factored[k]) {
@@ -968,6 +982,18 @@ final class BlockGroup {
     }
 
     // ---- reports, state ----------------------------------------------------------------------------------------
+
+    /** Frees the state and scratch (off-heap memory on native backends). Idempotent. */
+    void close() {
+        for (BatchedMatrix[] all : new BatchedMatrix[][] {factor, basis, eig,
+                {m, v, graftM, graftV, gradientScratch, outputScratch, rotatedScratch, projectedScratch}}) {
+            for (BatchedMatrix x : all) {
+                if (x != null) {
+                    x.close();
+                }
+            }
+        }
+    }
 
     void report(List<RefreshReport> out) {
         for (int b = 0; b < batch; b++) {

@@ -466,9 +466,19 @@ public final class EigenbasisOptimizer implements Optimizer {
         skipped = c.skipped();
     }
 
+    /**
+     * Frees the state: on a native backend it lives off-heap ({@link Backend#statePlacement()}), so close every
+     * optimizer (try-with-resources) rather than leaving it to the collector. Later calls throw; idempotent.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
+        for (BlockGroup g : groups) {
+            g.close();
+        }
     }
 
     private void checkOpen() {

@@ -1,6 +1,7 @@
 package org.eigenbasis.spi;
 
 import java.util.Map;
+import org.eigenbasis.linalg.Placement;
 
 /**
  * One implementation of every kernel family. Registered through {@link java.util.ServiceLoader}; chosen by
@@ -37,4 +38,14 @@ public interface Backend {
 
     /** Factor accumulation, two-sided rotations and fused diagonal updates of the Kronecker preconditioners. */
     PreconditionerKernel preconditioner();
+
+    /**
+     * Where long-lived working state that this backend's kernels read and write every call (an optimizer's
+     * factors, bases and moments) should be allocated: {@link Placement#OFF_HEAP} for native backends, whose
+     * kernels then work in place instead of copying to and from the heap on every call; the heap otherwise.
+     * The owner of such state must close it.
+     */
+    default Placement statePlacement() {
+        return Placement.HEAP;
+    }
 }

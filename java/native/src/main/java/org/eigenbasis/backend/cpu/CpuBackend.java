@@ -111,4 +111,10 @@ public final class CpuBackend implements Backend {
     public PreconditionerKernel preconditioner() {
         return preconditioner;
     }
+
+    /** Optimizer state off-heap: the kernels read and write it in place (no staging copies per call). */
+    @Override
+    public org.eigenbasis.linalg.Placement statePlacement() {
+        return org.eigenbasis.linalg.Placement.OFF_HEAP;
+    }
 }

@@ -84,4 +84,10 @@ public final class CudaBackend implements Backend {
     public PreconditionerKernel preconditioner() {
         return availability().available() ? preconditioner : host().preconditioner();
     }
+
+    /** Optimizer state off-heap: the kernels read and write it in place (no staging copies per call). */
+    @Override
+    public org.eigenbasis.linalg.Placement statePlacement() {
+        return org.eigenbasis.linalg.Placement.OFF_HEAP;
+    }
 }
