@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <cstdlib>
 #include <memory>
 #include <new>
 #include <vector>
@@ -622,14 +623,10 @@ constexpr int kLanes = 8;
  * ends, while the per-trajectory path evaluates em flat over exactly the segments there are).
  */
 constexpr int64_t kLaneMaxD = 12;
-/**
- * gamma on the lane path: bit-identical (checksums checked) but measured 0.9x of the per-trajectory path at d = 1
- * and 10 (each draw's rejection loops, the polar one and Marsaglia-Tsang's, branch on the lanes' acceptance and
- * mispredict), so off; the code is kept for a later attempt.
- */
-constexpr bool kLaneGamma = false;
 /** Inter-reset draws per lane drawn ahead at a time (the benchmark's trajectories take about 10). */
 constexpr int kBatch = 16;
+/** Marsaglia-Tsang attempts a lane walks beyond the draws it is short of (a rejection then needs no second walk). */
+constexpr int kSlack = 1;
 /** Philox blocks per lane generated at least, in a group's first refill and in later ones (tuned at d = 1). */
 constexpr int kFirstBlocks = 14, kLaterBlocks = 8;
 
@@ -637,7 +634,13 @@ struct LaneScratch {
   static constexpr int kRows = 2 * 32;  // uniforms held per lane (32 Philox blocks); > kBatch + 2
   explicit LaneScratch(int64_t d)
       : i1(static_cast<size_t>(d) * kLanes), b(static_cast<size_t>(d) * kLanes),
-        em_last(static_cast<size_t>(d) * kLanes), u(static_cast<size_t>(d) * kLanes) {}
+        em_last(static_cast<size_t>(d) * kLanes), u(static_cast<size_t>(d) * kLanes),
+        zrows(static_cast<size_t>(d + 4) * kLanes), nv1(static_cast<size_t>(d / 2 + 2) * kLanes),
+        nv2(static_cast<size_t>(d / 2 + 2) * kLanes), ns(static_cast<size_t>(d / 2 + 2) * kLanes) {
+    // the tests read every lane's slots up to the longest walk: indices into pair_f must always be valid
+    for (int i = 0; i < (kAttempts + 1) * kLanes; ++i) at_fi[i] = at_sfi[i] = i % kLanes;
+    std::fill(pair_f, pair_f + (kAttempts + 2) * kLanes, 0.5);
+  }
   // Row j of ubuf holds, for every lane l, the uniform number base[l] + j of lane l's stream (base even).
   alignas(64) double ubuf[kRows * kLanes];
   alignas(64) int64_t pos[kLanes];   // lane l's next uniform number
@@ -650,16 +653,36 @@ struct LaneScratch {
   int64_t refills = 0;
   int refills_in_group = 0;
   // a batch of draws ahead: the draws, and each lane's stream state after draw j (gamma)
-  alignas(64) double tau[kBatch * kLanes];
-  alignas(64) int64_t rec_pos[(kBatch + 1) * kLanes];
-  alignas(64) int64_t rec_hs[(kBatch + 1) * kLanes];
-  alignas(64) double rec_sp[(kBatch + 1) * kLanes];
+  alignas(64) double tau[(kBatch + 1) * kLanes];
+  alignas(64) int64_t rec_pos[(kBatch + 2) * kLanes];
+  alignas(64) int64_t rec_hs[(kBatch + 2) * kLanes];
+  alignas(64) double rec_sp[(kBatch + 2) * kLanes];
   // the batch's segments: length and whether lane l has one in row j
   alignas(64) double delta[kBatch * kLanes];
   alignas(64) int64_t row_live[kBatch * kLanes];
+  // Marsaglia-Tsang attempts of a walk (gamma_draws), row j: lane l's attempt j (one spare row for the
+  // unconditional stores of lanes that record nothing): the normal as zv * f[fi], the uniform, the lane's stream
+  // state after the attempt (position, spare flag, spare as sv * f[sfi]) and the test's outcome
+  static constexpr int kAttempts = kBatch + 4;
+  alignas(64) double at_zv[(kAttempts + 1) * kLanes];
+  alignas(64) int64_t at_fi[(kAttempts + 1) * kLanes];
+  alignas(64) double at_u[(kAttempts + 1) * kLanes];
+  alignas(64) int64_t at_pos[(kAttempts + 1) * kLanes];
+  alignas(64) int64_t at_hs[(kAttempts + 1) * kLanes];
+  alignas(64) double at_sv[(kAttempts + 1) * kLanes];
+  alignas(64) int64_t at_sfi[(kAttempts + 1) * kLanes];
+  alignas(64) double at_v[(kAttempts + 1) * kLanes];
+  alignas(64) double at_sp[(kAttempts + 1) * kLanes];
+  alignas(64) int64_t at_ok[(kAttempts + 1) * kLanes];
+  int32_t slow_list[(kAttempts + 1) * kLanes];
+  // polar pairs of a walk: row 0 is f = 1 (a spare held from before the walk), rows 1.. s, then f
+  alignas(64) double pair_f[(kAttempts + 2) * kLanes];
   // per (coordinate, lane), coordinate-major: the time integral, u - a at the start, em of the last segment, the
   // snapshot
   std::vector<double> i1, b, em_last, u;
+  // bulk normals (normals_bulk): row k the lane's k-th normal (one row more for an odd pair's second value), and the
+  // polar pairs (v1, v2, s, then f) by row
+  std::vector<double> zrows, nv1, nv2, ns;
 };
 
 inline bool any_lane(const int64_t* m) {
@@ -887,55 +910,232 @@ struct LaneGroup {
     }
   }
 
-  /** g[l] = Marsaglia-Tsang gamma(d = gd, c = gc) where need[l] (Stream::marsaglia_tsang, its squeeze included). */
-  inline __attribute__((always_inline)) void marsaglia_tsang(const int64_t* need, double gd, double gc,
-                                                             double* gout) {
+  /**
+   * Lane l's next target[l] (<= kBatch) gamma draws, scale * Marsaglia-Tsang(d = gd, c = gc) as Stream::marsaglia_tsang
+   * draws them, into rows 0 .. of L.tau, and its stream state after draw j into row j + 1 of rec_pos / rec_hs /
+   * rec_sp (row 0: the state before). Branch-free per lane: an attempt (a normal, then a uniform) consumes the
+   * stream the same way whether the test accepts it or not, except when v <= 0 (no uniform). So a cheap walk over
+   * the stream, whose loop-carried chain is only the polar method's s < 1, lays out each lane's next attempts;
+   * then the polar factors (log, sqrt, division) run in bulk over the walk's pairs, the squeeze over all attempts,
+   * the log test over a compacted list of the few the squeeze leaves, and each lane keeps its accepted attempts in
+   * order. A v <= 0 attempt ends the lane's walk there (its stream continues before that attempt's uniform); a
+   * lane short of draws walks again.
+   */
+  inline __attribute__((always_inline)) void gamma_draws(const int64_t* target, double gd, double gc, double scale) {
     const int64_t squeeze_mask = gd <= 1000 ? -1 : 0;  // Stream::marsaglia_tsang's squeeze condition
-    alignas(64) int64_t pend[kLanes], draw[kLanes], slow[kLanes];
-    alignas(64) double z[kLanes], v[kLanes], u[kLanes], g[kLanes];
+    alignas(64) int64_t cnt[kLanes];
 #pragma omp simd
     for (int l = 0; l < kLanes; ++l) {
-      pend[l] = need[l];
-      z[l] = 0;
-      g[l] = 0;
+      cnt[l] = 0;
+      L.rec_pos[l] = L.pos[l];
+      L.rec_hs[l] = L.has_spare[l];
+      L.rec_sp[l] = L.spare[l];
+      L.pair_f[l] = 1.0;  // row 0: a spare held from before the walk is sv * 1
     }
+    int64_t* __restrict pos = L.pos;
+    double* __restrict pf = L.pair_f;
+    const int64_t refills_before = L.refills;
     while (true) {
-      normal(pend, z);
-      int64_t some = 0;
-#pragma omp simd reduction(| : some)
+      alignas(64) int64_t want[kLanes], natt[kLanes], np[kLanes], hs[kLanes], sfi[kLanes];
+      alignas(64) double sv[kLanes];
+      int64_t any = 0;
+#pragma omp simd reduction(| : any)
       for (int l = 0; l < kLanes; ++l) {
-        const double vv = 1 + gc * z[l];
-        draw[l] = vv <= 0 ? 0 : pend[l];  // v <= 0: the scalar loop draws a new normal, no uniform
-        v[l] = vv * vv * vv;
-        some |= draw[l];
+        const int64_t short_by = target[l] - cnt[l];
+        const int64_t w = short_by > 0 ? short_by + kSlack : 0;
+        want[l] = w < LaneScratch::kAttempts ? w : LaneScratch::kAttempts;
+        natt[l] = 0;
+        np[l] = 0;
+        hs[l] = L.has_spare[l];
+        sv[l] = L.spare[l];
+        sfi[l] = l;
+        any |= want[l];
       }
-      if (some != 0) {
-        uniform(draw, u);
-        int64_t logs = 0;
-#pragma omp simd reduction(| : logs)
+      if (any == 0) break;
+      // the walk: attempt by attempt, each lane's normal (its spare, or a polar pair: rejected pairs skip two
+      // uniforms) and the uniform after it
+      while (true) {
+        ensure(3);
+        const double* __restrict ub = L.ubuf;
+        const int64_t* __restrict base = L.base;
+        int64_t going = 0;
+#pragma omp simd reduction(| : going)
         for (int l = 0; l < kLanes; ++l) {
-          const double z2 = z[l] * z[l];
-          const int64_t quick = (u[l] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
-          const int64_t accept = draw[l] & quick;
-          g[l] = accept != 0 ? gd * v[l] : g[l];
-          pend[l] &= ~accept;
-          slow[l] = draw[l] & ~quick;
-          logs |= slow[l];
+          const bool act = natt[l] < want[l];
+          const int64_t r = (pos[l] - base[l]) * kLanes + l;
+          const bool use_sp = hs[l] != 0;
+          const double x = ub[r], y = ub[r + kLanes];
+          const double w = ub[r + (use_sp ? 0 : 2 * kLanes)];
+          const double xl = 2 * x - 1;
+          const double yl = 2 * y - 1;
+          const double ss = xl * xl + yl * yl;
+          const bool pok = ss < 1 && ss != 0;
+          const bool fresh = act && !use_sp && pok;
+          const bool made = act && (use_sp || pok);
+          const int64_t prow = (np[l] + 1) * kLanes + l;
+          const int64_t ar = natt[l] * kLanes + l;
+          pf[prow] = ss;
+          L.at_zv[ar] = use_sp ? sv[l] : xl;
+          L.at_fi[ar] = use_sp ? sfi[l] : prow;
+          L.at_u[ar] = w;
+          const int64_t npos = pos[l] + (use_sp ? 1 : (pok ? 3 : 2));
+          const int64_t nhs = use_sp ? 0 : (pok ? -1 : 0);
+          const double nsv = fresh ? yl : sv[l];
+          const int64_t nsfi = fresh ? prow : sfi[l];
+          L.at_pos[ar] = npos;
+          L.at_hs[ar] = nhs;
+          L.at_sv[ar] = nsv;
+          L.at_sfi[ar] = nsfi;
+          pos[l] = act ? npos : pos[l];
+          hs[l] = act ? nhs : hs[l];
+          sv[l] = nsv;
+          sfi[l] = nsfi;
+          np[l] += fresh ? 1 : 0;
+          natt[l] += made ? 1 : 0;
+          going |= natt[l] < want[l] ? -1 : 0;
         }
-        if (logs != 0) {
+        L.bound += 3;
+        if (going == 0) break;
+      }
+      int64_t max_att = 0, max_np = 0;
+      for (int l = 0; l < kLanes; ++l) {
+        max_att = natt[l] > max_att ? natt[l] : max_att;
+        max_np = np[l] > max_np ? np[l] : max_np;
+      }
+      // the polar factors of the walk's pairs (rows 1 .. max_np; s outside (0, 1) in unused slots)
+      for (int64_t p = 1; p <= max_np; ++p) {
 #pragma omp simd
-          for (int l = 0; l < kLanes; ++l) {
-            const double z2 = z[l] * z[l];
-            const bool accept = slow[l] != 0 && dm::log(u[l]) < (z2 * 0.5 + gd) - gd * v[l] + gd * dm::log(v[l]);
-            g[l] = accept ? gd * v[l] : g[l];
-            pend[l] = accept ? 0 : pend[l];
-          }
+        for (int l = 0; l < kLanes; ++l) {
+          const double sr = pf[p * kLanes + l];
+          const double sk = sr > 0 && sr < 1 ? sr : 0.5;
+          pf[p * kLanes + l] = std::sqrt(-2 * dm::log(sk) / sk);
         }
       }
-      if (!any_lane(pend)) break;
+      // the tests: 1 accept, 0 the squeeze fails (log test below), -1 v <= 0
+      int nslow = 0;
+      for (int64_t j = 0; j < max_att; ++j) {
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          const int64_t ar = j * kLanes + l;
+          const double z = L.at_zv[ar] * pf[L.at_fi[ar]];
+          const double v = 1 + gc * z;
+          const double v3 = v * v * v;
+          const double z2 = z * z;
+          const int64_t quick = (L.at_u[ar] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
+          L.at_ok[ar] = v <= 0 ? -1 : (quick != 0 ? 1 : 0);
+          L.at_v[ar] = v3;
+          L.at_zv[ar] = z2;
+          L.at_sp[ar] = L.at_sv[ar] * pf[L.at_sfi[ar]];
+        }
+        for (int l = 0; l < kLanes; ++l) {
+          const int32_t ar = static_cast<int32_t>(j * kLanes + l);
+          L.slow_list[nslow] = ar;
+          nslow += (L.at_ok[ar] == 0) & (j < natt[l]);
+        }
+      }
+      if (nslow > 0) {
+#pragma omp simd
+        for (int i = 0; i < nslow; ++i) {
+          const int32_t ar = L.slow_list[i];
+          const double z2 = L.at_zv[ar], v3 = L.at_v[ar];
+          const bool acc = dm::log(L.at_u[ar]) < (z2 * 0.5 + gd) - gd * v3 + gd * dm::log(v3);
+          L.at_ok[ar] = acc ? 1 : 2;
+        }
+      }
+      // each lane's accepted attempts in order, up to its target or its first v <= 0
+      alignas(64) int64_t stop[kLanes];
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) stop[l] = 0;
+      for (int64_t j = 0; j < max_att; ++j) {
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          const int64_t ar = j * kLanes + l;
+          const bool valid = j < natt[l] && stop[l] == 0;
+          const int64_t ok = L.at_ok[ar];
+          const bool acc = valid && ok == 1;
+          const bool brk = valid && ok == -1;
+          const int64_t row = cnt[l];
+          L.tau[row * kLanes + l] = scale * (gd * L.at_v[ar]);
+          L.rec_pos[(row + 1) * kLanes + l] = L.at_pos[ar];
+          L.rec_hs[(row + 1) * kLanes + l] = L.at_hs[ar];
+          L.rec_sp[(row + 1) * kLanes + l] = L.at_sp[ar];
+          cnt[l] += acc ? 1 : 0;
+          pos[l] = valid ? L.at_pos[ar] - (brk ? 1 : 0) : pos[l];
+          L.has_spare[l] = valid ? L.at_hs[ar] : L.has_spare[l];
+          L.spare[l] = valid ? L.at_sp[ar] : L.spare[l];
+          stop[l] = (brk || (acc && cnt[l] == target[l])) ? -1 : stop[l];
+        }
+      }
+      // a refill during the walk may have moved a lane's buffer past where its stream now continues: refill at
+      // the next read
+      if (L.refills != refills_before) L.len = 0;
+    }
+  }
+
+  /** Row k of L.zrows: lane l's next n normals where real[l] (n calls of Stream::normal), pairs in bulk. */
+  inline __attribute__((always_inline)) void normals_bulk(const int64_t* real, int64_t n) {
+    double* __restrict zr = L.zrows.data();
+    double* __restrict v1 = L.nv1.data();
+    double* __restrict v2 = L.nv2.data();
+    double* __restrict ns = L.ns.data();
+    int64_t* __restrict pos = L.pos;
+    alignas(64) int64_t first[kLanes], want[kLanes], np[kLanes];
+    int64_t any = 0;
+#pragma omp simd reduction(| : any)
+    for (int l = 0; l < kLanes; ++l) {
+      first[l] = real[l] != 0 && L.has_spare[l] != 0 ? 1 : 0;
+      zr[l] = L.spare[l];  // row 0 when the spare comes first; a pair overwrites it otherwise
+      want[l] = real[l] != 0 ? (n - first[l] + 1) / 2 : 0;
+      np[l] = 0;
+      any |= want[l];
+    }
+    int64_t max_np = 0;
+    if (any != 0) {
+      while (true) {
+        ensure(2);
+        const double* __restrict ub = L.ubuf;
+        const int64_t* __restrict base = L.base;
+        int64_t going = 0;
+#pragma omp simd reduction(| : going)
+        for (int l = 0; l < kLanes; ++l) {
+          const bool act = np[l] < want[l];
+          const int64_t r = (pos[l] - base[l]) * kLanes + l;
+          const double xl = 2 * ub[r] - 1;
+          const double yl = 2 * ub[r + kLanes] - 1;
+          const double ss = xl * xl + yl * yl;
+          const bool pok = act && ss < 1 && ss != 0;
+          const int64_t prow = np[l] * kLanes + l;
+          v1[prow] = xl;
+          v2[prow] = yl;
+          ns[prow] = ss;
+          np[l] += pok ? 1 : 0;
+          pos[l] += act ? 2 : 0;
+          going |= np[l] < want[l] ? -1 : 0;
+        }
+        L.bound += 2;
+        if (going == 0) break;
+      }
+      for (int l = 0; l < kLanes; ++l) max_np = want[l] > max_np ? want[l] : max_np;
+    }
+    for (int64_t p = 0; p < max_np; ++p) {
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) {
+        const int64_t q = p * kLanes + l;
+        const double sr = ns[q];
+        const double sk = sr > 0 && sr < 1 ? sr : 0.5;
+        const double f = std::sqrt(-2 * dm::log(sk) / sk);
+        const int64_t k1 = first[l] + 2 * p;
+        zr[k1 * kLanes + l] = v1[q] * f;
+        zr[(k1 + 1) * kLanes + l] = v2[q] * f;
+      }
     }
 #pragma omp simd
-    for (int l = 0; l < kLanes; ++l) gout[l] = g[l];
+    for (int l = 0; l < kLanes; ++l) {
+      const bool odd = ((n - first[l]) & 1) != 0;
+      const bool r = real[l] != 0;
+      L.spare[l] = r && odd ? zr[n * kLanes + l] : L.spare[l];
+      L.has_spare[l] = r ? (odd ? -1 : 0) : L.has_spare[l];
+    }
   }
 
   /**
@@ -958,36 +1158,12 @@ struct LaneGroup {
       L.bound += kBatch;  // finish_batch advances each lane by at most kBatch
       return;
     }
+    const double k = law.p0, theta = law.p1;  // k >= 1 on the lane path
+    const double gd = k - 1.0 / 3.0;
+    alignas(64) int64_t target[kLanes];
 #pragma omp simd
-    for (int l = 0; l < kLanes; ++l) {
-      L.rec_pos[l] = L.pos[l];
-      L.rec_hs[l] = L.has_spare[l];
-      L.rec_sp[l] = L.spare[l];
-    }
-    const double k = law.p0, theta = law.p1;
-    const double gd = (k >= 1 ? k : k + 1) - 1.0 / 3.0;
-    const double gc = 1 / std::sqrt(9 * gd);
-    for (int j = 0; j < kBatch; ++j) {
-      alignas(64) double g[kLanes];
-      double* __restrict tj = L.tau + j * kLanes;
-      marsaglia_tsang(need, gd, gc, g);
-      if (k >= 1) {
-#pragma omp simd
-        for (int l = 0; l < kLanes; ++l) tj[l] = theta * g[l];
-      } else {
-        alignas(64) double u[kLanes];
-        uniform(need, u);
-#pragma omp simd
-        for (int l = 0; l < kLanes; ++l) tj[l] = theta * (g[l] * dm::exp(dm::log(u[l]) / k));
-      }
-      const int r = (j + 1) * kLanes;
-#pragma omp simd
-      for (int l = 0; l < kLanes; ++l) {
-        L.rec_pos[r + l] = L.pos[l];
-        L.rec_hs[r + l] = L.has_spare[l];
-        L.rec_sp[r + l] = L.spare[l];
-      }
-    }
+    for (int l = 0; l < kLanes; ++l) target[l] = need[l] & kBatch;
+    gamma_draws(target, gd, 1 / std::sqrt(9 * gd), theta);
   }
 
   /** Lane l used used[l] of the batch's draws: its stream continues after them. */
@@ -1023,10 +1199,12 @@ struct LaneGroup {
     } else {
       const double k = law.p0 + 1;  // gamma(k + 1) with k + 1 >= 1: Marsaglia-Tsang directly
       const double gd = k - 1.0 / 3.0;
-      alignas(64) double g[kLanes];
-      marsaglia_tsang(real, gd, 1 / std::sqrt(9 * gd), g);
+      alignas(64) int64_t one[kLanes];
 #pragma omp simd
-      for (int l = 0; l < kLanes; ++l) biased[l] = law.p1 * g[l];
+      for (int l = 0; l < kLanes; ++l) one[l] = real[l] & 1;
+      gamma_draws(one, gd, 1 / std::sqrt(9 * gd), law.p1);
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) biased[l] = L.tau[l];
     }
     alignas(64) double u[kLanes];
     uniform(real, u);
@@ -1100,11 +1278,12 @@ struct LaneGroup {
     L.bound = 0;
     L.refills_in_group = 0;
 
-    alignas(64) double age[kLanes], next[kLanes], t[kLanes], z[kLanes], dlast[kLanes];
+    alignas(64) double age[kLanes], next[kLanes], t[kLanes], dlast[kLanes];
     start(real, age, next);
     // the start state u_k = a_k em(mu_k A) + (sigma sqrt(V)) z_k, z_k for k = 0 .. d - 1 in order; b = u - a
+    normals_bulk(real, dd);
     for (int64_t k = 0; k < dd; ++k) {
-      normal(real, z);
+      const double* __restrict z = L.zrows.data() + k * kLanes;
       const double ak = a[k], mk = mu[k], ik = inv_mu[k];
       double* __restrict bk = bb + k * kLanes;
       double* __restrict ik1 = i1 + k * kLanes;
@@ -1185,8 +1364,9 @@ struct LaneGroup {
     for (int l = 0; l < kLanes; ++l) segments += nseg[l];
     events += segments;
     // the snapshot at T from the last segment (b: u - a for a single segment, 0 - a after a reset)
+    normals_bulk(real, dd);
     for (int64_t k = 0; k < dd; ++k) {
-      normal(real, z);
+      const double* __restrict z = L.zrows.data() + k * kLanes;
       const double ak = a[k], mk = mu[k], ik = inv_mu[k], reset_b = 0 - ak;
       const double* __restrict bk = bb + k * kLanes;
       const double* __restrict ek = eml + k * kLanes;
@@ -1216,11 +1396,12 @@ struct LaneGroup {
   }
 };
 
-/** Whether a run takes the lane path: mean-only EXACT, d <= kLaneMaxD, exp law (gamma: see kLaneGamma). */
+/** Whether a run takes the lane path: mean-only EXACT, d <= kLaneMaxD, exp law or gamma with k >= 1. */
 bool lane_path(const Problem& pr) {
+  if (std::getenv("EB_NO_LANES")) return false;  // DEBUG
   if (pr.cov || pr.euler || pr.d > kLaneMaxD) return false;
   if (pr.law.kind == 0) return true;
-  return kLaneGamma && pr.law.kind == 2 && pr.law.p0 > 0;
+  return pr.law.kind == 2 && pr.law.p0 >= 1;
 }
 
 template <bool kWide>
