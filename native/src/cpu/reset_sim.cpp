@@ -804,6 +804,18 @@ inline void lane_blocks_avx512(uint32_t k0, uint32_t k1, const uint64_t* blk, co
 #endif
 
 /**
+ * s[i] <- sqrt(-2 log(s) / s), the polar method's factor, for i < n. Slots of rejected or unused pairs hold other
+ * values (their results, maybe NaN, are never read); no select guards them: GCC does not vectorise the loop with one.
+ */
+static inline __attribute__((always_inline)) void polar_factors_flat(double* __restrict s, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) {
+    const double sk = s[i];
+    s[i] = std::sqrt(-2 * dm::log(sk) / sk);
+  }
+}
+
+/**
  * The lane path for one group of trajectories [first, first + count), count <= kLanes, added to `sums`. kWide: the
  * AVX-512 Philox (the caller carries the target). DC: d as a compile-time constant (0: pr.d at run time).
  */
@@ -954,6 +966,16 @@ struct LaneGroup {
       if (any == 0) break;
       // the walk: attempt by attempt, each lane's normal (its spare, or a polar pair: rejected pairs skip two
       // uniforms) and the uniform after it
+      double* __restrict at_zv = L.at_zv;
+      int64_t* __restrict at_fi = L.at_fi;
+      double* __restrict at_u = L.at_u;
+      int64_t* __restrict at_pos = L.at_pos;
+      int64_t* __restrict at_hs = L.at_hs;
+      double* __restrict at_sv = L.at_sv;
+      int64_t* __restrict at_sfi = L.at_sfi;
+      double* __restrict at_v = L.at_v;
+      double* __restrict at_sp = L.at_sp;
+      int64_t* __restrict at_ok = L.at_ok;
       while (true) {
         ensure(3);
         const double* __restrict ub = L.ubuf;
@@ -961,37 +983,38 @@ struct LaneGroup {
         int64_t going = 0;
 #pragma omp simd reduction(| : going)
         for (int l = 0; l < kLanes; ++l) {
-          const bool act = natt[l] < want[l];
+          const int64_t act = natt[l] < want[l] ? -1 : 0;
           const int64_t r = (pos[l] - base[l]) * kLanes + l;
-          const bool use_sp = hs[l] != 0;
-          const double x = ub[r], y = ub[r + kLanes];
-          const double w = ub[r + (use_sp ? 0 : 2 * kLanes)];
+          const int64_t use_sp = hs[l];
+          const double x = ub[r];
+          const double y = ub[r + kLanes];
+          const double w = ub[r + (use_sp != 0 ? 0 : 2 * kLanes)];
           const double xl = 2 * x - 1;
           const double yl = 2 * y - 1;
           const double ss = xl * xl + yl * yl;
-          const bool pok = ss < 1 && ss != 0;
-          const bool fresh = act && !use_sp && pok;
-          const bool made = act && (use_sp || pok);
+          const int64_t pok = (ss < 1 ? -1 : 0) & (ss != 0 ? -1 : 0);
+          const int64_t fresh = act & ~use_sp & pok;
+          const int64_t made = act & (use_sp | pok);
           const int64_t prow = (np[l] + 1) * kLanes + l;
           const int64_t ar = natt[l] * kLanes + l;
           pf[prow] = ss;
-          L.at_zv[ar] = use_sp ? sv[l] : xl;
-          L.at_fi[ar] = use_sp ? sfi[l] : prow;
-          L.at_u[ar] = w;
-          const int64_t npos = pos[l] + (use_sp ? 1 : (pok ? 3 : 2));
-          const int64_t nhs = use_sp ? 0 : (pok ? -1 : 0);
-          const double nsv = fresh ? yl : sv[l];
-          const int64_t nsfi = fresh ? prow : sfi[l];
-          L.at_pos[ar] = npos;
-          L.at_hs[ar] = nhs;
-          L.at_sv[ar] = nsv;
-          L.at_sfi[ar] = nsfi;
-          pos[l] = act ? npos : pos[l];
-          hs[l] = act ? nhs : hs[l];
+          at_zv[ar] = use_sp != 0 ? sv[l] : xl;
+          at_fi[ar] = use_sp != 0 ? sfi[l] : prow;
+          at_u[ar] = w;
+          const int64_t npos = pos[l] + (use_sp != 0 ? 1 : (pok != 0 ? 3 : 2));
+          const int64_t nhs = ~use_sp & pok;
+          const double nsv = fresh != 0 ? yl : sv[l];
+          const int64_t nsfi = fresh != 0 ? prow : sfi[l];
+          at_pos[ar] = npos;
+          at_hs[ar] = nhs;
+          at_sv[ar] = nsv;
+          at_sfi[ar] = nsfi;
+          pos[l] = act != 0 ? npos : pos[l];
+          hs[l] = act != 0 ? nhs : hs[l];
           sv[l] = nsv;
           sfi[l] = nsfi;
-          np[l] += fresh ? 1 : 0;
-          natt[l] += made ? 1 : 0;
+          np[l] -= fresh;
+          natt[l] -= made;
           going |= natt[l] < want[l] ? -1 : 0;
         }
         L.bound += 3;
@@ -1003,67 +1026,73 @@ struct LaneGroup {
         max_np = np[l] > max_np ? np[l] : max_np;
       }
       // the polar factors of the walk's pairs (rows 1 .. max_np; s outside (0, 1) in unused slots)
-      for (int64_t p = 1; p <= max_np; ++p) {
-#pragma omp simd
-        for (int l = 0; l < kLanes; ++l) {
-          const double sr = pf[p * kLanes + l];
-          const double sk = sr > 0 && sr < 1 ? sr : 0.5;
-          pf[p * kLanes + l] = std::sqrt(-2 * dm::log(sk) / sk);
-        }
-      }
+      polar_factors_flat(pf + kLanes, max_np * kLanes);
       // the tests: 1 accept, 0 the squeeze fails (log test below), -1 v <= 0
-      int nslow = 0;
+      const double* __restrict pfc = L.pair_f;
       for (int64_t j = 0; j < max_att; ++j) {
+        const int64_t o = j * kLanes;
 #pragma omp simd
         for (int l = 0; l < kLanes; ++l) {
-          const int64_t ar = j * kLanes + l;
-          const double z = L.at_zv[ar] * pf[L.at_fi[ar]];
+          const int64_t ar = o + l;
+          const double z = at_zv[ar] * pfc[at_fi[ar]];
           const double v = 1 + gc * z;
           const double v3 = v * v * v;
           const double z2 = z * z;
-          const int64_t quick = (L.at_u[ar] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
-          L.at_ok[ar] = v <= 0 ? -1 : (quick != 0 ? 1 : 0);
-          L.at_v[ar] = v3;
-          L.at_zv[ar] = z2;
-          L.at_sp[ar] = L.at_sv[ar] * pf[L.at_sfi[ar]];
-        }
-        for (int l = 0; l < kLanes; ++l) {
-          const int32_t ar = static_cast<int32_t>(j * kLanes + l);
-          L.slow_list[nslow] = ar;
-          nslow += (L.at_ok[ar] == 0) & (j < natt[l]);
+          const int64_t quick = (at_u[ar] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
+          at_ok[ar] = v <= 0 ? -1 : (quick != 0 ? 1 : 0);
+          at_v[ar] = v3;
+          at_zv[ar] = z2;
+          at_sp[ar] = at_sv[ar] * pfc[at_sfi[ar]];
         }
       }
+      int nslow = 0;
+      int32_t* __restrict slow = L.slow_list;
+      for (int64_t j = 0; j < max_att; ++j)
+        for (int l = 0; l < kLanes; ++l) {
+          const int32_t ar = static_cast<int32_t>(j * kLanes + l);
+          slow[nslow] = ar;
+          nslow += (at_ok[ar] == 0) & (j < natt[l]);
+        }
       if (nslow > 0) {
 #pragma omp simd
         for (int i = 0; i < nslow; ++i) {
-          const int32_t ar = L.slow_list[i];
-          const double z2 = L.at_zv[ar], v3 = L.at_v[ar];
-          const bool acc = dm::log(L.at_u[ar]) < (z2 * 0.5 + gd) - gd * v3 + gd * dm::log(v3);
-          L.at_ok[ar] = acc ? 1 : 2;
+          const int32_t ar = slow[i];
+          const double z2 = at_zv[ar], v3 = at_v[ar];
+          const double lhs = dm::log(at_u[ar]);
+          const double rhs = (z2 * 0.5 + gd) - gd * v3 + gd * dm::log(v3);
+          at_ok[ar] = lhs < rhs ? 1 : 2;
         }
       }
       // each lane's accepted attempts in order, up to its target or its first v <= 0
       alignas(64) int64_t stop[kLanes];
 #pragma omp simd
       for (int l = 0; l < kLanes; ++l) stop[l] = 0;
+      double* __restrict tau = L.tau;
+      int64_t* __restrict rpos = L.rec_pos;
+      int64_t* __restrict rhs_ = L.rec_hs;
+      double* __restrict rsp = L.rec_sp;
+      int64_t* __restrict lhs_ = L.has_spare;
+      double* __restrict lsp = L.spare;
       for (int64_t j = 0; j < max_att; ++j) {
+        const int64_t o = j * kLanes;
 #pragma omp simd
         for (int l = 0; l < kLanes; ++l) {
-          const int64_t ar = j * kLanes + l;
-          const bool valid = j < natt[l] && stop[l] == 0;
-          const int64_t ok = L.at_ok[ar];
-          const bool acc = valid && ok == 1;
-          const bool brk = valid && ok == -1;
-          const int64_t row = cnt[l];
-          L.tau[row * kLanes + l] = scale * (gd * L.at_v[ar]);
-          L.rec_pos[(row + 1) * kLanes + l] = L.at_pos[ar];
-          L.rec_hs[(row + 1) * kLanes + l] = L.at_hs[ar];
-          L.rec_sp[(row + 1) * kLanes + l] = L.at_sp[ar];
-          cnt[l] += acc ? 1 : 0;
-          pos[l] = valid ? L.at_pos[ar] - (brk ? 1 : 0) : pos[l];
-          L.has_spare[l] = valid ? L.at_hs[ar] : L.has_spare[l];
-          L.spare[l] = valid ? L.at_sp[ar] : L.spare[l];
-          stop[l] = (brk || (acc && cnt[l] == target[l])) ? -1 : stop[l];
+          const int64_t ar = o + l;
+          const int64_t valid = (j < natt[l] ? -1 : 0) & ~stop[l];
+          const int64_t ok = at_ok[ar];
+          const int64_t acc = valid & (ok == 1 ? -1 : 0);
+          const int64_t brk = valid & (ok == -1 ? -1 : 0);
+          const int64_t row = cnt[l] * kLanes + l;
+          tau[row] = scale * (gd * at_v[ar]);
+          rpos[row + kLanes] = at_pos[ar];
+          rhs_[row + kLanes] = at_hs[ar];
+          rsp[row + kLanes] = at_sp[ar];
+          const int64_t c = cnt[l] - acc;
+          cnt[l] = c;
+          pos[l] = valid != 0 ? at_pos[ar] + brk : pos[l];
+          lhs_[l] = valid != 0 ? at_hs[ar] : lhs_[l];
+          lsp[l] = valid != 0 ? at_sp[ar] : lsp[l];
+          stop[l] |= brk | (acc & (c == target[l] ? -1 : 0));
         }
       }
       // a refill during the walk may have moved a lane's buffer past where its stream now continues: refill at
@@ -1117,13 +1146,12 @@ struct LaneGroup {
       }
       for (int l = 0; l < kLanes; ++l) max_np = want[l] > max_np ? want[l] : max_np;
     }
+    polar_factors_flat(ns, max_np * kLanes);
     for (int64_t p = 0; p < max_np; ++p) {
 #pragma omp simd
       for (int l = 0; l < kLanes; ++l) {
         const int64_t q = p * kLanes + l;
-        const double sr = ns[q];
-        const double sk = sr > 0 && sr < 1 ? sr : 0.5;
-        const double f = std::sqrt(-2 * dm::log(sk) / sk);
+        const double f = ns[q];
         const int64_t k1 = first[l] + 2 * p;
         zr[k1 * kLanes + l] = v1[q] * f;
         zr[(k1 + 1) * kLanes + l] = v2[q] * f;
