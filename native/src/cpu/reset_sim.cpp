@@ -616,7 +616,7 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
 // order, exactly as trajectory() adds them. Each lane loop is a `#pragma omp simd` loop over kLanes doubles: one
 // 512-bit vector on AVX-512 machines, two 256-bit vectors on the portable x86-64-v3 build.
 
-constexpr int kLanes = 8;
+constexpr int kLanes = 16;
 /**
  * Largest d that takes the lane path. Measured (one worker, exp, T = 10 E[tau]) against the per-trajectory path:
  * d = 1 1.6x, 4 1.6x, 8 and 10 1.14x, 12 1.07x, 16 0.88x (each lane's em runs until the group's longest trajectory
@@ -627,6 +627,8 @@ constexpr int64_t kLaneMaxD = 12;
 constexpr int kBatch = 16;
 /** Marsaglia-Tsang attempts a lane walks beyond the draws it is short of (a rejection then needs no second walk). */
 constexpr int kSlack = 1;
+/** Draws per lane and batch: the expected number left before T plus these (tuned at d = 1 and 10). */
+constexpr double kMarginExp = 4, kMarginGamma = 4;
 /** Philox blocks per lane generated at least, in a group's first refill and in later ones (tuned at d = 1). */
 constexpr int kFirstBlocks = 14, kLaterBlocks = 8;
 
@@ -638,8 +640,8 @@ struct LaneScratch {
         zrows(static_cast<size_t>(d + 4) * kLanes), nv1(static_cast<size_t>(d / 2 + 2) * kLanes),
         nv2(static_cast<size_t>(d / 2 + 2) * kLanes), ns(static_cast<size_t>(d / 2 + 2) * kLanes) {
     // the tests read every lane's slots up to the longest walk: indices into pair_f must always be valid
-    for (int i = 0; i < (kAttempts + 1) * kLanes; ++i) at_fi[i] = at_sfi[i] = i % kLanes;
-    std::fill(pair_f, pair_f + (kAttempts + 2) * kLanes, 0.5);
+    for (int i = 0; i < kSteps * kLanes; ++i) at_fi[i] = at_sfi[i] = i % kLanes;
+    std::fill(pair_f, pair_f + (kSteps + 1) * kLanes, 0.5);
   }
   // Row j of ubuf holds, for every lane l, the uniform number base[l] + j of lane l's stream (base even).
   alignas(64) double ubuf[kRows * kLanes];
@@ -663,20 +665,20 @@ struct LaneScratch {
   // Marsaglia-Tsang attempts of a walk (gamma_draws), row j: lane l's attempt j (one spare row for the
   // unconditional stores of lanes that record nothing): the normal as zv * f[fi], the uniform, the lane's stream
   // state after the attempt (position, spare flag, spare as sv * f[sfi]) and the test's outcome
-  static constexpr int kAttempts = kBatch + 4;
-  alignas(64) double at_zv[(kAttempts + 1) * kLanes];
-  alignas(64) int64_t at_fi[(kAttempts + 1) * kLanes];
-  alignas(64) double at_u[(kAttempts + 1) * kLanes];
-  alignas(64) int64_t at_pos[(kAttempts + 1) * kLanes];
-  alignas(64) int64_t at_hs[(kAttempts + 1) * kLanes];
-  alignas(64) double at_sv[(kAttempts + 1) * kLanes];
-  alignas(64) int64_t at_sfi[(kAttempts + 1) * kLanes];
-  alignas(64) double at_v[(kAttempts + 1) * kLanes];
-  alignas(64) double at_sp[(kAttempts + 1) * kLanes];
-  alignas(64) int64_t at_ok[(kAttempts + 1) * kLanes];
-  int32_t slow_list[(kAttempts + 1) * kLanes];
+  static constexpr int kSteps = 48;  // walk steps at most (a lane short of attempts walks again)
+  alignas(64) double at_zv[kSteps * kLanes];
+  alignas(64) int64_t at_fi[kSteps * kLanes];
+  alignas(64) double at_u[kSteps * kLanes];
+  alignas(64) int64_t at_pos[kSteps * kLanes];
+  alignas(64) int64_t at_hs[kSteps * kLanes];
+  alignas(64) double at_sv[kSteps * kLanes];
+  alignas(64) int64_t at_sfi[kSteps * kLanes];
+  alignas(64) int64_t at_made[kSteps * kLanes];
+  alignas(64) double at_v[kSteps * kLanes];
+  alignas(64) double at_sp[kSteps * kLanes];
+  alignas(64) int64_t at_ok[kSteps * kLanes];
   // polar pairs of a walk: row 0 is f = 1 (a spare held from before the walk), rows 1.. s, then f
-  alignas(64) double pair_f[(kAttempts + 2) * kLanes];
+  alignas(64) double pair_f[(kSteps + 1) * kLanes];
   // per (coordinate, lane), coordinate-major: the time integral, u - a at the start, em of the last segment, the
   // snapshot
   std::vector<double> i1, b, em_last, u;
@@ -761,8 +763,9 @@ __attribute__((target("arch=x86-64-v4"))) inline void lane_blocks_avx512(uint32_
   const __m512i m1 = _mm512_set1_epi64(static_cast<int64_t>(philox::kM1));
   const __m512i one = _mm512_set1_epi64(0x3ff0000000000000LL);
   const __m512d shift = _mm512_set1_pd(1.0 - 0x1p-53);
-  const __m512i b0 = _mm512_loadu_si512(blk);
-  const __m512i tr = _mm512_loadu_si512(traj);
+  for (int h = 0; h < kLanes; h += 8) {
+  const __m512i b0 = _mm512_loadu_si512(blk + h);
+  const __m512i tr = _mm512_loadu_si512(traj + h);
   const __m512i t2 = _mm512_and_si512(tr, low32);
   const __m512i t3 = _mm512_srli_epi64(tr, 32);
   for (int j = 0; j < nb; ++j) {
@@ -790,10 +793,11 @@ __attribute__((target("arch=x86-64-v4"))) inline void lane_blocks_avx512(uint32_
     }
     const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1, 32), c0);
     const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3, 32), c2);
-    _mm512_storeu_pd(out + (2 * j) * kLanes,
+    _mm512_storeu_pd(out + (2 * j) * kLanes + h,
                      _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(even, 12), one)), shift));
-    _mm512_storeu_pd(out + (2 * j + 1) * kLanes,
+    _mm512_storeu_pd(out + (2 * j + 1) * kLanes + h,
                      _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(odd, 12), one)), shift));
+  }
   }
 }
 #else
@@ -935,6 +939,7 @@ struct LaneGroup {
    */
   inline __attribute__((always_inline)) void gamma_draws(const int64_t* target, double gd, double gc, double scale) {
     const int64_t squeeze_mask = gd <= 1000 ? -1 : 0;  // Stream::marsaglia_tsang's squeeze condition
+    constexpr int kSteps = LaneScratch::kSteps;
     alignas(64) int64_t cnt[kLanes];
 #pragma omp simd
     for (int l = 0; l < kLanes; ++l) {
@@ -946,40 +951,42 @@ struct LaneGroup {
     }
     int64_t* __restrict pos = L.pos;
     double* __restrict pf = L.pair_f;
+    double* __restrict at_zv = L.at_zv;
+    int64_t* __restrict at_fi = L.at_fi;
+    double* __restrict at_u = L.at_u;
+    int64_t* __restrict at_pos = L.at_pos;
+    int64_t* __restrict at_hs = L.at_hs;
+    double* __restrict at_sv = L.at_sv;
+    int64_t* __restrict at_sfi = L.at_sfi;
+    int64_t* __restrict at_made = L.at_made;
+    double* __restrict at_v = L.at_v;
+    double* __restrict at_sp = L.at_sp;
+    int64_t* __restrict at_ok = L.at_ok;
     const int64_t refills_before = L.refills;
     while (true) {
-      alignas(64) int64_t want[kLanes], natt[kLanes], np[kLanes], hs[kLanes], sfi[kLanes];
+      alignas(64) int64_t want[kLanes], natt[kLanes], hs[kLanes], sfi[kLanes];
       alignas(64) double sv[kLanes];
       int64_t any = 0;
 #pragma omp simd reduction(| : any)
       for (int l = 0; l < kLanes; ++l) {
         const int64_t short_by = target[l] - cnt[l];
-        const int64_t w = short_by > 0 ? short_by + kSlack : 0;
-        want[l] = w < LaneScratch::kAttempts ? w : LaneScratch::kAttempts;
+        want[l] = short_by > 0 ? short_by + kSlack : 0;
         natt[l] = 0;
-        np[l] = 0;
         hs[l] = L.has_spare[l];
         sv[l] = L.spare[l];
         sfi[l] = l;
         any |= want[l];
       }
       if (any == 0) break;
-      // the walk: attempt by attempt, each lane's normal (its spare, or a polar pair: rejected pairs skip two
-      // uniforms) and the uniform after it
-      double* __restrict at_zv = L.at_zv;
-      int64_t* __restrict at_fi = L.at_fi;
-      double* __restrict at_u = L.at_u;
-      int64_t* __restrict at_pos = L.at_pos;
-      int64_t* __restrict at_hs = L.at_hs;
-      double* __restrict at_sv = L.at_sv;
-      int64_t* __restrict at_sfi = L.at_sfi;
-      double* __restrict at_v = L.at_v;
-      double* __restrict at_sp = L.at_sp;
-      int64_t* __restrict at_ok = L.at_ok;
-      while (true) {
+      // The walk, one step a row (contiguous stores, no scatter): each lane with attempts to make takes its
+      // normal (its spare, or a polar pair: a rejected pair skips two uniforms and makes no attempt) and the
+      // uniform after it. Row s's pair is pair_f row s + 1.
+      int steps = 0;
+      while (steps < kSteps) {
         ensure(3);
         const double* __restrict ub = L.ubuf;
         const int64_t* __restrict base = L.base;
+        const int64_t o = static_cast<int64_t>(steps) * kLanes;
         int64_t going = 0;
 #pragma omp simd reduction(| : going)
         for (int l = 0; l < kLanes; ++l) {
@@ -995,43 +1002,39 @@ struct LaneGroup {
           const int64_t pok = (ss < 1 ? -1 : 0) & (ss != 0 ? -1 : 0);
           const int64_t fresh = act & ~use_sp & pok;
           const int64_t made = act & (use_sp | pok);
-          const int64_t prow = (np[l] + 1) * kLanes + l;
-          const int64_t ar = natt[l] * kLanes + l;
+          const int64_t prow = o + kLanes + l;
           pf[prow] = ss;
-          at_zv[ar] = use_sp != 0 ? sv[l] : xl;
-          at_fi[ar] = use_sp != 0 ? sfi[l] : prow;
-          at_u[ar] = w;
+          at_zv[o + l] = use_sp != 0 ? sv[l] : xl;
+          at_fi[o + l] = use_sp != 0 ? sfi[l] : prow;
+          at_u[o + l] = w;
           const int64_t npos = pos[l] + (use_sp != 0 ? 1 : (pok != 0 ? 3 : 2));
           const int64_t nhs = ~use_sp & pok;
           const double nsv = fresh != 0 ? yl : sv[l];
           const int64_t nsfi = fresh != 0 ? prow : sfi[l];
-          at_pos[ar] = npos;
-          at_hs[ar] = nhs;
-          at_sv[ar] = nsv;
-          at_sfi[ar] = nsfi;
+          at_pos[o + l] = npos;
+          at_hs[o + l] = nhs;
+          at_sv[o + l] = nsv;
+          at_sfi[o + l] = nsfi;
+          at_made[o + l] = made;
           pos[l] = act != 0 ? npos : pos[l];
           hs[l] = act != 0 ? nhs : hs[l];
           sv[l] = nsv;
           sfi[l] = nsfi;
-          np[l] -= fresh;
           natt[l] -= made;
           going |= natt[l] < want[l] ? -1 : 0;
         }
         L.bound += 3;
+        ++steps;
         if (going == 0) break;
       }
-      int64_t max_att = 0, max_np = 0;
-      for (int l = 0; l < kLanes; ++l) {
-        max_att = natt[l] > max_att ? natt[l] : max_att;
-        max_np = np[l] > max_np ? np[l] : max_np;
-      }
-      // the polar factors of the walk's pairs (rows 1 .. max_np; s outside (0, 1) in unused slots)
-      polar_factors_flat(pf + kLanes, max_np * kLanes);
-      // the tests: 1 accept, 0 the squeeze fails (log test below), -1 v <= 0
+      // the polar factors of the walk's pairs (rows 1 .. steps; rejected or absent pairs give unused values)
+      polar_factors_flat(pf + kLanes, static_cast<int64_t>(steps) * kLanes);
+      // the tests: 1 accept, 0 the squeeze fails (the log test decides), -1 v <= 0
       const double* __restrict pfc = L.pair_f;
-      for (int64_t j = 0; j < max_att; ++j) {
-        const int64_t o = j * kLanes;
-#pragma omp simd
+      for (int64_t s = 0; s < steps; ++s) {
+        const int64_t o = s * kLanes;
+        int64_t slow = 0;
+#pragma omp simd reduction(| : slow)
         for (int l = 0; l < kLanes; ++l) {
           const int64_t ar = o + l;
           const double z = at_zv[ar] * pfc[at_fi[ar]];
@@ -1039,28 +1042,22 @@ struct LaneGroup {
           const double v3 = v * v * v;
           const double z2 = z * z;
           const int64_t quick = (at_u[ar] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
-          at_ok[ar] = v <= 0 ? -1 : (quick != 0 ? 1 : 0);
+          const int64_t ok = v <= 0 ? -1 : (quick != 0 ? 1 : 0);
+          at_ok[ar] = ok;
           at_v[ar] = v3;
           at_zv[ar] = z2;
           at_sp[ar] = at_sv[ar] * pfc[at_sfi[ar]];
+          slow |= at_made[ar] & (ok == 0 ? -1 : 0);
         }
-      }
-      int nslow = 0;
-      int32_t* __restrict slow = L.slow_list;
-      for (int64_t j = 0; j < max_att; ++j)
-        for (int l = 0; l < kLanes; ++l) {
-          const int32_t ar = static_cast<int32_t>(j * kLanes + l);
-          slow[nslow] = ar;
-          nslow += (at_ok[ar] == 0) & (j < natt[l]);
-        }
-      if (nslow > 0) {
+        if (slow != 0) {
 #pragma omp simd
-        for (int i = 0; i < nslow; ++i) {
-          const int32_t ar = slow[i];
-          const double z2 = at_zv[ar], v3 = at_v[ar];
-          const double lhs = dm::log(at_u[ar]);
-          const double rhs = (z2 * 0.5 + gd) - gd * v3 + gd * dm::log(v3);
-          at_ok[ar] = lhs < rhs ? 1 : 2;
+          for (int l = 0; l < kLanes; ++l) {
+            const int64_t ar = o + l;
+            const double z2 = at_zv[ar], v3 = at_v[ar];
+            const double lhs = dm::log(at_u[ar]);
+            const double rhs = (z2 * 0.5 + gd) - gd * v3 + gd * dm::log(v3);
+            at_ok[ar] = at_ok[ar] == 0 ? (lhs < rhs ? 1 : 2) : at_ok[ar];
+          }
         }
       }
       // each lane's accepted attempts in order, up to its target or its first v <= 0
@@ -1073,12 +1070,12 @@ struct LaneGroup {
       double* __restrict rsp = L.rec_sp;
       int64_t* __restrict lhs_ = L.has_spare;
       double* __restrict lsp = L.spare;
-      for (int64_t j = 0; j < max_att; ++j) {
-        const int64_t o = j * kLanes;
+      for (int64_t s = 0; s < steps; ++s) {
+        const int64_t o = s * kLanes;
 #pragma omp simd
         for (int l = 0; l < kLanes; ++l) {
           const int64_t ar = o + l;
-          const int64_t valid = (j < natt[l] ? -1 : 0) & ~stop[l];
+          const int64_t valid = at_made[ar] & ~stop[l];
           const int64_t ok = at_ok[ar];
           const int64_t acc = valid & (ok == 1 ? -1 : 0);
           const int64_t brk = valid & (ok == -1 ? -1 : 0);
@@ -1172,38 +1169,48 @@ struct LaneGroup {
    * used leave it. exp: -log(u)/rate from the next kBatch uniforms. gamma(k, theta): theta gamma(k), and for k < 1
    * theta (gamma(k + 1) e^(log(u)/k)) with u drawn after gamma(k + 1) (Law::next).
    */
-  inline __attribute__((always_inline)) void draw_batch(const int64_t* need) {
+  inline __attribute__((always_inline)) void draw_batch(const int64_t* need, const double* next, int64_t* target) {
     const Law& law = pr.law;
+    // Draws a lane is expected to need before its clock passes T, plus a margin (a lane short of draws pauses
+    // and continues in the next batch): fewer draws, and Philox blocks, thrown away at the end of a trajectory.
+    const double per_time = law.kind == 0 ? law.p0 : 1 / (law.p0 * law.p1);
+    const double margin = law.kind == 0 ? kMarginExp : kMarginGamma;
+    const double horizon = pr.horizon;
+    int64_t rows = 0;
+#pragma omp simd reduction(max : rows)
+    for (int l = 0; l < kLanes; ++l) {
+      const double est = (horizon - next[l]) * per_time + margin;  // next < T where need
+      const int64_t t = est < kBatch ? static_cast<int64_t>(est) : kBatch;
+      target[l] = need[l] != 0 ? (t > 1 ? t : 1) : 0;
+      rows = target[l] > rows ? target[l] : rows;
+    }
     if (law.kind == 0) {
-      ensure(kBatch);
+      ensure(static_cast<int>(rows));
       const double rate = law.p0;
       const double* __restrict ub = L.ubuf;
-      for (int j = 0; j < kBatch; ++j) {
+      for (int64_t j = 0; j < rows; ++j) {
         double* __restrict tj = L.tau + j * kLanes;
 #pragma omp simd
         for (int l = 0; l < kLanes; ++l) tj[l] = -dm::log(ub[(L.pos[l] - L.base[l] + j) * kLanes + l]) / rate;
       }
-      L.bound += kBatch;  // finish_batch advances each lane by at most kBatch
+      L.bound += static_cast<int>(rows);  // finish_batch advances each lane by at most its target
       return;
     }
     const double k = law.p0, theta = law.p1;  // k >= 1 on the lane path
     const double gd = k - 1.0 / 3.0;
-    alignas(64) int64_t target[kLanes];
-#pragma omp simd
-    for (int l = 0; l < kLanes; ++l) target[l] = need[l] & kBatch;
     gamma_draws(target, gd, 1 / std::sqrt(9 * gd), theta);
   }
 
   /** Lane l used used[l] of the batch's draws: its stream continues after them. */
   inline __attribute__((always_inline)) void finish_batch(const int64_t* need, const int64_t* used,
-                                                          int64_t refills_before) {
+                                                          const int64_t* target, int64_t refills_before) {
     if (pr.law.kind == 0) {
 #pragma omp simd
       for (int l = 0; l < kLanes; ++l) L.pos[l] += used[l];
       return;
     }
     for (int l = 0; l < kLanes; ++l) {
-      if (need[l] == 0 || used[l] == kBatch) continue;
+      if (need[l] == 0 || used[l] == target[l]) continue;
       const int64_t r = used[l] * kLanes + l;
       L.pos[l] = L.rec_pos[r];
       L.has_spare[l] = L.rec_hs[r];
@@ -1338,17 +1345,18 @@ struct LaneGroup {
     }
     bool first_batch = true;
     while (true) {
-      alignas(64) int64_t need[kLanes], used[kLanes];
+      alignas(64) int64_t need[kLanes], used[kLanes], target[kLanes];
       const int64_t refills_before = L.refills;
       // lanes that may draw: those alive after their next segment
       int64_t any_need = 0;
 #pragma omp simd reduction(| : any_need)
       for (int l = 0; l < kLanes; ++l) {
         need[l] = next[l] >= horizon ? 0 : live[l];
+        target[l] = 0;
         used[l] = 0;
         any_need |= need[l];
       }
-      if (any_need != 0) draw_batch(need);
+      if (any_need != 0) draw_batch(need, next, target);
       int rows = 0;
       for (int j = 0; j < kBatch; ++j) {
         double* __restrict dj = L.delta + j * kLanes;
@@ -1357,24 +1365,27 @@ struct LaneGroup {
         int64_t going = 0;
 #pragma omp simd reduction(| : going)
         for (int l = 0; l < kLanes; ++l) {
+          // a lane takes row j if it has draw j or needs none (its last segment); else it pauses until the next
+          // batch
           const double end = next[l] < horizon ? next[l] : horizon;
           const double dl = end - t[l];
-          const bool on = live[l] != 0;
+          const int64_t fin = next[l] >= horizon ? -1 : 0;
+          const int64_t on = live[l] & ((j < target[l] ? -1 : 0) | fin);
           dj[l] = dl;
-          lj[l] = live[l];
-          dlast[l] = on ? dl : dlast[l];
-          nseg[l] -= live[l];
-          const bool more = on && !(next[l] >= horizon);
-          used[l] += more ? 1 : 0;
-          t[l] = more ? next[l] : t[l];
-          next[l] = more ? next[l] + tj[l] : next[l];
-          live[l] = more ? -1 : 0;
-          going |= live[l];
+          lj[l] = on;
+          dlast[l] = on != 0 ? dl : dlast[l];
+          nseg[l] -= on;
+          const int64_t more = on & ~fin;
+          used[l] -= more;
+          t[l] = more != 0 ? next[l] : t[l];
+          next[l] = more != 0 ? next[l] + tj[l] : next[l];
+          live[l] = on != 0 ? more : live[l];
+          going |= live[l] & ((j + 1 < target[l] ? -1 : 0) | (next[l] >= horizon ? -1 : 0));
         }
         rows = j + 1;
         if (going == 0) break;
       }
-      if (any_need != 0) finish_batch(need, used, refills_before);
+      if (any_need != 0) finish_batch(need, used, target, refills_before);
       const double* __restrict delta = L.delta;
       const int64_t* __restrict row_live = L.row_live;
       for (int64_t k = 0; k < dd; ++k) {
