@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <new>
@@ -617,6 +618,10 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
 // 512-bit vector on AVX-512 machines, two 256-bit vectors on the portable x86-64-v3 build.
 
 constexpr int kLanes = 16;
+#ifdef EB_COUNT
+std::atomic<int64_t> g_gen{0}, g_used{0};
+struct Rep { ~Rep() { fprintf(stderr, "generated %lld used %lld (%.1f%%)\n", (long long)g_gen.load(), (long long)g_used.load(), 100.0 * g_used.load() / g_gen.load()); } } g_rep;
+#endif
 /**
  * Largest d that takes the lane path. Measured (one worker, exp, T = 10 E[tau]) against the per-trajectory path:
  * d = 1 1.6x, 4 1.6x, 8 and 10 1.14x, 12 1.07x, 16 0.88x (each lane's em runs until the group's longest trajectory
@@ -629,8 +634,10 @@ constexpr int kBatch = 16;
 constexpr int kSlack = 1;
 /** Draws per lane and batch: the expected number left before T plus these (tuned at d = 1 and 10). */
 constexpr double kMarginExp = 4, kMarginGamma = 4;
-/** Philox blocks per lane generated at least, in a group's first refill and in later ones (tuned at d = 1). */
-constexpr int kFirstBlocks = 14, kLaterBlocks = 8;
+/** Philox blocks per lane generated at least in a refill after a group's first (tuned at d = 1). */
+static const int kLaterBlocks = getenv("EB_LB") ? atoi(getenv("EB_LB")) : 4;
+/** The first refill's size relative to the uniforms a trajectory is expected to read (tuned at d = 1 and 10). */
+static const double kFirstRefillScale = getenv("EB_FRS") ? atof(getenv("EB_FRS")) : 1.0;
 
 struct LaneScratch {
   static constexpr int kRows = 2 * 32;  // uniforms held per lane (32 Philox blocks); > kBatch + 2
@@ -829,7 +836,26 @@ struct LaneGroup {
   LaneScratch& L;
   const int64_t d;
 
-  LaneGroup(const Problem& p, LaneScratch& ls) : pr(p), L(ls), d(DC > 0 ? DC : p.d) {}
+  /** Philox blocks per lane in a group's first refill: about what a trajectory reads in all (fewer thrown away). */
+  const int first_blocks;
+
+  LaneGroup(const Problem& p, LaneScratch& ls)
+      : pr(p), L(ls), d(DC > 0 ? DC : p.d), first_blocks(first_refill_blocks(p)) {}
+
+  static int first_refill_blocks(const Problem& p) {
+    // uniforms a lane reads: the start (exp 3; gamma about 2.3 + 1), the normals at the start and the snapshot
+    // (about 1.27 a normal), the draws before T (exp 1 each, gamma about 2.3)
+    // uniforms a lane reads before its first batch of draws is done: the start (exp 3, gamma about 2.3 + 1), the
+    // start's normals (about 1.27 a normal) and the batch (draw_batch's targets; a gamma walk's expectation)
+    const bool exp_law = p.law.kind == 0;
+    const double per_time = exp_law ? p.law.p0 : 1 / (p.law.p0 * p.law.p1);
+    const double est = p.horizon * per_time + (exp_law ? kMarginExp : kMarginGamma);
+    const double draws = est < kBatch ? std::floor(est) : kBatch;
+    const double batch = exp_law ? draws : (draws + kSlack) * 2.5 + 3;
+    const double rows = (exp_law ? 3 : 3.3) + 1.27 * static_cast<double>(p.d) + batch;
+    const double blocks = rows * kFirstRefillScale / 2 + 1;
+    return blocks < 4 ? 4 : (blocks > LaneScratch::kRows / 2 ? LaneScratch::kRows / 2 : static_cast<int>(blocks));
+  }
 
   /** Makes rows pos[l] - base[l] .. + rows - 1 readable for every lane. */
   inline __attribute__((always_inline)) void ensure(int rows) {
@@ -844,86 +870,51 @@ struct LaneGroup {
       blk[l] = static_cast<uint64_t>(L.base[l]) >> 1;
     }
     int nb = (rows + 2) / 2;
-    const int least = L.refills_in_group++ == 0 ? kFirstBlocks : kLaterBlocks;
+#ifdef EB_TRACE
+    if (L.traj[0] < 48) { fprintf(stderr, "traj0 %llu refill rows %d bound %d len %d nth %d pos", (unsigned long long)L.traj[0], rows, L.bound, L.len, L.refills_in_group); for (int l = 0; l < 4; ++l) fprintf(stderr, " %lld", (long long)L.pos[l]); fprintf(stderr, "\n"); }
+#endif
+    const int least = L.refills_in_group++ == 0 ? first_blocks : kLaterBlocks;
     if (nb < least) nb = least;
     if (nb > LaneScratch::kRows / 2) nb = LaneScratch::kRows / 2;  // rows <= kBatch + 2: always enough
     const uint32_t k0 = static_cast<uint32_t>(pr.seed), k1 = static_cast<uint32_t>(pr.seed >> 32);
     if (kWide) lane_blocks_avx512(k0, k1, blk, L.traj, nb, L.ubuf);
     else lane_blocks_portable(k0, k1, blk, L.traj, nb, L.ubuf);
     L.len = 2 * nb;
+#ifdef EB_COUNT
+    g_gen += 2 * nb * kLanes;
+#endif
     L.bound = 1;
     ++L.refills;
+  }
+
+  /**
+   * After lanes' streams were stepped back: a refill since the positions they return to may have moved a lane's
+   * buffer past it; then the next read refills.
+   */
+  inline __attribute__((always_inline)) void rewound() {
+    int64_t low = 0;
+#pragma omp simd reduction(min : low)
+    for (int l = 0; l < kLanes; ++l) {
+      const int64_t off = L.pos[l] - L.base[l];
+      low = off < low ? off : low;
+    }
+    if (low < 0) L.len = 0;
   }
 
   /** u[l] = lane l's next uniform where take[l] (its position advances), any value elsewhere. */
   inline __attribute__((always_inline)) void uniform(const int64_t* take, double* u) {
     ensure(1);
     const double* __restrict ub = L.ubuf;
-#pragma omp simd
+    int64_t reach = 0;
+#pragma omp simd reduction(max : reach)
     for (int l = 0; l < kLanes; ++l) {
-      u[l] = ub[(L.pos[l] - L.base[l]) * kLanes + l];
+      const int64_t off = L.pos[l] - L.base[l];
+      u[l] = ub[off * kLanes + l];
       L.pos[l] += take[l] & 1;
+      const int64_t after = off + (take[l] & 1);
+      reach = after > reach ? after : reach;
     }
-    L.bound += 1;
-  }
-
-  /** z[l] = lane l's next normal where need[l] (Stream::normal: the spare first, else a polar pair). */
-  inline __attribute__((always_inline)) void normal(const int64_t* need, double* z) {
-    alignas(64) int64_t pend[kLanes];
-    alignas(64) int64_t todo[kLanes];
-    int64_t any = 0;
-#pragma omp simd reduction(| : any)
-    for (int l = 0; l < kLanes; ++l) {
-      const bool use_spare = need[l] != 0 && L.has_spare[l] != 0;
-      z[l] = use_spare ? L.spare[l] : z[l];
-      pend[l] = need[l] & ~L.has_spare[l];
-      todo[l] = pend[l];
-      any |= pend[l];
-      L.has_spare[l] = need[l] != 0 ? ~L.has_spare[l] : L.has_spare[l];
-    }
-    if (any == 0) return;
-    alignas(64) double v1[kLanes], v2[kLanes], s[kLanes];
-#pragma omp simd
-    for (int l = 0; l < kLanes; ++l) {
-      v1[l] = 0;
-      v2[l] = 0;
-      s[l] = 0.5;
-    }
-    int64_t* __restrict pos = L.pos;
-    const int64_t* __restrict base = L.base;
-    while (true) {
-      ensure(2);
-      const double* __restrict ub = L.ubuf;
-      alignas(64) double x[kLanes], y[kLanes];
-#pragma omp simd
-      for (int l = 0; l < kLanes; ++l) {
-        const int64_t r = (pos[l] - base[l]) * kLanes + l;
-        x[l] = ub[r];
-        y[l] = ub[r + kLanes];
-      }
-      int64_t left = 0;
-#pragma omp simd reduction(| : left)
-      for (int l = 0; l < kLanes; ++l) {
-        const double xl = 2 * x[l] - 1;
-        const double yl = 2 * y[l] - 1;
-        const double ss = xl * xl + yl * yl;
-        const bool ok = todo[l] != 0 && ss < 1 && ss != 0;
-        v1[l] = ok ? xl : v1[l];
-        v2[l] = ok ? yl : v2[l];
-        s[l] = ok ? ss : s[l];
-        pos[l] += todo[l] & 2;
-        todo[l] = ok ? 0 : todo[l];
-        left |= todo[l];
-      }
-      L.bound += 2;
-      if (left == 0) break;
-    }
-#pragma omp simd
-    for (int l = 0; l < kLanes; ++l) {
-      const double f = std::sqrt(-2 * dm::log(s[l]) / s[l]);
-      z[l] = pend[l] != 0 ? v1[l] * f : z[l];
-      L.spare[l] = pend[l] != 0 ? v2[l] * f : L.spare[l];
-    }
+    L.bound = static_cast<int>(reach);
   }
 
   /**
@@ -962,7 +953,6 @@ struct LaneGroup {
     double* __restrict at_v = L.at_v;
     double* __restrict at_sp = L.at_sp;
     int64_t* __restrict at_ok = L.at_ok;
-    const int64_t refills_before = L.refills;
     while (true) {
       alignas(64) int64_t want[kLanes], natt[kLanes], hs[kLanes], sfi[kLanes];
       alignas(64) double sv[kLanes];
@@ -978,6 +968,12 @@ struct LaneGroup {
         any |= want[l];
       }
       if (any == 0) break;
+      int64_t most = 0;
+      for (int l = 0; l < kLanes; ++l) most = want[l] > most ? want[l] : most;
+      // about what the walk reads (2.3 uniforms an attempt), so that it rarely refills midway
+      const int64_t expect = most * 5 / 2 + 3;
+      ensure(static_cast<int>(expect < LaneScratch::kRows - 2 ? expect : LaneScratch::kRows - 2));
+
       // The walk, one step a row (contiguous stores, no scatter): each lane with attempts to make takes its
       // normal (its spare, or a polar pair: a rejected pair skips two uniforms and makes no attempt) and the
       // uniform after it. Row s's pair is pair_f row s + 1.
@@ -987,8 +983,8 @@ struct LaneGroup {
         const double* __restrict ub = L.ubuf;
         const int64_t* __restrict base = L.base;
         const int64_t o = static_cast<int64_t>(steps) * kLanes;
-        int64_t going = 0;
-#pragma omp simd reduction(| : going)
+        int64_t going = 0, reach = 0;
+#pragma omp simd reduction(| : going) reduction(max : reach)
         for (int l = 0; l < kLanes; ++l) {
           const int64_t act = natt[l] < want[l] ? -1 : 0;
           const int64_t r = (pos[l] - base[l]) * kLanes + l;
@@ -1022,8 +1018,10 @@ struct LaneGroup {
           sfi[l] = nsfi;
           natt[l] -= made;
           going |= natt[l] < want[l] ? -1 : 0;
+          const int64_t off = pos[l] - base[l];
+          reach = off > reach ? off : reach;
         }
-        L.bound += 3;
+        L.bound = static_cast<int>(reach);
         ++steps;
         if (going == 0) break;
       }
@@ -1092,9 +1090,7 @@ struct LaneGroup {
           stop[l] |= brk | (acc & (c == target[l] ? -1 : 0));
         }
       }
-      // a refill during the walk may have moved a lane's buffer past where its stream now continues: refill at
-      // the next read
-      if (L.refills != refills_before) L.len = 0;
+      rewound();
     }
   }
 
@@ -1121,8 +1117,8 @@ struct LaneGroup {
         ensure(2);
         const double* __restrict ub = L.ubuf;
         const int64_t* __restrict base = L.base;
-        int64_t going = 0;
-#pragma omp simd reduction(| : going)
+        int64_t going = 0, reach = 0;
+#pragma omp simd reduction(| : going) reduction(max : reach)
         for (int l = 0; l < kLanes; ++l) {
           const bool act = np[l] < want[l];
           const int64_t r = (pos[l] - base[l]) * kLanes + l;
@@ -1137,8 +1133,10 @@ struct LaneGroup {
           np[l] += pok ? 1 : 0;
           pos[l] += act ? 2 : 0;
           going |= np[l] < want[l] ? -1 : 0;
+          const int64_t off = pos[l] - base[l];
+          reach = off > reach ? off : reach;
         }
-        L.bound += 2;
+        L.bound = static_cast<int>(reach);
         if (going == 0) break;
       }
       for (int l = 0; l < kLanes; ++l) max_np = want[l] > max_np ? want[l] : max_np;
@@ -1216,8 +1214,7 @@ struct LaneGroup {
       L.has_spare[l] = L.rec_hs[r];
       L.spare[l] = L.rec_sp[r];
     }
-    // a refill during the batch may have moved a lane's buffer past its rewound position: refill at the next read
-    if (L.refills != refills_before) L.len = 0;
+    rewound();
   }
 
   /** The stationary start (Law::start): age and time to the first reset. */
@@ -1399,6 +1396,12 @@ struct LaneGroup {
       first_batch = false;
       if (!any_lane(live)) break;
     }
+#ifdef EB_COUNT
+    for (int l = 0; l < count; ++l) g_used += L.pos[l];
+#endif
+#ifdef EB_TRACE
+    if (L.traj[0] < 48) { fprintf(stderr, "end pos"); for (int l = 0; l < 4; ++l) fprintf(stderr, " %lld", (long long)L.pos[l]); fprintf(stderr, "\n"); }
+#endif
     int64_t segments = 0;
     for (int l = 0; l < kLanes; ++l) segments += nseg[l];
     events += segments;
