@@ -627,7 +627,7 @@ struct Rep { ~Rep() { fprintf(stderr, "generated %lld used %lld (%.1f%%)\n", (lo
  * d = 1 1.6x, 4 1.6x, 8 and 10 1.14x, 12 1.07x, 16 0.88x (each lane's em runs until the group's longest trajectory
  * ends, while the per-trajectory path evaluates em flat over exactly the segments there are).
  */
-constexpr int64_t kLaneMaxD = 12;
+constexpr int64_t kLaneMaxD = 24;
 /** Inter-reset draws per lane drawn ahead at a time (the benchmark's trajectories take about 10). */
 constexpr int kBatch = 16;
 /** Marsaglia-Tsang attempts a lane walks beyond the draws it is short of (a rejection then needs no second walk). */
@@ -663,12 +663,9 @@ struct LaneScratch {
   int refills_in_group = 0;
   // a batch of draws ahead: the draws, and each lane's stream state after draw j (gamma)
   alignas(64) double tau[(kBatch + 1) * kLanes];
-  alignas(64) int64_t rec_pos[(kBatch + 2) * kLanes];
-  alignas(64) int64_t rec_hs[(kBatch + 2) * kLanes];
-  alignas(64) double rec_sp[(kBatch + 2) * kLanes];
   // the batch's segments: length and whether lane l has one in row j
-  alignas(64) double delta[kBatch * kLanes];
-  alignas(64) int64_t row_live[kBatch * kLanes];
+  alignas(64) double delta[(kBatch + kSlack + 2) * kLanes];
+  alignas(64) int64_t row_live[(kBatch + kSlack + 2) * kLanes];
   // Marsaglia-Tsang attempts of a walk (gamma_draws), row j: lane l's attempt j (one spare row for the
   // unconditional stores of lanes that record nothing): the normal as zv * f[fi], the uniform, the lane's stream
   // state after the attempt (position, spare flag, spare as sv * f[sfi]) and the test's outcome
@@ -918,28 +915,17 @@ struct LaneGroup {
   }
 
   /**
-   * Lane l's next target[l] (<= kBatch) gamma draws, scale * Marsaglia-Tsang(d = gd, c = gc) as Stream::marsaglia_tsang
-   * draws them, into rows 0 .. of L.tau, and its stream state after draw j into row j + 1 of rec_pos / rec_hs /
-   * rec_sp (row 0: the state before). Branch-free per lane: an attempt (a normal, then a uniform) consumes the
-   * stream the same way whether the test accepts it or not, except when v <= 0 (no uniform). So a cheap walk over
-   * the stream, whose loop-carried chain is only the polar method's s < 1, lays out each lane's next attempts;
-   * then the polar factors (log, sqrt, division) run in bulk over the walk's pairs, the squeeze over all attempts,
-   * the log test over a compacted list of the few the squeeze leaves, and each lane keeps its accepted attempts in
-   * order. A v <= 0 attempt ends the lane's walk there (its stream continues before that attempt's uniform); a
-   * lane short of draws walks again.
+   * A walk over the lanes' streams laying out want[l] Marsaglia-Tsang attempts per lane, then their tests; returns
+   * the walk's steps (rows of L.at_*). Every attempt (a normal, then a uniform) consumes the stream the same way
+   * whether the test accepts it or not, except when v <= 0 (no uniform). So the walk, whose loop-carried chain is
+   * only the polar method's s < 1, runs ahead without knowing the outcomes; then the polar factors (log, sqrt,
+   * division) run in bulk over the walk's pairs, the squeeze over all attempts and the log test over the rows where
+   * a squeeze failed. L.pos moves past the walk; the caller sets each lane's stream (position, spare) to the state
+   * after the last attempt it uses (L.at_pos / at_hs / at_sp), minus the uniform of a v <= 0 attempt.
    */
-  inline __attribute__((always_inline)) void gamma_draws(const int64_t* target, double gd, double gc, double scale) {
+  inline __attribute__((always_inline)) int walk_and_test(const int64_t* want, double gd, double gc) {
     const int64_t squeeze_mask = gd <= 1000 ? -1 : 0;  // Stream::marsaglia_tsang's squeeze condition
     constexpr int kSteps = LaneScratch::kSteps;
-    alignas(64) int64_t cnt[kLanes];
-#pragma omp simd
-    for (int l = 0; l < kLanes; ++l) {
-      cnt[l] = 0;
-      L.rec_pos[l] = L.pos[l];
-      L.rec_hs[l] = L.has_spare[l];
-      L.rec_sp[l] = L.spare[l];
-      L.pair_f[l] = 1.0;  // row 0: a spare held from before the walk is sv * 1
-    }
     int64_t* __restrict pos = L.pos;
     double* __restrict pf = L.pair_f;
     double* __restrict at_zv = L.at_zv;
@@ -953,119 +939,141 @@ struct LaneGroup {
     double* __restrict at_v = L.at_v;
     double* __restrict at_sp = L.at_sp;
     int64_t* __restrict at_ok = L.at_ok;
+    alignas(64) int64_t natt[kLanes], hs[kLanes], sfi[kLanes];
+    alignas(64) double sv[kLanes];
+    int64_t most = 0;
+    for (int l = 0; l < kLanes; ++l) {
+      natt[l] = 0;
+      hs[l] = L.has_spare[l];
+      sv[l] = L.spare[l];
+      sfi[l] = l;
+      pf[l] = 1.0;  // row 0: a spare held from before the walk is sv * 1
+      most = want[l] > most ? want[l] : most;
+    }
+    // about what the walk reads (2.3 uniforms an attempt), so that it rarely refills midway
+    const int64_t expect = most * 5 / 2 + 3;
+    ensure(static_cast<int>(expect < LaneScratch::kRows - 2 ? expect : LaneScratch::kRows - 2));
+    int steps = 0;
+    while (steps < kSteps) {
+      ensure(3);
+      const double* __restrict ub = L.ubuf;
+      const int64_t* __restrict base = L.base;
+      const int64_t o = static_cast<int64_t>(steps) * kLanes;
+      int64_t going = 0, reach = 0;
+#pragma omp simd reduction(| : going) reduction(max : reach)
+      for (int l = 0; l < kLanes; ++l) {
+        const int64_t act = natt[l] < want[l] ? -1 : 0;
+        const int64_t r = (pos[l] - base[l]) * kLanes + l;
+        const int64_t use_sp = hs[l];
+        const double x = ub[r];
+        const double y = ub[r + kLanes];
+        const double w = ub[r + (use_sp != 0 ? 0 : 2 * kLanes)];
+        const double xl = 2 * x - 1;
+        const double yl = 2 * y - 1;
+        const double ss = xl * xl + yl * yl;
+        const int64_t pok = (ss < 1 ? -1 : 0) & (ss != 0 ? -1 : 0);
+        const int64_t fresh = act & ~use_sp & pok;
+        const int64_t made = act & (use_sp | pok);
+        const int64_t prow = o + kLanes + l;
+        pf[prow] = ss;
+        at_zv[o + l] = use_sp != 0 ? sv[l] : xl;
+        at_fi[o + l] = use_sp != 0 ? sfi[l] : prow;
+        at_u[o + l] = w;
+        const int64_t npos = pos[l] + (use_sp != 0 ? 1 : (pok != 0 ? 3 : 2));
+        const int64_t nhs = ~use_sp & pok;
+        const double nsv = fresh != 0 ? yl : sv[l];
+        const int64_t nsfi = fresh != 0 ? prow : sfi[l];
+        at_pos[o + l] = npos;
+        at_hs[o + l] = nhs;
+        at_sv[o + l] = nsv;
+        at_sfi[o + l] = nsfi;
+        at_made[o + l] = made;
+        pos[l] = act != 0 ? npos : pos[l];
+        hs[l] = act != 0 ? nhs : hs[l];
+        sv[l] = nsv;
+        sfi[l] = nsfi;
+        natt[l] -= made;
+        going |= natt[l] < want[l] ? -1 : 0;
+        const int64_t off = pos[l] - base[l];
+        reach = off > reach ? off : reach;
+      }
+      L.bound = static_cast<int>(reach);
+      ++steps;
+      if (going == 0) break;
+    }
+    // the polar factors of the walk's pairs (rows 1 .. steps; rejected or absent pairs give unused values)
+    polar_factors_flat(pf + kLanes, static_cast<int64_t>(steps) * kLanes);
+    // the tests: 1 accept, 0 the squeeze fails (the log test decides), -1 v <= 0
+    const double* __restrict pfc = L.pair_f;
+    for (int64_t s = 0; s < steps; ++s) {
+      const int64_t o = s * kLanes;
+      int64_t slow = 0;
+#pragma omp simd reduction(| : slow)
+      for (int l = 0; l < kLanes; ++l) {
+        const int64_t ar = o + l;
+        const double z = at_zv[ar] * pfc[at_fi[ar]];
+        const double v = 1 + gc * z;
+        const double v3 = v * v * v;
+        const double z2 = z * z;
+        const int64_t quick = (at_u[ar] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
+        const int64_t ok = v <= 0 ? -1 : (quick != 0 ? 1 : 0);
+        at_ok[ar] = ok;
+        at_v[ar] = v3;
+        at_zv[ar] = z2;
+        at_sp[ar] = at_sv[ar] * pfc[at_sfi[ar]];
+        slow |= at_made[ar] & (ok == 0 ? -1 : 0);
+      }
+      if (slow != 0) {
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          const int64_t ar = o + l;
+          const double z2 = at_zv[ar], v3 = at_v[ar];
+          const double lhs = dm::log(at_u[ar]);
+          const double rhs = (z2 * 0.5 + gd) - gd * v3 + gd * dm::log(v3);
+          at_ok[ar] = at_ok[ar] == 0 ? (lhs < rhs ? 1 : 2) : at_ok[ar];
+        }
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * Lane l's next target[l] (<= kBatch) gamma draws, scale * Marsaglia-Tsang(d = gd, c = gc) as
+   * Stream::marsaglia_tsang draws them, into rows 0 .. of L.tau; each lane's stream continues after its last.
+   */
+  inline __attribute__((always_inline)) void gamma_draws(const int64_t* target, double gd, double gc, double scale) {
+    int64_t* __restrict pos = L.pos;
+    double* __restrict pf = L.pair_f;
+    double* __restrict at_zv = L.at_zv;
+    int64_t* __restrict at_fi = L.at_fi;
+    double* __restrict at_u = L.at_u;
+    int64_t* __restrict at_pos = L.at_pos;
+    int64_t* __restrict at_hs = L.at_hs;
+    double* __restrict at_sv = L.at_sv;
+    int64_t* __restrict at_sfi = L.at_sfi;
+    int64_t* __restrict at_made = L.at_made;
+    double* __restrict at_v = L.at_v;
+    double* __restrict at_sp = L.at_sp;
+    int64_t* __restrict at_ok = L.at_ok;
+    alignas(64) int64_t cnt[kLanes];
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) cnt[l] = 0;
     while (true) {
-      alignas(64) int64_t want[kLanes], natt[kLanes], hs[kLanes], sfi[kLanes];
-      alignas(64) double sv[kLanes];
+      alignas(64) int64_t want[kLanes];
       int64_t any = 0;
 #pragma omp simd reduction(| : any)
       for (int l = 0; l < kLanes; ++l) {
         const int64_t short_by = target[l] - cnt[l];
         want[l] = short_by > 0 ? short_by + kSlack : 0;
-        natt[l] = 0;
-        hs[l] = L.has_spare[l];
-        sv[l] = L.spare[l];
-        sfi[l] = l;
         any |= want[l];
       }
       if (any == 0) break;
-      int64_t most = 0;
-      for (int l = 0; l < kLanes; ++l) most = want[l] > most ? want[l] : most;
-      // about what the walk reads (2.3 uniforms an attempt), so that it rarely refills midway
-      const int64_t expect = most * 5 / 2 + 3;
-      ensure(static_cast<int>(expect < LaneScratch::kRows - 2 ? expect : LaneScratch::kRows - 2));
-
-      // The walk, one step a row (contiguous stores, no scatter): each lane with attempts to make takes its
-      // normal (its spare, or a polar pair: a rejected pair skips two uniforms and makes no attempt) and the
-      // uniform after it. Row s's pair is pair_f row s + 1.
-      int steps = 0;
-      while (steps < kSteps) {
-        ensure(3);
-        const double* __restrict ub = L.ubuf;
-        const int64_t* __restrict base = L.base;
-        const int64_t o = static_cast<int64_t>(steps) * kLanes;
-        int64_t going = 0, reach = 0;
-#pragma omp simd reduction(| : going) reduction(max : reach)
-        for (int l = 0; l < kLanes; ++l) {
-          const int64_t act = natt[l] < want[l] ? -1 : 0;
-          const int64_t r = (pos[l] - base[l]) * kLanes + l;
-          const int64_t use_sp = hs[l];
-          const double x = ub[r];
-          const double y = ub[r + kLanes];
-          const double w = ub[r + (use_sp != 0 ? 0 : 2 * kLanes)];
-          const double xl = 2 * x - 1;
-          const double yl = 2 * y - 1;
-          const double ss = xl * xl + yl * yl;
-          const int64_t pok = (ss < 1 ? -1 : 0) & (ss != 0 ? -1 : 0);
-          const int64_t fresh = act & ~use_sp & pok;
-          const int64_t made = act & (use_sp | pok);
-          const int64_t prow = o + kLanes + l;
-          pf[prow] = ss;
-          at_zv[o + l] = use_sp != 0 ? sv[l] : xl;
-          at_fi[o + l] = use_sp != 0 ? sfi[l] : prow;
-          at_u[o + l] = w;
-          const int64_t npos = pos[l] + (use_sp != 0 ? 1 : (pok != 0 ? 3 : 2));
-          const int64_t nhs = ~use_sp & pok;
-          const double nsv = fresh != 0 ? yl : sv[l];
-          const int64_t nsfi = fresh != 0 ? prow : sfi[l];
-          at_pos[o + l] = npos;
-          at_hs[o + l] = nhs;
-          at_sv[o + l] = nsv;
-          at_sfi[o + l] = nsfi;
-          at_made[o + l] = made;
-          pos[l] = act != 0 ? npos : pos[l];
-          hs[l] = act != 0 ? nhs : hs[l];
-          sv[l] = nsv;
-          sfi[l] = nsfi;
-          natt[l] -= made;
-          going |= natt[l] < want[l] ? -1 : 0;
-          const int64_t off = pos[l] - base[l];
-          reach = off > reach ? off : reach;
-        }
-        L.bound = static_cast<int>(reach);
-        ++steps;
-        if (going == 0) break;
-      }
-      // the polar factors of the walk's pairs (rows 1 .. steps; rejected or absent pairs give unused values)
-      polar_factors_flat(pf + kLanes, static_cast<int64_t>(steps) * kLanes);
-      // the tests: 1 accept, 0 the squeeze fails (the log test decides), -1 v <= 0
-      const double* __restrict pfc = L.pair_f;
-      for (int64_t s = 0; s < steps; ++s) {
-        const int64_t o = s * kLanes;
-        int64_t slow = 0;
-#pragma omp simd reduction(| : slow)
-        for (int l = 0; l < kLanes; ++l) {
-          const int64_t ar = o + l;
-          const double z = at_zv[ar] * pfc[at_fi[ar]];
-          const double v = 1 + gc * z;
-          const double v3 = v * v * v;
-          const double z2 = z * z;
-          const int64_t quick = (at_u[ar] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
-          const int64_t ok = v <= 0 ? -1 : (quick != 0 ? 1 : 0);
-          at_ok[ar] = ok;
-          at_v[ar] = v3;
-          at_zv[ar] = z2;
-          at_sp[ar] = at_sv[ar] * pfc[at_sfi[ar]];
-          slow |= at_made[ar] & (ok == 0 ? -1 : 0);
-        }
-        if (slow != 0) {
-#pragma omp simd
-          for (int l = 0; l < kLanes; ++l) {
-            const int64_t ar = o + l;
-            const double z2 = at_zv[ar], v3 = at_v[ar];
-            const double lhs = dm::log(at_u[ar]);
-            const double rhs = (z2 * 0.5 + gd) - gd * v3 + gd * dm::log(v3);
-            at_ok[ar] = at_ok[ar] == 0 ? (lhs < rhs ? 1 : 2) : at_ok[ar];
-          }
-        }
-      }
+      const int steps = walk_and_test(want, gd, gc);
       // each lane's accepted attempts in order, up to its target or its first v <= 0
       alignas(64) int64_t stop[kLanes];
 #pragma omp simd
       for (int l = 0; l < kLanes; ++l) stop[l] = 0;
       double* __restrict tau = L.tau;
-      int64_t* __restrict rpos = L.rec_pos;
-      int64_t* __restrict rhs_ = L.rec_hs;
-      double* __restrict rsp = L.rec_sp;
       int64_t* __restrict lhs_ = L.has_spare;
       double* __restrict lsp = L.spare;
       for (int64_t s = 0; s < steps; ++s) {
@@ -1077,11 +1085,7 @@ struct LaneGroup {
           const int64_t ok = at_ok[ar];
           const int64_t acc = valid & (ok == 1 ? -1 : 0);
           const int64_t brk = valid & (ok == -1 ? -1 : 0);
-          const int64_t row = cnt[l] * kLanes + l;
-          tau[row] = scale * (gd * at_v[ar]);
-          rpos[row + kLanes] = at_pos[ar];
-          rhs_[row + kLanes] = at_hs[ar];
-          rsp[row + kLanes] = at_sp[ar];
+          tau[cnt[l] * kLanes + l] = scale * (gd * at_v[ar]);
           const int64_t c = cnt[l] - acc;
           cnt[l] = c;
           pos[l] = valid != 0 ? at_pos[ar] + brk : pos[l];
@@ -1092,6 +1096,96 @@ struct LaneGroup {
       }
       rewound();
     }
+  }
+
+  /**
+   * A batch of gamma(k >= 1) segments: each live lane whose clock is before T walks about the draws it is expected
+   * to need, and its clock runs through the accepted ones as they come (a draw ends the current segment [t, next)
+   * and sets the next reset); a lane stops taking attempts once its clock passes T (its stream continues right
+   * after the attempt of its last draw), at a v <= 0 attempt or when its walk runs out (the next batch goes on).
+   * Lanes whose clock has passed T then add their last segment [t, T). Segment j of lane l in this batch goes to
+   * row j of L.delta / L.row_live; returns the rows.
+   */
+  inline __attribute__((always_inline)) int gamma_segments(int64_t* live, double* next, double* t, double* dlast,
+                                                           int64_t* nseg) {
+    int64_t* __restrict pos = L.pos;
+    double* __restrict pf = L.pair_f;
+    double* __restrict at_zv = L.at_zv;
+    int64_t* __restrict at_fi = L.at_fi;
+    double* __restrict at_u = L.at_u;
+    int64_t* __restrict at_pos = L.at_pos;
+    int64_t* __restrict at_hs = L.at_hs;
+    double* __restrict at_sv = L.at_sv;
+    int64_t* __restrict at_sfi = L.at_sfi;
+    int64_t* __restrict at_made = L.at_made;
+    double* __restrict at_v = L.at_v;
+    double* __restrict at_sp = L.at_sp;
+    int64_t* __restrict at_ok = L.at_ok;
+    const double k = pr.law.p0, scale = pr.law.p1;  // k >= 1 on the lane path
+    const double gd = k - 1.0 / 3.0;
+    const double gc = 1 / std::sqrt(9 * gd);
+    const double horizon = pr.horizon;
+    const double per_time = 1 / (k * scale);
+    alignas(64) int64_t want[kLanes], cs[kLanes], stop[kLanes];
+    int64_t any = 0;
+#pragma omp simd reduction(| : any)
+    for (int l = 0; l < kLanes; ++l) {
+      const double est = (horizon - next[l]) * per_time + kMarginGamma;
+      const int64_t n = est < kBatch ? static_cast<int64_t>(est) : kBatch;
+      want[l] = (live[l] != 0 && next[l] < horizon) ? (n > 1 ? n : 1) + kSlack : 0;
+      cs[l] = 0;
+      stop[l] = 0;
+      any |= want[l];
+    }
+    double* __restrict delta = L.delta;
+    int64_t* __restrict lhs_ = L.has_spare;
+    double* __restrict lsp = L.spare;
+    if (any != 0) {
+      const int steps = walk_and_test(want, gd, gc);
+      for (int64_t s = 0; s < steps; ++s) {
+        const int64_t o = s * kLanes;
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          const int64_t ar = o + l;
+          const int64_t valid = at_made[ar] & ~stop[l];
+          const int64_t ok = at_ok[ar];
+          const int64_t acc = valid & (ok == 1 ? -1 : 0);
+          const int64_t brk = valid & (ok == -1 ? -1 : 0);
+          pos[l] = valid != 0 ? at_pos[ar] + brk : pos[l];
+          lhs_[l] = valid != 0 ? at_hs[ar] : lhs_[l];
+          lsp[l] = valid != 0 ? at_sp[ar] : lsp[l];
+          // an accepted draw: the segment [t, next) ends in a reset, the next one comes after the draw
+          const double dl = next[l] - t[l];
+          delta[cs[l] * kLanes + l] = dl;
+          dlast[l] = acc != 0 ? dl : dlast[l];
+          nseg[l] -= acc;
+          cs[l] -= acc;
+          t[l] = acc != 0 ? next[l] : t[l];
+          const double nx = next[l] + scale * (gd * at_v[ar]);
+          next[l] = acc != 0 ? nx : next[l];
+          stop[l] |= brk | (acc & (nx >= horizon ? -1 : 0));
+        }
+      }
+      rewound();
+    }
+    int64_t rows = 0;
+#pragma omp simd reduction(max : rows)
+    for (int l = 0; l < kLanes; ++l) {
+      const int64_t fin = live[l] & (next[l] >= horizon ? -1 : 0);
+      const double dl = horizon - t[l];
+      delta[cs[l] * kLanes + l] = dl;
+      dlast[l] = fin != 0 ? dl : dlast[l];
+      nseg[l] -= fin;
+      cs[l] -= fin;
+      live[l] = fin != 0 ? 0 : live[l];
+      rows = cs[l] > rows ? cs[l] : rows;
+    }
+    int64_t* __restrict row_live = L.row_live;
+    for (int64_t j = 0; j < rows; ++j) {
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) row_live[j * kLanes + l] = j < cs[l] ? -1 : 0;
+    }
+    return static_cast<int>(rows);
   }
 
   /** Row k of L.zrows: lane l's next n normals where real[l] (n calls of Stream::normal), pairs in bulk. */
@@ -1171,8 +1265,8 @@ struct LaneGroup {
     const Law& law = pr.law;
     // Draws a lane is expected to need before its clock passes T, plus a margin (a lane short of draws pauses
     // and continues in the next batch): fewer draws, and Philox blocks, thrown away at the end of a trajectory.
-    const double per_time = law.kind == 0 ? law.p0 : 1 / (law.p0 * law.p1);
-    const double margin = law.kind == 0 ? kMarginExp : kMarginGamma;
+    const double per_time = law.p0;
+    const double margin = kMarginExp;
     const double horizon = pr.horizon;
     int64_t rows = 0;
 #pragma omp simd reduction(max : rows)
@@ -1182,39 +1276,21 @@ struct LaneGroup {
       target[l] = need[l] != 0 ? (t > 1 ? t : 1) : 0;
       rows = target[l] > rows ? target[l] : rows;
     }
-    if (law.kind == 0) {
-      ensure(static_cast<int>(rows));
-      const double rate = law.p0;
-      const double* __restrict ub = L.ubuf;
-      for (int64_t j = 0; j < rows; ++j) {
-        double* __restrict tj = L.tau + j * kLanes;
+    ensure(static_cast<int>(rows));
+    const double rate = law.p0;
+    const double* __restrict ub = L.ubuf;
+    for (int64_t j = 0; j < rows; ++j) {
+      double* __restrict tj = L.tau + j * kLanes;
 #pragma omp simd
-        for (int l = 0; l < kLanes; ++l) tj[l] = -dm::log(ub[(L.pos[l] - L.base[l] + j) * kLanes + l]) / rate;
-      }
-      L.bound += static_cast<int>(rows);  // finish_batch advances each lane by at most its target
-      return;
+      for (int l = 0; l < kLanes; ++l) tj[l] = -dm::log(ub[(L.pos[l] - L.base[l] + j) * kLanes + l]) / rate;
     }
-    const double k = law.p0, theta = law.p1;  // k >= 1 on the lane path
-    const double gd = k - 1.0 / 3.0;
-    gamma_draws(target, gd, 1 / std::sqrt(9 * gd), theta);
+    L.bound += static_cast<int>(rows);  // finish_batch advances each lane by at most its target
   }
 
-  /** Lane l used used[l] of the batch's draws: its stream continues after them. */
-  inline __attribute__((always_inline)) void finish_batch(const int64_t* need, const int64_t* used,
-                                                          const int64_t* target, int64_t refills_before) {
-    if (pr.law.kind == 0) {
+  /** Lane l used used[l] of the batch's exponential draws: its stream continues after them. */
+  inline __attribute__((always_inline)) void finish_batch(const int64_t* used) {
 #pragma omp simd
-      for (int l = 0; l < kLanes; ++l) L.pos[l] += used[l];
-      return;
-    }
-    for (int l = 0; l < kLanes; ++l) {
-      if (need[l] == 0 || used[l] == target[l]) continue;
-      const int64_t r = used[l] * kLanes + l;
-      L.pos[l] = L.rec_pos[r];
-      L.has_spare[l] = L.rec_hs[r];
-      L.spare[l] = L.rec_sp[r];
-    }
-    rewound();
+    for (int l = 0; l < kLanes; ++l) L.pos[l] += used[l];
   }
 
   /** The stationary start (Law::start): age and time to the first reset. */
@@ -1340,10 +1416,17 @@ struct LaneGroup {
       dlast[l] = 0;
       nseg[l] = 0;
     }
-    bool first_batch = true;
+    const bool gamma_law = pr.law.kind != 0;
     while (true) {
+      // lanes whose next segment is their first: its b is u - a, not 0 - a
+      alignas(64) int64_t fresh[kLanes];
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) fresh[l] = nseg[l] == 0 ? -1 : 0;
+      int rows = 0;
+      if (gamma_law) {
+        rows = gamma_segments(live, next, t, dlast, nseg);
+      } else {
       alignas(64) int64_t need[kLanes], used[kLanes], target[kLanes];
-      const int64_t refills_before = L.refills;
       // lanes that may draw: those alive after their next segment
       int64_t any_need = 0;
 #pragma omp simd reduction(| : any_need)
@@ -1354,7 +1437,6 @@ struct LaneGroup {
         any_need |= need[l];
       }
       if (any_need != 0) draw_batch(need, next, target);
-      int rows = 0;
       for (int j = 0; j < kBatch; ++j) {
         double* __restrict dj = L.delta + j * kLanes;
         int64_t* __restrict lj = L.row_live + j * kLanes;
@@ -1382,7 +1464,8 @@ struct LaneGroup {
         rows = j + 1;
         if (going == 0) break;
       }
-      if (any_need != 0) finish_batch(need, used, target, refills_before);
+      if (any_need != 0) finish_batch(used);
+      }
       const double* __restrict delta = L.delta;
       const int64_t* __restrict row_live = L.row_live;
       for (int64_t k = 0; k < dd; ++k) {
@@ -1390,10 +1473,9 @@ struct LaneGroup {
         alignas(64) double bl[kLanes];
         const double* __restrict bk = bb + k * kLanes;
 #pragma omp simd
-        for (int l = 0; l < kLanes; ++l) bl[l] = first_batch ? bk[l] : 0 - ak;  // b of the first row
+        for (int l = 0; l < kLanes; ++l) bl[l] = fresh[l] != 0 ? bk[l] : 0 - ak;  // b of the first row
         segment_rows(rows, mk, ak, ik, delta, row_live, bl, i1 + k * kLanes, eml + k * kLanes);
       }
-      first_batch = false;
       if (!any_lane(live)) break;
     }
 #ifdef EB_COUNT
@@ -1441,7 +1523,8 @@ struct LaneGroup {
 /** Whether a run takes the lane path: mean-only EXACT, d <= kLaneMaxD, exp law or gamma with k >= 1. */
 bool lane_path(const Problem& pr) {
   if (std::getenv("EB_NO_LANES")) return false;  // DEBUG
-  if (pr.cov || pr.euler || pr.d > kLaneMaxD) return false;
+  static const int64_t maxd = getenv("EB_LANE_MAXD") ? atoi(getenv("EB_LANE_MAXD")) : kLaneMaxD;  // DEBUG
+  if (pr.cov || pr.euler || pr.d > maxd) return false;
   if (pr.law.kind == 0) return true;
   return pr.law.kind == 2 && pr.law.p0 >= 1;
 }
