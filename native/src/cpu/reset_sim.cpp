@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <new>
@@ -618,10 +617,6 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
 // 512-bit vector on AVX-512 machines, two 256-bit vectors on the portable x86-64-v3 build.
 
 constexpr int kLanes = 16;
-#ifdef EB_COUNT
-std::atomic<int64_t> g_gen{0}, g_used{0};
-struct Rep { ~Rep() { fprintf(stderr, "generated %lld used %lld (%.1f%%)\n", (long long)g_gen.load(), (long long)g_used.load(), 100.0 * g_used.load() / g_gen.load()); } } g_rep;
-#endif
 /**
  * Largest d that takes the lane path. Measured (one worker, exp, T = 10 E[tau]) against the per-trajectory path:
  * d = 1 1.6x, 4 1.6x, 8 and 10 1.14x, 12 1.07x, 16 0.88x (each lane's em runs until the group's longest trajectory
@@ -635,9 +630,9 @@ constexpr int kSlack = 1;
 /** Draws per lane and batch: the expected number left before T plus these (tuned at d = 1 and 10). */
 constexpr double kMarginExp = 4, kMarginGamma = 4;
 /** Philox blocks per lane generated at least in a refill after a group's first (tuned at d = 1). */
-static const int kLaterBlocks = getenv("EB_LB") ? atoi(getenv("EB_LB")) : 4;
+constexpr int kLaterBlocks = 4;
 /** The first refill's size relative to the uniforms a trajectory is expected to read (tuned at d = 1 and 10). */
-static const double kFirstRefillScale = getenv("EB_FRS") ? atof(getenv("EB_FRS")) : 1.0;
+constexpr double kFirstRefillScale = 1.3;
 
 struct LaneScratch {
   static constexpr int kRows = 2 * 32;  // uniforms held per lane (32 Philox blocks); > kBatch + 2
@@ -867,9 +862,6 @@ struct LaneGroup {
       blk[l] = static_cast<uint64_t>(L.base[l]) >> 1;
     }
     int nb = (rows + 2) / 2;
-#ifdef EB_TRACE
-    if (L.traj[0] < 48) { fprintf(stderr, "traj0 %llu refill rows %d bound %d len %d nth %d pos", (unsigned long long)L.traj[0], rows, L.bound, L.len, L.refills_in_group); for (int l = 0; l < 4; ++l) fprintf(stderr, " %lld", (long long)L.pos[l]); fprintf(stderr, "\n"); }
-#endif
     const int least = L.refills_in_group++ == 0 ? first_blocks : kLaterBlocks;
     if (nb < least) nb = least;
     if (nb > LaneScratch::kRows / 2) nb = LaneScratch::kRows / 2;  // rows <= kBatch + 2: always enough
@@ -877,9 +869,6 @@ struct LaneGroup {
     if (kWide) lane_blocks_avx512(k0, k1, blk, L.traj, nb, L.ubuf);
     else lane_blocks_portable(k0, k1, blk, L.traj, nb, L.ubuf);
     L.len = 2 * nb;
-#ifdef EB_COUNT
-    g_gen += 2 * nb * kLanes;
-#endif
     L.bound = 1;
     ++L.refills;
   }
@@ -1437,7 +1426,12 @@ struct LaneGroup {
         any_need |= need[l];
       }
       if (any_need != 0) draw_batch(need, next, target);
-      for (int j = 0; j < kBatch; ++j) {
+      // rows: a lane's draws and its last segment at most; no early exit (the loop-carried clocks never wait on a
+      // branch), the rows after the last live one are dropped
+      int64_t most = 0;
+      for (int l = 0; l < kLanes; ++l) most = target[l] > most ? target[l] : most;
+      const int scan = static_cast<int>(most + 1 < kBatch ? most + 1 : kBatch);
+      for (int j = 0; j < scan; ++j) {
         double* __restrict dj = L.delta + j * kLanes;
         int64_t* __restrict lj = L.row_live + j * kLanes;
         const double* __restrict tj = L.tau + j * kLanes;
@@ -1461,8 +1455,10 @@ struct LaneGroup {
           live[l] = on != 0 ? more : live[l];
           going |= live[l] & ((j + 1 < target[l] ? -1 : 0) | (next[l] >= horizon ? -1 : 0));
         }
-        rows = j + 1;
-        if (going == 0) break;
+        int64_t took = 0;
+        for (int l = 0; l < kLanes; ++l) took |= lj[l];
+        rows = took != 0 ? j + 1 : rows;
+        (void)going;
       }
       if (any_need != 0) finish_batch(used);
       }
@@ -1478,12 +1474,6 @@ struct LaneGroup {
       }
       if (!any_lane(live)) break;
     }
-#ifdef EB_COUNT
-    for (int l = 0; l < count; ++l) g_used += L.pos[l];
-#endif
-#ifdef EB_TRACE
-    if (L.traj[0] < 48) { fprintf(stderr, "end pos"); for (int l = 0; l < 4; ++l) fprintf(stderr, " %lld", (long long)L.pos[l]); fprintf(stderr, "\n"); }
-#endif
     int64_t segments = 0;
     for (int l = 0; l < kLanes; ++l) segments += nseg[l];
     events += segments;
@@ -1522,9 +1512,7 @@ struct LaneGroup {
 
 /** Whether a run takes the lane path: mean-only EXACT, d <= kLaneMaxD, exp law or gamma with k >= 1. */
 bool lane_path(const Problem& pr) {
-  if (std::getenv("EB_NO_LANES")) return false;  // DEBUG
-  static const int64_t maxd = getenv("EB_LANE_MAXD") ? atoi(getenv("EB_LANE_MAXD")) : kLaneMaxD;  // DEBUG
-  if (pr.cov || pr.euler || pr.d > maxd) return false;
+  if (pr.cov || pr.euler || pr.d > kLaneMaxD) return false;
   if (pr.law.kind == 0) return true;
   return pr.law.kind == 2 && pr.law.p0 >= 1;
 }
