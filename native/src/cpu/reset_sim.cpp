@@ -1032,18 +1032,12 @@ struct LaneGroup {
    */
   inline __attribute__((always_inline)) void gamma_draws(const int64_t* target, double gd, double gc, double scale) {
     int64_t* __restrict pos = L.pos;
-    double* __restrict pf = L.pair_f;
-    double* __restrict at_zv = L.at_zv;
-    int64_t* __restrict at_fi = L.at_fi;
-    double* __restrict at_u = L.at_u;
-    int64_t* __restrict at_pos = L.at_pos;
-    int64_t* __restrict at_hs = L.at_hs;
-    double* __restrict at_sv = L.at_sv;
-    int64_t* __restrict at_sfi = L.at_sfi;
-    int64_t* __restrict at_made = L.at_made;
-    double* __restrict at_v = L.at_v;
-    double* __restrict at_sp = L.at_sp;
-    int64_t* __restrict at_ok = L.at_ok;
+    const int64_t* __restrict at_pos = L.at_pos;
+    const int64_t* __restrict at_hs = L.at_hs;
+    const int64_t* __restrict at_made = L.at_made;
+    const double* __restrict at_v = L.at_v;
+    const double* __restrict at_sp = L.at_sp;
+    const int64_t* __restrict at_ok = L.at_ok;
     alignas(64) int64_t cnt[kLanes];
 #pragma omp simd
     for (int l = 0; l < kLanes; ++l) cnt[l] = 0;
@@ -1098,18 +1092,12 @@ struct LaneGroup {
   inline __attribute__((always_inline)) int gamma_segments(int64_t* live, double* next, double* t, double* dlast,
                                                            int64_t* nseg) {
     int64_t* __restrict pos = L.pos;
-    double* __restrict pf = L.pair_f;
-    double* __restrict at_zv = L.at_zv;
-    int64_t* __restrict at_fi = L.at_fi;
-    double* __restrict at_u = L.at_u;
-    int64_t* __restrict at_pos = L.at_pos;
-    int64_t* __restrict at_hs = L.at_hs;
-    double* __restrict at_sv = L.at_sv;
-    int64_t* __restrict at_sfi = L.at_sfi;
-    int64_t* __restrict at_made = L.at_made;
-    double* __restrict at_v = L.at_v;
-    double* __restrict at_sp = L.at_sp;
-    int64_t* __restrict at_ok = L.at_ok;
+    const int64_t* __restrict at_pos = L.at_pos;
+    const int64_t* __restrict at_hs = L.at_hs;
+    const int64_t* __restrict at_made = L.at_made;
+    const double* __restrict at_v = L.at_v;
+    const double* __restrict at_sp = L.at_sp;
+    const int64_t* __restrict at_ok = L.at_ok;
     const double k = pr.law.p0, scale = pr.law.p1;  // k >= 1 on the lane path
     const double gd = k - 1.0 / 3.0;
     const double gc = 1 / std::sqrt(9 * gd);
