@@ -609,21 +609,27 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
 // At small d a trajectory is a short chain of scalar work (the stationary start, a handful of reset draws, a polar
 // normal or two), so kLanes consecutive trajectories of a sub-block run in lock-step, one per lane: lane l has its
 // own Philox stream (counter (block, trajectory), exactly the scalar stream's numbers, read at its own position),
-// its own spare normal, its own rejections (a lane that accepts waits, masked, for the others) and its own number
-// of segments (a lane whose trajectory has ended is masked off). Every lane performs the IEEE operations of the
-// scalar path for its trajectory in the same order (no contraction: this file is -ffp-contract=off), so each
-// trajectory's u and I1 are bit for bit the scalar ones; they are then added to the sub-block sums in trajectory
-// order, exactly as trajectory() adds them. Each lane loop is a `#pragma omp simd` loop over kLanes doubles: one
-// 512-bit vector on AVX-512 machines, two 256-bit vectors on the portable x86-64-v3 build.
+// its own spare normal, its own rejections and its own number of segments (a lane whose trajectory has ended is
+// masked off). Every lane performs the IEEE operations of the scalar path for its trajectory in the same order (no
+// contraction: this file is -ffp-contract=off), so each trajectory's u and I1 are bit for bit the scalar ones; they
+// are then added to the sub-block sums in trajectory order, exactly as trajectory() adds them. Each lane loop is a
+// `#pragma omp simd` loop over kLanes = 16 doubles: two 512-bit vectors on AVX-512 machines (two independent
+// chains: the walks and clock scans are latency-bound), four 256-bit vectors on the portable x86-64-v3 build.
+// Positions and trajectory indices are 64-bit throughout (a lane's position can pass 2^31 in a long trajectory).
+// Random numbers: normals in bulk (normals_bulk: a walk over the polar pairs, then the factors vectorised);
+// exponential draws kBatch ahead; gamma draws by a walk over the Marsaglia-Tsang attempts (walk_and_test) whose
+// accepted draws the clocks take as they come (gamma_segments). The uniforms are generated for all lanes at once
+// (lane_blocks_*), about what a trajectory reads at a group's start, small refills later.
 
 constexpr int kLanes = 16;
 /**
- * Largest d that takes the lane path. Measured (one worker, exp, T = 10 E[tau]) against the per-trajectory path:
- * d = 1 1.6x, 4 1.6x, 8 and 10 1.14x, 12 1.07x, 16 0.88x (each lane's em runs until the group's longest trajectory
- * ends, while the per-trajectory path evaluates em flat over exactly the segments there are).
+ * Largest d that takes the lane path. Measured (one worker, T = 10 E[tau], C driver) against the per-trajectory
+ * path, AVX-512: exp d = 10 1.9x, 16 1.7x, 24 1.0x, 32 1.0x, 48 0.6x; gamma d = 16 1.4x, 24 1.09x, 32 1.0x (each
+ * lane's em runs until the batch's longest lane ends, while the per-trajectory path evaluates em flat over exactly
+ * the segments there are). Portable x86-64-v3 (exp): d = 10 1.05x, 16 0.81x, 24 0.72x of the per-trajectory path.
  */
-constexpr int64_t kLaneMaxD = 24;
-/** Inter-reset draws per lane drawn ahead at a time (the benchmark's trajectories take about 10). */
+constexpr int64_t kLaneMaxDWide = 24, kLaneMaxDPortable = 12;
+/** Inter-reset draws per lane and batch at most (the benchmark's trajectories take about 10). */
 constexpr int kBatch = 16;
 /** Marsaglia-Tsang attempts a lane walks beyond the draws it is short of (a rejection then needs no second walk). */
 constexpr int kSlack = 1;
@@ -1498,9 +1504,9 @@ struct LaneGroup {
   }
 };
 
-/** Whether a run takes the lane path: mean-only EXACT, d <= kLaneMaxD, exp law, or gamma with k >= 1 on AVX-512. */
+/** Whether a run takes the lane path: mean-only EXACT, small d, exp law, or gamma with k >= 1 on AVX-512. */
 bool lane_path(const Problem& pr) {
-  if (pr.cov || pr.euler || pr.d > kLaneMaxD) return false;
+  if (pr.cov || pr.euler || pr.d > (kWideEm ? kLaneMaxDWide : kLaneMaxDPortable)) return false;
   if (pr.law.kind == 0) return true;
   // gamma's walk and tests gather and scatter per lane: AVX-512 has both, the portable x86-64-v3 build emulates
   // the scatters (measured there 0.87x of the per-trajectory path at d = 1 and 10)
