@@ -934,11 +934,12 @@ struct LaneGroup {
     double* __restrict at_v = L.at_v;
     double* __restrict at_sp = L.at_sp;
     int64_t* __restrict at_ok = L.at_ok;
-    alignas(64) int64_t natt[kLanes], hs[kLanes], sfi[kLanes];
+    alignas(64) int64_t natt[kLanes], np[kLanes], hs[kLanes], sfi[kLanes];
     alignas(64) double sv[kLanes];
     int64_t most = 0;
     for (int l = 0; l < kLanes; ++l) {
       natt[l] = 0;
+      np[l] = 0;
       hs[l] = L.has_spare[l];
       sv[l] = L.spare[l];
       sfi[l] = l;
@@ -969,7 +970,7 @@ struct LaneGroup {
         const int64_t pok = (ss < 1 ? -1 : 0) & (ss != 0 ? -1 : 0);
         const int64_t fresh = act & ~use_sp & pok;
         const int64_t made = act & (use_sp | pok);
-        const int64_t prow = o + kLanes + l;
+        const int64_t prow = (np[l] + 1) * kLanes + l;
         pf[prow] = ss;
         at_zv[o + l] = use_sp != 0 ? sv[l] : xl;
         at_fi[o + l] = use_sp != 0 ? sfi[l] : prow;
@@ -988,6 +989,7 @@ struct LaneGroup {
         sv[l] = nsv;
         sfi[l] = nsfi;
         natt[l] -= made;
+        np[l] -= fresh;
         going |= natt[l] < want[l] ? -1 : 0;
         const int64_t off = pos[l] - base[l];
         reach = off > reach ? off : reach;
@@ -996,8 +998,11 @@ struct LaneGroup {
       ++steps;
       if (going == 0) break;
     }
-    // the polar factors of the walk's pairs (rows 1 .. steps; rejected or absent pairs give unused values)
-    polar_factors_flat(pf + kLanes, static_cast<int64_t>(steps) * kLanes);
+    // the polar factors of the walk's pairs (lane l's pair i in row i + 1, one scatter a step: the logs run over
+    // the pairs only, about half the steps; unused slots give unused values)
+    int64_t pairs = 0;
+    for (int l = 0; l < kLanes; ++l) pairs = np[l] > pairs ? np[l] : pairs;
+    polar_factors_flat(pf + kLanes, pairs * kLanes);
     // the tests: 1 accept, 0 the squeeze fails (the log test decides), -1 v <= 0
     const double* __restrict pfc = L.pair_f;
     for (int64_t s = 0; s < steps; ++s) {
