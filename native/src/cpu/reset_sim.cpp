@@ -949,6 +949,8 @@ struct LaneGroup {
     // about what the walk reads (2.3 uniforms an attempt), so that it rarely refills midway
     const int64_t expect = most * 5 / 2 + 3;
     ensure(static_cast<int>(expect < LaneScratch::kRows - 2 ? expect : LaneScratch::kRows - 2));
+    // The walk, one step a row (contiguous stores): each lane with attempts to make takes its normal (its spare,
+    // or a polar pair: a rejected pair skips two uniforms and makes no attempt) and the uniform after it.
     int steps = 0;
     while (steps < kSteps) {
       ensure(3);
