@@ -1040,17 +1040,26 @@ struct LaneGroup {
   }
 
   /**
+   * Attempt ar of lane l after the walk and tests, unless the lane has stopped: acc (-1) if the test accepted it,
+   * brk (-1) if v <= 0; the lane's stream then continues after it (before its uniform where v <= 0).
+   */
+  inline __attribute__((always_inline)) void take_attempt(int64_t ar, int l, int64_t stopped, int64_t& acc,
+                                                          int64_t& brk) {
+    const int64_t valid = L.at_made[ar] & ~stopped;
+    const int64_t ok = L.at_ok[ar];
+    acc = valid & (ok == 1 ? -1 : 0);
+    brk = valid & (ok == -1 ? -1 : 0);
+    L.pos[l] = valid != 0 ? L.at_pos[ar] + brk : L.pos[l];
+    L.has_spare[l] = valid != 0 ? L.at_hs[ar] : L.has_spare[l];
+    L.spare[l] = valid != 0 ? L.at_sp[ar] : L.spare[l];
+  }
+
+  /**
    * Lane l's next target[l] (<= kBatch) gamma draws, scale * Marsaglia-Tsang(d = gd, c = gc) as
    * Stream::marsaglia_tsang draws them, into rows 0 .. of L.tau; each lane's stream continues after its last.
    */
   inline __attribute__((always_inline)) void gamma_draws(const int64_t* target, double gd, double gc, double scale) {
-    int64_t* __restrict pos = L.pos;
-    const int64_t* __restrict at_pos = L.at_pos;
-    const int64_t* __restrict at_hs = L.at_hs;
-    const int64_t* __restrict at_made = L.at_made;
     const double* __restrict at_v = L.at_v;
-    const double* __restrict at_sp = L.at_sp;
-    const int64_t* __restrict at_ok = L.at_ok;
     alignas(64) int64_t cnt[kLanes];
 #pragma omp simd
     for (int l = 0; l < kLanes; ++l) cnt[l] = 0;
@@ -1070,23 +1079,16 @@ struct LaneGroup {
 #pragma omp simd
       for (int l = 0; l < kLanes; ++l) stop[l] = 0;
       double* __restrict tau = L.tau;
-      int64_t* __restrict lhs_ = L.has_spare;
-      double* __restrict lsp = L.spare;
       for (int64_t s = 0; s < steps; ++s) {
         const int64_t o = s * kLanes;
 #pragma omp simd
         for (int l = 0; l < kLanes; ++l) {
           const int64_t ar = o + l;
-          const int64_t valid = at_made[ar] & ~stop[l];
-          const int64_t ok = at_ok[ar];
-          const int64_t acc = valid & (ok == 1 ? -1 : 0);
-          const int64_t brk = valid & (ok == -1 ? -1 : 0);
+          int64_t acc, brk;
+          take_attempt(ar, l, stop[l], acc, brk);
           tau[cnt[l] * kLanes + l] = scale * (gd * at_v[ar]);
           const int64_t c = cnt[l] - acc;
           cnt[l] = c;
-          pos[l] = valid != 0 ? at_pos[ar] + brk : pos[l];
-          lhs_[l] = valid != 0 ? at_hs[ar] : lhs_[l];
-          lsp[l] = valid != 0 ? at_sp[ar] : lsp[l];
           stop[l] |= brk | (acc & (c == target[l] ? -1 : 0));
         }
       }
@@ -1104,13 +1106,7 @@ struct LaneGroup {
    */
   inline __attribute__((always_inline)) int gamma_segments(int64_t* live, double* next, double* t, double* dlast,
                                                            int64_t* nseg) {
-    int64_t* __restrict pos = L.pos;
-    const int64_t* __restrict at_pos = L.at_pos;
-    const int64_t* __restrict at_hs = L.at_hs;
-    const int64_t* __restrict at_made = L.at_made;
     const double* __restrict at_v = L.at_v;
-    const double* __restrict at_sp = L.at_sp;
-    const int64_t* __restrict at_ok = L.at_ok;
     const double k = pr.law.p0, scale = pr.law.p1;  // k >= 1 on the lane path
     const double gd = k - 1.0 / 3.0;
     const double gc = 1 / std::sqrt(9 * gd);
@@ -1128,8 +1124,6 @@ struct LaneGroup {
       any |= want[l];
     }
     double* __restrict delta = L.delta;
-    int64_t* __restrict lhs_ = L.has_spare;
-    double* __restrict lsp = L.spare;
     if (any != 0) {
       const int steps = walk_and_test(want, gd, gc);
       for (int64_t s = 0; s < steps; ++s) {
@@ -1137,13 +1131,8 @@ struct LaneGroup {
 #pragma omp simd
         for (int l = 0; l < kLanes; ++l) {
           const int64_t ar = o + l;
-          const int64_t valid = at_made[ar] & ~stop[l];
-          const int64_t ok = at_ok[ar];
-          const int64_t acc = valid & (ok == 1 ? -1 : 0);
-          const int64_t brk = valid & (ok == -1 ? -1 : 0);
-          pos[l] = valid != 0 ? at_pos[ar] + brk : pos[l];
-          lhs_[l] = valid != 0 ? at_hs[ar] : lhs_[l];
-          lsp[l] = valid != 0 ? at_sp[ar] : lsp[l];
+          int64_t acc, brk;
+          take_attempt(ar, l, stop[l], acc, brk);
           // an accepted draw: the segment [t, next) ends in a reset, the next one comes after the draw
           const double dl = next[l] - t[l];
           delta[cs[l] * kLanes + l] = dl;
