@@ -641,7 +641,7 @@ constexpr int kLaterBlocks = 4;
 constexpr double kFirstRefillScale = 1.3;
 
 struct LaneScratch {
-  static constexpr int kRows = 2 * 32;  // uniforms held per lane (32 Philox blocks); > kBatch + 2
+  static constexpr int kRows = 2 * 32;  // uniforms held per lane (32 Philox blocks); > kBatch + 2 and a walk's 62
   explicit LaneScratch(int64_t d)
       : i1(static_cast<size_t>(d) * kLanes), b(static_cast<size_t>(d) * kLanes),
         em_last(static_cast<size_t>(d) * kLanes), u(static_cast<size_t>(d) * kLanes),
@@ -662,14 +662,15 @@ struct LaneScratch {
   int bound = 0;    // an upper bound of every pos[l] - base[l]
   int64_t refills = 0;
   int refills_in_group = 0;
-  // a batch of draws ahead: the draws, and each lane's stream state after draw j (gamma)
+  // draws: row j lane l's exponential draw j of a batch; the gamma start's draw in row 0 (one more row for the
+  // unconditional stores)
   alignas(64) double tau[(kBatch + 1) * kLanes];
   // the batch's segments: length and whether lane l has one in row j
   alignas(64) double delta[(kBatch + kSlack + 2) * kLanes];
   alignas(64) int64_t row_live[(kBatch + kSlack + 2) * kLanes];
-  // Marsaglia-Tsang attempts of a walk (gamma_draws), row j: lane l's attempt j (one spare row for the
-  // unconditional stores of lanes that record nothing): the normal as zv * f[fi], the uniform, the lane's stream
-  // state after the attempt (position, spare flag, spare as sv * f[sfi]) and the test's outcome
+  // A walk over Marsaglia-Tsang attempts (walk_and_test), row s: lane l's step s, whether it made an attempt (a
+  // rejected polar pair makes none), the normal as zv * pair_f[fi], the uniform, the lane's stream state after it
+  // (position, spare flag, spare as sv * pair_f[sfi]) and the test's outcome
   static constexpr int kSteps = 48;  // walk steps at most (a lane short of attempts walks again)
   alignas(64) double at_zv[kSteps * kLanes];
   alignas(64) int64_t at_fi[kSteps * kLanes];
@@ -682,7 +683,8 @@ struct LaneScratch {
   alignas(64) double at_v[kSteps * kLanes];
   alignas(64) double at_sp[kSteps * kLanes];
   alignas(64) int64_t at_ok[kSteps * kLanes];
-  // polar pairs of a walk: row 0 is f = 1 (a spare held from before the walk), rows 1.. s, then f
+  // polar pairs of a walk, lane l's pair i in row i + 1: s, then the factor f; row 0 is f = 1 (for a spare held
+  // from before the walk)
   alignas(64) double pair_f[(kSteps + 1) * kLanes];
   // per (coordinate, lane), coordinate-major: the time integral, u - a at the start, em of the last segment, the
   // snapshot
