@@ -765,46 +765,61 @@ inline void lane_blocks_portable(uint32_t k0_, uint32_t k1_, const uint64_t* blk
 __attribute__((target("arch=x86-64-v4"))) inline void lane_blocks_avx512(uint32_t k0_, uint32_t k1_,
                                                                           const uint64_t* blk, const uint64_t* traj,
                                                                           int nb, double* out) {
+  static_assert(kLanes == 16, "two 512-bit vectors of lanes");
   const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
   const __m512i m0 = _mm512_set1_epi64(static_cast<int64_t>(philox::kM0));
   const __m512i m1 = _mm512_set1_epi64(static_cast<int64_t>(philox::kM1));
   const __m512i one = _mm512_set1_epi64(0x3ff0000000000000LL);
   const __m512d shift = _mm512_set1_pd(1.0 - 0x1p-53);
-  for (int h = 0; h < kLanes; h += 8) {
-  const __m512i b0 = _mm512_loadu_si512(blk + h);
-  const __m512i tr = _mm512_loadu_si512(traj + h);
-  const __m512i t2 = _mm512_and_si512(tr, low32);
-  const __m512i t3 = _mm512_srli_epi64(tr, 32);
-  for (int j = 0; j < nb; ++j) {
-    const __m512i bj = _mm512_add_epi64(b0, _mm512_set1_epi64(j));
-    __m512i c0 = _mm512_and_si512(bj, low32);
-    __m512i c1 = _mm512_srli_epi64(bj, 32);
-    __m512i c2 = t2;
-    __m512i c3 = t3;
-    uint32_t k0 = k0_, k1 = k1_;
-    for (int round = 0; round < 10; ++round) {
-      if (round > 0) {
-        k0 += philox::kW0;
-        k1 += philox::kW1;
-      }
-      const __m512i p0 = _mm512_mul_epu32(c0, m0);
-      const __m512i p1 = _mm512_mul_epu32(c2, m1);
-      const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1),
-                                          _mm512_set1_epi64(static_cast<int64_t>(k0)));
-      const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3),
-                                          _mm512_set1_epi64(static_cast<int64_t>(k1)));
-      c1 = _mm512_and_si512(p1, low32);
-      c3 = _mm512_and_si512(p0, low32);
-      c0 = n0;
-      c2 = n2;
+  // the round keys once (not per block), and both halves of the lanes in one iteration: two independent chains of
+  // ten dependent multiply rounds
+  __m512i rk0[10], rk1[10];
+  uint32_t k0 = k0_, k1 = k1_;
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 += philox::kW0;
+      k1 += philox::kW1;
     }
-    const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1, 32), c0);
-    const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3, 32), c2);
-    _mm512_storeu_pd(out + (2 * j) * kLanes + h,
-                     _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(even, 12), one)), shift));
-    _mm512_storeu_pd(out + (2 * j + 1) * kLanes + h,
-                     _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(odd, 12), one)), shift));
+    rk0[round] = _mm512_set1_epi64(static_cast<int64_t>(k0));
+    rk1[round] = _mm512_set1_epi64(static_cast<int64_t>(k1));
   }
+  __m512i b0[2], t2[2], t3[2];
+  for (int h = 0; h < 2; ++h) {
+    b0[h] = _mm512_loadu_si512(blk + 8 * h);
+    const __m512i tr = _mm512_loadu_si512(traj + 8 * h);
+    t2[h] = _mm512_and_si512(tr, low32);
+    t3[h] = _mm512_srli_epi64(tr, 32);
+  }
+  for (int j = 0; j < nb; ++j) {
+    const __m512i jj = _mm512_set1_epi64(j);
+    __m512i c0[2], c1[2], c2[2], c3[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m512i bj = _mm512_add_epi64(b0[h], jj);
+      c0[h] = _mm512_and_si512(bj, low32);
+      c1[h] = _mm512_srli_epi64(bj, 32);
+      c2[h] = t2[h];
+      c3[h] = t3[h];
+    }
+    for (int round = 0; round < 10; ++round) {
+      for (int h = 0; h < 2; ++h) {
+        const __m512i p0 = _mm512_mul_epu32(c0[h], m0);
+        const __m512i p1 = _mm512_mul_epu32(c2[h], m1);
+        const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1[h]), rk0[round]);
+        const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3[h]), rk1[round]);
+        c1[h] = _mm512_and_si512(p1, low32);
+        c3[h] = _mm512_and_si512(p0, low32);
+        c0[h] = n0;
+        c2[h] = n2;
+      }
+    }
+    for (int h = 0; h < 2; ++h) {
+      const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1[h], 32), c0[h]);
+      const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3[h], 32), c2[h]);
+      _mm512_storeu_pd(out + (2 * j) * kLanes + 8 * h,
+                       _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(even, 12), one)), shift));
+      _mm512_storeu_pd(out + (2 * j + 1) * kLanes + 8 * h,
+                       _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(odd, 12), one)), shift));
+    }
   }
 }
 #else
