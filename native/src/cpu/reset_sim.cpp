@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <cstdlib>
 #include <memory>
 #include <new>
 #include <vector>
@@ -608,36 +609,51 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
 // At small d a trajectory is a short chain of scalar work (the stationary start, a handful of reset draws, a polar
 // normal or two), so kLanes consecutive trajectories of a sub-block run in lock-step, one per lane: lane l has its
 // own Philox stream (counter (block, trajectory), exactly the scalar stream's numbers, read at its own position),
-// its own spare normal, its own rejections (a lane that accepts waits, masked, for the others) and its own number
-// of segments (a lane whose trajectory has ended is masked off). Every lane performs the IEEE operations of the
-// scalar path for its trajectory in the same order (no contraction: this file is -ffp-contract=off), so each
-// trajectory's u and I1 are bit for bit the scalar ones; they are then added to the sub-block sums in trajectory
-// order, exactly as trajectory() adds them. Each lane loop is a `#pragma omp simd` loop over kLanes doubles: one
-// 512-bit vector on AVX-512 machines, two 256-bit vectors on the portable x86-64-v3 build.
+// its own spare normal, its own rejections and its own number of segments (a lane whose trajectory has ended is
+// masked off). Every lane performs the IEEE operations of the scalar path for its trajectory in the same order (no
+// contraction: this file is -ffp-contract=off), so each trajectory's u and I1 are bit for bit the scalar ones; they
+// are then added to the sub-block sums in trajectory order, exactly as trajectory() adds them. Each lane loop is a
+// `#pragma omp simd` loop over kLanes = 16 doubles: two 512-bit vectors on AVX-512 machines (two independent
+// chains: the walks and clock scans are latency-bound), four 256-bit vectors on the portable x86-64-v3 build.
+// Positions and trajectory indices are 64-bit throughout (a lane's position can pass 2^31 in a long trajectory).
+// Random numbers: normals in bulk (normals_bulk: a walk over the polar pairs, then the factors vectorised);
+// exponential draws kBatch ahead; gamma draws by a walk over the Marsaglia-Tsang attempts (walk_and_test) whose
+// accepted draws the clocks take as they come (gamma_segments). The uniforms are generated for all lanes at once
+// (lane_blocks_*), about what a trajectory reads at a group's start, small refills later.
 
-constexpr int kLanes = 8;
+constexpr int kLanes = 16;
 /**
- * Largest d that takes the lane path. Measured (one worker, exp, T = 10 E[tau]) against the per-trajectory path:
- * d = 1 1.6x, 4 1.6x, 8 and 10 1.14x, 12 1.07x, 16 0.88x (each lane's em runs until the group's longest trajectory
- * ends, while the per-trajectory path evaluates em flat over exactly the segments there are).
+ * Largest d that takes the lane path. Measured (one worker, T = 10 E[tau], C driver) against the per-trajectory
+ * path, AVX-512: exp d = 10 1.9x, 16 1.7x, 24 1.0x, 32 1.0x, 48 0.6x; gamma d = 16 1.4x, 24 1.09x, 32 1.0x (each
+ * lane's em runs until the batch's longest lane ends, while the per-trajectory path evaluates em flat over exactly
+ * the segments there are). Portable x86-64-v3 (exp): d = 10 1.05x, 16 0.81x, 24 0.72x of the per-trajectory path.
  */
-constexpr int64_t kLaneMaxD = 12;
-/**
- * gamma on the lane path: bit-identical (checksums checked) but measured 0.9x of the per-trajectory path at d = 1
- * and 10 (each draw's rejection loops, the polar one and Marsaglia-Tsang's, branch on the lanes' acceptance and
- * mispredict), so off; the code is kept for a later attempt.
- */
-constexpr bool kLaneGamma = false;
-/** Inter-reset draws per lane drawn ahead at a time (the benchmark's trajectories take about 10). */
+constexpr int64_t kLaneMaxDWide = 24, kLaneMaxDPortable = 12;
+/** Inter-reset draws per lane and batch at most (the benchmark's trajectories take about 10). */
 constexpr int kBatch = 16;
-/** Philox blocks per lane generated at least, in a group's first refill and in later ones (tuned at d = 1). */
-constexpr int kFirstBlocks = 14, kLaterBlocks = 8;
+/**
+ * Marsaglia-Tsang attempts a lane walks beyond the draws it is short of (a rejection then needs no second walk).
+ * Measured at gamma d = 1 against 1: 0 +3.5 %, 2 -5 % (a batch's shortfall just goes on in the next batch).
+ */
+constexpr int kSlack = 0;
+/** Draws per lane and batch: the expected number left before T plus these (tuned at d = 1 and 10). */
+constexpr double kMarginExp = 4, kMarginGamma = 4;
+/** Philox blocks per lane generated at least in a refill after a group's first (tuned at d = 1). */
+constexpr int kLaterBlocks = 4;
+/** The first refill's size relative to the uniforms a trajectory is expected to read (tuned at d = 1 and 10). */
+constexpr double kFirstRefillScale = 1.3;
 
 struct LaneScratch {
-  static constexpr int kRows = 2 * 32;  // uniforms held per lane (32 Philox blocks); > kBatch + 2
+  static constexpr int kRows = 2 * 32;  // uniforms held per lane (32 Philox blocks); > kBatch + 2 and a walk's 62
   explicit LaneScratch(int64_t d)
       : i1(static_cast<size_t>(d) * kLanes), b(static_cast<size_t>(d) * kLanes),
-        em_last(static_cast<size_t>(d) * kLanes), u(static_cast<size_t>(d) * kLanes) {}
+        em_last(static_cast<size_t>(d) * kLanes), u(static_cast<size_t>(d) * kLanes),
+        zrows(static_cast<size_t>(d + 4) * kLanes), nv1(static_cast<size_t>(d / 2 + 2) * kLanes),
+        nv2(static_cast<size_t>(d / 2 + 2) * kLanes), ns(static_cast<size_t>(d / 2 + 2) * kLanes) {
+    // the tests read every lane's slots up to the longest walk: indices into pair_f must always be valid
+    for (int i = 0; i < kSteps * kLanes; ++i) at_fi[i] = at_sfi[i] = i % kLanes;
+    std::fill(pair_f, pair_f + (kSteps + 1) * kLanes, 0.5);
+  }
   // Row j of ubuf holds, for every lane l, the uniform number base[l] + j of lane l's stream (base even).
   alignas(64) double ubuf[kRows * kLanes];
   alignas(64) int64_t pos[kLanes];   // lane l's next uniform number
@@ -649,17 +665,36 @@ struct LaneScratch {
   int bound = 0;    // an upper bound of every pos[l] - base[l]
   int64_t refills = 0;
   int refills_in_group = 0;
-  // a batch of draws ahead: the draws, and each lane's stream state after draw j (gamma)
-  alignas(64) double tau[kBatch * kLanes];
-  alignas(64) int64_t rec_pos[(kBatch + 1) * kLanes];
-  alignas(64) int64_t rec_hs[(kBatch + 1) * kLanes];
-  alignas(64) double rec_sp[(kBatch + 1) * kLanes];
+  // draws: row j lane l's exponential draw j of a batch; the gamma start's draw in row 0 (one more row for the
+  // unconditional stores)
+  alignas(64) double tau[(kBatch + 1) * kLanes];
   // the batch's segments: length and whether lane l has one in row j
-  alignas(64) double delta[kBatch * kLanes];
-  alignas(64) int64_t row_live[kBatch * kLanes];
+  alignas(64) double delta[(kBatch + kSlack + 2) * kLanes];
+  alignas(64) int64_t row_live[(kBatch + kSlack + 2) * kLanes];
+  // A walk over Marsaglia-Tsang attempts (walk_and_test), row s: lane l's step s, whether it made an attempt (a
+  // rejected polar pair makes none), the normal as zv * pair_f[fi], the uniform, the lane's stream state after it
+  // (position, spare flag, spare as sv * pair_f[sfi]) and the test's outcome
+  static constexpr int kSteps = 48;  // walk steps at most (a lane short of attempts walks again)
+  alignas(64) double at_zv[kSteps * kLanes];
+  alignas(64) int64_t at_fi[kSteps * kLanes];
+  alignas(64) double at_u[kSteps * kLanes];
+  alignas(64) int64_t at_pos[kSteps * kLanes];
+  alignas(64) int64_t at_hs[kSteps * kLanes];
+  alignas(64) double at_sv[kSteps * kLanes];
+  alignas(64) int64_t at_sfi[kSteps * kLanes];
+  alignas(64) int64_t at_made[kSteps * kLanes];
+  alignas(64) double at_v[kSteps * kLanes];
+  alignas(64) double at_sp[kSteps * kLanes];
+  alignas(64) int64_t at_ok[kSteps * kLanes];
+  // polar pairs of a walk, lane l's pair i in row i + 1: s, then the factor f; row 0 is f = 1 (for a spare held
+  // from before the walk)
+  alignas(64) double pair_f[(kSteps + 1) * kLanes];
   // per (coordinate, lane), coordinate-major: the time integral, u - a at the start, em of the last segment, the
   // snapshot
   std::vector<double> i1, b, em_last, u;
+  // bulk normals (normals_bulk): row k the lane's k-th normal (one row more for an odd pair's second value), and the
+  // polar pairs (v1, v2, s, then f) by row
+  std::vector<double> zrows, nv1, nv2, ns;
 };
 
 inline bool any_lane(const int64_t* m) {
@@ -733,44 +768,61 @@ inline void lane_blocks_portable(uint32_t k0_, uint32_t k1_, const uint64_t* blk
 __attribute__((target("arch=x86-64-v4"))) inline void lane_blocks_avx512(uint32_t k0_, uint32_t k1_,
                                                                           const uint64_t* blk, const uint64_t* traj,
                                                                           int nb, double* out) {
+  static_assert(kLanes == 16, "two 512-bit vectors of lanes");
   const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
   const __m512i m0 = _mm512_set1_epi64(static_cast<int64_t>(philox::kM0));
   const __m512i m1 = _mm512_set1_epi64(static_cast<int64_t>(philox::kM1));
   const __m512i one = _mm512_set1_epi64(0x3ff0000000000000LL);
   const __m512d shift = _mm512_set1_pd(1.0 - 0x1p-53);
-  const __m512i b0 = _mm512_loadu_si512(blk);
-  const __m512i tr = _mm512_loadu_si512(traj);
-  const __m512i t2 = _mm512_and_si512(tr, low32);
-  const __m512i t3 = _mm512_srli_epi64(tr, 32);
-  for (int j = 0; j < nb; ++j) {
-    const __m512i bj = _mm512_add_epi64(b0, _mm512_set1_epi64(j));
-    __m512i c0 = _mm512_and_si512(bj, low32);
-    __m512i c1 = _mm512_srli_epi64(bj, 32);
-    __m512i c2 = t2;
-    __m512i c3 = t3;
-    uint32_t k0 = k0_, k1 = k1_;
-    for (int round = 0; round < 10; ++round) {
-      if (round > 0) {
-        k0 += philox::kW0;
-        k1 += philox::kW1;
-      }
-      const __m512i p0 = _mm512_mul_epu32(c0, m0);
-      const __m512i p1 = _mm512_mul_epu32(c2, m1);
-      const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1),
-                                          _mm512_set1_epi64(static_cast<int64_t>(k0)));
-      const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3),
-                                          _mm512_set1_epi64(static_cast<int64_t>(k1)));
-      c1 = _mm512_and_si512(p1, low32);
-      c3 = _mm512_and_si512(p0, low32);
-      c0 = n0;
-      c2 = n2;
+  // the round keys once (not per block), and both halves of the lanes in one iteration: two independent chains of
+  // ten dependent multiply rounds
+  __m512i rk0[10], rk1[10];
+  uint32_t k0 = k0_, k1 = k1_;
+  for (int round = 0; round < 10; ++round) {
+    if (round > 0) {
+      k0 += philox::kW0;
+      k1 += philox::kW1;
     }
-    const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1, 32), c0);
-    const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3, 32), c2);
-    _mm512_storeu_pd(out + (2 * j) * kLanes,
-                     _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(even, 12), one)), shift));
-    _mm512_storeu_pd(out + (2 * j + 1) * kLanes,
-                     _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(odd, 12), one)), shift));
+    rk0[round] = _mm512_set1_epi64(static_cast<int64_t>(k0));
+    rk1[round] = _mm512_set1_epi64(static_cast<int64_t>(k1));
+  }
+  __m512i b0[2], t2[2], t3[2];
+  for (int h = 0; h < 2; ++h) {
+    b0[h] = _mm512_loadu_si512(blk + 8 * h);
+    const __m512i tr = _mm512_loadu_si512(traj + 8 * h);
+    t2[h] = _mm512_and_si512(tr, low32);
+    t3[h] = _mm512_srli_epi64(tr, 32);
+  }
+  for (int j = 0; j < nb; ++j) {
+    const __m512i jj = _mm512_set1_epi64(j);
+    __m512i c0[2], c1[2], c2[2], c3[2];
+    for (int h = 0; h < 2; ++h) {
+      const __m512i bj = _mm512_add_epi64(b0[h], jj);
+      c0[h] = _mm512_and_si512(bj, low32);
+      c1[h] = _mm512_srli_epi64(bj, 32);
+      c2[h] = t2[h];
+      c3[h] = t3[h];
+    }
+    for (int round = 0; round < 10; ++round) {
+      for (int h = 0; h < 2; ++h) {
+        const __m512i p0 = _mm512_mul_epu32(c0[h], m0);
+        const __m512i p1 = _mm512_mul_epu32(c2[h], m1);
+        const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1[h]), rk0[round]);
+        const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3[h]), rk1[round]);
+        c1[h] = _mm512_and_si512(p1, low32);
+        c3[h] = _mm512_and_si512(p0, low32);
+        c0[h] = n0;
+        c2[h] = n2;
+      }
+    }
+    for (int h = 0; h < 2; ++h) {
+      const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1[h], 32), c0[h]);
+      const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3[h], 32), c2[h]);
+      _mm512_storeu_pd(out + (2 * j) * kLanes + 8 * h,
+                       _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(even, 12), one)), shift));
+      _mm512_storeu_pd(out + (2 * j + 1) * kLanes + 8 * h,
+                       _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(odd, 12), one)), shift));
+    }
   }
 }
 #else
@@ -779,6 +831,18 @@ inline void lane_blocks_avx512(uint32_t k0, uint32_t k1, const uint64_t* blk, co
   lane_blocks_portable(k0, k1, blk, traj, nb, out);
 }
 #endif
+
+/**
+ * s[i] <- sqrt(-2 log(s) / s), the polar method's factor, for i < n. Slots of rejected or unused pairs hold other
+ * values (their results, maybe NaN, are never read); no select guards them: GCC does not vectorise the loop with one.
+ */
+static inline __attribute__((always_inline)) void polar_factors_flat(double* __restrict s, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) {
+    const double sk = s[i];
+    s[i] = std::sqrt(-2 * dm::log(sk) / sk);
+  }
+}
 
 /**
  * The lane path for one group of trajectories [first, first + count), count <= kLanes, added to `sums`. kWide: the
@@ -790,7 +854,26 @@ struct LaneGroup {
   LaneScratch& L;
   const int64_t d;
 
-  LaneGroup(const Problem& p, LaneScratch& ls) : pr(p), L(ls), d(DC > 0 ? DC : p.d) {}
+  /** Philox blocks per lane in a group's first refill: about what a trajectory reads in all (fewer thrown away). */
+  const int first_blocks;
+
+  LaneGroup(const Problem& p, LaneScratch& ls)
+      : pr(p), L(ls), d(DC > 0 ? DC : p.d), first_blocks(first_refill_blocks(p)) {}
+
+  static int first_refill_blocks(const Problem& p) {
+    // uniforms a lane reads: the start (exp 3; gamma about 2.3 + 1), the normals at the start and the snapshot
+    // (about 1.27 a normal), the draws before T (exp 1 each, gamma about 2.3)
+    // uniforms a lane reads before its first batch of draws is done: the start (exp 3, gamma about 2.3 + 1), the
+    // start's normals (about 1.27 a normal) and the batch (draw_batch's targets; a gamma walk's expectation)
+    const bool exp_law = p.law.kind == 0;
+    const double per_time = exp_law ? p.law.p0 : 1 / (p.law.p0 * p.law.p1);
+    const double est = p.horizon * per_time + (exp_law ? kMarginExp : kMarginGamma);
+    const double draws = est < kBatch ? std::floor(est) : kBatch;
+    const double batch = exp_law ? draws : (draws + kSlack) * 2.5 + 3;
+    const double rows = (exp_law ? 3 : 3.3) + 1.27 * static_cast<double>(p.d) + batch;
+    const double blocks = rows * kFirstRefillScale / 2 + 1;
+    return blocks < 4 ? 4 : (blocks > LaneScratch::kRows / 2 ? LaneScratch::kRows / 2 : static_cast<int>(blocks));
+  }
 
   /** Makes rows pos[l] - base[l] .. + rows - 1 readable for every lane. */
   inline __attribute__((always_inline)) void ensure(int rows) {
@@ -805,7 +888,7 @@ struct LaneGroup {
       blk[l] = static_cast<uint64_t>(L.base[l]) >> 1;
     }
     int nb = (rows + 2) / 2;
-    const int least = L.refills_in_group++ == 0 ? kFirstBlocks : kLaterBlocks;
+    const int least = L.refills_in_group++ == 0 ? first_blocks : kLaterBlocks;
     if (nb < least) nb = least;
     if (nb > LaneScratch::kRows / 2) nb = LaneScratch::kRows / 2;  // rows <= kBatch + 2: always enough
     const uint32_t k0 = static_cast<uint32_t>(pr.seed), k1 = static_cast<uint32_t>(pr.seed >> 32);
@@ -816,126 +899,359 @@ struct LaneGroup {
     ++L.refills;
   }
 
+  /**
+   * After lanes' streams were stepped back: a refill since the positions they return to may have moved a lane's
+   * buffer past it; then the next read refills.
+   */
+  inline __attribute__((always_inline)) void rewound() {
+    int64_t low = 0;
+#pragma omp simd reduction(min : low)
+    for (int l = 0; l < kLanes; ++l) {
+      const int64_t off = L.pos[l] - L.base[l];
+      low = off < low ? off : low;
+    }
+    if (low < 0) L.len = 0;
+  }
+
   /** u[l] = lane l's next uniform where take[l] (its position advances), any value elsewhere. */
   inline __attribute__((always_inline)) void uniform(const int64_t* take, double* u) {
     ensure(1);
     const double* __restrict ub = L.ubuf;
-#pragma omp simd
+    int64_t reach = 0;
+#pragma omp simd reduction(max : reach)
     for (int l = 0; l < kLanes; ++l) {
-      u[l] = ub[(L.pos[l] - L.base[l]) * kLanes + l];
+      const int64_t off = L.pos[l] - L.base[l];
+      u[l] = ub[off * kLanes + l];
       L.pos[l] += take[l] & 1;
+      const int64_t after = off + (take[l] & 1);
+      reach = after > reach ? after : reach;
     }
-    L.bound += 1;
+    L.bound = static_cast<int>(reach);
   }
 
-  /** z[l] = lane l's next normal where need[l] (Stream::normal: the spare first, else a polar pair). */
-  inline __attribute__((always_inline)) void normal(const int64_t* need, double* z) {
-    alignas(64) int64_t pend[kLanes];
-    alignas(64) int64_t todo[kLanes];
+  /**
+   * A walk over the lanes' streams laying out want[l] Marsaglia-Tsang attempts per lane, then their tests; returns
+   * the walk's steps (rows of L.at_*). Every attempt (a normal, then a uniform) consumes the stream the same way
+   * whether the test accepts it or not, except when v <= 0 (no uniform). So the walk, whose loop-carried chain is
+   * only the polar method's s < 1, runs ahead without knowing the outcomes; then the polar factors (log, sqrt,
+   * division) run in bulk over the walk's pairs, the squeeze over all attempts and the log test over the rows where
+   * a squeeze failed. L.pos moves past the walk; the caller sets each lane's stream (position, spare) to the state
+   * after the last attempt it uses (L.at_pos / at_hs / at_sp), minus the uniform of a v <= 0 attempt.
+   */
+  inline __attribute__((always_inline)) int walk_and_test(const int64_t* want, double gd, double gc) {
+    const int64_t squeeze_mask = gd <= 1000 ? -1 : 0;  // Stream::marsaglia_tsang's squeeze condition
+    constexpr int kSteps = LaneScratch::kSteps;
+    int64_t* __restrict pos = L.pos;
+    double* __restrict pf = L.pair_f;
+    double* __restrict at_zv = L.at_zv;
+    int64_t* __restrict at_fi = L.at_fi;
+    double* __restrict at_u = L.at_u;
+    int64_t* __restrict at_pos = L.at_pos;
+    int64_t* __restrict at_hs = L.at_hs;
+    double* __restrict at_sv = L.at_sv;
+    int64_t* __restrict at_sfi = L.at_sfi;
+    int64_t* __restrict at_made = L.at_made;
+    double* __restrict at_v = L.at_v;
+    double* __restrict at_sp = L.at_sp;
+    int64_t* __restrict at_ok = L.at_ok;
+    alignas(64) int64_t natt[kLanes], np[kLanes], hs[kLanes], sfi[kLanes];
+    alignas(64) double sv[kLanes];
+    int64_t most = 0;
+    for (int l = 0; l < kLanes; ++l) {
+      natt[l] = 0;
+      np[l] = 0;
+      hs[l] = L.has_spare[l];
+      sv[l] = L.spare[l];
+      sfi[l] = l;
+      pf[l] = 1.0;  // row 0: a spare held from before the walk is sv * 1
+      most = want[l] > most ? want[l] : most;
+    }
+    // about what the walk reads (2.3 uniforms an attempt), so that it rarely refills midway
+    const int64_t expect = most * 5 / 2 + 3;
+    ensure(static_cast<int>(expect < LaneScratch::kRows - 2 ? expect : LaneScratch::kRows - 2));
+    // The walk, one step a row (contiguous stores): each lane with attempts to make takes its normal (its spare,
+    // or a polar pair: a rejected pair skips two uniforms and makes no attempt) and the uniform after it.
+    int steps = 0;
+    while (steps < kSteps) {
+      ensure(3);
+      const double* __restrict ub = L.ubuf;
+      const int64_t* __restrict base = L.base;
+      const int64_t o = static_cast<int64_t>(steps) * kLanes;
+      int64_t going = 0, reach = 0;
+#pragma omp simd reduction(| : going) reduction(max : reach)
+      for (int l = 0; l < kLanes; ++l) {
+        const int64_t act = natt[l] < want[l] ? -1 : 0;
+        const int64_t r = (pos[l] - base[l]) * kLanes + l;
+        const int64_t use_sp = hs[l];
+        const double x = ub[r];
+        const double y = ub[r + kLanes];
+        const double w = ub[r + (use_sp != 0 ? 0 : 2 * kLanes)];
+        const double xl = 2 * x - 1;
+        const double yl = 2 * y - 1;
+        const double ss = xl * xl + yl * yl;
+        const int64_t pok = (ss < 1 ? -1 : 0) & (ss != 0 ? -1 : 0);
+        const int64_t fresh = act & ~use_sp & pok;
+        const int64_t made = act & (use_sp | pok);
+        const int64_t prow = (np[l] + 1) * kLanes + l;
+        pf[prow] = ss;
+        at_zv[o + l] = use_sp != 0 ? sv[l] : xl;
+        at_fi[o + l] = use_sp != 0 ? sfi[l] : prow;
+        at_u[o + l] = w;
+        const int64_t npos = pos[l] + (use_sp != 0 ? 1 : (pok != 0 ? 3 : 2));
+        const int64_t nhs = ~use_sp & pok;
+        const double nsv = fresh != 0 ? yl : sv[l];
+        const int64_t nsfi = fresh != 0 ? prow : sfi[l];
+        at_pos[o + l] = npos;
+        at_hs[o + l] = nhs;
+        at_sv[o + l] = nsv;
+        at_sfi[o + l] = nsfi;
+        at_made[o + l] = made;
+        pos[l] = act != 0 ? npos : pos[l];
+        hs[l] = act != 0 ? nhs : hs[l];
+        sv[l] = nsv;
+        sfi[l] = nsfi;
+        natt[l] -= made;
+        np[l] -= fresh;
+        going |= natt[l] < want[l] ? -1 : 0;
+        const int64_t off = pos[l] - base[l];
+        reach = off > reach ? off : reach;
+      }
+      L.bound = static_cast<int>(reach);
+      ++steps;
+      if (going == 0) break;
+    }
+    // the polar factors of the walk's pairs (lane l's pair i in row i + 1, one scatter a step: the logs run over
+    // the pairs only, about half the steps; unused slots give unused values)
+    int64_t pairs = 0;
+    for (int l = 0; l < kLanes; ++l) pairs = np[l] > pairs ? np[l] : pairs;
+    polar_factors_flat(pf + kLanes, pairs * kLanes);
+    // the tests: 1 accept, 0 the squeeze fails (the log test decides), -1 v <= 0
+    const double* __restrict pfc = L.pair_f;
+    for (int64_t s = 0; s < steps; ++s) {
+      const int64_t o = s * kLanes;
+      int64_t slow = 0;
+#pragma omp simd reduction(| : slow)
+      for (int l = 0; l < kLanes; ++l) {
+        const int64_t ar = o + l;
+        const double z = at_zv[ar] * pfc[at_fi[ar]];
+        const double v = 1 + gc * z;
+        const double v3 = v * v * v;
+        const double z2 = z * z;
+        const int64_t quick = (at_u[ar] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
+        const int64_t ok = v <= 0 ? -1 : (quick != 0 ? 1 : 0);
+        at_ok[ar] = ok;
+        at_v[ar] = v3;
+        at_zv[ar] = z2;
+        at_sp[ar] = at_sv[ar] * pfc[at_sfi[ar]];
+        slow |= at_made[ar] & (ok == 0 ? -1 : 0);
+      }
+      if (slow != 0) {
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          const int64_t ar = o + l;
+          const double z2 = at_zv[ar], v3 = at_v[ar];
+          const double lhs = dm::log(at_u[ar]);
+          const double rhs = (z2 * 0.5 + gd) - gd * v3 + gd * dm::log(v3);
+          at_ok[ar] = at_ok[ar] == 0 ? (lhs < rhs ? 1 : 2) : at_ok[ar];
+        }
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * Attempt ar of lane l after the walk and tests, unless the lane has stopped: acc (-1) if the test accepted it,
+   * brk (-1) if v <= 0; the lane's stream then continues after it (before its uniform where v <= 0).
+   */
+  inline __attribute__((always_inline)) void take_attempt(int64_t ar, int l, int64_t stopped, int64_t& acc,
+                                                          int64_t& brk) {
+    const int64_t valid = L.at_made[ar] & ~stopped;
+    const int64_t ok = L.at_ok[ar];
+    acc = valid & (ok == 1 ? -1 : 0);
+    brk = valid & (ok == -1 ? -1 : 0);
+    L.pos[l] = valid != 0 ? L.at_pos[ar] + brk : L.pos[l];
+    L.has_spare[l] = valid != 0 ? L.at_hs[ar] : L.has_spare[l];
+    L.spare[l] = valid != 0 ? L.at_sp[ar] : L.spare[l];
+  }
+
+  /**
+   * Lane l's next target[l] (<= kBatch) gamma draws, scale * Marsaglia-Tsang(d = gd, c = gc) as
+   * Stream::marsaglia_tsang draws them, into rows 0 .. of L.tau; each lane's stream continues after its last.
+   */
+  inline __attribute__((always_inline)) void gamma_draws(const int64_t* target, double gd, double gc, double scale) {
+    const double* __restrict at_v = L.at_v;
+    alignas(64) int64_t cnt[kLanes];
+#pragma omp simd
+    for (int l = 0; l < kLanes; ++l) cnt[l] = 0;
+    while (true) {
+      alignas(64) int64_t want[kLanes];
+      int64_t any = 0;
+#pragma omp simd reduction(| : any)
+      for (int l = 0; l < kLanes; ++l) {
+        const int64_t short_by = target[l] - cnt[l];
+        want[l] = short_by > 0 ? short_by + kSlack : 0;
+        any |= want[l];
+      }
+      if (any == 0) break;
+      const int steps = walk_and_test(want, gd, gc);
+      // each lane's accepted attempts in order, up to its target or its first v <= 0
+      alignas(64) int64_t stop[kLanes];
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) stop[l] = 0;
+      double* __restrict tau = L.tau;
+      for (int64_t s = 0; s < steps; ++s) {
+        const int64_t o = s * kLanes;
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          const int64_t ar = o + l;
+          int64_t acc, brk;
+          take_attempt(ar, l, stop[l], acc, brk);
+          tau[cnt[l] * kLanes + l] = scale * (gd * at_v[ar]);
+          const int64_t c = cnt[l] - acc;
+          cnt[l] = c;
+          stop[l] |= brk | (acc & (c == target[l] ? -1 : 0));
+        }
+      }
+      rewound();
+    }
+  }
+
+  /**
+   * A batch of gamma(k >= 1) segments: each live lane whose clock is before T walks about the draws it is expected
+   * to need, and its clock runs through the accepted ones as they come (a draw ends the current segment [t, next)
+   * and sets the next reset); a lane stops taking attempts once its clock passes T (its stream continues right
+   * after the attempt of its last draw), at a v <= 0 attempt or when its walk runs out (the next batch goes on).
+   * Lanes whose clock has passed T then add their last segment [t, T). Segment j of lane l in this batch goes to
+   * row j of L.delta / L.row_live; returns the rows.
+   */
+  inline __attribute__((always_inline)) int gamma_segments(int64_t* live, double* next, double* t, double* dlast,
+                                                           int64_t* nseg) {
+    const double* __restrict at_v = L.at_v;
+    const double k = pr.law.p0, scale = pr.law.p1;  // k >= 1 on the lane path
+    const double gd = k - 1.0 / 3.0;
+    const double gc = 1 / std::sqrt(9 * gd);
+    const double horizon = pr.horizon;
+    const double per_time = 1 / (k * scale);
+    alignas(64) int64_t want[kLanes], cs[kLanes], stop[kLanes];
     int64_t any = 0;
 #pragma omp simd reduction(| : any)
     for (int l = 0; l < kLanes; ++l) {
-      const bool use_spare = need[l] != 0 && L.has_spare[l] != 0;
-      z[l] = use_spare ? L.spare[l] : z[l];
-      pend[l] = need[l] & ~L.has_spare[l];
-      todo[l] = pend[l];
-      any |= pend[l];
-      L.has_spare[l] = need[l] != 0 ? ~L.has_spare[l] : L.has_spare[l];
+      const double est = (horizon - next[l]) * per_time + kMarginGamma;
+      const int64_t n = est < kBatch ? static_cast<int64_t>(est) : kBatch;
+      want[l] = (live[l] != 0 && next[l] < horizon) ? (n > 1 ? n : 1) + kSlack : 0;
+      cs[l] = 0;
+      stop[l] = 0;
+      any |= want[l];
     }
-    if (any == 0) return;
-    alignas(64) double v1[kLanes], v2[kLanes], s[kLanes];
+    double* __restrict delta = L.delta;
+    if (any != 0) {
+      const int steps = walk_and_test(want, gd, gc);
+      for (int64_t s = 0; s < steps; ++s) {
+        const int64_t o = s * kLanes;
 #pragma omp simd
-    for (int l = 0; l < kLanes; ++l) {
-      v1[l] = 0;
-      v2[l] = 0;
-      s[l] = 0.5;
-    }
-    int64_t* __restrict pos = L.pos;
-    const int64_t* __restrict base = L.base;
-    while (true) {
-      ensure(2);
-      const double* __restrict ub = L.ubuf;
-      alignas(64) double x[kLanes], y[kLanes];
-#pragma omp simd
-      for (int l = 0; l < kLanes; ++l) {
-        const int64_t r = (pos[l] - base[l]) * kLanes + l;
-        x[l] = ub[r];
-        y[l] = ub[r + kLanes];
+        for (int l = 0; l < kLanes; ++l) {
+          const int64_t ar = o + l;
+          int64_t acc, brk;
+          take_attempt(ar, l, stop[l], acc, brk);
+          // an accepted draw: the segment [t, next) ends in a reset, the next one comes after the draw
+          const double dl = next[l] - t[l];
+          delta[cs[l] * kLanes + l] = dl;
+          dlast[l] = acc != 0 ? dl : dlast[l];
+          nseg[l] -= acc;
+          cs[l] -= acc;
+          t[l] = acc != 0 ? next[l] : t[l];
+          const double nx = next[l] + scale * (gd * at_v[ar]);
+          next[l] = acc != 0 ? nx : next[l];
+          stop[l] |= brk | (acc & (nx >= horizon ? -1 : 0));
+        }
       }
-      int64_t left = 0;
-#pragma omp simd reduction(| : left)
-      for (int l = 0; l < kLanes; ++l) {
-        const double xl = 2 * x[l] - 1;
-        const double yl = 2 * y[l] - 1;
-        const double ss = xl * xl + yl * yl;
-        const bool ok = todo[l] != 0 && ss < 1 && ss != 0;
-        v1[l] = ok ? xl : v1[l];
-        v2[l] = ok ? yl : v2[l];
-        s[l] = ok ? ss : s[l];
-        pos[l] += todo[l] & 2;
-        todo[l] = ok ? 0 : todo[l];
-        left |= todo[l];
-      }
-      L.bound += 2;
-      if (left == 0) break;
+      rewound();
     }
-#pragma omp simd
+    int64_t rows = 0;
+#pragma omp simd reduction(max : rows)
     for (int l = 0; l < kLanes; ++l) {
-      const double f = std::sqrt(-2 * dm::log(s[l]) / s[l]);
-      z[l] = pend[l] != 0 ? v1[l] * f : z[l];
-      L.spare[l] = pend[l] != 0 ? v2[l] * f : L.spare[l];
+      const int64_t fin = live[l] & (next[l] >= horizon ? -1 : 0);
+      const double dl = horizon - t[l];
+      delta[cs[l] * kLanes + l] = dl;
+      dlast[l] = fin != 0 ? dl : dlast[l];
+      nseg[l] -= fin;
+      cs[l] -= fin;
+      live[l] = fin != 0 ? 0 : live[l];
+      rows = cs[l] > rows ? cs[l] : rows;
     }
+    int64_t* __restrict row_live = L.row_live;
+    for (int64_t j = 0; j < rows; ++j) {
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) row_live[j * kLanes + l] = j < cs[l] ? -1 : 0;
+    }
+    return static_cast<int>(rows);
   }
 
-  /** g[l] = Marsaglia-Tsang gamma(d = gd, c = gc) where need[l] (Stream::marsaglia_tsang, its squeeze included). */
-  inline __attribute__((always_inline)) void marsaglia_tsang(const int64_t* need, double gd, double gc,
-                                                             double* gout) {
-    const int64_t squeeze_mask = gd <= 1000 ? -1 : 0;  // Stream::marsaglia_tsang's squeeze condition
-    alignas(64) int64_t pend[kLanes], draw[kLanes], slow[kLanes];
-    alignas(64) double z[kLanes], v[kLanes], u[kLanes], g[kLanes];
+  /** Row k of L.zrows: lane l's next n normals where real[l] (n calls of Stream::normal), pairs in bulk. */
+  inline __attribute__((always_inline)) void normals_bulk(const int64_t* real, int64_t n) {
+    double* __restrict zr = L.zrows.data();
+    double* __restrict v1 = L.nv1.data();
+    double* __restrict v2 = L.nv2.data();
+    double* __restrict ns = L.ns.data();
+    int64_t* __restrict pos = L.pos;
+    alignas(64) int64_t first[kLanes], want[kLanes], np[kLanes];
+    int64_t any = 0;
+#pragma omp simd reduction(| : any)
+    for (int l = 0; l < kLanes; ++l) {
+      first[l] = real[l] != 0 && L.has_spare[l] != 0 ? 1 : 0;
+      zr[l] = L.spare[l];  // row 0 when the spare comes first; a pair overwrites it otherwise
+      want[l] = real[l] != 0 ? (n - first[l] + 1) / 2 : 0;
+      np[l] = 0;
+      any |= want[l];
+    }
+    int64_t max_np = 0;
+    if (any != 0) {
+      while (true) {
+        ensure(2);
+        const double* __restrict ub = L.ubuf;
+        const int64_t* __restrict base = L.base;
+        int64_t going = 0, reach = 0;
+#pragma omp simd reduction(| : going) reduction(max : reach)
+        for (int l = 0; l < kLanes; ++l) {
+          const bool act = np[l] < want[l];
+          const int64_t r = (pos[l] - base[l]) * kLanes + l;
+          const double xl = 2 * ub[r] - 1;
+          const double yl = 2 * ub[r + kLanes] - 1;
+          const double ss = xl * xl + yl * yl;
+          const bool pok = act && ss < 1 && ss != 0;
+          const int64_t prow = np[l] * kLanes + l;
+          v1[prow] = xl;
+          v2[prow] = yl;
+          ns[prow] = ss;
+          np[l] += pok ? 1 : 0;
+          pos[l] += act ? 2 : 0;
+          going |= np[l] < want[l] ? -1 : 0;
+          const int64_t off = pos[l] - base[l];
+          reach = off > reach ? off : reach;
+        }
+        L.bound = static_cast<int>(reach);
+        if (going == 0) break;
+      }
+      for (int l = 0; l < kLanes; ++l) max_np = want[l] > max_np ? want[l] : max_np;
+    }
+    polar_factors_flat(ns, max_np * kLanes);
+    for (int64_t p = 0; p < max_np; ++p) {
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) {
+        const int64_t q = p * kLanes + l;
+        const double f = ns[q];
+        const int64_t k1 = first[l] + 2 * p;
+        zr[k1 * kLanes + l] = v1[q] * f;
+        zr[(k1 + 1) * kLanes + l] = v2[q] * f;
+      }
+    }
 #pragma omp simd
     for (int l = 0; l < kLanes; ++l) {
-      pend[l] = need[l];
-      z[l] = 0;
-      g[l] = 0;
+      const bool odd = ((n - first[l]) & 1) != 0;
+      const bool r = real[l] != 0;
+      L.spare[l] = r && odd ? zr[n * kLanes + l] : L.spare[l];
+      L.has_spare[l] = r ? (odd ? -1 : 0) : L.has_spare[l];
     }
-    while (true) {
-      normal(pend, z);
-      int64_t some = 0;
-#pragma omp simd reduction(| : some)
-      for (int l = 0; l < kLanes; ++l) {
-        const double vv = 1 + gc * z[l];
-        draw[l] = vv <= 0 ? 0 : pend[l];  // v <= 0: the scalar loop draws a new normal, no uniform
-        v[l] = vv * vv * vv;
-        some |= draw[l];
-      }
-      if (some != 0) {
-        uniform(draw, u);
-        int64_t logs = 0;
-#pragma omp simd reduction(| : logs)
-        for (int l = 0; l < kLanes; ++l) {
-          const double z2 = z[l] * z[l];
-          const int64_t quick = (u[l] < (1 - 0.0331 * (z2 * z2)) * (1 - 1e-9) ? -1 : 0) & squeeze_mask;
-          const int64_t accept = draw[l] & quick;
-          g[l] = accept != 0 ? gd * v[l] : g[l];
-          pend[l] &= ~accept;
-          slow[l] = draw[l] & ~quick;
-          logs |= slow[l];
-        }
-        if (logs != 0) {
-#pragma omp simd
-          for (int l = 0; l < kLanes; ++l) {
-            const double z2 = z[l] * z[l];
-            const bool accept = slow[l] != 0 && dm::log(u[l]) < (z2 * 0.5 + gd) - gd * v[l] + gd * dm::log(v[l]);
-            g[l] = accept ? gd * v[l] : g[l];
-            pend[l] = accept ? 0 : pend[l];
-          }
-        }
-      }
-      if (!any_lane(pend)) break;
-    }
-#pragma omp simd
-    for (int l = 0; l < kLanes; ++l) gout[l] = g[l];
   }
 
   /**
@@ -944,69 +1260,36 @@ struct LaneGroup {
    * used leave it. exp: -log(u)/rate from the next kBatch uniforms. gamma(k, theta): theta gamma(k), and for k < 1
    * theta (gamma(k + 1) e^(log(u)/k)) with u drawn after gamma(k + 1) (Law::next).
    */
-  inline __attribute__((always_inline)) void draw_batch(const int64_t* need) {
+  inline __attribute__((always_inline)) void draw_batch(const int64_t* need, const double* next, int64_t* target) {
     const Law& law = pr.law;
-    if (law.kind == 0) {
-      ensure(kBatch);
-      const double rate = law.p0;
-      const double* __restrict ub = L.ubuf;
-      for (int j = 0; j < kBatch; ++j) {
-        double* __restrict tj = L.tau + j * kLanes;
-#pragma omp simd
-        for (int l = 0; l < kLanes; ++l) tj[l] = -dm::log(ub[(L.pos[l] - L.base[l] + j) * kLanes + l]) / rate;
-      }
-      L.bound += kBatch;  // finish_batch advances each lane by at most kBatch
-      return;
-    }
-#pragma omp simd
+    // Draws a lane is expected to need before its clock passes T, plus a margin (a lane short of draws pauses
+    // and continues in the next batch): fewer draws, and Philox blocks, thrown away at the end of a trajectory.
+    const double per_time = law.p0;
+    const double margin = kMarginExp;
+    const double horizon = pr.horizon;
+    int64_t rows = 0;
+#pragma omp simd reduction(max : rows)
     for (int l = 0; l < kLanes; ++l) {
-      L.rec_pos[l] = L.pos[l];
-      L.rec_hs[l] = L.has_spare[l];
-      L.rec_sp[l] = L.spare[l];
+      const double est = (horizon - next[l]) * per_time + margin;  // next < T where need
+      const int64_t t = est < kBatch ? static_cast<int64_t>(est) : kBatch;
+      target[l] = need[l] != 0 ? (t > 1 ? t : 1) : 0;
+      rows = target[l] > rows ? target[l] : rows;
     }
-    const double k = law.p0, theta = law.p1;
-    const double gd = (k >= 1 ? k : k + 1) - 1.0 / 3.0;
-    const double gc = 1 / std::sqrt(9 * gd);
-    for (int j = 0; j < kBatch; ++j) {
-      alignas(64) double g[kLanes];
+    ensure(static_cast<int>(rows));
+    const double rate = law.p0;
+    const double* __restrict ub = L.ubuf;
+    for (int64_t j = 0; j < rows; ++j) {
       double* __restrict tj = L.tau + j * kLanes;
-      marsaglia_tsang(need, gd, gc, g);
-      if (k >= 1) {
 #pragma omp simd
-        for (int l = 0; l < kLanes; ++l) tj[l] = theta * g[l];
-      } else {
-        alignas(64) double u[kLanes];
-        uniform(need, u);
-#pragma omp simd
-        for (int l = 0; l < kLanes; ++l) tj[l] = theta * (g[l] * dm::exp(dm::log(u[l]) / k));
-      }
-      const int r = (j + 1) * kLanes;
-#pragma omp simd
-      for (int l = 0; l < kLanes; ++l) {
-        L.rec_pos[r + l] = L.pos[l];
-        L.rec_hs[r + l] = L.has_spare[l];
-        L.rec_sp[r + l] = L.spare[l];
-      }
+      for (int l = 0; l < kLanes; ++l) tj[l] = -dm::log(ub[(L.pos[l] - L.base[l] + j) * kLanes + l]) / rate;
     }
+    L.bound += static_cast<int>(rows);  // finish_batch advances each lane by at most its target
   }
 
-  /** Lane l used used[l] of the batch's draws: its stream continues after them. */
-  inline __attribute__((always_inline)) void finish_batch(const int64_t* need, const int64_t* used,
-                                                          int64_t refills_before) {
-    if (pr.law.kind == 0) {
+  /** Lane l used used[l] of the batch's exponential draws: its stream continues after them. */
+  inline __attribute__((always_inline)) void finish_batch(const int64_t* used) {
 #pragma omp simd
-      for (int l = 0; l < kLanes; ++l) L.pos[l] += used[l];
-      return;
-    }
-    for (int l = 0; l < kLanes; ++l) {
-      if (need[l] == 0 || used[l] == kBatch) continue;
-      const int64_t r = used[l] * kLanes + l;
-      L.pos[l] = L.rec_pos[r];
-      L.has_spare[l] = L.rec_hs[r];
-      L.spare[l] = L.rec_sp[r];
-    }
-    // a refill during the batch may have moved a lane's buffer past its rewound position: refill at the next read
-    if (L.refills != refills_before) L.len = 0;
+    for (int l = 0; l < kLanes; ++l) L.pos[l] += used[l];
   }
 
   /** The stationary start (Law::start): age and time to the first reset. */
@@ -1023,10 +1306,12 @@ struct LaneGroup {
     } else {
       const double k = law.p0 + 1;  // gamma(k + 1) with k + 1 >= 1: Marsaglia-Tsang directly
       const double gd = k - 1.0 / 3.0;
-      alignas(64) double g[kLanes];
-      marsaglia_tsang(real, gd, 1 / std::sqrt(9 * gd), g);
+      alignas(64) int64_t one[kLanes];
 #pragma omp simd
-      for (int l = 0; l < kLanes; ++l) biased[l] = law.p1 * g[l];
+      for (int l = 0; l < kLanes; ++l) one[l] = real[l] & 1;
+      gamma_draws(one, gd, 1 / std::sqrt(9 * gd), law.p1);
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) biased[l] = L.tau[l];
     }
     alignas(64) double u[kLanes];
     uniform(real, u);
@@ -1100,11 +1385,12 @@ struct LaneGroup {
     L.bound = 0;
     L.refills_in_group = 0;
 
-    alignas(64) double age[kLanes], next[kLanes], t[kLanes], z[kLanes], dlast[kLanes];
+    alignas(64) double age[kLanes], next[kLanes], t[kLanes], dlast[kLanes];
     start(real, age, next);
     // the start state u_k = a_k em(mu_k A) + (sigma sqrt(V)) z_k, z_k for k = 0 .. d - 1 in order; b = u - a
+    normals_bulk(real, dd);
     for (int64_t k = 0; k < dd; ++k) {
-      normal(real, z);
+      const double* __restrict z = L.zrows.data() + k * kLanes;
       const double ak = a[k], mk = mu[k], ik = inv_mu[k];
       double* __restrict bk = bb + k * kLanes;
       double* __restrict ik1 = i1 + k * kLanes;
@@ -1129,45 +1415,63 @@ struct LaneGroup {
       dlast[l] = 0;
       nseg[l] = 0;
     }
-    bool first_batch = true;
+    const bool gamma_law = pr.law.kind != 0;
     while (true) {
-      alignas(64) int64_t need[kLanes], used[kLanes];
-      const int64_t refills_before = L.refills;
+      // lanes whose next segment is their first: its b is u - a, not 0 - a
+      alignas(64) int64_t fresh[kLanes];
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) fresh[l] = nseg[l] == 0 ? -1 : 0;
+      int rows = 0;
+      if (gamma_law) {
+        rows = gamma_segments(live, next, t, dlast, nseg);
+      } else {
+      alignas(64) int64_t need[kLanes], used[kLanes], target[kLanes];
       // lanes that may draw: those alive after their next segment
       int64_t any_need = 0;
 #pragma omp simd reduction(| : any_need)
       for (int l = 0; l < kLanes; ++l) {
         need[l] = next[l] >= horizon ? 0 : live[l];
+        target[l] = 0;
         used[l] = 0;
         any_need |= need[l];
       }
-      if (any_need != 0) draw_batch(need);
-      int rows = 0;
-      for (int j = 0; j < kBatch; ++j) {
+      if (any_need != 0) draw_batch(need, next, target);
+      // rows: a lane's draws and its last segment at most; no early exit (the loop-carried clocks never wait on a
+      // branch), the rows after the last live one are dropped
+      int64_t most = 0;
+      for (int l = 0; l < kLanes; ++l) most = target[l] > most ? target[l] : most;
+      const int scan = static_cast<int>(most + 1 < kBatch ? most + 1 : kBatch);
+      for (int j = 0; j < scan; ++j) {
         double* __restrict dj = L.delta + j * kLanes;
         int64_t* __restrict lj = L.row_live + j * kLanes;
         const double* __restrict tj = L.tau + j * kLanes;
         int64_t going = 0;
 #pragma omp simd reduction(| : going)
         for (int l = 0; l < kLanes; ++l) {
+          // a lane takes row j if it has draw j or needs none (its last segment); else it pauses until the next
+          // batch
           const double end = next[l] < horizon ? next[l] : horizon;
           const double dl = end - t[l];
-          const bool on = live[l] != 0;
+          const int64_t fin = next[l] >= horizon ? -1 : 0;
+          const int64_t on = live[l] & ((j < target[l] ? -1 : 0) | fin);
           dj[l] = dl;
-          lj[l] = live[l];
-          dlast[l] = on ? dl : dlast[l];
-          nseg[l] -= live[l];
-          const bool more = on && !(next[l] >= horizon);
-          used[l] += more ? 1 : 0;
-          t[l] = more ? next[l] : t[l];
-          next[l] = more ? next[l] + tj[l] : next[l];
-          live[l] = more ? -1 : 0;
-          going |= live[l];
+          lj[l] = on;
+          dlast[l] = on != 0 ? dl : dlast[l];
+          nseg[l] -= on;
+          const int64_t more = on & ~fin;
+          used[l] -= more;
+          t[l] = more != 0 ? next[l] : t[l];
+          next[l] = more != 0 ? next[l] + tj[l] : next[l];
+          live[l] = on != 0 ? more : live[l];
+          going |= live[l] & ((j + 1 < target[l] ? -1 : 0) | (next[l] >= horizon ? -1 : 0));
         }
-        rows = j + 1;
-        if (going == 0) break;
+        int64_t took = 0;
+        for (int l = 0; l < kLanes; ++l) took |= lj[l];
+        rows = took != 0 ? j + 1 : rows;
+        (void)going;
       }
-      if (any_need != 0) finish_batch(need, used, refills_before);
+      if (any_need != 0) finish_batch(used);
+      }
       const double* __restrict delta = L.delta;
       const int64_t* __restrict row_live = L.row_live;
       for (int64_t k = 0; k < dd; ++k) {
@@ -1175,18 +1479,18 @@ struct LaneGroup {
         alignas(64) double bl[kLanes];
         const double* __restrict bk = bb + k * kLanes;
 #pragma omp simd
-        for (int l = 0; l < kLanes; ++l) bl[l] = first_batch ? bk[l] : 0 - ak;  // b of the first row
+        for (int l = 0; l < kLanes; ++l) bl[l] = fresh[l] != 0 ? bk[l] : 0 - ak;  // b of the first row
         segment_rows(rows, mk, ak, ik, delta, row_live, bl, i1 + k * kLanes, eml + k * kLanes);
       }
-      first_batch = false;
       if (!any_lane(live)) break;
     }
     int64_t segments = 0;
     for (int l = 0; l < kLanes; ++l) segments += nseg[l];
     events += segments;
     // the snapshot at T from the last segment (b: u - a for a single segment, 0 - a after a reset)
+    normals_bulk(real, dd);
     for (int64_t k = 0; k < dd; ++k) {
-      normal(real, z);
+      const double* __restrict z = L.zrows.data() + k * kLanes;
       const double ak = a[k], mk = mu[k], ik = inv_mu[k], reset_b = 0 - ak;
       const double* __restrict bk = bb + k * kLanes;
       const double* __restrict ek = eml + k * kLanes;
@@ -1216,11 +1520,13 @@ struct LaneGroup {
   }
 };
 
-/** Whether a run takes the lane path: mean-only EXACT, d <= kLaneMaxD, exp law (gamma: see kLaneGamma). */
+/** Whether a run takes the lane path: mean-only EXACT, small d, exp law, or gamma with k >= 1 on AVX-512. */
 bool lane_path(const Problem& pr) {
-  if (pr.cov || pr.euler || pr.d > kLaneMaxD) return false;
+  if (pr.cov || pr.euler || pr.d > (kWideEm ? kLaneMaxDWide : kLaneMaxDPortable)) return false;
   if (pr.law.kind == 0) return true;
-  return kLaneGamma && pr.law.kind == 2 && pr.law.p0 > 0;
+  // gamma's walk and tests gather and scatter per lane: AVX-512 has both, the portable x86-64-v3 build emulates
+  // the scatters (measured there 0.87x of the per-trajectory path at d = 1 and 10)
+  return kWideEm && pr.law.kind == 2 && pr.law.p0 >= 1;
 }
 
 template <bool kWide>

@@ -101,36 +101,70 @@ class CpuResetSimulatorTest {
     }
 
     /**
-     * Mean-only EXACT runs with the exponential law at d <= 12 take the native lane path (8 trajectories side by
-     * side in SIMD lanes, each with its own stream, draws ahead in batches of 16): its edge cases against the java
-     * reference. N below, at and just above the lane count and not a multiple of it (sub-blocks of 1, 2, 7, 9
-     * trajectories), a chunk boundary, horizons from a fraction of one inter-reset time (most lanes one segment) to
-     * 60 of them (several batches, lanes ending far apart), a flat direction and tiny curvatures (the K(x) = 1
-     * branch), a zero target, sigma = 0, the largest d on the lane path and the smallest above it.
+     * Mean-only EXACT runs with the exponential law or gamma with shape k >= 1 at d <= 24 take the native lane path
+     * (16 trajectories side by side in SIMD lanes, each with its own stream; gamma draws by a walk over each lane's
+     * stream with per-lane rejection): its edge cases against the java reference. N below, at and just above the
+     * lane count and not a multiple of it (sub-blocks of 1, 2, 7, 9 trajectories), horizons from a fraction of one
+     * inter-reset time (most lanes one segment) to 60 of them (several batches, lanes ending far apart), a flat
+     * direction and tiny curvatures (the K(x) = 1 branch), a zero target, sigma = 0, the largest d on the lane path
+     * and the smallest above it; gamma with k = 1 (Marsaglia-Tsang's v <= 0 is likeliest, about 0.7 % of
+     * attempts), k = 2.5 and a large k (d > 1000 in Marsaglia-Tsang: no squeeze), and k < 1 (not on the lanes).
      */
     @Test
     void bitIdenticalToJavaOnTheLanePathEdges() {
         requireCpu();
-        for (int d : new int[] {1, 3, 12, 13}) {
-            for (long n : new long[] {1, 7, 8, 9, 64 * 7 + 5, 1000}) {
-                for (double horizon : new double[] {0.05, 2.5, 40}) {
-                    double[] mu = new double[d];
-                    double[] a = new double[d];
-                    for (int k = 0; k < d; k++) {
-                        mu[k] = k == 0 ? 0 : (k == 1 ? 1e-19 : 0.05 + 3.0 * k / d);
-                        a[k] = k == 2 ? 0 : 1 - 0.37 * k;
+        RenewalLaw[] laws = {RenewalLaw.exponential(1.5), RenewalLaw.gamma(1.0, 0.6), RenewalLaw.gamma(2.5, 0.3)};
+        for (RenewalLaw law : laws) {
+            for (int d : new int[] {1, 3, 10, 24, 25}) {
+                for (long n : new long[] {1, 7, 16, 17, 64 * 7 + 5, 1000}) {
+                    for (double horizon : new double[] {0.05, 2.5, 40}) {
+                        if (d >= 10 && n == 1000 && horizon == 40) {
+                            continue; // the java reference's slowest corner; d = 1 and 3 cover it
+                        }
+                        double[] mu = new double[d];
+                        double[] a = new double[d];
+                        for (int k = 0; k < d; k++) {
+                            mu[k] = k == 0 ? 0 : (k == 1 ? 1e-19 : 0.05 + 3.0 * k / d);
+                            a[k] = k == 2 ? 0 : 1 - 0.37 * k;
+                        }
+                        double sigma = horizon == 40 ? 0 : 0.8;
+                        ResetSimulationConfig c = new ResetSimulationConfig(law, mu, a, sigma, horizon, n, 11 + n,
+                                Scheme.EXACT, 0.05, false);
+                        assertIdentical(JAVA.simulate(c), CPU.resetSimulation().simulate(c),
+                                "lanes " + law.spec() + " d=" + d + " n=" + n + " T=" + horizon);
                     }
-                    double sigma = horizon == 40 ? 0 : 0.8;
-                    ResetSimulationConfig c = new ResetSimulationConfig(RenewalLaw.exponential(1.5), mu, a, sigma,
-                            horizon, n, 11 + n, Scheme.EXACT, 0.05, false);
-                    assertIdentical(JAVA.simulate(c), CPU.resetSimulation().simulate(c),
-                            "lanes d=" + d + " n=" + n + " T=" + horizon);
                 }
             }
         }
-        for (int d : new int[] {1, 5}) {
-            ResetSimulationConfig c = config(RenewalLaw.exponential(0.7), d, 65_536 + 13, Scheme.EXACT, false, 8);
-            assertIdentical(JAVA.simulate(c), CPU.resetSimulation().simulate(c), "lanes chunk boundary d=" + d);
+        for (RenewalLaw law : new RenewalLaw[] {RenewalLaw.gamma(1500, 0.001), RenewalLaw.gamma(0.6, 1.0),
+            RenewalLaw.gamma(1.0, 0.05)}) {
+            for (int d : new int[] {1, 4}) {
+                ResetSimulationConfig c = config(law, d, 700, Scheme.EXACT, false, 21);
+                assertIdentical(JAVA.simulate(c), CPU.resetSimulation().simulate(c), "lanes " + law.spec() + " d=" + d);
+            }
+        }
+    }
+
+    /** The lane path across chunk boundaries (N = 2 chunks + 13) and for 1 vs 2 workers, both laws. */
+    @Test
+    void lanePathAcrossChunksAndWorkers() {
+        requireCpu();
+        int before = CpuBackend.workerThreads();
+        try {
+            for (RenewalLaw law : new RenewalLaw[] {RenewalLaw.exponential(0.7), RenewalLaw.gamma(2.0, 0.5)}) {
+                for (int d : new int[] {1, 10}) {
+                    long n = d == 1 ? 2 * 65_536 + 13 : 65_536 + 13;
+                    ResetSimulationConfig c = config(law, d, n, Scheme.EXACT, false, 8);
+                    CpuBackend.setWorkerThreads(1);
+                    ResetSimulation one = CPU.resetSimulation().simulate(c);
+                    CpuBackend.setWorkerThreads(2);
+                    ResetSimulation two = CPU.resetSimulation().simulate(c);
+                    assertIdentical(one, two, "lanes 1 vs 2 workers " + law.spec() + " d=" + d);
+                    assertIdentical(JAVA.simulate(c), two, "lanes chunk boundary " + law.spec() + " d=" + d);
+                }
+            }
+        } finally {
+            CpuBackend.setWorkerThreads(before);
         }
     }
 
