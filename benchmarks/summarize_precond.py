@@ -18,8 +18,8 @@ SHAPES = ("1024x1024", "4096x1024", "64x256x256")
 TARGET_RATIO = 1.5
 
 
-def load_jmh(path):
-    """{(backend, kernel, shape): ms per operation}, and the JDK that ran them."""
+def load_jmh(path, keys=("backend", "kernel", "shape")):
+    """{(params named by keys): ms per operation}, and the JDK that ran them."""
     if not os.path.exists(path):
         return {}, {}
     with open(path) as f:
@@ -27,7 +27,7 @@ def load_jmh(path):
     out, meta = {}, {}
     for r in runs:
         p = r["params"]
-        out[(p["backend"], p["kernel"], p["shape"])] = r["primaryMetric"]["score"]
+        out[tuple(p[k] for k in keys)] = r["primaryMetric"]["score"]
         meta = {"jdk": r.get("jdkVersion"), "vm": r.get("vmName")}
     return out, meta
 

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +15,6 @@ import org.eigenbasis.precond.Optimizers;
 import org.eigenbasis.precond.Parameter;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -123,7 +119,7 @@ class CpuOptimizerParityTest {
      */
     @Test
     void offHeapStateIsFreedByClose() throws IOException {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux /proc");
+        ResidentMemory.assumeReadable();
         Random rng = new Random(3);
         float[] g = new float[128 * 128];
         for (int i = 0; i < g.length; i++) {
@@ -140,24 +136,16 @@ class CpuOptimizerParityTest {
             }
             if (k == 100) {
                 System.gc();
-                afterWarmup = residentKiB();
+                afterWarmup = ResidentMemory.kib();
             }
         }
         System.gc();
-        long growth = residentKiB() - afterWarmup;
+        long growth = ResidentMemory.kib() - afterWarmup;
         assertTrue(growth < 64 * 1024, "resident memory grew by " + growth + " KiB over 900 optimizers");
         EigenbasisOptimizer closed = last;
         assertThrows(IllegalStateException.class, () -> closed.step(new Gradients().put("w", g)));
     }
 
-    private static long residentKiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
 
     private static List<Parameter> parameters(int[][] shapes, List<double[]> start, DType dtype) {
         List<Parameter> out = new ArrayList<>();

@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.DoubleBuffer;
 import java.nio.LongBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.eigenbasis.binding.CpuKernels;
 import org.eigenbasis.resetting.JavaResetSimulator;
 import org.eigenbasis.resetting.RenewalLaw;
 import org.eigenbasis.resetting.ResetSimulation;
 import org.eigenbasis.resetting.ResetSimulationConfig;
 import org.eigenbasis.resetting.ResetSimulationConfig.Scheme;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -272,19 +269,11 @@ class CpuResetSimulatorTest {
                 1, 1, 1, 1, false, 0, false, direct, events));
     }
 
-    private static long residentKiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
 
     @Test
     void memoryStaysFlatOverManyCallsAndLongRuns() throws IOException {
         requireCpu();
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux /proc");
+        ResidentMemory.assumeReadable();
         // 10^7 trajectories, mean-only at d = 2, streams in chunks: nothing grows with N
         ResetSimulation big = CPU.resetSimulation().simulate(new ResetSimulationConfig(RenewalLaw.exponential(1),
                 new double[] {1, 2}, new double[] {1, -1}, 0.5, 0.5, 10_000_000, 11, Scheme.EXACT, Double.NaN,
@@ -298,11 +287,11 @@ class CpuResetSimulatorTest {
             assertEquals(12 * 12, r.snapshotCovariance().length);
             if (k == 500) {
                 System.gc();
-                afterWarmup = residentKiB();
+                afterWarmup = ResidentMemory.kib();
             }
         }
         System.gc();
-        long growth = residentKiB() - afterWarmup;
+        long growth = ResidentMemory.kib() - afterWarmup;
         assertTrue(growth < 64 * 1024, "resident memory grew by " + growth + " KiB over 2500 calls");
     }
 }

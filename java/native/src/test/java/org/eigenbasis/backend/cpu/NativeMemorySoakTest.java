@@ -3,15 +3,12 @@ package org.eigenbasis.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.linalg.SymmetricEigen;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,18 +16,10 @@ import org.junit.jupiter.api.Test;
  * memory flat: every staging buffer, result and per-call native allocation is released.
  */
 class NativeMemorySoakTest {
-    private static long residentKiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
-    }
 
     @Test
     void residentMemoryStaysFlatOver100kCalls() throws IOException {
-        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux /proc");
+        ResidentMemory.assumeReadable();
         SymmetricEigen eigen = SymmetricEigen.on(new CpuBackend());
         Random rng = new Random(1);
         double[] data = new double[4 * 4];
@@ -52,11 +41,11 @@ class NativeMemorySoakTest {
             }
             if (k == 10_000) {
                 System.gc();
-                afterWarmup = residentKiB();
+                afterWarmup = ResidentMemory.kib();
             }
         }
         System.gc();
-        long end = residentKiB();
+        long end = ResidentMemory.kib();
         long growth = end - afterWarmup;
         assertTrue(growth < 16 * 1024, "resident memory grew by " + growth + " KiB over " + (calls - 10_000)
                 + " calls (" + afterWarmup + " -> " + end + " KiB)");
