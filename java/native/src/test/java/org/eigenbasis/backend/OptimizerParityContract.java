@@ -108,7 +108,8 @@ public abstract class OptimizerParityContract {
             if (moved > 0) {
                 worstRelative = Math.max(worstRelative, err / moved);
             } else {
-                assertTrue(err == 0, name + " step " + step + ": " + tested.name() + " moved by " + err + " where java did not");
+                assertTrue(err == 0, name + " step " + step + ": " + tested.name() + " moved by " + err
+                        + " where java did not");
             }
         }
         other.close();

@@ -31,8 +31,8 @@ class CpuOptimizerParityTest extends OptimizerParityContract {
 
     /**
      * On the cpu backend the state lives off-heap; {@code close()} frees it. 1,000 SOAP optimizers of a 128 × 128
-     * parameter (0.6 MB of f32 state and scratch each, 0.6 GB in all) created, stepped twice and closed keep resident memory
-     * flat, and a closed optimizer refuses to step.
+     * parameter (0.6 MB of f32 state and scratch each, 0.6 GB in all) created, stepped twice and closed keep
+     * resident memory flat (without {@code close()} it grew by 155 MB), and a closed optimizer refuses to step.
      */
     @Test
     void offHeapStateIsFreedByClose() throws IOException {
