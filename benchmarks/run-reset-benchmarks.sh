@@ -40,4 +40,4 @@ python3 "$root/benchmarks/peers/numpy_reset_sim.py" --self-check > "$out/numpy-r
 python3 "$root/benchmarks/peers/numpy_reset_sim.py" --seconds "$numpy_seconds" --out "$out/numpy-reset.json" > /dev/null
 echo "3/3 summary" >&2
 python3 "$root/benchmarks/summarize.py" --results "$out" --only reset --write "$out/RESULTS-reset.md"
-echo "wrote $out/RESULTS-reset.md (benchmarks/summarize.py --results $out --write benchmarks/RESULTS.md puts it into RESULTS.md)" >&2
+echo "wrote $out/RESULTS-reset.md: replace the resetting-simulator table and the reset-sim target rows of benchmarks/RESULTS.md with it (a full summarize.py rewrite also needs the eigh raw results)" >&2
