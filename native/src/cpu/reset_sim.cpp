@@ -859,6 +859,9 @@ struct LaneGroup {
   /** Philox blocks per lane in a group's first refill: about what a trajectory reads in all (fewer thrown away). */
   const int first_blocks;
 
+  /** d = 1 (exp): the clock scan evaluates em and the time integral itself. */
+  static constexpr bool kFusedScan = DC == 1;
+
   LaneGroup(const Problem& p, LaneScratch& ls)
       : pr(p), L(ls), d(DC > 0 ? DC : p.d), first_blocks(first_refill_blocks(p)) {}
 
@@ -1443,6 +1446,18 @@ struct LaneGroup {
       int64_t most = 0;
       for (int l = 0; l < kLanes; ++l) most = target[l] > most ? target[l] : most;
       const int scan = static_cast<int>(most + 1 < kBatch ? most + 1 : kBatch);
+      // d = 1: em and the time integral in the scan itself (segment_rows' operations, in its order; no second pass
+      // over the rows)
+      alignas(64) double acc[kLanes], last[kLanes], bfirst[kLanes];
+      const double ak0 = a[0], mk0 = mu[0], ik0 = inv_mu[0], reset_b0 = 0 - ak0;
+      if (kFusedScan) {
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          acc[l] = i1[l];
+          last[l] = eml[l];
+          bfirst[l] = fresh[l] != 0 ? bb[l] : 0 - ak0;
+        }
+      }
       for (int j = 0; j < scan; ++j) {
         double* __restrict dj = L.delta + j * kLanes;
         int64_t* __restrict lj = L.row_live + j * kLanes;
@@ -1466,6 +1481,15 @@ struct LaneGroup {
           next[l] = more != 0 ? next[l] + tj[l] : next[l];
           live[l] = on != 0 ? more : live[l];
           going |= live[l] & ((j + 1 < target[l] ? -1 : 0) | (next[l] >= horizon ? -1 : 0));
+          if (kFusedScan) {
+            const double xk = mk0 * dl;
+            const double e1 = dm::em(xk);
+            const double dkk = xk > dm::kTiny ? e1 * ik0 : dl;
+            const double bl = j == 0 ? bfirst[l] : reset_b0;
+            const double sum = acc[l] + (dl * ak0 + bl * dkk);
+            acc[l] = on != 0 ? sum : acc[l];
+            last[l] = on != 0 ? e1 : last[l];
+          }
         }
         int64_t took = 0;
         for (int l = 0; l < kLanes; ++l) took |= lj[l];
@@ -1473,10 +1497,17 @@ struct LaneGroup {
         (void)going;
       }
       if (any_need != 0) finish_batch(used);
+      if (kFusedScan) {
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          i1[l] = acc[l];
+          eml[l] = last[l];
+        }
+      }
       }
       const double* __restrict delta = L.delta;
       const int64_t* __restrict row_live = L.row_live;
-      for (int64_t k = 0; k < dd; ++k) {
+      for (int64_t k = 0; k < (kFusedScan && !gamma_law ? 0 : dd); ++k) {
         const double ak = a[k], mk = mu[k], ik = inv_mu[k];
         alignas(64) double bl[kLanes];
         const double* __restrict bk = bb + k * kLanes;
