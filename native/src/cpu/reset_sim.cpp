@@ -735,13 +735,13 @@ inline void lane_blocks_portable(uint32_t k0_, uint32_t k1_, const uint64_t* blk
                                             _mm256_set1_epi64x(static_cast<int64_t>(k0)));
         const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3),
                                             _mm256_set1_epi64x(static_cast<int64_t>(k1)));
-        c1 = _mm256_and_si256(p1, low32);
-        c3 = _mm256_and_si256(p0, low32);
+        c1 = p1;  // the upper halves: garbage that only _mm256_mul_epu32 and the final shift / mask see
+        c3 = p0;
         c0 = n0;
         c2 = n2;
       }
-      const __m256i even = _mm256_or_si256(_mm256_slli_epi64(c1, 32), c0);
-      const __m256i odd = _mm256_or_si256(_mm256_slli_epi64(c3, 32), c2);
+      const __m256i even = _mm256_or_si256(_mm256_slli_epi64(c1, 32), _mm256_and_si256(c0, low32));
+      const __m256i odd = _mm256_or_si256(_mm256_slli_epi64(c3, 32), _mm256_and_si256(c2, low32));
       _mm256_storeu_pd(out + (2 * j) * kLanes + h,
                        _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(even, 12), one)), shift));
       _mm256_storeu_pd(out + (2 * j + 1) * kLanes + h,
@@ -807,17 +807,19 @@ __attribute__((target("arch=x86-64-v4"))) inline void lane_blocks_avx512(uint32_
       for (int h = 0; h < 2; ++h) {
         const __m512i p0 = _mm512_mul_epu32(c0[h], m0);
         const __m512i p1 = _mm512_mul_epu32(c2[h], m1);
+        // no masking to 32 bits inside the rounds: the words' upper halves are garbage that only the next
+        // _mm512_mul_epu32 (which reads the low halves) or the final shift left / mask below see
         const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1[h]), rk0[round]);
         const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3[h]), rk1[round]);
-        c1[h] = _mm512_and_si512(p1, low32);
-        c3[h] = _mm512_and_si512(p0, low32);
+        c1[h] = round == 0 ? _mm512_and_si512(p1, low32) : p1;
+        c3[h] = round == 0 ? _mm512_and_si512(p0, low32) : p0;
         c0[h] = n0;
         c2[h] = n2;
       }
     }
     for (int h = 0; h < 2; ++h) {
-      const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1[h], 32), c0[h]);
-      const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3[h], 32), c2[h]);
+      const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1[h], 32), _mm512_and_si512(c0[h], low32));
+      const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3[h], 32), _mm512_and_si512(c2[h], low32));
       _mm512_storeu_pd(out + (2 * j) * kLanes + 8 * h,
                        _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(even, 12), one)), shift));
       _mm512_storeu_pd(out + (2 * j + 1) * kLanes + 8 * h,
@@ -840,7 +842,7 @@ static inline __attribute__((always_inline)) void polar_factors_flat(double* __r
 #pragma omp simd
   for (int64_t i = 0; i < n; ++i) {
     const double sk = s[i];
-    s[i] = std::sqrt(-2 * dm::log(sk) / sk);
+    s[i] = std::sqrt(-2 * dm::log_normal(sk) / sk);
   }
 }
 
@@ -856,6 +858,9 @@ struct LaneGroup {
 
   /** Philox blocks per lane in a group's first refill: about what a trajectory reads in all (fewer thrown away). */
   const int first_blocks;
+
+  /** d = 1 (exp): the clock scan evaluates em and the time integral itself. */
+  static constexpr bool kFusedScan = DC == 1;
 
   LaneGroup(const Problem& p, LaneScratch& ls)
       : pr(p), L(ls), d(DC > 0 ? DC : p.d), first_blocks(first_refill_blocks(p)) {}
@@ -1050,8 +1055,8 @@ struct LaneGroup {
         for (int l = 0; l < kLanes; ++l) {
           const int64_t ar = o + l;
           const double z2 = at_zv[ar], v3 = at_v[ar];
-          const double lhs = dm::log(at_u[ar]);
-          const double rhs = (z2 * 0.5 + gd) - gd * v3 + gd * dm::log(v3);
+          const double lhs = dm::log_normal(at_u[ar]);
+          const double rhs = (z2 * 0.5 + gd) - gd * v3 + gd * dm::log_normal(v3);
           at_ok[ar] = at_ok[ar] == 0 ? (lhs < rhs ? 1 : 2) : at_ok[ar];
         }
       }
@@ -1281,7 +1286,7 @@ struct LaneGroup {
     for (int64_t j = 0; j < rows; ++j) {
       double* __restrict tj = L.tau + j * kLanes;
 #pragma omp simd
-      for (int l = 0; l < kLanes; ++l) tj[l] = -dm::log(ub[(L.pos[l] - L.base[l] + j) * kLanes + l]) / rate;
+      for (int l = 0; l < kLanes; ++l) tj[l] = -dm::log_normal(ub[(L.pos[l] - L.base[l] + j) * kLanes + l]) / rate;
     }
     L.bound += static_cast<int>(rows);  // finish_batch advances each lane by at most its target
   }
@@ -1302,7 +1307,7 @@ struct LaneGroup {
       uniform(real, u1);
       const double rate = law.p0;
 #pragma omp simd
-      for (int l = 0; l < kLanes; ++l) biased[l] = (-dm::log(u0[l]) - dm::log(u1[l])) / rate;
+      for (int l = 0; l < kLanes; ++l) biased[l] = (-dm::log_normal(u0[l]) - dm::log_normal(u1[l])) / rate;
     } else {
       const double k = law.p0 + 1;  // gamma(k + 1) with k + 1 >= 1: Marsaglia-Tsang directly
       const double gd = k - 1.0 / 3.0;
@@ -1441,6 +1446,18 @@ struct LaneGroup {
       int64_t most = 0;
       for (int l = 0; l < kLanes; ++l) most = target[l] > most ? target[l] : most;
       const int scan = static_cast<int>(most + 1 < kBatch ? most + 1 : kBatch);
+      // d = 1: em and the time integral in the scan itself (segment_rows' operations, in its order; no second pass
+      // over the rows)
+      alignas(64) double acc[kLanes], last[kLanes], bfirst[kLanes];
+      const double ak0 = a[0], mk0 = mu[0], ik0 = inv_mu[0], reset_b0 = 0 - ak0;
+      if (kFusedScan) {
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          acc[l] = i1[l];
+          last[l] = eml[l];
+          bfirst[l] = fresh[l] != 0 ? bb[l] : 0 - ak0;
+        }
+      }
       for (int j = 0; j < scan; ++j) {
         double* __restrict dj = L.delta + j * kLanes;
         int64_t* __restrict lj = L.row_live + j * kLanes;
@@ -1464,6 +1481,15 @@ struct LaneGroup {
           next[l] = more != 0 ? next[l] + tj[l] : next[l];
           live[l] = on != 0 ? more : live[l];
           going |= live[l] & ((j + 1 < target[l] ? -1 : 0) | (next[l] >= horizon ? -1 : 0));
+          if (kFusedScan) {
+            const double xk = mk0 * dl;
+            const double e1 = dm::em(xk);
+            const double dkk = xk > dm::kTiny ? e1 * ik0 : dl;
+            const double bl = j == 0 ? bfirst[l] : reset_b0;
+            const double sum = acc[l] + (dl * ak0 + bl * dkk);
+            acc[l] = on != 0 ? sum : acc[l];
+            last[l] = on != 0 ? e1 : last[l];
+          }
         }
         int64_t took = 0;
         for (int l = 0; l < kLanes; ++l) took |= lj[l];
@@ -1471,10 +1497,17 @@ struct LaneGroup {
         (void)going;
       }
       if (any_need != 0) finish_batch(used);
+      if (kFusedScan) {
+#pragma omp simd
+        for (int l = 0; l < kLanes; ++l) {
+          i1[l] = acc[l];
+          eml[l] = last[l];
+        }
+      }
       }
       const double* __restrict delta = L.delta;
       const int64_t* __restrict row_live = L.row_live;
-      for (int64_t k = 0; k < dd; ++k) {
+      for (int64_t k = 0; k < (kFusedScan && !gamma_law ? 0 : dd); ++k) {
         const double ak = a[k], mk = mu[k], ik = inv_mu[k];
         alignas(64) double bl[kLanes];
         const double* __restrict bk = bb + k * kLanes;
