@@ -653,6 +653,7 @@ struct LaneScratch {
     // the tests read every lane's slots up to the longest walk: indices into pair_f must always be valid
     for (int i = 0; i < kSteps * kLanes; ++i) at_fi[i] = at_sfi[i] = i % kLanes;
     std::fill(pair_f, pair_f + (kSteps + 1) * kLanes, 0.5);
+    std::fill(ubuf, ubuf + kRows * kLanes, 0.5);
   }
   // Row j of ubuf holds, for every lane l, the uniform number base[l] + j of lane l's stream (base even).
   alignas(64) double ubuf[kRows * kLanes];
@@ -1262,7 +1263,8 @@ struct LaneGroup {
   /**
    * kBatch inter-reset draws ahead for every lane with need[l] into L.tau (row j: the lane's draw j), without
    * knowing how many its trajectory will take; finish_batch then sets each lane's stream to where the draws it
-   * used leave it. exp: -log(u)/rate from the next kBatch uniforms. gamma(k, theta): theta gamma(k), and for k < 1
+   * used leave it. exp: -log(u)/rate from the next kBatch uniforms (at d = 1 only the targets and the buffer: the
+   * clock scan computes the draws itself, +3.4 % exp d = 1). gamma(k, theta): theta gamma(k), and for k < 1
    * theta (gamma(k + 1) e^(log(u)/k)) with u drawn after gamma(k + 1) (Law::next).
    */
   inline __attribute__((always_inline)) void draw_batch(const int64_t* need, const double* next, int64_t* target) {
@@ -1283,7 +1285,8 @@ struct LaneGroup {
     ensure(static_cast<int>(rows));
     const double rate = law.p0;
     const double* __restrict ub = L.ubuf;
-    for (int64_t j = 0; j < rows; ++j) {
+    // d = 1: the clock scan takes the draws from the uniforms itself
+    for (int64_t j = 0; j < (kFusedScan ? 0 : rows); ++j) {
       double* __restrict tj = L.tau + j * kLanes;
 #pragma omp simd
       for (int l = 0; l < kLanes; ++l) tj[l] = -dm::log_normal(ub[(L.pos[l] - L.base[l] + j) * kLanes + l]) / rate;
@@ -1332,6 +1335,17 @@ struct LaneGroup {
    * of the batch, where row_live): i1 += delta a + b DK, b = b0 in row 0 and 0 - a after it; em of the lane's last
    * segment into eml.
    */
+  /** One lane's segment of length dl in segment_rows (where live): i1 += dl a + b DK, em into last. */
+  static inline __attribute__((always_inline)) void segment_lane(double dl, int64_t live, double bl, double mk,
+                                                                 double ak, double ik, double& acc, double& last) {
+    const double xk = mk * dl;
+    const double e1 = dm::em(xk);
+    const double dkk = xk > dm::kTiny ? e1 * ik : dl;
+    const double sum = acc + (dl * ak + bl * dkk);
+    acc = live != 0 ? sum : acc;
+    last = live != 0 ? e1 : last;
+  }
+
   static inline __attribute__((always_inline)) void segment_rows(int rows, double mk, double ak, double ik,
                                                                  const double* __restrict delta,
                                                                  const int64_t* __restrict row_live,
@@ -1344,20 +1358,19 @@ struct LaneGroup {
       last[l] = ek[l];
     }
     const double reset_b = 0 - ak;
-    for (int j = 0; j < rows; ++j) {
+    // d > 1: row 0 (b0) peeled, the rows after it all take reset_b (+1-1.5 % at d = 10; not at d = 1, gamma only
+    // there, where it measured -0.6 %)
+    constexpr int j0 = DC == 1 ? 0 : 1;
+    if (j0 == 1 && rows > 0) {
+#pragma omp simd
+      for (int l = 0; l < kLanes; ++l) segment_lane(delta[l], row_live[l], b0[l], mk, ak, ik, acc[l], last[l]);
+    }
+    for (int j = j0; j < rows; ++j) {
       const double* __restrict dj = delta + j * kLanes;
       const int64_t* __restrict lj = row_live + j * kLanes;
 #pragma omp simd
-      for (int l = 0; l < kLanes; ++l) {
-        const double dl = dj[l];
-        const double xk = mk * dl;
-        const double e1 = dm::em(xk);
-        const double dkk = xk > dm::kTiny ? e1 * ik : dl;
-        const double bl = j == 0 ? b0[l] : reset_b;
-        const double sum = acc[l] + (dl * ak + bl * dkk);
-        acc[l] = lj[l] != 0 ? sum : acc[l];
-        last[l] = lj[l] != 0 ? e1 : last[l];
-      }
+      for (int l = 0; l < kLanes; ++l)
+        segment_lane(dj[l], lj[l], j0 == 0 && j == 0 ? b0[l] : reset_b, mk, ak, ik, acc[l], last[l]);
     }
 #pragma omp simd
     for (int l = 0; l < kLanes; ++l) {
@@ -1449,7 +1462,10 @@ struct LaneGroup {
       // d = 1: em and the time integral in the scan itself (segment_rows' operations, in its order; no second pass
       // over the rows)
       alignas(64) double acc[kLanes], last[kLanes], bfirst[kLanes];
-      const double ak0 = a[0], mk0 = mu[0], ik0 = inv_mu[0], reset_b0 = 0 - ak0;
+      const double ak0 = a[0], mk0 = mu[0], ik0 = inv_mu[0], reset_b0 = 0 - ak0, rate = pr.law.p0;
+      const double* __restrict ub = L.ubuf;
+      const int64_t* __restrict pos = L.pos;
+      const int64_t* __restrict base = L.base;
       if (kFusedScan) {
 #pragma omp simd
         for (int l = 0; l < kLanes; ++l) {
@@ -1478,7 +1494,12 @@ struct LaneGroup {
           const int64_t more = on & ~fin;
           used[l] -= more;
           t[l] = more != 0 ? next[l] : t[l];
-          next[l] = more != 0 ? next[l] + tj[l] : next[l];
+          // d = 1: draw j here (draw_batch's operation); the row after a lane's last draw, at most kRows, is not
+          // used (a valid row is read instead)
+          const int64_t row = pos[l] - base[l] + j;
+          const int64_t safe = row < LaneScratch::kRows ? row : LaneScratch::kRows - 1;
+          const double tau = kFusedScan ? -dm::log_normal(ub[safe * kLanes + l]) / rate : tj[l];
+          next[l] = more != 0 ? next[l] + tau : next[l];
           live[l] = on != 0 ? more : live[l];
           going |= live[l] & ((j + 1 < target[l] ? -1 : 0) | (next[l] >= horizon ? -1 : 0));
           if (kFusedScan) {
