@@ -108,14 +108,11 @@ inline double em(double x) {
   return x == 0 ? 0.0 : result;
 }
 
-inline double log(double x) {
-  const bool subnormal = x < 0x1p-1022;
-  const double xs = subnormal ? x * 0x1p54 : x;
-  const int64_t b = bits_of(xs);
-  // the biased exponent as a double without an int64 -> double conversion (none in AVX2)
-  const double biased = from_bits(0x4330000000000000LL | ((b >> 52) & 0x7ff)) - 0x1p52;
-  double e = (biased - 1023) - (subnormal ? 54.0 : 0.0);
-  double m = from_bits((b & 0x000fffffffffffffLL) | 0x3ff0000000000000LL);
+/**
+ * log(2^e * m) for m in [1, 2) given as the bits of x with the exponent field replaced: the shared body of log and
+ * log_normal (range reduction to [sqrt(2)/2, sqrt(2)), then the odd series in s = f / (2 + f)).
+ */
+inline __attribute__((always_inline)) double log_reduced(double e, double m) {
   const bool high = m > kSqrt2;
   m = high ? m * 0.5 : m;
   e = high ? e + 1 : e;
@@ -139,7 +136,25 @@ inline double log(double x) {
   const double rr = z * q;
   const double hfsq = 0.5 * (f * f);
   const double lm = f - (hfsq - s * (hfsq + rr));
-  double result = e * kLn2Hi + (lm + e * kLn2Lo);
+  return e * kLn2Hi + (lm + e * kLn2Lo);
+}
+
+/** The mantissa of x's bits in [1, 2). */
+inline double mantissa_of(int64_t b) {
+  return from_bits((b & 0x000fffffffffffffLL) | 0x3ff0000000000000LL);
+}
+
+/** The biased exponent field of x's bits as a double, without an int64 -> double conversion (none in AVX2). */
+inline double biased_exponent_of(int64_t b) {
+  return from_bits(0x4330000000000000LL | ((b >> 52) & 0x7ff)) - 0x1p52;
+}
+
+inline double log(double x) {
+  const bool subnormal = x < 0x1p-1022;
+  const double xs = subnormal ? x * 0x1p54 : x;
+  const int64_t b = bits_of(xs);
+  const double e = (biased_exponent_of(b) - 1023) - (subnormal ? 54.0 : 0.0);
+  double result = log_reduced(e, mantissa_of(b));
   result = x < 0 ? NAN : result;
   result = x == 0 ? -INFINITY : result;
   result = (x != x || x == INFINITY) ? x : result;
@@ -153,32 +168,7 @@ inline double log(double x) {
  */
 inline double log_normal(double x) {
   const int64_t b = bits_of(x);
-  const double biased = from_bits(0x4330000000000000LL | ((b >> 52) & 0x7ff)) - 0x1p52;
-  double e = biased - 1023;
-  double m = from_bits((b & 0x000fffffffffffffLL) | 0x3ff0000000000000LL);
-  const bool high = m > kSqrt2;
-  m = high ? m * 0.5 : m;
-  e = high ? e + 1 : e;
-  const double f = m - 1;
-  const double s = f / (2 + f);
-  const double z = s * s;
-  const double z2 = z * z;
-  const double z4 = z2 * z2;
-  const double z8 = z4 * z4;
-  const double a0 = 0x1.5555555555555p-1 + 0x1.999999999999ap-2 * z;
-  const double a1 = 0x1.2492492492492p-2 + 0x1.c71c71c71c71cp-3 * z;
-  const double a2 = 0x1.745d1745d1746p-3 + 0x1.3b13b13b13b14p-3 * z;
-  const double a3 = 0x1.1111111111111p-3 + 0x1.e1e1e1e1e1e1ep-4 * z;
-  const double a4 = 0x1.af286bca1af28p-4 + 0x1.8618618618618p-4 * z;
-  const double a5 = 0x1.642c8590b2164p-4 + 0x1.47ae147ae147bp-4 * z;
-  const double b0 = a0 + a1 * z2;
-  const double b1 = a2 + a3 * z2;
-  const double b2 = a4 + a5 * z2;
-  const double q = (b0 + b1 * z4) + b2 * z8;
-  const double rr = z * q;
-  const double hfsq = 0.5 * (f * f);
-  const double lm = f - (hfsq - s * (hfsq + rr));
-  return e * kLn2Hi + (lm + e * kLn2Lo);
+  return log_reduced(biased_exponent_of(b) - 1023, mantissa_of(b));
 }
 
 /** Below this, x K(x) = em(x) is x to double precision and K(x) = 1. */
