@@ -1,17 +1,17 @@
 package org.eigenbasis.benchmarks;
 
 import java.util.concurrent.TimeUnit;
+import org.eigenbasis.linalg.EighResult;
+import org.eigenbasis.linalg.SymmetricEigen;
+import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_FDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F32;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.EighResult;
-import org.eigenbasis.linalg.SymmetricEigen;
-import org.eigenbasis.spi.Backends;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -2,10 +2,10 @@ package org.eigenbasis.benchmarks;
 
 import java.util.Locale;
 import org.eigenbasis.backend.cpu.CpuBackend;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.SymmetricEigen;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /**
  * The overhead of calling the cpu kernel from Java, measured inside each call: the wall time of

@@ -2,10 +2,10 @@ package org.eigenbasis.benchmarks;
 
 import java.util.concurrent.TimeUnit;
 import org.eigenbasis.resetting.RenewalLaw;
-import org.eigenbasis.resetting.ResetSimulation;
-import org.eigenbasis.resetting.ResetSimulationConfig;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.spi.ResetSimulationKernel;
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,9 +1,9 @@
 package org.eigenbasis.benchmarks;
 
 import java.util.Random;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.Placement;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.Placement;
 import org.eigenbasis.verify.SeededMatrices;
 
 /** The benchmark inputs: seeded random symmetric batches, identical for every backend and peer. */

@@ -10,12 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eigenbasis.io.Npy;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.EighAlgorithm;
 import org.eigenbasis.spi.Backend;
-import picocli.CommandLine;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code eigenbasis bench}: a quick eigh throughput table (the JMH benchmarks are the measured record). */
 @Command(name = "bench", description = {

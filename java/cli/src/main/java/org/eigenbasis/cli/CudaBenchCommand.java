@@ -6,13 +6,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.Callable;
 import org.eigenbasis.backend.cuda.CudaTiming;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.spi.Backends;
-import picocli.CommandLine;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.verify.SeededMatrices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis cuda-bench}: device-resident eigh timings of every GPU path (our Jacobi kernel, cuSOLVER
@@ -53,6 +56,16 @@ final class CudaBenchCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The seeded random symmetric batch every path of one shape is timed on (the same seed as before the split). */
+    private static BatchedMatrix seededBatch(DType dtype, int batch, int n) {
+        Random rng = new Random(31L * batch + n);
+        double[][] ms = new double[batch][];
+        for (int b = 0; b < batch; b++) {
+            ms[b] = SeededMatrices.randomSymmetric(n, rng);
+        }
+        return SeededMatrices.batch(dtype, n, ms);
+    }
+
     @Override
     public Integer call() {
         if (runs < 1 || runs > 1000) {
@@ -71,7 +84,9 @@ final class CudaBenchCommand implements Callable<Integer> {
                         if (path.startsWith("jacobi") && s[1] > 64 || path.startsWith("cusolver_syevd") && s[0] > maxSyevdBatch) {
                             continue;
                         }
-                        timings.add(CudaTiming.time(path.trim(), dtype, s[0], s[1], runs));
+                        try (BatchedMatrix input = seededBatch(dtype, s[0], s[1])) {
+                            timings.add(CudaTiming.time(path.trim(), input, runs));
+                        }
                     }
                 }
             }

@@ -13,15 +13,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eigenbasis.io.Npy;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.EighAlgorithm;
 import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
 import org.eigenbasis.verify.VerificationRow;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis demo}: the main job. Verifies every available backend, runs a short eigh benchmark of each

@@ -7,18 +7,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eigenbasis.io.Npy;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.EighAlgorithm;
 import org.eigenbasis.linalg.EighOptions;
 import org.eigenbasis.linalg.EighResult;
-import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.linalg.SymmetryCheck;
 import org.eigenbasis.spi.Backend;
-import picocli.CommandLine;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.value.Placement;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis eigh}: eigendecomposition of a .npy stack, results as .npy in numpy.linalg.eigh's layout

@@ -8,15 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eigenbasis.io.Npy;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.precond.Gradients;
 import org.eigenbasis.precond.Optimizer;
 import org.eigenbasis.precond.Parameter;
 import org.eigenbasis.spi.Backend;
-import picocli.CommandLine;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis optim replay}: applies a fixed gradient sequence G (T, m, n) to one matrix parameter P0 (m, n)

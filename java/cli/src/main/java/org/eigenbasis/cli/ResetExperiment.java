@@ -4,21 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.DoubleFunction;
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.EighOptions;
 import org.eigenbasis.linalg.EighResult;
-import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.linalg.SymmetricEigen;
-import org.eigenbasis.resetting.Deterministic;
-import org.eigenbasis.resetting.Exponential;
+import org.eigenbasis.resetting.DeterministicLaw;
+import org.eigenbasis.resetting.ExponentialLaw;
 import org.eigenbasis.resetting.GammaLaw;
-import org.eigenbasis.resetting.LogNormal;
-import org.eigenbasis.resetting.Lomax;
-import org.eigenbasis.resetting.Pareto;
+import org.eigenbasis.resetting.LogNormalLaw;
+import org.eigenbasis.resetting.LomaxLaw;
+import org.eigenbasis.resetting.ParetoLaw;
 import org.eigenbasis.resetting.RenewalLaw;
 import org.eigenbasis.resetting.ResetFilter;
 import org.eigenbasis.resetting.UniformLaw;
-import org.eigenbasis.resetting.Weibull;
+import org.eigenbasis.resetting.WeibullLaw;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.Placement;
 
 /**
  * The numbers of {@code reset experiment}: ridge against renewal reset filters on a synthetic regression with a
@@ -57,15 +57,15 @@ final class ResetExperiment {
     /** The laws compared, each with its shape parameters fixed and its mean m as the one tuning parameter. */
     static List<Family> families() {
         return List.of(
-                new Family("exp", "exp(rate=1/m): ridge with lambda = 1/m", m -> new Exponential(1 / m)),
-                new Family("det", "det(T=m)", Deterministic::new),
+                new Family("exp", "exp(rate=1/m): ridge with lambda = 1/m", m -> new ExponentialLaw(1 / m)),
+                new Family("det", "det(T=m)", DeterministicLaw::new),
                 new Family("gamma(k=2)", "gamma(k=2,scale=m/2)", m -> new GammaLaw(2, m / 2)),
                 new Family("gamma(k=0.5)", "gamma(k=0.5,scale=2m)", m -> new GammaLaw(0.5, 2 * m)),
                 new Family("uniform(0,2m)", "uniform(a=0,b=2m)", m -> new UniformLaw(0, 2 * m)),
-                new Family("lognormal(sigma=1)", "lognormal(mu=ln(m)-1/2,sigma=1)", m -> new LogNormal(Math.log(m) - 0.5, 1)),
-                new Family("weibull(k=2)", "weibull(k=2,scale=m/Gamma(3/2))", m -> new Weibull(2, m / GAMMA_THREE_HALVES)),
-                new Family("pareto(alpha=3)", "pareto(xm=2m/3,alpha=3)", m -> new Pareto(2 * m / 3, 3)),
-                new Family("lomax(alpha=3)", "lomax(scale=2m,alpha=3)", m -> new Lomax(2 * m, 3)));
+                new Family("lognormal(sigma=1)", "lognormal(mu=ln(m)-1/2,sigma=1)", m -> new LogNormalLaw(Math.log(m) - 0.5, 1)),
+                new Family("weibull(k=2)", "weibull(k=2,scale=m/Gamma(3/2))", m -> new WeibullLaw(2, m / GAMMA_THREE_HALVES)),
+                new Family("pareto(alpha=3)", "pareto(xm=2m/3,alpha=3)", m -> new ParetoLaw(2 * m / 3, 3)),
+                new Family("lomax(alpha=3)", "lomax(scale=2m,alpha=3)", m -> new LomaxLaw(2 * m, 3)));
     }
 
     /** One synthetic data set and its thin SVD, with the population risk as a quadratic form in the coefficients. */

@@ -16,14 +16,14 @@ import org.eigenbasis.resetting.LawSpec;
 import org.eigenbasis.resetting.OuResetMoments;
 import org.eigenbasis.resetting.RenewalLaw;
 import org.eigenbasis.resetting.ResetFilter;
-import org.eigenbasis.resetting.ResetSimulation;
 import org.eigenbasis.resetting.ResetSimulator;
 import org.eigenbasis.resetting.StationaryMean;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
-import picocli.CommandLine;
+import org.eigenbasis.value.ResetSimulation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis reset experiment}: the predictive comparison of ridge and renewal reset filters (see

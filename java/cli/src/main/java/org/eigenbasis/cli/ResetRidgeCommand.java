@@ -9,12 +9,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eigenbasis.io.Npy;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.resetting.RenewalLaw;
 import org.eigenbasis.resetting.StationaryMean;
-import picocli.CommandLine;
+import org.eigenbasis.value.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis reset ridge}: the stationary mean of gradient flow on ½‖Xθ − y‖² reset to the origin at

@@ -7,13 +7,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eigenbasis.resetting.LawSpec;
 import org.eigenbasis.resetting.RenewalLaw;
-import org.eigenbasis.resetting.ResetSimulation;
-import org.eigenbasis.resetting.ResetSimulationConfig;
 import org.eigenbasis.resetting.ResetSimulator;
 import org.eigenbasis.spi.Backend;
-import picocli.CommandLine;
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis reset simulate}: Monte Carlo of the reset dynamics of {@code reset moments} with standard

@@ -100,7 +100,7 @@ final class SgdOptimizer implements Optimizer {
             if (length < 0) {
                 throw new IllegalArgumentException("gradients: parameter '" + p.name() + "' has no gradient");
             }
-            if (length != p.size() || (g instanceof double[]) != (p.dtype() == org.eigenbasis.linalg.DType.F64)) {
+            if (length != p.size() || (g instanceof double[]) != (p.dtype() == org.eigenbasis.value.DType.F64)) {
                 throw new IllegalArgumentException("gradients: the gradient of '" + p.name() + "' has " + length + " "
                         + (g instanceof double[] ? "f64" : "f32") + " values, the parameter " + p.size() + " " + p.dtype());
             }

@@ -5,14 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.EighAlgorithm;
 import org.eigenbasis.linalg.EighOptions;
 import org.eigenbasis.linalg.EighResult;
-import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.value.Placement;
 import org.eigenbasis.verify.SeededMatrices;
 
 /**

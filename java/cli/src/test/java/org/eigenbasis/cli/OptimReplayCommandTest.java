@@ -16,13 +16,13 @@ import java.util.Map;
 import java.util.Random;
 import org.eigenbasis.cli.ResetCommandsTest.Run;
 import org.eigenbasis.io.Npy;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.precond.Gradients;
 import org.eigenbasis.precond.Optimizer;
 import org.eigenbasis.precond.Optimizers;
 import org.eigenbasis.precond.Parameter;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

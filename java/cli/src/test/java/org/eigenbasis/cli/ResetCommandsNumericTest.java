@@ -13,9 +13,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.eigenbasis.io.Npy;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.Placement;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.Placement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /**
  * NumPy {@code .npy} files (format versions 1.0 to 3.0) of f32 or f64 arrays in C order, read into and written

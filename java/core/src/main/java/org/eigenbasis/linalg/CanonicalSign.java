@@ -1,5 +1,8 @@
 package org.eigenbasis.linalg;
 
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+
 /**
  * The one eigenvector sign convention shared by every backend: in each eigenvector (a column of V), the first
  * component (lowest row index) whose magnitude is at least (1 − √ε) times the column's largest magnitude is

@@ -3,6 +3,7 @@ package org.eigenbasis.linalg;
 import java.util.Objects;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * Warm-started eigenbasis refresh, as SOAP and Shampoo use it to follow a slowly changing preconditioner factor:

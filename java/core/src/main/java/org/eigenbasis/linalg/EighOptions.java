@@ -1,6 +1,8 @@
 package org.eigenbasis.linalg;
 
 import java.util.Objects;
+import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.value.Placement;
 
 /**
  * Options of one {@link SymmetricEigen#decompose} call. Immutable; start from {@link #defaults()} and use the

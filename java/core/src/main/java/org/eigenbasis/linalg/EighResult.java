@@ -1,6 +1,8 @@
 package org.eigenbasis.linalg;
 
 import java.util.Arrays;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.EighAlgorithm;
 
 /**
  * The result of a batched eigendecomposition: {@link #values()} (B × 1 × n, ascending per matrix) and

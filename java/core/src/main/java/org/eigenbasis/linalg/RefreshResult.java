@@ -1,5 +1,7 @@
 package org.eigenbasis.linalg;
 
+import org.eigenbasis.value.BatchedMatrix;
+
 /**
  * The result of {@link EigenbasisRefresh#refresh}: the refreshed basis Q (B × n × n, orthonormal columns), the
  * Rayleigh quotients diag(QᵀAQ) (B × 1 × n, in Q's column order) and the relative off-diagonal mass

@@ -4,6 +4,8 @@ import java.util.Objects;
 import org.eigenbasis.filter.SpectralFilter;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /**
  * Spectral functions of batches of symmetric matrices: f(A) = V f(Λ) Vᵀ and f(A)·X = V (f(Λ) ⊙ (Vᵀ X)) without

@@ -3,6 +3,9 @@ package org.eigenbasis.linalg;
 import java.util.Objects;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.value.Placement;
 
 /**
  * Batched symmetric eigendecomposition A_b = V_b diag(w_b) V_bᵀ on a chosen backend.

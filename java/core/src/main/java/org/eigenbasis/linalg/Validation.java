@@ -1,5 +1,8 @@
 package org.eigenbasis.linalg;
 
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+
 /**
  * Argument checks done in Java before any kernel runs, so bad input is an {@link IllegalArgumentException}
  * naming the argument, the batch index and what is wrong, and never reaches native code.

@@ -3,18 +3,18 @@ package org.eigenbasis.precond;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EigenbasisRefresh;
 import org.eigenbasis.linalg.EighOptions;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.FailurePolicy;
-import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.linalg.RefreshResult;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.precond.PreconditionerSpec.Diagonal;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.PreconditionerKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.Placement;
 
 /**
  * The state and the step of the parameter blocks that share one layout (view dims, factored dims, dtype, role),

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.precond.PreconditionerSpec.Basis;
 import org.eigenbasis.precond.PreconditionerSpec.Diagonal;
 import org.eigenbasis.spi.Backend;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /**
  * The one eigenbasis preconditioner: every optimizer of {@link Optimizers} (AdamW, Shampoo, SOAP, EC-Shampoo,

@@ -2,7 +2,7 @@ package org.eigenbasis.precond;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.eigenbasis.linalg.DType;
+import org.eigenbasis.value.DType;
 
 /**
  * A named parameter tensor of a JVM training loop. The optimizer updates {@link #f64()} or {@link #f32()} in place

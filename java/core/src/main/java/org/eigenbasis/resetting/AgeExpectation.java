@@ -30,10 +30,10 @@ final class AgeExpectation {
     /** E[A] = E[τ²]/(2E[τ]); +∞ when E[τ²] is. */
     static double meanAge(RenewalLaw law) {
         // Per law as a ratio, so that E[τ²] may under- or overflow while E[A] does not.
-        if (law instanceof Exponential e) {
+        if (law instanceof ExponentialLaw e) {
             return 1 / e.rate();
         }
-        if (law instanceof Deterministic d) {
+        if (law instanceof DeterministicLaw d) {
             return 0.5 * d.period();
         }
         if (law instanceof GammaLaw gl) {
@@ -43,22 +43,22 @@ final class AgeExpectation {
             double r = u.a() / u.b();
             return u.b() * (r * r + r + 1) / (3 * (1 + r));
         }
-        if (law instanceof LogNormal ln) {
+        if (law instanceof LogNormalLaw ln) {
             return 0.5 * Math.exp(ln.mu() + 1.5 * ln.sigma() * ln.sigma());
         }
-        if (law instanceof Weibull wb) {
+        if (law instanceof WeibullLaw wb) {
             double k = wb.shape();
             return 0.5 * wb.scale() * Math.exp(SpecialFunctions.logGamma(1 + 2 / k) - SpecialFunctions.logGamma(1 + 1 / k));
         }
-        if (law instanceof Pareto p) {
+        if (law instanceof ParetoLaw p) {
             double a = p.alpha();
             return a > 2 ? p.xm() * (a - 1) / (2 * (a - 2)) : Double.POSITIVE_INFINITY;
         }
-        if (law instanceof Lomax lx) {
+        if (law instanceof LomaxLaw lx) {
             double a = lx.alpha();
             return a > 2 ? lx.scale() / (a - 2) : Double.POSITIVE_INFINITY;
         }
-        if (law instanceof Empirical emp) {
+        if (law instanceof EmpiricalLaw emp) {
             double[] t = emp.observations();
             double total = 0;
             for (double ti : t) {
@@ -78,10 +78,10 @@ final class AgeExpectation {
         if (mu == 0) {
             return 1;
         }
-        if (law instanceof Exponential e) {
+        if (law instanceof ExponentialLaw e) {
             return e.rate() / (mu + e.rate());
         }
-        if (law instanceof Deterministic d) {
+        if (law instanceof DeterministicLaw d) {
             return k(mu * d.period());
         }
         if (law instanceof GammaLaw gl) {
@@ -102,7 +102,7 @@ final class AgeExpectation {
             double num = em(mu * u.a()) + Math.exp(-mu * u.a()) * kh(w);
             return num / (mu * m);
         }
-        if (law instanceof Empirical emp) {
+        if (law instanceof EmpiricalLaw emp) {
             double[] t = emp.observations();
             double sum = 0;
             double total = 0;
@@ -114,16 +114,16 @@ final class AgeExpectation {
             }
             return sum;
         }
-        if (law instanceof LogNormal ln) {
+        if (law instanceof LogNormalLaw ln) {
             return logNormalComplement(ln, mu);
         }
-        if (law instanceof Weibull wb) {
+        if (law instanceof WeibullLaw wb) {
             return weibullComplement(wb, mu);
         }
-        if (law instanceof Pareto p) {
+        if (law instanceof ParetoLaw p) {
             return paretoComplement(p, mu);
         }
-        if (law instanceof Lomax lx) {
+        if (law instanceof LomaxLaw lx) {
             return lomaxComplement(lx, mu);
         }
         throw new AssertionError(law);
@@ -134,14 +134,14 @@ final class AgeExpectation {
         if (mu == 0) {
             return meanAge(law);
         }
-        if (law instanceof Exponential e) {
+        if (law instanceof ExponentialLaw e) {
             return 1 / (mu + e.rate());
         }
-        if (law instanceof Deterministic d) {
+        if (law instanceof DeterministicLaw d) {
             double x = mu * d.period();
             return x < 1 ? d.period() * g(x) : kh(x) / mu;
         }
-        if (law instanceof Empirical emp) {
+        if (law instanceof EmpiricalLaw emp) {
             double[] t = emp.observations();
             double sum = 0;
             double total = 0;
@@ -189,16 +189,16 @@ final class AgeExpectation {
             }
             return 0.5 * sum;
         }
-        if (law instanceof LogNormal ln) {
+        if (law instanceof LogNormalLaw ln) {
             return logNormalHOverMu(ln, mu);
         }
-        if (law instanceof Weibull wb) {
+        if (law instanceof WeibullLaw wb) {
             return weibullHOverMu(wb, mu);
         }
-        if (law instanceof Pareto p) {
+        if (law instanceof ParetoLaw p) {
             return paretoHOverMu(p, mu);
         }
-        if (law instanceof Lomax lx) {
+        if (law instanceof LomaxLaw lx) {
             return lomaxHOverMu(lx, mu);
         }
         throw new AssertionError(law);
@@ -215,12 +215,12 @@ final class AgeExpectation {
 
     // ---- lognormal: τ̃ = exp(c + s z), z standard normal, c = μ_law + s² ----------------------------------
 
-    private static double[] logNormalBreaks(LogNormal ln) {
+    private static double[] logNormalBreaks(LogNormalLaw ln) {
         double s = ln.sigma();
         return GaussKronrod.linear(-s - 13, s + 13, 1);
     }
 
-    private static double logNormalComplement(LogNormal ln, double mu) {
+    private static double logNormalComplement(LogNormalLaw ln, double mu) {
         double s = ln.sigma();
         double c = ln.mu() + s * s;
         double lm = Math.log(mu);
@@ -234,7 +234,7 @@ final class AgeExpectation {
         return mug / mu;
     }
 
-    private static double logNormalHOverMu(LogNormal ln, double mu) {
+    private static double logNormalHOverMu(LogNormalLaw ln, double mu) {
         double s = ln.sigma();
         double c = ln.mu() + s * s;
         double lm = Math.log(mu);
@@ -250,12 +250,12 @@ final class AgeExpectation {
 
     // ---- Weibull: τ̃ = λ·e^(v/k), e^v ~ Gamma(q = 1 + 1/k, 1) -------------------------------------------
 
-    private static double[] weibullBreaks(Weibull wb) {
+    private static double[] weibullBreaks(WeibullLaw wb) {
         double q = 1 + 1 / wb.shape();
         return GaussKronrod.linear(Math.log(q) - 50, Math.log(4 * q + 100), 1);
     }
 
-    private static double weibullComplement(Weibull wb, double mu) {
+    private static double weibullComplement(WeibullLaw wb, double mu) {
         double kk = wb.shape();
         double q = 1 + 1 / kk;
         double lg = SpecialFunctions.logGamma(q);
@@ -270,7 +270,7 @@ final class AgeExpectation {
         return scaled / (mu * wb.scale());
     }
 
-    private static double weibullHOverMu(Weibull wb, double mu) {
+    private static double weibullHOverMu(WeibullLaw wb, double mu) {
         if (mu * wb.mean() >= 0.5) {
             return (1 - weibullComplement(wb, mu)) / mu;
         }
@@ -299,7 +299,7 @@ final class AgeExpectation {
         return GaussKronrod.geometricThenLinear(1e-9 * Math.min(1, beta), top, Math.max(1, top / 300));
     }
 
-    private static double paretoComplement(Pareto p, double mu) {
+    private static double paretoComplement(ParetoLaw p, double mu) {
         double beta = p.alpha() - 1;
         double y = mu * p.xm();
         double low = beta / p.alpha() * k(y);
@@ -311,7 +311,7 @@ final class AgeExpectation {
         return low + tail / p.alpha();
     }
 
-    private static double paretoHOverMu(Pareto p, double mu) {
+    private static double paretoHOverMu(ParetoLaw p, double mu) {
         if (mu * p.mean() >= 0.5) {
             return (1 - paretoComplement(p, mu)) / mu;
         }
@@ -326,7 +326,7 @@ final class AgeExpectation {
         return low + tail / p.alpha();
     }
 
-    private static double lomaxComplement(Lomax lx, double mu) {
+    private static double lomaxComplement(LomaxLaw lx, double mu) {
         double beta = lx.alpha() - 1;
         double s = lx.scale();
         if (mu * lx.mean() < 1) {
@@ -341,7 +341,7 @@ final class AgeExpectation {
         return beta / (s * mu) * integral;
     }
 
-    private static double lomaxHOverMu(Lomax lx, double mu) {
+    private static double lomaxHOverMu(LomaxLaw lx, double mu) {
         if (mu * lx.mean() >= 0.5) {
             return (1 - lomaxComplement(lx, mu)) / mu;
         }
@@ -371,13 +371,13 @@ final class AgeExpectation {
         if (s * m <= 1) {
             return 1 - s * m * complement(law, s);
         }
-        if (law instanceof LogNormal ln) {
+        if (law instanceof LogNormalLaw ln) {
             double sg = ln.sigma();
             double ls = Math.log(s);
             return GaussKronrod.integrate(z -> INV_SQRT_2PI * Math.exp(-0.5 * z * z - Math.exp(ls + ln.mu() + sg * z)),
                     GaussKronrod.linear(-40, 40, 1), RTOL);
         }
-        if (law instanceof Weibull wb) {
+        if (law instanceof WeibullLaw wb) {
             // τ = λ E^(1/k), E = e^v ~ Exp(1).
             double kk = wb.shape();
             double lsl = Math.log(s * wb.scale());
@@ -386,7 +386,7 @@ final class AgeExpectation {
             return GaussKronrod.integrate(v -> Math.exp(v - Math.exp(v) - Math.exp(lsl + v / kk)),
                     GaussKronrod.linear(lo, Math.log(100), 1), RTOL);
         }
-        if (law instanceof Pareto p) {
+        if (law instanceof ParetoLaw p) {
             // τ = x_m e^(w/α), w ~ Exp(1).
             double sx = s * p.xm();
             if (sx > 745) {
@@ -395,7 +395,7 @@ final class AgeExpectation {
             return GaussKronrod.integrate(w -> Math.exp(-w - sx * Math.exp(w / p.alpha())),
                     GaussKronrod.geometricThenLinear(1e-9 * Math.min(1, p.alpha() / sx), 60, 1), RTOL);
         }
-        if (law instanceof Lomax lx) {
+        if (law instanceof LomaxLaw lx) {
             // (1/s)∫ f(x/s) e^(−x) dx, f(t) = (α/σ)(1 + t/σ)^(−α−1).
             double ss = s * lx.scale();
             double a = lx.alpha();

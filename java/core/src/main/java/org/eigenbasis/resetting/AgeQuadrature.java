@@ -99,13 +99,13 @@ final class AgeQuadrature {
     }
 
     private static double supportEnd(RenewalLaw law) {
-        if (law instanceof Deterministic d) {
+        if (law instanceof DeterministicLaw d) {
             return d.period();
         }
         if (law instanceof UniformLaw u) {
             return u.b();
         }
-        if (law instanceof Empirical emp) {
+        if (law instanceof EmpiricalLaw emp) {
             double[] t = emp.observations();
             return t[t.length - 1];
         }
@@ -116,10 +116,10 @@ final class AgeQuadrature {
         if (law instanceof UniformLaw u) {
             return new double[] {u.a(), u.b()};
         }
-        if (law instanceof Pareto p) {
+        if (law instanceof ParetoLaw p) {
             return new double[] {p.xm()};
         }
-        if (law instanceof Empirical emp) {
+        if (law instanceof EmpiricalLaw emp) {
             return Arrays.stream(emp.observations()).distinct().toArray();
         }
         return new double[0];

@@ -67,14 +67,14 @@ final class ClockCovariance {
 
     /** Whether M has a closed form here (else the age rule; exp has its own closed form). */
     static boolean applies(RenewalLaw law) {
-        return law instanceof Deterministic || law instanceof GammaLaw || law instanceof UniformLaw
-                || law instanceof Empirical;
+        return law instanceof DeterministicLaw || law instanceof GammaLaw || law instanceof UniformLaw
+                || law instanceof EmpiricalLaw;
     }
 
     /** M for the directions active[x] (μ &gt; 0), symmetric by construction. */
     static double[][] of(RenewalLaw law, int[] active, double[] mu) {
         ClockCovariance cc = new ClockCovariance(law);
-        if (law instanceof Empirical emp && cc.switchAt < cc.scale / (4 * AgeExpectation.meanAge(law))) {
+        if (law instanceof EmpiricalLaw emp && cc.switchAt < cc.scale / (4 * AgeExpectation.meanAge(law))) {
             return totalCovariance(emp, active, mu);
         }
         int p = active.length;
@@ -112,7 +112,7 @@ final class ClockCovariance {
         return out;
     }
 
-    private static final ClockCovariance DET = new ClockCovariance(new Deterministic(1));
+    private static final ClockCovariance DET = new ClockCovariance(new DeterministicLaw(1));
 
     /**
      * An empirical law whose size-biased mass sits far below its largest observation (S/(4E[A]) &gt; 8): the law of
@@ -121,7 +121,7 @@ final class ClockCovariance {
      * Kh̄ − Kh(μt_k) while K̄ ≥ 1/2 (no subtraction of two numbers near 1). Both sums are of non-negative
      * definite terms; cost O(n) det kernels per entry.
      */
-    private static double[][] totalCovariance(Empirical emp, int[] active, double[] mu) {
+    private static double[][] totalCovariance(EmpiricalLaw emp, int[] active, double[] mu) {
         double[] t = emp.observations();
         int n0 = t.length;
         double total = 0;
@@ -221,7 +221,7 @@ final class ClockCovariance {
 
     /** ΔL = E[e^(−yτ)(1 − e^(−xτ))], as a sum of positive terms. */
     private double deltaL(double x, double y) {
-        if (law instanceof Deterministic d) {
+        if (law instanceof DeterministicLaw d) {
             double t = d.period();
             return Math.exp(-y * t) * SpecialFunctions.em(x * t);
         }
@@ -238,7 +238,7 @@ final class ClockCovariance {
             // L(s) = e^(−sa)K(sw): ΔL = e^(−ya)[K(yw) − K((x+y)w) + (1 − e^(−xa))K((x+y)w)].
             return Math.exp(-y * a) * (kDiff(x * w, y * w) + SpecialFunctions.em(x * a) * SpecialFunctions.k((x + y) * w));
         }
-        if (law instanceof Empirical emp) {
+        if (law instanceof EmpiricalLaw emp) {
             double[] t = emp.observations();
             double s = 0;
             for (double ti : t) {
@@ -281,7 +281,7 @@ final class ClockCovariance {
     }
 
     private static double scale(RenewalLaw law) {
-        if (law instanceof Deterministic d) {
+        if (law instanceof DeterministicLaw d) {
             return d.period();
         }
         if (law instanceof GammaLaw gl) {
@@ -290,7 +290,7 @@ final class ClockCovariance {
         if (law instanceof UniformLaw un) {
             return un.b();
         }
-        if (law instanceof Empirical emp) {
+        if (law instanceof EmpiricalLaw emp) {
             double[] t = emp.observations();
             return t[t.length - 1];
         }
@@ -300,7 +300,7 @@ final class ClockCovariance {
     /** α_p = E[A^p]/S^p, p = 0 … ORDERS, with A = U·τ̃ (τ̃ size-biased): E[A^p] = E[τ^(p+1)]/((p+1)E[τ]). */
     private static double[] alpha(RenewalLaw law, double s) {
         double[] al = new double[ORDERS + 1];
-        if (law instanceof Deterministic) {
+        if (law instanceof DeterministicLaw) {
             for (int p = 0; p <= ORDERS; p++) {
                 al[p] = 1.0 / (p + 1);
             }
@@ -325,7 +325,7 @@ final class ClockCovariance {
                 rp *= r;
                 geo += rp;
             }
-        } else if (law instanceof Empirical emp) {
+        } else if (law instanceof EmpiricalLaw emp) {
             double[] t = emp.observations();
             double total = 0;
             for (double ti : t) {

@@ -1,5 +1,7 @@
 package org.eigenbasis.resetting;
 
+import org.eigenbasis.value.LawKind;
+
 /**
  * Gamma inter-reset times with shape k and scale θ: mean kθ, E[τ²] = k(k+1)θ², P(τ &gt; t) = Q(k, t/θ) (regularised
  * upper incomplete gamma), E[e^(−sτ)] = (1 + θs)^(−k). k = 1 is the exponential law with rate 1/θ.
@@ -9,13 +11,12 @@ package org.eigenbasis.resetting;
  */
 public record GammaLaw(double shape, double scale) implements RenewalLaw {
     public GammaLaw {
-        RenewalLaw.requireParameter("gamma", "k", shape, 0, false, "");
-        RenewalLaw.requireParameter("gamma", "scale", scale, 0, false, "");
+        LawKind.GAMMA.requireValid(shape, scale);
     }
 
     @Override
-    public Kind kind() {
-        return Kind.GAMMA;
+    public LawKind kind() {
+        return LawKind.GAMMA;
     }
 
     @Override
@@ -45,7 +46,7 @@ public record GammaLaw(double shape, double scale) implements RenewalLaw {
 
     @Override
     public double laplace(double s) {
-        RenewalLaw.requireRate(s);
+        LawChecks.requireRate(s);
         return Math.exp(-shape * Math.log1p(scale * s));
     }
 

@@ -82,14 +82,14 @@ public final class LawSpec {
             }
         }
         return switch (name) {
-            case "exp" -> new Exponential(values.get("rate"));
-            case "det" -> new Deterministic(values.get("t"));
+            case "exp" -> new ExponentialLaw(values.get("rate"));
+            case "det" -> new DeterministicLaw(values.get("t"));
             case "gamma" -> new GammaLaw(values.get("k"), values.get("scale"));
             case "uniform" -> new UniformLaw(values.get("a"), values.get("b"));
-            case "lognormal" -> new LogNormal(values.get("mu"), values.get("sigma"));
-            case "weibull" -> new Weibull(values.get("k"), values.get("scale"));
-            case "pareto" -> new Pareto(values.get("xm"), values.get("alpha"));
-            case "lomax" -> new Lomax(values.get("scale"), values.get("alpha"));
+            case "lognormal" -> new LogNormalLaw(values.get("mu"), values.get("sigma"));
+            case "weibull" -> new WeibullLaw(values.get("k"), values.get("scale"));
+            case "pareto" -> new ParetoLaw(values.get("xm"), values.get("alpha"));
+            case "lomax" -> new LomaxLaw(values.get("scale"), values.get("alpha"));
             default -> throw new AssertionError(name);
         };
     }

@@ -3,8 +3,8 @@ package org.eigenbasis.resetting;
 import java.util.Locale;
 import java.util.Objects;
 import org.eigenbasis.linalg.EighResult;
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.spi.Backend;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * The exact stationary mean and covariance of the Ornstein–Uhlenbeck process dθ = −(Hθ − b)dt + σ dW, b = Hθ*,
@@ -196,7 +196,7 @@ public record OuResetMoments(double[] mean, double[][] covariance, String infini
     static double[][] clockCovariance(int[] active, double[] mu, RenewalLaw law) {
         int p = active.length;
         double[][] m = new double[p][p];
-        if (law instanceof Exponential e) {
+        if (law instanceof ExponentialLaw e) {
             double r = e.rate();
             for (int x = 0; x < p; x++) {
                 double mi = mu[active[x]];

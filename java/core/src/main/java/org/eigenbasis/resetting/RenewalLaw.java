@@ -1,6 +1,8 @@
 package org.eigenbasis.resetting;
 
-import java.util.Locale;
+import org.eigenbasis.internal.random.LawSampler;
+import org.eigenbasis.value.LawKind;
+import org.eigenbasis.value.SampledLaw;
 
 /**
  * The law of the i.i.d. inter-reset times τ &gt; 0 of a renewal process, as an immutable value. Every law has a
@@ -12,33 +14,20 @@ import java.util.Locale;
  * <p>Laws are written and parsed in the CLI form {@code exp(rate=R)}, {@code det(T=T)}, {@code gamma(k=K,scale=S)},
  * {@code uniform(a=A,b=B)}, {@code lognormal(mu=M,sigma=S)}, {@code weibull(k=K,scale=S)},
  * {@code pareto(xm=X,alpha=A)}, {@code lomax(scale=S,alpha=A)}; see {@link #parse(String)} and {@link #spec()}.
- * The empirical law ({@link Empirical}) is built from observed reset times.
+ * The empirical law ({@link EmpiricalLaw}) is built from observed reset times.
  */
-public sealed interface RenewalLaw
-        permits Exponential, Deterministic, GammaLaw, UniformLaw, LogNormal, Weibull, Pareto, Lomax, Empirical {
+public sealed interface RenewalLaw extends SampledLaw
+        permits ExponentialLaw, DeterministicLaw, GammaLaw, UniformLaw, LogNormalLaw, WeibullLaw, ParetoLaw, LomaxLaw, EmpiricalLaw {
 
-    /** The law's family; {@link #code()} is the integer the native kernels use. */
-    enum Kind {
-        EXPONENTIAL(0), DETERMINISTIC(1), GAMMA(2), UNIFORM(3), LOGNORMAL(4), WEIBULL(5), PARETO(6), LOMAX(7),
-        EMPIRICAL(8);
-
-        private final int code;
-
-        Kind(int code) {
-            this.code = code;
-        }
-
-        public int code() {
-            return code;
-        }
-    }
-
-    Kind kind();
+    /** The law's family; {@link LawKind#code()} is the integer the native kernels use. */
+    @Override
+    LawKind kind();
 
     /**
-     * The parameters in the order of {@link #spec()} (for {@link Empirical}: the sorted observations), as the
+     * The parameters in the order of {@link #spec()} (for {@link EmpiricalLaw}: the sorted observations), as the
      * native kernels read them.
      */
+    @Override
     double[] parameters();
 
     /** E[τ], finite and &gt; 0. */
@@ -55,7 +44,7 @@ public sealed interface RenewalLaw
 
     /** E[e^(−sτ)] for s ≥ 0. */
     default double laplace(double s) {
-        requireRate(s);
+        LawChecks.requireRate(s);
         // s·E[τ] ≤ 1: 1 − s·E[τ]·E_A[e^(−sA)] (A the stationary age; the result is ≥ e^(−1), little
         // cancellation); beyond, a direct quadrature of E[e^(−sτ)] so small values keep their relative accuracy.
         return AgeExpectation.laplace(this, s);
@@ -66,15 +55,15 @@ public sealed interface RenewalLaw
 
     /** {@code count} draws of τ from the counter-based stream {@code seed}; the same numbers on every backend. */
     default double[] sample(int count, long seed) {
-        return LawSampler.sample(this, count, seed);
+        return LawSampler.sample(kind().code(), parameters(), count, seed);
     }
 
     static RenewalLaw exponential(double rate) {
-        return new Exponential(rate);
+        return new ExponentialLaw(rate);
     }
 
     static RenewalLaw deterministic(double period) {
-        return new Deterministic(period);
+        return new DeterministicLaw(period);
     }
 
     static RenewalLaw gamma(double shape, double scale) {
@@ -86,44 +75,27 @@ public sealed interface RenewalLaw
     }
 
     static RenewalLaw lognormal(double mu, double sigma) {
-        return new LogNormal(mu, sigma);
+        return new LogNormalLaw(mu, sigma);
     }
 
     static RenewalLaw weibull(double shape, double scale) {
-        return new Weibull(shape, scale);
+        return new WeibullLaw(shape, scale);
     }
 
     static RenewalLaw pareto(double xm, double alpha) {
-        return new Pareto(xm, alpha);
+        return new ParetoLaw(xm, alpha);
     }
 
     static RenewalLaw lomax(double scale, double alpha) {
-        return new Lomax(scale, alpha);
+        return new LomaxLaw(scale, alpha);
     }
 
     static RenewalLaw empirical(double... resetTimes) {
-        return new Empirical(resetTimes);
+        return new EmpiricalLaw(resetTimes);
     }
 
     /** Reads the CLI form; see {@link LawSpec}. */
     static RenewalLaw parse(String text) {
         return LawSpec.parse(text);
-    }
-
-    /** Checks a law parameter is finite and above {@code min} (inclusive or not), naming its legal range. */
-    static void requireParameter(String law, String name, double value, double min, boolean inclusive,
-            String why) {
-        boolean ok = Double.isFinite(value) && (inclusive ? value >= min : value > min);
-        if (!ok) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s %s: %s is outside %s%s, ∞) (finite)%s",
-                    law, name, value, inclusive ? "[" : "(", LawSpec.format(min), why.isEmpty() ? "" : ": " + why));
-        }
-    }
-
-    /** Checks a Laplace / filter argument s (a rate or curvature) is finite and ≥ 0. */
-    static void requireRate(double s) {
-        if (!(s >= 0) || !Double.isFinite(s)) {
-            throw new IllegalArgumentException("s: " + s + " is outside [0, ∞) (finite)");
-        }
     }
 }

@@ -96,7 +96,7 @@ public final class ResetFilter implements SpectralFilter {
      */
     public double effectiveRidge(double mu) {
         requireMu(mu);
-        if (law instanceof Exponential e) {
+        if (law instanceof ExponentialLaw e) {
             return e.rate();
         }
         if (mu == 0) {

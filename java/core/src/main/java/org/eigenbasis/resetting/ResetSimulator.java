@@ -1,10 +1,12 @@
 package org.eigenbasis.resetting;
 
 import java.util.Objects;
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig;
 
 /**
  * Monte Carlo of dθ = −(Hθ − b)dt + σ dW with renewal resets to θ₀ (b = Hθ*), in θ-space: eigendecomposes H,

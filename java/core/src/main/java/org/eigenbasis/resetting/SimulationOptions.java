@@ -1,6 +1,7 @@
 package org.eigenbasis.resetting;
 
 import java.util.Objects;
+import org.eigenbasis.value.ResetSimulationConfig;
 
 /**
  * How {@link ResetSimulator#simulate} runs: the horizon T, the number of trajectories N, the Philox seed, the

@@ -1,11 +1,11 @@
 package org.eigenbasis.resetting;
 
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /**
  * The stationary mean of gradient flow on ½‖Xθ − y‖² reset to θ₀ at renewal epochs with law τ:

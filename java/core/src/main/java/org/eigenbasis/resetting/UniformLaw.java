@@ -1,5 +1,7 @@
 package org.eigenbasis.resetting;
 
+import org.eigenbasis.value.LawKind;
+
 /**
  * Inter-reset times uniform on [a, b]: mean (a + b)/2, E[τ²] = (a² + ab + b²)/3,
  * E[e^(−sτ)] = (e^(−sa) − e^(−sb)) / (s(b − a)).
@@ -9,16 +11,12 @@ package org.eigenbasis.resetting;
  */
 public record UniformLaw(double a, double b) implements RenewalLaw {
     public UniformLaw {
-        RenewalLaw.requireParameter("uniform", "a", a, 0, true, "");
-        if (!(b > a) || !Double.isFinite(b)) {
-            throw new IllegalArgumentException("uniform b: " + b + " is outside (a=" + LawSpec.format(a)
-                    + ", ∞) (finite)");
-        }
+        LawKind.UNIFORM.requireValid(a, b);
     }
 
     @Override
-    public Kind kind() {
-        return Kind.UNIFORM;
+    public LawKind kind() {
+        return LawKind.UNIFORM;
     }
 
     @Override
@@ -51,7 +49,7 @@ public record UniformLaw(double a, double b) implements RenewalLaw {
 
     @Override
     public double laplace(double s) {
-        RenewalLaw.requireRate(s);
+        LawChecks.requireRate(s);
         double w = s * (b - a);
         if (w == 0) {
             return Math.exp(-s * a);

@@ -1,7 +1,7 @@
 package org.eigenbasis.spi;
 
 import java.util.Map;
-import org.eigenbasis.linalg.Placement;
+import org.eigenbasis.value.Placement;
 
 /**
  * One implementation of every kernel family. Registered through {@link java.util.ServiceLoader}; chosen by

@@ -1,7 +1,8 @@
 package org.eigenbasis.spi;
 
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.EighAlgorithm;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
 
 /**
  * Batched symmetric eigendecomposition. Callers ({@link org.eigenbasis.linalg.SymmetricEigen}) have validated
@@ -22,7 +23,7 @@ public interface EighKernel {
                        EighAlgorithm algorithm, int maxIterations);
 
     /** The algorithm {@link EighAlgorithm#AUTO} resolves to for this size and dtype. */
-    EighAlgorithm choose(int n, int batch, org.eigenbasis.linalg.DType dtype, boolean vectors);
+    EighAlgorithm choose(int n, int batch, DType dtype, boolean vectors);
 
     /** Whether this backend can run the named algorithm. */
     boolean supports(EighAlgorithm algorithm);

@@ -1,6 +1,6 @@
 package org.eigenbasis.spi;
 
-import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * The dense kernels of the Kronecker-factored preconditioners (Shampoo, SOAP, eigenvalue-corrected Shampoo, K-FAC,

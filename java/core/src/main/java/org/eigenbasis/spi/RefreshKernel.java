@@ -1,6 +1,6 @@
 package org.eigenbasis.spi;
 
-import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * Warm-started eigenbasis refresh. Arguments are validated by the caller and share one dtype.

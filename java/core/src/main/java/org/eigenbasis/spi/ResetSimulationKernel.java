@@ -1,7 +1,7 @@
 package org.eigenbasis.spi;
 
-import org.eigenbasis.resetting.ResetSimulation;
-import org.eigenbasis.resetting.ResetSimulationConfig;
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig;
 
 /**
  * Monte Carlo of gradient flow / OU trajectories with renewal resets, in H's eigenbasis, as specified in

@@ -1,6 +1,6 @@
 package org.eigenbasis.spi;
 
-import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * Spectral functions from an eigendecomposition A = V Λ Vᵀ and filtered eigenvalues f = f(Λ). Arguments are

@@ -1,8 +1,8 @@
 package org.eigenbasis.verify;
 
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.CanonicalSign;
 import org.eigenbasis.linalg.EighResult;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * Measurements of an eigendecomposition, computed in double from the input as stored (f32 widened): relative

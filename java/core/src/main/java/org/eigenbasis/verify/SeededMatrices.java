@@ -1,8 +1,8 @@
 package org.eigenbasis.verify;
 
 import java.util.Random;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /**
  * Seeded input matrices for verification and tests: random symmetric, prescribed spectra, adversarial structures.

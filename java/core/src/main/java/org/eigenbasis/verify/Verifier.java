@@ -4,18 +4,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
-import org.eigenbasis.backend.java.JavaBackend;
 import org.eigenbasis.filter.SpectralFilter;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EigenbasisRefresh;
-import org.eigenbasis.linalg.EighAlgorithm;
 import org.eigenbasis.linalg.EighOptions;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.RefreshResult;
 import org.eigenbasis.linalg.SpectralFunctions;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
+import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
 
 /**
  * Runs every kernel of a backend on seeded and adversarial inputs and measures it: invariants (residual,
@@ -31,7 +31,7 @@ public final class Verifier {
     private static final int[] SIZES = {1, 2, 3, 4, 7, 8, 9, 16, 17, 31, 32, 33, 64, 65, 100, 151};
 
     private final Backend backend;
-    private final Backend reference = new JavaBackend();
+    private final Backend reference = Backends.select("java");
     private final Consumer<String> progress;
 
     private Verifier(Backend backend, Consumer<String> progress) {

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EigenbasisRefresh;
 import org.eigenbasis.linalg.RefreshResult;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 import org.eigenbasis.verify.SeededMatrices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

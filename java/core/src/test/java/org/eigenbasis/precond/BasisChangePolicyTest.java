@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

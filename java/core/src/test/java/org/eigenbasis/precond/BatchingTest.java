@@ -8,10 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 

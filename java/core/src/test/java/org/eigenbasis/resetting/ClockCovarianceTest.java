@@ -8,7 +8,6 @@ import java.math.MathContext;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
-import org.eigenbasis.linalg.SymmetricEigen;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -213,8 +213,8 @@ class OuResetMomentsTest {
         for (RenewalLaw law : List.of(RenewalLaw.deterministic(1.3), RenewalLaw.lognormal(0, 0.7),
                 RenewalLaw.pareto(0.4, 2.5))) {
             double m = law.mean();
-            double[] kinks = law instanceof Deterministic d ? new double[] {d.period()}
-                    : law instanceof Pareto p ? new double[] {p.xm()} : new double[0];
+            double[] kinks = law instanceof DeterministicLaw d ? new double[] {d.period()}
+                    : law instanceof ParetoLaw p ? new double[] {p.xm()} : new double[0];
             java.util.function.BiFunction<Integer, java.util.function.DoubleUnaryOperator, Double> ageMean =
                     (unused, f) -> Reference.integrate(t -> law.survival(t) / m * f.applyAsDouble(t), 1e-12, 1e40, kinks);
             double[] mean = new double[2];

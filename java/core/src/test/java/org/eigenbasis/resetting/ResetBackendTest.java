@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.value.BatchedMatrix;
 import org.junit.jupiter.api.Test;
 
 /** The backend overloads: java, the default and every other available backend give the same moments. */

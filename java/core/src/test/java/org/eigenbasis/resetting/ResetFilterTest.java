@@ -8,8 +8,8 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Random;
 import org.eigenbasis.filter.SpectralFilter;
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.SpectralFunctions;
+import org.eigenbasis.value.BatchedMatrix;
 import org.junit.jupiter.api.Test;
 
 class ResetFilterTest {
@@ -94,8 +94,8 @@ class ResetFilterTest {
         for (RenewalLaw law : laws) {
             ResetFilter f = ResetFilter.of(law);
             double m = law.mean();
-            double[] kinks = law instanceof Pareto p ? new double[] {p.xm()}
-                    : law instanceof Empirical e ? e.observations() : new double[0];
+            double[] kinks = law instanceof ParetoLaw p ? new double[] {p.xm()}
+                    : law instanceof EmpiricalLaw e ? e.observations() : new double[0];
             for (double mu : new double[] {1e-3, 0.1, 1, 10, 1e3}) {
                 // Up to where the survival times e^(−μa) (for g) or the tail (for h) is below 1e-17 of the total.
                 double hi = 1e40;
@@ -125,8 +125,8 @@ class ResetFilterTest {
             assertEquals(lam0, f.effectiveRidge(0), 1e-15 * lam0, law.spec() + " λ_eff(0)");
             // (Laws with mass piled at 0 and extreme tails reach the limits only at astronomically small or
             // large μ.)
-            boolean extreme = law instanceof GammaLaw gl && gl.shape() < 0.1 || law instanceof Weibull w && w.shape() < 0.1
-                    || law instanceof LogNormal ln && ln.sigma() > 5;
+            boolean extreme = law instanceof GammaLaw gl && gl.shape() < 0.1 || law instanceof WeibullLaw w && w.shape() < 0.1
+                    || law instanceof LogNormalLaw ln && ln.sigma() > 5;
             if (second == Double.POSITIVE_INFINITY) {
                 assertTrue(f.effectiveRidge(1e-12) < f.effectiveRidge(1e-6), law.spec() + ": λ_eff → 0 at 0");
             } else if (!extreme) {

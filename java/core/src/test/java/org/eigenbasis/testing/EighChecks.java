@@ -3,8 +3,8 @@ package org.eigenbasis.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.EighResult;
+import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.verify.Invariants;
 
 /** Assertions over {@link Invariants} with messages that say which matrix failed and by how much. */

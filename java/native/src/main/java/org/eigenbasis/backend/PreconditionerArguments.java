@@ -1,7 +1,7 @@
 package org.eigenbasis.backend;
 
 import java.util.Objects;
-import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * The argument checks every native {@link org.eigenbasis.spi.PreconditionerKernel} makes before native code runs

@@ -1,7 +1,7 @@
 package org.eigenbasis.backend;
 
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.Placement;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.Placement;
 
 /**
  * An off-heap view of a matrix for a native call: the matrix itself when it already lives off-heap (no copy),

@@ -2,7 +2,6 @@ package org.eigenbasis.backend.java;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eigenbasis.resetting.JavaResetSimulator;
 import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.EighKernel;

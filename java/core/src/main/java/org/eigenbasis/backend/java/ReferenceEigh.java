@@ -2,11 +2,11 @@ package org.eigenbasis.backend.java;
 
 import java.util.Arrays;
 import java.util.stream.IntStream;
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.linalg.CanonicalSign;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.EighAlgorithm;
 import org.eigenbasis.spi.EighKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
 
 /**
  * Reference eigh: per matrix, an exact power-of-two scaling to max|a_ij| in [0.5, 1), {@link TridiagonalQL} in

@@ -1,7 +1,7 @@
 package org.eigenbasis.backend.java;
 
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.spi.PreconditionerKernel;
+import org.eigenbasis.value.BatchedMatrix;
 
 /** Reference preconditioner kernels: plain loops in double precision, one matrix per fork-join task. */
 public final class ReferencePreconditioner implements PreconditionerKernel {

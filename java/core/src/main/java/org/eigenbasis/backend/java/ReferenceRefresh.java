@@ -1,8 +1,8 @@
 package org.eigenbasis.backend.java;
 
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.spi.RefreshKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /** Reference eigenbasis refresh: symmetric products by plain loops, {@link HouseholderQR}, all in double. */
 final class ReferenceRefresh implements RefreshKernel {

@@ -1,8 +1,8 @@
 package org.eigenbasis.backend.java;
 
 import java.util.stream.IntStream;
-import org.eigenbasis.linalg.BatchedMatrix;
 import org.eigenbasis.spi.SpectralKernel;
+import org.eigenbasis.value.BatchedMatrix;
 
 /** Reference spectral functions: plain triple loops in double precision, one matrix per fork-join task. */
 final class ReferenceSpectral implements SpectralKernel {

@@ -114,7 +114,7 @@ public final class CpuBackend implements Backend {
 
     /** Optimizer state off-heap: the kernels read and write it in place (no staging copies per call). */
     @Override
-    public org.eigenbasis.linalg.Placement statePlacement() {
-        return org.eigenbasis.linalg.Placement.OFF_HEAP;
+    public org.eigenbasis.value.Placement statePlacement() {
+        return org.eigenbasis.value.Placement.OFF_HEAP;
     }
 }

@@ -6,10 +6,10 @@ import java.util.Map;
 import org.eigenbasis.backend.Scratch;
 import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CpuKernels;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.EighAlgorithm;
 import org.eigenbasis.spi.EighKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
 
 /** eigh on the CPU library: our Jacobi and tridiagonal QL for small n, LAPACK ?syevd/?syevr above. */
 final class CpuEigh implements EighKernel {

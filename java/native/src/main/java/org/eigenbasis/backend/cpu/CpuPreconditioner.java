@@ -3,10 +3,10 @@ package org.eigenbasis.backend.cpu;
 import org.eigenbasis.backend.PreconditionerArguments;
 import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CpuKernels;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.spi.PreconditionerKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.Placement;
 
 /**
  * The preconditioner kernels on the CPU library (native/src/cpu/precond.cpp). Factor accumulation: ?syrk per block

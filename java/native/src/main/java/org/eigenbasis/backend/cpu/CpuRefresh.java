@@ -3,9 +3,9 @@ package org.eigenbasis.backend.cpu;
 import org.eigenbasis.backend.Scratch;
 import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CpuKernels;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.spi.RefreshKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /** Eigenbasis refresh on the CPU library: DSYMM, DGEQRF and DORGQR per matrix, parallel across the batch. */
 final class CpuRefresh implements RefreshKernel {

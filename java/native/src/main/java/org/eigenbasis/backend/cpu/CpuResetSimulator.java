@@ -3,13 +3,13 @@ package org.eigenbasis.backend.cpu;
 import java.nio.LongBuffer;
 import org.eigenbasis.backend.Scratch;
 import org.eigenbasis.binding.CpuKernels;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.Placement;
-import org.eigenbasis.resetting.ResetSimulation;
-import org.eigenbasis.resetting.ResetSimulationConfig;
-import org.eigenbasis.resetting.SimulationSums;
 import org.eigenbasis.spi.ResetSimulationKernel;
+import org.eigenbasis.spi.SimulationSums;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.Placement;
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig;
 
 /**
  * The reset simulator on the CPU library (native/src/cpu/reset_sim.cpp): the whole run in one native call,
@@ -23,7 +23,7 @@ final class CpuResetSimulator implements ResetSimulationKernel {
     public ResetSimulation simulate(ResetSimulationConfig config) {
         SimulationSums.validate(config);
         int d = config.dimension();
-        double[] params = config.law().parameters();
+        double[] params = config.lawParameters();
         long length = CpuKernels.resetSimulationSumsLength(d, config.covariance());
         if (length != SimulationSums.length(d, config.covariance()) || length > Integer.MAX_VALUE) {
             throw new IllegalStateException("native sums length " + length + " differs from the Java layout "

@@ -2,9 +2,9 @@ package org.eigenbasis.backend.cpu;
 
 import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CpuKernels;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.spi.SpectralKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /** Spectral functions on the CPU library: scaled GEMMs per matrix, parallel across the batch. */
 final class CpuSpectral implements SpectralKernel {

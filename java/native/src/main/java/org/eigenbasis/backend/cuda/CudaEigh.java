@@ -6,10 +6,10 @@ import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CudaKernels;
 import org.eigenbasis.binding.CusolverEigh;
 import org.eigenbasis.binding.DeviceBuffer;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.EighAlgorithm;
 import org.eigenbasis.spi.EighKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
 
 /**
  * eigh on the GPU: our shared-memory Jacobi kernel for small n, cuSOLVER's XsyevBatched or Xsyevd above. The

@@ -5,11 +5,11 @@ import org.eigenbasis.backend.Staged;
 import org.eigenbasis.binding.CublasBlas;
 import org.eigenbasis.binding.CudaKernels;
 import org.eigenbasis.binding.DeviceBuffer;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.PreconditionerKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.Placement;
 
 /**
  * The preconditioner kernels on the GPU. Factor accumulation: the product X·Xᵀ or Xᵀ·X by cublas?syrk (one

@@ -2,9 +2,9 @@ package org.eigenbasis.backend.cuda;
 
 import java.util.Objects;
 import org.eigenbasis.binding.CudaKernels;
-import org.eigenbasis.resetting.ResetSimulation;
-import org.eigenbasis.resetting.ResetSimulationConfig;
 import org.eigenbasis.spi.ResetSimulationKernel;
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig;
 
 /**
  * The resetting simulator of {@code docs/resetting-simulator.md} on the GPU ({@code native/src/cuda/reset_sim.cu}):
@@ -32,7 +32,7 @@ public final class CudaResetSimulator implements ResetSimulationKernel {
         long[] events = new long[1];
         boolean euler = config.scheme() == ResetSimulationConfig.Scheme.EULER;
         long start = System.nanoTime();
-        double[] sums = CudaKernels.resetSimulate(config.law().kind().code(), config.law().parameters(), mu, a,
+        double[] sums = CudaKernels.resetSimulate(config.law().kind().code(), config.lawParameters(), mu, a,
                 config.sigma(), config.horizon(), config.trajectories(), config.seed(), euler, config.step(),
                 config.covariance(), events);
         double seconds = (System.nanoTime() - start) * 1e-9;

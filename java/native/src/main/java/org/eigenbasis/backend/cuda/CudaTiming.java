@@ -3,14 +3,12 @@ package org.eigenbasis.backend.cuda;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.Random;
 import org.eigenbasis.binding.CudaKernels;
 import org.eigenbasis.binding.CusolverEigh;
 import org.eigenbasis.binding.DeviceBuffer;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.Placement;
-import org.eigenbasis.verify.SeededMatrices;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.Placement;
 
 /**
  * Device-resident eigh timings for the GPU device check: the batch is uploaded once and each timed run is the
@@ -30,19 +28,27 @@ public final class CudaTiming {
         }
     }
 
-    /** Times {@code path} on a seeded random symmetric batch: one warm-up, then {@code runs} timed calls. */
-    public static Timing time(String path, DType dtype, int batch, int n, int runs) {
+    /**
+     * Times {@code path} on the symmetric batch {@code matrices} (square; its dtype is the one timed): one warm-up,
+     * then {@code runs} timed calls. The caller makes the input (the CLI uses seeded random matrices).
+     */
+    public static Timing time(String path, BatchedMatrix matrices, int runs) {
         if (!CudaKernels.availability().available()) {
             throw new IllegalStateException("cuda backend unavailable: " + CudaKernels.availability().reason());
         }
+        if (matrices.rows() != matrices.cols()) {
+            throw new IllegalArgumentException("matrices: " + matrices.rows() + " x " + matrices.cols()
+                    + " is not square");
+        }
+        if (runs < 1) {
+            throw new IllegalArgumentException("runs: " + runs + " is outside [1, 2^31)");
+        }
+        DType dtype = matrices.dtype();
+        int batch = matrices.batch();
+        int n = matrices.rows();
         boolean f64 = dtype == DType.F64;
         long matrixBytes = (long) batch * n * n * dtype.bytes();
-        Random rng = new Random(31L * batch + n);
-        double[] data = new double[batch * n * n];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(SeededMatrices.randomSymmetric(n, rng), 0, data, b * n * n, n * n);
-        }
-        try (BatchedMatrix host = BatchedMatrix.of(data, batch, n, n).convert(dtype, Placement.OFF_HEAP);
+        try (BatchedMatrix host = matrices.convert(dtype, Placement.OFF_HEAP);
              DeviceBuffer input = DeviceBuffer.allocate(matrixBytes);
              DeviceBuffer work = DeviceBuffer.allocate(matrixBytes);
              DeviceBuffer vectors = DeviceBuffer.allocate(matrixBytes);

@@ -8,10 +8,10 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.SymmetricEigen;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 import org.eigenbasis.verify.SeededMatrices;
 import org.junit.jupiter.api.Test;
 

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.eigenbasis.backend.java.ReferencePreconditioner;
 import org.eigenbasis.contract.PreconditionerContract;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
-import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.PreconditionerKernel;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.Placement;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.DoubleBuffer;
 import java.nio.LongBuffer;
+import org.eigenbasis.backend.java.JavaResetSimulator;
 import org.eigenbasis.binding.CpuKernels;
-import org.eigenbasis.resetting.JavaResetSimulator;
 import org.eigenbasis.resetting.RenewalLaw;
-import org.eigenbasis.resetting.ResetSimulation;
-import org.eigenbasis.resetting.ResetSimulationConfig;
-import org.eigenbasis.resetting.ResetSimulationConfig.Scheme;
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig.Scheme;
+import org.eigenbasis.value.ResetSimulationConfig;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.Random;
-import org.eigenbasis.linalg.BatchedMatrix;
-import org.eigenbasis.linalg.DType;
 import org.eigenbasis.linalg.EighResult;
-import org.eigenbasis.linalg.Placement;
 import org.eigenbasis.linalg.SymmetricEigen;
+import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.Placement;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 import org.eigenbasis.backend.java.ReferencePreconditioner;
-import org.eigenbasis.linalg.BatchedMatrix;
+import org.eigenbasis.value.BatchedMatrix;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +45,7 @@ class ColumnMajorCallsTest {
                         gemm(ColumnMajorCalls.rotateRight(m, n, tr), r, current, y, batch);
                         current = y;
                     }
-                    BatchedMatrix out = BatchedMatrix.zeros(org.eigenbasis.linalg.DType.F64, batch, m, n);
+                    BatchedMatrix out = BatchedMatrix.zeros(org.eigenbasis.value.DType.F64, batch, m, n);
                     reference.rotate(useLeft ? BatchedMatrix.of(l, batch, m, m) : null, tl,
                             BatchedMatrix.of(g, batch, m, n), useRight ? BatchedMatrix.of(r, batch, n, n) : null, tr,
                             out);
@@ -65,7 +65,7 @@ class ColumnMajorCallsTest {
                 double[] x = gaussian(random, batch * rows * cols);
                 for (boolean left : new boolean[] {true, false}) {
                     int k = left ? rows : cols;
-                    BatchedMatrix expected = BatchedMatrix.zeros(org.eigenbasis.linalg.DType.F64, batch, k, k);
+                    BatchedMatrix expected = BatchedMatrix.zeros(org.eigenbasis.value.DType.F64, batch, k, k);
                     reference.accumulateFactor(BatchedMatrix.of(x, batch, rows, cols), left, 0, 1, expected);
                     double[] want = expected.toDoubleArray();
 

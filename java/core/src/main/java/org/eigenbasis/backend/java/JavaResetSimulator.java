@@ -1,6 +1,12 @@
-package org.eigenbasis.resetting;
+package org.eigenbasis.backend.java;
 
+import org.eigenbasis.internal.random.DetMath;
+import org.eigenbasis.internal.random.LawSampler;
+import org.eigenbasis.internal.random.Philox;
 import org.eigenbasis.spi.ResetSimulationKernel;
+import org.eigenbasis.spi.SimulationSums;
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig;
 
 /**
  * The reference trajectory simulator: {@code docs/resetting-simulator.md} written out plainly, one trajectory at
@@ -58,7 +64,7 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
             euler = config.scheme() == ResetSimulationConfig.Scheme.EULER;
             step = config.step();
             cov = config.covariance();
-            law = new LawSampler(config.law());
+            law = new LawSampler(config.law().kind().code(), config.lawParameters());
             stream = new Philox.Stream(config.seed());
             u = new double[d];
             b = new double[d];

@@ -1,4 +1,7 @@
-package org.eigenbasis.resetting;
+package org.eigenbasis.spi;
+
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig;
 
 /**
  * The raw sums of a reset-simulation run, the layout every backend fills (the cpu kernel writes it through
@@ -57,12 +60,12 @@ public final class SimulationSums {
 
     /** The checks every kernel makes beyond the config's own: bounded work per trajectory, array sizes. */
     public static void validate(ResetSimulationConfig c) {
-        // A lower bound of E[τ] (Weibull's mean λΓ(1 + 1/k) ≥ 0.8856λ, as Γ ≥ 0.8856 on (1, 2]): no special functions.
-        double meanBound = c.law() instanceof Weibull w ? 0.8856 * w.scale() : c.law().mean();
+        double[] p = c.lawParameters();
+        double meanBound = c.law().kind().meanLowerBound(p);
         double segments = c.horizon() / meanBound;
         if (!(segments <= MAX_STEPS_PER_TRAJECTORY)) {
             throw new IllegalArgumentException("horizon: " + c.horizon() + " is " + segments + " mean inter-reset"
-                    + " times of " + c.law().spec() + "; at most " + MAX_STEPS_PER_TRAJECTORY + " per trajectory");
+                    + " times of " + c.law().kind().spec(p) + "; at most " + MAX_STEPS_PER_TRAJECTORY + " per trajectory");
         }
         if (c.scheme() == ResetSimulationConfig.Scheme.EULER && !(c.horizon() / c.step() <= MAX_STEPS_PER_TRAJECTORY)) {
             throw new IllegalArgumentException("step: " + c.step() + " makes " + c.horizon() / c.step()

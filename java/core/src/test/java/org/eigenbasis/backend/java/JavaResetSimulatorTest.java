@@ -1,4 +1,4 @@
-package org.eigenbasis.resetting;
+package org.eigenbasis.backend.java;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.eigenbasis.backend.java.JavaBackend;
-import org.eigenbasis.resetting.ResetSimulationConfig.Scheme;
+import org.eigenbasis.resetting.RenewalLaw;
+import org.eigenbasis.resetting.ResetSimulator;
+import org.eigenbasis.resetting.SimulationOptions;
+import org.eigenbasis.value.ResetSimulation;
+import org.eigenbasis.value.ResetSimulationConfig.Scheme;
+import org.eigenbasis.value.ResetSimulationConfig;
 import org.junit.jupiter.api.Test;
 
 /**

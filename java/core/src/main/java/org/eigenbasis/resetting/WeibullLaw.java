@@ -1,5 +1,7 @@
 package org.eigenbasis.resetting;
 
+import org.eigenbasis.value.LawKind;
+
 /**
  * Weibull inter-reset times with shape k and scale λ: P(τ &gt; t) = e^(−(t/λ)^k), mean λΓ(1 + 1/k),
  * E[τ²] = λ²Γ(1 + 2/k). The Laplace transform has no closed form (quadrature).
@@ -7,15 +9,14 @@ package org.eigenbasis.resetting;
  * @param shape k, finite and ≥ 0.02 (below that Γ(1 + 2/k) overflows)
  * @param scale λ, finite and &gt; 0
  */
-public record Weibull(double shape, double scale) implements RenewalLaw {
-    public Weibull {
-        RenewalLaw.requireParameter("weibull", "k", shape, 0.02, true, "smaller shapes overflow the moments");
-        RenewalLaw.requireParameter("weibull", "scale", scale, 0, false, "");
+public record WeibullLaw(double shape, double scale) implements RenewalLaw {
+    public WeibullLaw {
+        LawKind.WEIBULL.requireValid(shape, scale);
     }
 
     @Override
-    public Kind kind() {
-        return Kind.WEIBULL;
+    public LawKind kind() {
+        return LawKind.WEIBULL;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.eigenbasis.resetting;
+package org.eigenbasis.internal.random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

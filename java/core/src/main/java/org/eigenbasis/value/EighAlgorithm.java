@@ -1,4 +1,4 @@
-package org.eigenbasis.linalg;
+package org.eigenbasis.value;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package org.eigenbasis.linalg;
+package org.eigenbasis.value;
 
 /** Scalar type of a {@link BatchedMatrix}: IEEE 754 binary32 ({@code F32}) or binary64 ({@code F64}). */
 public enum DType {

@@ -1,4 +1,4 @@
-package org.eigenbasis.resetting;
+package org.eigenbasis.value;
 
 import java.util.Objects;
 
@@ -8,7 +8,8 @@ import java.util.Objects;
  * to 0 at the renewal epochs of {@code law}. Trajectories start in the stationary state, so snapshot and time
  * averages are unbiased for the stationary moments at every horizon.
  *
- * @param law          the inter-reset law
+ * @param law          the inter-reset law (immutable, as every {@code RenewalLaw} is); checked with
+ *                     {@link LawKind#requireValid}
  * @param eigenvalues  μ_k ≥ 0 (finite), d = length, 1 ≤ d
  * @param target       a_k (finite), length d: the fixed point Qᵀ(θ* − θ₀) in eigen-coordinates
  * @param sigma        σ ≥ 0 (finite): the noise scale of dθ = −(Hθ − b)dt + σ dW
@@ -19,7 +20,7 @@ import java.util.Objects;
  * @param step         η &gt; 0 (finite) for EULER; ignored (NaN allowed) for EXACT
  * @param covariance   whether to estimate covariances (O(d²) per event) as well as means
  */
-public record ResetSimulationConfig(RenewalLaw law, double[] eigenvalues, double[] target, double sigma,
+public record ResetSimulationConfig(SampledLaw law, double[] eigenvalues, double[] target, double sigma,
         double horizon, long trajectories, long seed, Scheme scheme, double step, boolean covariance) {
 
     /** How trajectories advance between resets. */
@@ -35,6 +36,8 @@ public record ResetSimulationConfig(RenewalLaw law, double[] eigenvalues, double
         Objects.requireNonNull(eigenvalues, "eigenvalues");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(scheme, "scheme");
+        Objects.requireNonNull(law.kind(), "law.kind()");
+        law.kind().requireValid(law.parameters());
         if (eigenvalues.length == 0) {
             throw new IllegalArgumentException("eigenvalues: length 0 is outside [1, 2^31)");
         }
@@ -65,6 +68,13 @@ public record ResetSimulationConfig(RenewalLaw law, double[] eigenvalues, double
         if (scheme == Scheme.EULER && (!(step > 0) || !Double.isFinite(step))) {
             throw new IllegalArgumentException("step: " + step + " is outside (0, ∞) (finite), required by EULER");
         }
+    }
+
+    /** The law's parameters in kernel order, checked again here: what a kernel passes to native code. */
+    public double[] lawParameters() {
+        double[] p = law.parameters();
+        law.kind().requireValid(p);
+        return p;
     }
 
     public int dimension() {

@@ -1,4 +1,4 @@
-package org.eigenbasis.resetting;
+package org.eigenbasis.internal.random;
 
 /**
  * Philox4x32-10 (Salmon, Moraes, Dror, Shaw: "Parallel random numbers: as easy as 1, 2, 3", SC'11), a
@@ -8,18 +8,18 @@ package org.eigenbasis.resetting;
  * (hi(M1·c2) ^ c1 ^ k0, lo(M1·c2), hi(M0·c0) ^ c3 ^ k1, lo(M0·c0)); the key is bumped by the Weyl constants
  * between rounds. {@code native/src/cpu/philox.hpp} is the C++ twin.
  */
-final class Philox {
-    static final long M0 = 0xD2511F53L;
-    static final long M1 = 0xCD9E8D57L;
-    static final int W0 = 0x9E3779B9;
-    static final int W1 = 0xBB67AE85;
-    static final int ROUNDS = 10;
+public final class Philox {
+    public static final long M0 = 0xD2511F53L;
+    public static final long M1 = 0xCD9E8D57L;
+    public static final int W0 = 0x9E3779B9;
+    public static final int W1 = 0xBB67AE85;
+    public static final int ROUNDS = 10;
 
     private Philox() {
     }
 
     /** The 4 output words of counter (c0, c1, c2, c3) under key (k0, k1), into out[0..3]. */
-    static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
+    public static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
         for (int round = 0; round < ROUNDS; round++) {
             if (round > 0) {
                 k0 += W0;
@@ -41,7 +41,7 @@ final class Philox {
     }
 
     /** A uniform in (0, 1) from 64 random bits: ((bits >>> 12) + 0.5)·2^−52, in [2^−53, 1 − 2^−53]. */
-    static double toUniform(long bits) {
+    public static double toUniform(long bits) {
         return ((bits >>> 12) + 0.5) * 0x1p-52;
     }
 
@@ -49,7 +49,7 @@ final class Philox {
      * The random stream of one trajectory: key = seed, counter = (block, trajectory). Uniforms come two per block
      * in order; normals (Marsaglia's polar method) keep the pair's second value as a spare for the next request.
      */
-    static final class Stream {
+    public static final class Stream {
         private final int k0;
         private final int k1;
         private int c2;
@@ -61,13 +61,13 @@ final class Philox {
         private double spare;
         private boolean haveSpare;
 
-        Stream(long seed) {
+        public Stream(long seed) {
             this.k0 = (int) seed;
             this.k1 = (int) (seed >>> 32);
         }
 
         /** Restarts at block 0 of trajectory {@code index}, with no spare normal. */
-        Stream reset(long index) {
+        public Stream reset(long index) {
             c2 = (int) index;
             c3 = (int) (index >>> 32);
             block = 0;
@@ -76,7 +76,7 @@ final class Philox {
             return this;
         }
 
-        double uniform() {
+        public double uniform() {
             if (haveU1) {
                 haveU1 = false;
                 return u1;
@@ -91,7 +91,7 @@ final class Philox {
             Philox.block((int) b, (int) (b >>> 32), c2, c3, k0, k1, out);
         }
 
-        double normal() {
+        public double normal() {
             if (haveSpare) {
                 haveSpare = false;
                 return spare;
@@ -111,12 +111,12 @@ final class Philox {
         }
 
         /** Exponential(1): −log(u). */
-        double exponential() {
+        public double exponential() {
             return -DetMath.log(uniform());
         }
 
         /** Gamma(k, 1): Marsaglia–Tsang for k ≥ 1; gamma(k + 1)·u^(1/k) below. */
-        double gamma(double k) {
+        public double gamma(double k) {
             if (k < 1) {
                 double g = gamma(k + 1);
                 double u = uniform();

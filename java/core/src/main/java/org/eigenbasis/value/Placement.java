@@ -1,4 +1,4 @@
-package org.eigenbasis.linalg;
+package org.eigenbasis.value;
 
 /** Where the scalars of a {@link BatchedMatrix} live. */
 public enum Placement {

@@ -1,4 +1,4 @@
-package org.eigenbasis.resetting;
+package org.eigenbasis.internal.random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
+import org.eigenbasis.resetting.RenewalLaw;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -123,7 +124,7 @@ class LawSamplerTest {
     @Test
     void stationaryStartHasTheSizeBiasedAgeAndResidual() {
         for (Case c : cases()) {
-            LawSampler sampler = new LawSampler(c.law());
+            LawSampler sampler = new LawSampler(c.law().kind().code(), c.law().parameters());
             Philox.Stream s = new Philox.Stream(31);
             int n = 100_000;
             double[] age = new double[n];

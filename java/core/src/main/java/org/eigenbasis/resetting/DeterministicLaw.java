@@ -1,18 +1,20 @@
 package org.eigenbasis.resetting;
 
+import org.eigenbasis.value.LawKind;
+
 /**
  * Resets every T time units exactly: mean T, P(τ &gt; t) = [t &lt; T], E[e^(−sτ)] = e^(−sT).
  *
  * @param period T, finite and &gt; 0
  */
-public record Deterministic(double period) implements RenewalLaw {
-    public Deterministic {
-        RenewalLaw.requireParameter("det", "T", period, 0, false, "");
+public record DeterministicLaw(double period) implements RenewalLaw {
+    public DeterministicLaw {
+        LawKind.DETERMINISTIC.requireValid(period);
     }
 
     @Override
-    public Kind kind() {
-        return Kind.DETERMINISTIC;
+    public LawKind kind() {
+        return LawKind.DETERMINISTIC;
     }
 
     @Override
@@ -42,7 +44,7 @@ public record Deterministic(double period) implements RenewalLaw {
 
     @Override
     public double laplace(double s) {
-        RenewalLaw.requireRate(s);
+        LawChecks.requireRate(s);
         return Math.exp(-s * period);
     }
 

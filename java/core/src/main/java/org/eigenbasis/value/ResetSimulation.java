@@ -1,4 +1,4 @@
-package org.eigenbasis.resetting;
+package org.eigenbasis.value;
 
 /**
  * Monte Carlo estimates of a {@link ResetSimulationConfig} run, in the eigen-coordinates of the config. Means

@@ -1,5 +1,7 @@
 package org.eigenbasis.resetting;
 
+import org.eigenbasis.value.LawKind;
+
 /**
  * Log-normal inter-reset times, ln τ ~ N(μ, σ²): mean e^(μ + σ²/2), E[τ²] = e^(2μ + 2σ²),
  * P(τ &gt; t) = Φ((μ − ln t)/σ). The Laplace transform has no closed form (quadrature).
@@ -7,21 +9,14 @@ package org.eigenbasis.resetting;
  * @param mu μ, finite
  * @param sigma σ, finite and &gt; 0; with the mean it must be representable (μ + σ²/2 &lt; 700)
  */
-public record LogNormal(double mu, double sigma) implements RenewalLaw {
-    public LogNormal {
-        if (!Double.isFinite(mu)) {
-            throw new IllegalArgumentException("lognormal mu: " + mu + " is outside (−∞, ∞) (finite)");
-        }
-        RenewalLaw.requireParameter("lognormal", "sigma", sigma, 0, false, "");
-        if (!(Math.abs(mu) + sigma * sigma < 300)) {
-            throw new IllegalArgumentException("lognormal: |mu| + sigma² = " + (Math.abs(mu) + sigma * sigma)
-                    + " is outside [0, 300): the moments would overflow double precision");
-        }
+public record LogNormalLaw(double mu, double sigma) implements RenewalLaw {
+    public LogNormalLaw {
+        LawKind.LOGNORMAL.requireValid(mu, sigma);
     }
 
     @Override
-    public Kind kind() {
-        return Kind.LOGNORMAL;
+    public LawKind kind() {
+        return LawKind.LOGNORMAL;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package org.eigenbasis.resetting;
+package org.eigenbasis.internal.random;
 
 /**
  * Deterministic elementary functions for the trajectory simulator: exp, expm1 and log written with only +, −, ×,
@@ -12,53 +12,53 @@ package org.eigenbasis.resetting;
  * whose truncation error is below 2^−56 relative. log writes x = 2^k·m with m in [√½, √2), f = m − 1,
  * s = f/(2 + f), and log(m) = f − (f²/2 − s·(f²/2 + R(s²))) with R the atanh series to degree 24 in s.
  */
-final class DetMath {
-    static final double LN2_HI = 0x1.62e42feep-1;
-    static final double LN2_LO = 0x1.a39ef35793c76p-33;
-    static final double LOG2E = 0x1.71547652b82fep0;
-    static final double SQRT2 = 0x1.6a09e667f3bcdp0;
+public final class DetMath {
+    public static final double LN2_HI = 0x1.62e42feep-1;
+    public static final double LN2_LO = 0x1.a39ef35793c76p-33;
+    public static final double LOG2E = 0x1.71547652b82fep0;
+    public static final double SQRT2 = 0x1.6a09e667f3bcdp0;
     /** 1.5·2^52: adding it to an integer-valued double of magnitude below 2^51 leaves the integer in the low bits. */
-    static final double SHIFTER = 0x1.8p52;
+    public static final double SHIFTER = 0x1.8p52;
 
     // 1/n! for n = 2..16: the tail of the Taylor series of expm1, and (alternating) the series of G.
-    static final double C2 = 0x1.0000000000000p-1;
-    static final double C3 = 0x1.5555555555555p-3;
-    static final double C4 = 0x1.5555555555555p-5;
-    static final double C5 = 0x1.1111111111111p-7;
-    static final double C6 = 0x1.6c16c16c16c17p-10;
-    static final double C7 = 0x1.a01a01a01a01ap-13;
-    static final double C8 = 0x1.a01a01a01a01ap-16;
-    static final double C9 = 0x1.71de3a556c734p-19;
-    static final double C10 = 0x1.27e4fb7789f5cp-22;
-    static final double C11 = 0x1.ae64567f544e4p-26;
-    static final double C12 = 0x1.1eed8eff8d898p-29;
-    static final double C13 = 0x1.6124613a86d09p-33;
-    static final double C14 = 0x1.93974a8c07c9dp-37;
-    static final double C15 = 0x1.ae7f3e733b81fp-41;
-    static final double C16 = 0x1.ae7f3e733b81fp-45;
+    public static final double C2 = 0x1.0000000000000p-1;
+    public static final double C3 = 0x1.5555555555555p-3;
+    public static final double C4 = 0x1.5555555555555p-5;
+    public static final double C5 = 0x1.1111111111111p-7;
+    public static final double C6 = 0x1.6c16c16c16c17p-10;
+    public static final double C7 = 0x1.a01a01a01a01ap-13;
+    public static final double C8 = 0x1.a01a01a01a01ap-16;
+    public static final double C9 = 0x1.71de3a556c734p-19;
+    public static final double C10 = 0x1.27e4fb7789f5cp-22;
+    public static final double C11 = 0x1.ae64567f544e4p-26;
+    public static final double C12 = 0x1.1eed8eff8d898p-29;
+    public static final double C13 = 0x1.6124613a86d09p-33;
+    public static final double C14 = 0x1.93974a8c07c9dp-37;
+    public static final double C15 = 0x1.ae7f3e733b81fp-41;
+    public static final double C16 = 0x1.ae7f3e733b81fp-45;
 
     // 2/(2n + 1) for n = 1..12: the atanh series of log.
-    static final double L1 = 0x1.5555555555555p-1;
-    static final double L2 = 0x1.999999999999ap-2;
-    static final double L3 = 0x1.2492492492492p-2;
-    static final double L4 = 0x1.c71c71c71c71cp-3;
-    static final double L5 = 0x1.745d1745d1746p-3;
-    static final double L6 = 0x1.3b13b13b13b14p-3;
-    static final double L7 = 0x1.1111111111111p-3;
-    static final double L8 = 0x1.e1e1e1e1e1e1ep-4;
-    static final double L9 = 0x1.af286bca1af28p-4;
-    static final double L10 = 0x1.8618618618618p-4;
-    static final double L11 = 0x1.642c8590b2164p-4;
-    static final double L12 = 0x1.47ae147ae147bp-4;
+    public static final double L1 = 0x1.5555555555555p-1;
+    public static final double L2 = 0x1.999999999999ap-2;
+    public static final double L3 = 0x1.2492492492492p-2;
+    public static final double L4 = 0x1.c71c71c71c71cp-3;
+    public static final double L5 = 0x1.745d1745d1746p-3;
+    public static final double L6 = 0x1.3b13b13b13b14p-3;
+    public static final double L7 = 0x1.1111111111111p-3;
+    public static final double L8 = 0x1.e1e1e1e1e1e1ep-4;
+    public static final double L9 = 0x1.af286bca1af28p-4;
+    public static final double L10 = 0x1.8618618618618p-4;
+    public static final double L11 = 0x1.642c8590b2164p-4;
+    public static final double L12 = 0x1.47ae147ae147bp-4;
 
     /** Below this, x·K(x) = em(x) is x to double precision and K(x) = 1 (its error 2^−61 rounds away). */
-    static final double TINY = 0x1p-60;
+    public static final double TINY = 0x1p-60;
 
     private DetMath() {
     }
 
     /** 1/v for v &gt; 0, at most Double.MAX_VALUE (v subnormal); 0 for v = 0. */
-    static double inverse(double v) {
+    public static double inverse(double v) {
         double q = 1 / (v > 0 ? v : 1);
         q = q < Double.MAX_VALUE ? q : Double.MAX_VALUE;
         return v > 0 ? q : 0;
@@ -68,7 +68,7 @@ final class DetMath {
      * c2 + c3·r + … + c16·r^14 by Estrin's scheme (pairs, then the powers r², r⁴, r⁸; a short dependency chain,
      * which is what bounds the vectorised C++ loops): expm1(r) = r + r²·P(r), and G(y) = P(−y).
      */
-    static double poly(double r) {
+    public static double poly(double r) {
         double r2 = r * r;
         double r4 = r2 * r2;
         double r8 = r4 * r4;
@@ -90,17 +90,17 @@ final class DetMath {
     }
 
     /** 2^k for k in [−1022, 1023]. */
-    static double pow2(long k) {
+    public static double pow2(long k) {
         return Double.longBitsToDouble((k + 1023) << 52);
     }
 
     /** The integer held by a double of magnitude below 2^51 with integer value. */
-    static long toLong(double integral) {
+    public static long toLong(double integral) {
         return (int) Double.doubleToRawLongBits(integral + SHIFTER);
     }
 
     /** e^x. */
-    static double exp(double x) {
+    public static double exp(double x) {
         double xc = x > 710 ? 710 : x;
         xc = xc < -746 ? -746 : xc;
         double kd = truncate(xc * LOG2E);
@@ -114,7 +114,7 @@ final class DetMath {
     }
 
     /** e^x − 1, accurate relative to the result for small |x|. */
-    static double expm1(double x) {
+    public static double expm1(double x) {
         double xc = x > 710 ? 710 : x;
         xc = xc < -60 ? -60 : xc;
         double kd = truncate(xc * LOG2E);
@@ -130,12 +130,12 @@ final class DetMath {
     }
 
     /** 1 − e^(−x) for x ≥ 0 (−expm1(−x)): the "em" of the simulator spec. */
-    static double em(double x) {
+    public static double em(double x) {
         return -expm1(-x);
     }
 
     /** Natural logarithm; −∞ at 0, NaN below 0. */
-    static double log(double x) {
+    public static double log(double x) {
         boolean subnormal = x < 0x1p-1022;
         double xs = subnormal ? x * 0x1p54 : x;
         long bits = Double.doubleToRawLongBits(xs);
@@ -176,12 +176,12 @@ final class DetMath {
     }
 
     /** K(x) = em(x)/x (K(0) = 1) from em = em(x). */
-    static double kFromEm(double x, double em) {
+    public static double kFromEm(double x, double em) {
         return x > 0 ? em / x : 1;
     }
 
     /** G(y) = (1 − K(y))/y (G(0) = 1/2), from K = K(y): the series P(−y) below 0.5, where 1 − K cancels. */
-    static double g(double y, double k) {
+    public static double g(double y, double k) {
         return y < 0.5 ? poly(-y) : (1 - k) / y;
     }
 

@@ -1,6 +1,7 @@
 package org.eigenbasis.resetting;
 
 import java.util.Arrays;
+import org.eigenbasis.value.LawKind;
 
 /**
  * The empirical law of observed inter-reset times t_1..t_n: each with probability 1/n. Mean, second moment,
@@ -8,20 +9,21 @@ import java.util.Arrays;
  *
  * @param observations the observed times, sorted ascending; each finite and &gt; 0; at least one
  */
-public record Empirical(double[] observations) implements RenewalLaw {
-    public Empirical {
+public record EmpiricalLaw(double[] observations) implements RenewalLaw {
+    public EmpiricalLaw {
         if (observations == null || observations.length == 0) {
             throw new IllegalArgumentException("empirical observations: length 0 is outside [1, 2^31): need at"
                     + " least one reset time");
         }
         observations = observations.clone();
-        for (int i = 0; i < observations.length; i++) {
+        for (int i = 0; i < observations.length; i++) { // before sorting, so the message names the caller's index
             if (!(observations[i] > 0) || !Double.isFinite(observations[i])) {
                 throw new IllegalArgumentException("empirical observations[" + i + "]: " + observations[i]
                         + " is outside (0, ∞) (finite)");
             }
         }
         Arrays.sort(observations);
+        LawKind.EMPIRICAL.requireValid(observations);
     }
 
     @Override
@@ -30,8 +32,8 @@ public record Empirical(double[] observations) implements RenewalLaw {
     }
 
     @Override
-    public Kind kind() {
-        return Kind.EMPIRICAL;
+    public LawKind kind() {
+        return LawKind.EMPIRICAL;
     }
 
     @Override
@@ -80,7 +82,7 @@ public record Empirical(double[] observations) implements RenewalLaw {
 
     @Override
     public double laplace(double s) {
-        RenewalLaw.requireRate(s);
+        LawChecks.requireRate(s);
         double sum = 0;
         for (double t : observations) {
             sum += Math.exp(-s * t);
@@ -95,7 +97,7 @@ public record Empirical(double[] observations) implements RenewalLaw {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Empirical e && Arrays.equals(observations, e.observations);
+        return o instanceof EmpiricalLaw e && Arrays.equals(observations, e.observations);
     }
 
     @Override

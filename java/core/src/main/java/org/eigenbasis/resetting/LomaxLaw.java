@@ -1,5 +1,7 @@
 package org.eigenbasis.resetting;
 
+import org.eigenbasis.value.LawKind;
+
 /**
  * Lomax (Pareto type II) inter-reset times: P(τ &gt; t) = (1 + t/s)^(−α). Mean s/(α − 1); E[τ²] =
  * 2s²/((α − 1)(α − 2)) for α &gt; 2, infinite otherwise. The Laplace transform is evaluated by quadrature.
@@ -7,15 +9,14 @@ package org.eigenbasis.resetting;
  * @param scale s, finite and &gt; 0
  * @param alpha α, finite and &gt; 1 (α ≤ 1 has an infinite mean: no stationary state)
  */
-public record Lomax(double scale, double alpha) implements RenewalLaw {
-    public Lomax {
-        RenewalLaw.requireParameter("lomax", "scale", scale, 0, false, "");
-        RenewalLaw.requireParameter("lomax", "alpha", alpha, 1, false, "alpha <= 1 has an infinite mean");
+public record LomaxLaw(double scale, double alpha) implements RenewalLaw {
+    public LomaxLaw {
+        LawKind.LOMAX.requireValid(scale, alpha);
     }
 
     @Override
-    public Kind kind() {
-        return Kind.LOMAX;
+    public LawKind kind() {
+        return LawKind.LOMAX;
     }
 
     @Override

@@ -1,19 +1,21 @@
 package org.eigenbasis.resetting;
 
+import org.eigenbasis.value.LawKind;
+
 /**
  * Exponential inter-reset times with rate r (Poisson resetting): mean 1/r, P(τ &gt; t) = e^(−rt),
  * E[e^(−sτ)] = r/(r + s). The only law whose filter is ridge, h(μ) = μ/(μ + r), in every eigendirection.
  *
  * @param rate r, finite and &gt; 0
  */
-public record Exponential(double rate) implements RenewalLaw {
-    public Exponential {
-        RenewalLaw.requireParameter("exp", "rate", rate, 0, false, "");
+public record ExponentialLaw(double rate) implements RenewalLaw {
+    public ExponentialLaw {
+        LawKind.EXPONENTIAL.requireValid(rate);
     }
 
     @Override
-    public Kind kind() {
-        return Kind.EXPONENTIAL;
+    public LawKind kind() {
+        return LawKind.EXPONENTIAL;
     }
 
     @Override
@@ -43,7 +45,7 @@ public record Exponential(double rate) implements RenewalLaw {
 
     @Override
     public double laplace(double s) {
-        RenewalLaw.requireRate(s);
+        LawChecks.requireRate(s);
         return rate / (rate + s);
     }
 

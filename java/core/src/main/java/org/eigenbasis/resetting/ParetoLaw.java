@@ -1,5 +1,7 @@
 package org.eigenbasis.resetting;
 
+import org.eigenbasis.value.LawKind;
+
 /**
  * Pareto (type I) inter-reset times: P(τ &gt; t) = (x_m/t)^α for t ≥ x_m, else 1. Mean αx_m/(α − 1);
  * E[τ²] = αx_m²/(α − 2) for α &gt; 2, infinite otherwise. The Laplace transform αE_{α+1}(s x_m) is evaluated by
@@ -8,15 +10,14 @@ package org.eigenbasis.resetting;
  * @param xm x_m, finite and &gt; 0
  * @param alpha α, finite and &gt; 1 (α ≤ 1 has an infinite mean: no stationary state)
  */
-public record Pareto(double xm, double alpha) implements RenewalLaw {
-    public Pareto {
-        RenewalLaw.requireParameter("pareto", "xm", xm, 0, false, "");
-        RenewalLaw.requireParameter("pareto", "alpha", alpha, 1, false, "alpha <= 1 has an infinite mean");
+public record ParetoLaw(double xm, double alpha) implements RenewalLaw {
+    public ParetoLaw {
+        LawKind.PARETO.requireValid(xm, alpha);
     }
 
     @Override
-    public Kind kind() {
-        return Kind.PARETO;
+    public LawKind kind() {
+        return LawKind.PARETO;
     }
 
     @Override
