@@ -72,8 +72,11 @@ final class VerifyCommand implements Callable<Integer> {
         m.put("residual_n_eps", Json.finite(r.residual()));
         m.put("orthogonality_n_eps", Json.finite(r.orthogonality()));
         m.put("vs_reference_n_eps", Json.finite(r.parity()));
-        m.put("limits_n_eps", Map.of("residual", Json.finite(r.residualLimit()),
-                "orthogonality", Json.finite(r.orthogonalityLimit()), "vs_reference", Json.finite(r.parityLimit())));
+        Map<String, Object> limits = new LinkedHashMap<>();   // null (JSON null) where a measure does not apply
+        limits.put("residual", Json.finite(r.residualLimit()));
+        limits.put("orthogonality", r.orthogonalityLimit() == 0 ? null : Json.finite(r.orthogonalityLimit()));
+        limits.put("vs_reference", Json.finite(r.parityLimit()));
+        m.put("limits_n_eps", limits);
         m.put("passed", r.passed());
         m.put("inputs", r.inputs());
         m.put("failures", r.failures());

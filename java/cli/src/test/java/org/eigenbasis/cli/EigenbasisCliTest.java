@@ -149,6 +149,15 @@ class EigenbasisCliTest {
         JsonNode doc = JSON.readTree(run("verify", "--backend", "java", "--json").out());
         assertTrue(doc.get("passed").asBoolean());
         assertTrue(doc.get("rows").size() >= 8);
+        for (JsonNode row : doc.get("rows")) {
+            // Every row names the limits its cases were judged by (Accuracy: LAPACK's threshold for eigh residuals).
+            JsonNode limits = row.get("limits_n_eps");
+            assertTrue(limits.get("residual").asDouble() > 0, row.toString());
+            if (row.get("kernel").asText().equals("eigh")) {
+                assertEquals(60.0, limits.get("residual").asDouble(), row.toString());
+                assertTrue(row.get("residual_n_eps").asDouble() <= limits.get("residual").asDouble(), row.toString());
+            }
+        }
     }
 
     @Test
