@@ -73,7 +73,7 @@ final class VerifyCommand implements Callable<Integer> {
         m.put("orthogonality_n_eps", Json.finite(r.orthogonality()));
         m.put("vs_reference_n_eps", Json.finite(r.parity()));
         Map<String, Object> limits = new LinkedHashMap<>();   // null (JSON null) where a measure does not apply
-        limits.put("residual", Json.finite(r.residualLimit()));
+        limits.put("residual", r.residualLimit() == 0 ? null : Json.finite(r.residualLimit()));
         limits.put("orthogonality", r.orthogonalityLimit() == 0 ? null : Json.finite(r.orthogonalityLimit()));
         limits.put("vs_reference", Json.finite(r.parityLimit()));
         m.put("limits_n_eps", limits);

@@ -152,7 +152,7 @@ class EigenbasisCliTest {
         for (JsonNode row : doc.get("rows")) {
             // Every row names the limits its cases were judged by (Accuracy: LAPACK's threshold for eigh residuals).
             JsonNode limits = row.get("limits_n_eps");
-            assertTrue(limits.get("residual").asDouble() > 0, row.toString());
+            assertTrue(limits.get("residual").isNumber() || limits.get("orthogonality").isNumber(), row.toString());
             if (row.get("kernel").asText().equals("eigh")) {
                 assertEquals(60.0, limits.get("residual").asDouble(), row.toString());
                 assertTrue(row.get("residual_n_eps").asDouble() <= limits.get("residual").asDouble(), row.toString());
