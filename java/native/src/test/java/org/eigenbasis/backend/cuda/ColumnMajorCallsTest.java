@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 import org.eigenbasis.backend.java.ReferencePreconditioner;
+import org.eigenbasis.testing.ErrorBounds;
 import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +51,11 @@ class ColumnMajorCallsTest {
                     reference.rotate(useLeft ? BatchedMatrix.of(l, batch, m, m) : null, tl,
                             BatchedMatrix.of(g, batch, m, n), useRight ? BatchedMatrix.of(r, batch, n, n) : null, tr,
                             out);
-                    assertClose(out.toDoubleArray(), current, 1e-12,
+                    // Two products in another order: each entry within γ_{m+n} of Σ|terms| ≤ m·n·max|l|·max|g|·max|r|
+                    // (Higham §3.5; absent factors count as 1), once per side.
+                    double bound = 2 * ErrorBounds.gamma(m + n, DType.F64) * m * n * maxAbs(g)
+                            * (useLeft ? maxAbs(l) : 1) * (useRight ? maxAbs(r) : 1);
+                    assertClose(out.toDoubleArray(), current, bound,
                             "rotate m=" + m + " n=" + n + " left=" + useLeft + "/" + tl + " right=" + useRight + "/" + tr);
                 }
             }
@@ -71,7 +77,10 @@ class ColumnMajorCallsTest {
 
                     double[] full = new double[batch * k * k];
                     gemm(ColumnMajorCalls.factorProduct(rows, cols, left), x, x, full, batch);
-                    assertClose(want, full, 1e-12, "gemm rows=" + rows + " cols=" + cols + " left=" + left);
+                    // Sums of rows·cols/k products of two entries: within γ_inner·inner·max|x|², once per side.
+                    int inner = left ? cols : rows;
+                    double bound = 2 * ErrorBounds.gamma(inner, DType.F64) * inner * maxAbs(x) * maxAbs(x);
+                    assertClose(want, full, bound, "gemm rows=" + rows + " cols=" + cols + " left=" + left);
 
                     // syrk: one matrix at a time; only our row-major lower triangle (its upper) is written.
                     ColumnMajorCalls.Syrk s = ColumnMajorCalls.factorSyrk(rows, cols, left);
@@ -84,7 +93,7 @@ class ColumnMajorCallsTest {
                             for (int j = 0; j < k; j++) {
                                 double got = c[i * k + j];
                                 if (j <= i) {
-                                    assertEquals(want[b * k * k + i * k + j], got, 1e-12,
+                                    assertEquals(want[b * k * k + i * k + j], got, bound,
                                             "syrk rows=" + rows + " cols=" + cols + " left=" + left);
                                 } else {
                                     assertEquals(Double.NaN, got, "syrk must leave the row-major upper triangle");
@@ -137,6 +146,14 @@ class ColumnMajorCallsTest {
             x[i] = random.nextGaussian();
         }
         return x;
+    }
+
+    private static double maxAbs(double[] x) {
+        double m = 0;
+        for (double v : x) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 
     private static void assertClose(double[] want, double[] got, double tolerance, String what) {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.eigenbasis.backend.java.ReferencePreconditioner;
 import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.PreconditionerKernel;
+import org.eigenbasis.testing.ErrorBounds;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.Placement;
@@ -249,9 +250,12 @@ class CudaPreconditionerTest {
 
     // ---- helpers -------------------------------------------------------------------------------------------
 
-    /** 4·k·ε of the dtype (k the inner dimension plus the additions of beta·F + alpha·S): Higham's γ_k, doubled. */
+    /**
+     * 2·γ_k of the dtype (k the inner dimension plus the additions of beta·F + alpha·S): Higham's bound for a sum of
+     * k products in any order (cuBLAS's blocking included; IEEE arithmetic, no TF32), once for each side.
+     */
     private static double gamma(DType dtype, int k) {
-        return 4.0 * k * dtype.epsilon();
+        return 2 * ErrorBounds.gamma(k, dtype);
     }
 
     private static BatchedMatrix gaussian(Random random, DType dtype, int batch, int rows, int cols, Placement placement) {
