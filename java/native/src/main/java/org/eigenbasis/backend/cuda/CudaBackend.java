@@ -5,7 +5,6 @@ import java.util.Map;
 import org.eigenbasis.binding.CudaKernels;
 import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.Backend;
-import org.eigenbasis.spi.Backends;
 import org.eigenbasis.spi.EighKernel;
 import org.eigenbasis.spi.PreconditionerKernel;
 import org.eigenbasis.spi.RefreshKernel;
@@ -17,7 +16,9 @@ import org.eigenbasis.spi.SpectralKernel;
  * CUDA 13 driver and the CUDA 13 libraries; elsewhere it reports itself unavailable with the reason.
  *
  * <p>eigh, the resetting simulator and the preconditioner kernels run on the GPU. The spectral products and the
- * eigenbasis refresh run on the best host backend (cpu, else java) in this release; {@link #describe()} says so.
+ * eigenbasis refresh run on the best host backend (cpu, else java) in this release; {@link #describe()} says so,
+ * and the first call of each logs one line naming the host backend, as {@code auto} logs its choice. Without a
+ * usable GPU the preconditioner kernels fall back to the host the same way.
  */
 public final class CudaBackend implements Backend {
     private final EighKernel eigh = new CudaEigh();
@@ -45,7 +46,7 @@ public final class CudaBackend implements Backend {
         info.put("implementation", "CUDA Jacobi kernel (n ≤ " + CudaEigh.JACOBI_LIMIT + ") + cuSOLVER (org.bytedeco cuda presets)");
         info.putAll(CudaKernels.describe());
         info.put("reset_simulation", "CUDA kernel, one thread per trajectory (statistically equal to java/cpu)");
-        info.put("spectral_and_refresh", "on host backend " + host().name());
+        info.put("spectral_and_refresh", "on host backend " + HostFallback.host().name());
         info.put("preconditioner",
                 "cuBLAS syrk / strided-batched gemm + own elementwise kernels; host data copied per call");
         return info;
@@ -58,22 +59,17 @@ public final class CudaBackend implements Backend {
 
     @Override
     public SpectralKernel spectral() {
-        return host().spectral();
+        return HostFallback.forKernel("spectral", "spectral products are not on the GPU in this release").spectral();
     }
 
     @Override
     public RefreshKernel refresh() {
-        return host().refresh();
+        return HostFallback.forKernel("refresh", "the eigenbasis refresh is not on the GPU in this release").refresh();
     }
 
     @Override
     public ResetSimulationKernel resetSimulation() {
         return resetSimulation;
-    }
-
-    private static Backend host() {
-        Backend cpu = Backends.find("cpu");
-        return cpu != null && cpu.availability().available() ? cpu : Backends.select("java");
     }
 
     /**
@@ -82,7 +78,9 @@ public final class CudaBackend implements Backend {
      */
     @Override
     public PreconditionerKernel preconditioner() {
-        return availability().available() ? preconditioner : host().preconditioner();
+        Availability a = availability();
+        return a.available() ? preconditioner
+                : HostFallback.forKernel("preconditioner", "no usable GPU: " + a.reason()).preconditioner();
     }
 
     /** Optimizer state off-heap: the kernels read and write it in place (no staging copies per call). */
