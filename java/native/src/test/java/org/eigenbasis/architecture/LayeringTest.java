@@ -2,14 +2,24 @@ package org.eigenbasis.architecture;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.codeUnits;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,6 +96,45 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAnyPackage(DOMAIN)
                 .because("backends implement the spi on value types; domain logic calls them, not the reverse")
                 .check(CLASSES);
+    }
+
+    /** Packages that are implementation, not API (their package-info says so). */
+    private static final String[] NOT_API = {"org.eigenbasis.internal..", "org.eigenbasis.binding..",
+        "org.eigenbasis.backend.."};
+    private static final String[] API = {"org.eigenbasis.value..", "org.eigenbasis.spi..", "org.eigenbasis.linalg..",
+        "org.eigenbasis.filter..", "org.eigenbasis.io..", "org.eigenbasis.verify..", "org.eigenbasis.resetting..",
+        "org.eigenbasis.precond..", "org.eigenbasis.train.."};
+
+    @Test
+    void noInternalTypeLeaksIntoThePublicApi() {
+        ArchCondition<JavaCodeUnit> exposeNoInternalType = new ArchCondition<>("expose no internal type") {
+            @Override
+            public void check(JavaCodeUnit unit, ConditionEvents events) {
+                List<JavaClass> types = new ArrayList<>(unit.getRawParameterTypes());
+                types.add(unit.getRawReturnType());
+                for (JavaClass t : types) {
+                    JavaClass base = t.isArray() ? t.getBaseComponentType() : t;
+                    if (isNotApi(base.getPackageName())) {
+                        events.add(SimpleConditionEvent.violated(unit, unit.getFullName() + " exposes " + base.getName()));
+                    }
+                }
+            }
+        };
+        codeUnits().that().arePublic().and().areDeclaredInClassesThat().arePublic()
+                .and().areDeclaredInClassesThat().resideInAnyPackage(API)
+                .should(exposeNoInternalType)
+                .because("internal, binding and backend packages are implementation; the API must not hand them out")
+                .check(CLASSES);
+        fields().that().arePublic().and().areDeclaredInClassesThat().arePublic()
+                .and().areDeclaredInClassesThat().resideInAnyPackage(API)
+                .should().haveRawType(not(resideInAnyPackage(NOT_API)).as("an API type"))
+                .allowEmptyShould(true)
+                .check(CLASSES);
+    }
+
+    private static boolean isNotApi(String pkg) {
+        return pkg.startsWith("org.eigenbasis.internal") || pkg.startsWith("org.eigenbasis.binding")
+                || pkg.startsWith("org.eigenbasis.backend");
     }
 
     @Test
