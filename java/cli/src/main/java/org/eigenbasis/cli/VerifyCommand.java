@@ -91,7 +91,8 @@ final class VerifyCommand implements Callable<Integer> {
                 "orthog.", "vs ref", "limits", "result"));
         for (VerificationRow r : rows) {
             sb.append(String.format(Locale.ROOT, format, r.backend(), r.kernel(), r.algorithm(), r.dtype(), r.cases(),
-                    number(r.residual()), number(r.orthogonality()), number(r.parity()),
+                    r.residualLimit() == 0 ? "-" : number(r.residual()),
+                    r.orthogonalityLimit() == 0 ? "-" : number(r.orthogonality()), number(r.parity()),
                     limit(r.residualLimit()) + "/" + limit(r.orthogonalityLimit()) + "/" + limit(r.parityLimit()),
                     r.passed() ? "pass" : "FAIL " + r.failures()));
         }
