@@ -156,6 +156,59 @@ void check_cuda_emulation(int n, std::mt19937_64& rng) {
 
 // ---- reset simulator: Philox known answers, det_math accuracy, the simulator kernel's argument checks ----------
 
+/** The uniforms of block `b` of counter (b, trajectory) under `key`, by the scalar block(). */
+void block_uniforms(uint64_t b, uint64_t trajectory, const uint32_t key[2], double& u0, double& u1) {
+  const uint32_t c[4] = {static_cast<uint32_t>(b), static_cast<uint32_t>(b >> 32), static_cast<uint32_t>(trajectory),
+                         static_cast<uint32_t>(trajectory >> 32)};
+  uint32_t w[4];
+  eigenbasis::philox::block(c, key, w);
+  u0 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
+  u1 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
+}
+
+/** Every width of philox.hpp's rounds (scalar, AVX2, AVX-512 where the CPU has it) gives block()'s numbers. */
+void check_philox_widths() {
+  namespace px = eigenbasis::philox;
+  const uint32_t key[2] = {0x9abcdef0u, 0x12345678u};
+  // per-lane counters, some with high words set, as the lane path's long trajectories and large indices have
+  uint64_t blk[16], traj[16];
+  for (int l = 0; l < 16; ++l) {
+    blk[l] = (l % 3 == 0 ? (static_cast<uint64_t>(l) << 32) : 0) + 7 * static_cast<uint64_t>(l);
+    traj[l] = (l % 5 == 0 ? (uint64_t{3} << 32) : 0) + 1000003 * static_cast<uint64_t>(l);
+  }
+  constexpr int nb = 3;
+  double rows[3][2 * nb * 16];
+  px::lane_blocks<16, px::PortableLanes, 1>(key[0], key[1], blk, traj, nb, rows[0]);
+  px::lane_blocks<16, px::Lanes1, 1>(key[0], key[1], blk, traj, nb, rows[1]);
+  const bool wide = eigenbasis::cpu_has_avx512();
+  if (wide) px::lane_blocks16_avx512(key[0], key[1], blk, traj, nb, rows[2]);
+  for (int j = 0; j < nb; ++j)
+    for (int l = 0; l < 16; ++l) {
+      double u0, u1;
+      block_uniforms(blk[l] + static_cast<uint64_t>(j), traj[l], key, u0, u1);
+      for (int w = 0; w < (wide ? 3 : 2); ++w)
+        if (rows[w][(2 * j) * 16 + l] != u0 || rows[w][(2 * j + 1) * 16 + l] != u1) {
+          std::printf("FAIL philox lane blocks (width %d) lane %d block %d\n", w, l, j);
+          ++failures;
+        }
+    }
+  const uint64_t first = (uint64_t{1} << 32) - 3;  // the block counter's high word changes inside the group
+  double runs[3][16];
+  for (int g = 0; g < 8; g += px::PortableLanes::kWidth)
+    px::consecutive_blocks<px::PortableLanes>(first + g, 11, 1, key[0], key[1], runs[0] + 2 * g);
+  for (int g = 0; g < 8; ++g) px::consecutive_blocks<px::Lanes1>(first + g, 11, 1, key[0], key[1], runs[1] + 2 * g);
+  if (wide) px::consecutive_blocks8_avx512(first, 11, 1, key[0], key[1], runs[2]);
+  for (int i = 0; i < 8; ++i) {
+    double u0, u1;
+    block_uniforms(first + i, (uint64_t{1} << 32) | 11, key, u0, u1);
+    for (int w = 0; w < (wide ? 3 : 2); ++w)
+      if (runs[w][2 * i] != u0 || runs[w][2 * i + 1] != u1) {
+        std::printf("FAIL philox consecutive blocks (width %d) block %d\n", w, i);
+        ++failures;
+      }
+  }
+}
+
 void check_philox() {
   struct Kat {
     uint32_t c[4], k[2], out[4];
@@ -191,6 +244,7 @@ void check_philox() {
       ++failures;
     }
   }
+  check_philox_widths();
   if (eigenbasis::philox::to_uniform(~0ULL) >= 1.0 || eigenbasis::philox::to_uniform(0) <= 0.0) {
     std::printf("FAIL philox uniforms leave (0, 1)\n");
     ++failures;

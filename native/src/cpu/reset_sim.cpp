@@ -622,6 +622,7 @@ void trajectory(const Problem& pr, Scratch& w, int64_t index, double* sums, bool
 // (lane_blocks_*), about what a trajectory reads at a group's start, small refills later.
 
 constexpr int kLanes = 16;
+static_assert(kLanes == 16, "the AVX-512 Philox lanes (philox::lane_blocks16_avx512) are 16 wide");
 /**
  * Largest d that takes the lane path. Measured (one worker, T = 10 E[tau], C driver) against the per-trajectory
  * path, AVX-512: exp d = 10 1.9x, 16 1.7x, 24 1.0x, 32 1.0x, 48 0.6x; gamma d = 16 1.4x, 24 1.09x, 32 1.0x (each
@@ -704,137 +705,6 @@ inline bool any_lane(const int64_t* m) {
   return r != 0;
 }
 
-/** Philox blocks blk[l] + j (j < nb) of trajectory traj[l] into rows 2j, 2j + 1 (portable: AVX2 or scalar). */
-inline void lane_blocks_portable(uint32_t k0_, uint32_t k1_, const uint64_t* blk, const uint64_t* traj, int nb,
-                                 double* out) {
-#ifdef __AVX2__
-  const __m256i low32 = _mm256_set1_epi64x(0xffffffffLL);
-  const __m256i m0 = _mm256_set1_epi64x(static_cast<int64_t>(philox::kM0));
-  const __m256i m1 = _mm256_set1_epi64x(static_cast<int64_t>(philox::kM1));
-  const __m256i one = _mm256_set1_epi64x(0x3ff0000000000000LL);
-  const __m256d shift = _mm256_set1_pd(1.0 - 0x1p-53);
-  for (int h = 0; h < kLanes; h += 4) {
-    const __m256i b0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blk + h));
-    const __m256i tr = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(traj + h));
-    const __m256i t2 = _mm256_and_si256(tr, low32);
-    const __m256i t3 = _mm256_srli_epi64(tr, 32);
-    for (int j = 0; j < nb; ++j) {
-      const __m256i bj = _mm256_add_epi64(b0, _mm256_set1_epi64x(j));
-      __m256i c0 = _mm256_and_si256(bj, low32);
-      __m256i c1 = _mm256_srli_epi64(bj, 32);
-      __m256i c2 = t2;
-      __m256i c3 = t3;
-      uint32_t k0 = k0_, k1 = k1_;
-      for (int round = 0; round < 10; ++round) {
-        if (round > 0) {
-          k0 += philox::kW0;
-          k1 += philox::kW1;
-        }
-        const __m256i p0 = _mm256_mul_epu32(c0, m0);
-        const __m256i p1 = _mm256_mul_epu32(c2, m1);
-        const __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), c1),
-                                            _mm256_set1_epi64x(static_cast<int64_t>(k0)));
-        const __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32), c3),
-                                            _mm256_set1_epi64x(static_cast<int64_t>(k1)));
-        c1 = p1;  // the upper halves: garbage that only _mm256_mul_epu32 and the final shift / mask see
-        c3 = p0;
-        c0 = n0;
-        c2 = n2;
-      }
-      const __m256i even = _mm256_or_si256(_mm256_slli_epi64(c1, 32), _mm256_and_si256(c0, low32));
-      const __m256i odd = _mm256_or_si256(_mm256_slli_epi64(c3, 32), _mm256_and_si256(c2, low32));
-      _mm256_storeu_pd(out + (2 * j) * kLanes + h,
-                       _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(even, 12), one)), shift));
-      _mm256_storeu_pd(out + (2 * j + 1) * kLanes + h,
-                       _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(odd, 12), one)), shift));
-    }
-  }
-#else
-  const uint32_t key[2] = {k0_, k1_};
-  for (int j = 0; j < nb; ++j)
-    for (int l = 0; l < kLanes; ++l) {
-      const uint64_t bj = blk[l] + static_cast<uint64_t>(j);
-      const uint32_t c[4] = {static_cast<uint32_t>(bj), static_cast<uint32_t>(bj >> 32),
-                             static_cast<uint32_t>(traj[l]), static_cast<uint32_t>(traj[l] >> 32)};
-      uint32_t w[4];
-      philox::block(c, key, w);
-      out[(2 * j) * kLanes + l] = philox::to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
-      out[(2 * j + 1) * kLanes + l] = philox::to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
-    }
-#endif
-}
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-/** lane_blocks_portable in 512-bit lanes (one block of every lane per vector). */
-__attribute__((target("arch=x86-64-v4"))) inline void lane_blocks_avx512(uint32_t k0_, uint32_t k1_,
-                                                                          const uint64_t* blk, const uint64_t* traj,
-                                                                          int nb, double* out) {
-  static_assert(kLanes == 16, "two 512-bit vectors of lanes");
-  const __m512i low32 = _mm512_set1_epi64(0xffffffffLL);
-  const __m512i m0 = _mm512_set1_epi64(static_cast<int64_t>(philox::kM0));
-  const __m512i m1 = _mm512_set1_epi64(static_cast<int64_t>(philox::kM1));
-  const __m512i one = _mm512_set1_epi64(0x3ff0000000000000LL);
-  const __m512d shift = _mm512_set1_pd(1.0 - 0x1p-53);
-  // the round keys once (not per block), and both halves of the lanes in one iteration: two independent chains of
-  // ten dependent multiply rounds
-  __m512i rk0[10], rk1[10];
-  uint32_t k0 = k0_, k1 = k1_;
-  for (int round = 0; round < 10; ++round) {
-    if (round > 0) {
-      k0 += philox::kW0;
-      k1 += philox::kW1;
-    }
-    rk0[round] = _mm512_set1_epi64(static_cast<int64_t>(k0));
-    rk1[round] = _mm512_set1_epi64(static_cast<int64_t>(k1));
-  }
-  __m512i b0[2], t2[2], t3[2];
-  for (int h = 0; h < 2; ++h) {
-    b0[h] = _mm512_loadu_si512(blk + 8 * h);
-    const __m512i tr = _mm512_loadu_si512(traj + 8 * h);
-    t2[h] = _mm512_and_si512(tr, low32);
-    t3[h] = _mm512_srli_epi64(tr, 32);
-  }
-  for (int j = 0; j < nb; ++j) {
-    const __m512i jj = _mm512_set1_epi64(j);
-    __m512i c0[2], c1[2], c2[2], c3[2];
-    for (int h = 0; h < 2; ++h) {
-      const __m512i bj = _mm512_add_epi64(b0[h], jj);
-      c0[h] = _mm512_and_si512(bj, low32);
-      c1[h] = _mm512_srli_epi64(bj, 32);
-      c2[h] = t2[h];
-      c3[h] = t3[h];
-    }
-    for (int round = 0; round < 10; ++round) {
-      for (int h = 0; h < 2; ++h) {
-        const __m512i p0 = _mm512_mul_epu32(c0[h], m0);
-        const __m512i p1 = _mm512_mul_epu32(c2[h], m1);
-        // no masking to 32 bits inside the rounds: the words' upper halves are garbage that only the next
-        // _mm512_mul_epu32 (which reads the low halves) or the final shift left / mask below see
-        const __m512i n0 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p1, 32), c1[h]), rk0[round]);
-        const __m512i n2 = _mm512_xor_si512(_mm512_xor_si512(_mm512_srli_epi64(p0, 32), c3[h]), rk1[round]);
-        c1[h] = round == 0 ? _mm512_and_si512(p1, low32) : p1;
-        c3[h] = round == 0 ? _mm512_and_si512(p0, low32) : p0;
-        c0[h] = n0;
-        c2[h] = n2;
-      }
-    }
-    for (int h = 0; h < 2; ++h) {
-      const __m512i even = _mm512_or_si512(_mm512_slli_epi64(c1[h], 32), _mm512_and_si512(c0[h], low32));
-      const __m512i odd = _mm512_or_si512(_mm512_slli_epi64(c3[h], 32), _mm512_and_si512(c2[h], low32));
-      _mm512_storeu_pd(out + (2 * j) * kLanes + 8 * h,
-                       _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(even, 12), one)), shift));
-      _mm512_storeu_pd(out + (2 * j + 1) * kLanes + 8 * h,
-                       _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(_mm512_srli_epi64(odd, 12), one)), shift));
-    }
-  }
-}
-#else
-inline void lane_blocks_avx512(uint32_t k0, uint32_t k1, const uint64_t* blk, const uint64_t* traj, int nb,
-                               double* out) {
-  lane_blocks_portable(k0, k1, blk, traj, nb, out);
-}
-#endif
-
 /**
  * s[i] <- sqrt(-2 log(s) / s), the polar method's factor, for i < n. Slots of rejected or unused pairs hold other
  * values (their results, maybe NaN, are never read); no select guards them: GCC does not vectorise the loop with one.
@@ -898,8 +768,8 @@ struct LaneGroup {
     if (nb < least) nb = least;
     if (nb > LaneScratch::kRows / 2) nb = LaneScratch::kRows / 2;  // rows <= kBatch + 2: always enough
     const uint32_t k0 = static_cast<uint32_t>(pr.seed), k1 = static_cast<uint32_t>(pr.seed >> 32);
-    if (kWide) lane_blocks_avx512(k0, k1, blk, L.traj, nb, L.ubuf);
-    else lane_blocks_portable(k0, k1, blk, L.traj, nb, L.ubuf);
+    if (kWide) philox::lane_blocks16_avx512(k0, k1, blk, L.traj, nb, L.ubuf);
+    else philox::lane_blocks<kLanes, philox::PortableLanes, 1>(k0, k1, blk, L.traj, nb, L.ubuf);
     L.len = 2 * nb;
     L.bound = 1;
     ++L.refills;
