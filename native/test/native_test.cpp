@@ -11,6 +11,7 @@
 #include "eigenbasis/eb_api.h"
 #include "../src/cuda/jacobi_batched.hpp"
 #include "../src/cpu/det_math.hpp"
+#include "../src/cpu/own_kernels.hpp"
 #include "../src/cpu/philox.hpp"
 
 namespace {
@@ -229,19 +230,23 @@ void check_philox() {
         ++failures;
       }
   }
-  // The stream's buffered, vectorised refill gives the numbers of one block at a time.
-  eigenbasis::philox::Stream stream(0x0123456789abcdefULL);
-  stream.reset(5);
-  for (uint64_t b = 0; b < 40; ++b) {
-    const uint32_t c[4] = {static_cast<uint32_t>(b), 0, 5, 0}, k[2] = {0x89abcdefu, 0x01234567u};
-    uint32_t w[4];
-    eigenbasis::philox::block(c, k, w);
-    const double u0 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
-    const double u1 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
-    const double expected0 = (static_cast<double>(((static_cast<uint64_t>(w[1]) << 32) | w[0]) >> 12) + 0.5) * 0x1p-52;
-    if (stream.uniform() != u0 || stream.uniform() != u1 || u0 != expected0) {
-      std::printf("FAIL philox stream block %llu\n", static_cast<unsigned long long>(b));
-      ++failures;
+  // The stream's buffered, vectorised refills (portable, and AVX-512 where the CPU has it) give the numbers of one
+  // block at a time.
+  for (const bool wide : {false, true}) {
+    if (wide && !eigenbasis::cpu_has_avx512()) continue;
+    eigenbasis::philox::Stream stream(0x0123456789abcdefULL, wide);
+    stream.reset(5);
+    for (uint64_t b = 0; b < 40; ++b) {
+      const uint32_t c[4] = {static_cast<uint32_t>(b), 0, 5, 0}, k[2] = {0x89abcdefu, 0x01234567u};
+      uint32_t w[4];
+      eigenbasis::philox::block(c, k, w);
+      const double u0 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
+      const double u1 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
+      const double expected0 = (static_cast<double>(((static_cast<uint64_t>(w[1]) << 32) | w[0]) >> 12) + 0.5) * 0x1p-52;
+      if (stream.uniform() != u0 || stream.uniform() != u1 || u0 != expected0) {
+        std::printf("FAIL philox stream block %llu (wide %d)\n", static_cast<unsigned long long>(b), wide ? 1 : 0);
+        ++failures;
+      }
     }
   }
   check_philox_widths();

@@ -13,7 +13,6 @@
 #endif
 
 #include "det_math.hpp"
-#include "own_kernels.hpp"
 
 namespace eigenbasis {
 namespace philox {
@@ -90,7 +89,9 @@ struct Lanes8 {
   static constexpr int kWidth = 8;
   static __m512i splat(uint64_t x) { return _mm512_set1_epi64(static_cast<int64_t>(x)); }
   static __m512i load(const uint64_t* p) { return _mm512_loadu_si512(p); }
-  static __m512i iota(uint64_t first) { return _mm512_add_epi64(splat(first), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7)); }
+  static __m512i iota(uint64_t first) {
+    return _mm512_add_epi64(splat(first), _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+  }
   static __m512i add(__m512i a, __m512i b) { return _mm512_add_epi64(a, b); }
   static __m512i mul_lo32(__m512i a, __m512i b) { return _mm512_mul_epu32(a, b); }
   static __m512i hi32(__m512i a) { return _mm512_srli_epi64(a, 32); }
@@ -232,10 +233,10 @@ using PortableLanes = Lanes4;
 using PortableLanes = Lanes1;
 #endif
 
-/** consecutive_blocks for 8 blocks in 512-bit lanes (philox_avx512.cpp). Call only where use_avx512(). */
+/** consecutive_blocks for 8 blocks in 512-bit lanes (philox_avx512.cpp). Call only where cpu_has_avx512(). */
 void consecutive_blocks8_avx512(uint64_t first, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1, double* out);
 
-/** lane_blocks for 16 lanes in 512-bit vectors, two chains interleaved (philox_avx512.cpp). Only where use_avx512(). */
+/** lane_blocks for 16 lanes, two 512-bit chains interleaved (philox_avx512.cpp). Only where cpu_has_avx512(). */
 void lane_blocks16_avx512(uint32_t k0, uint32_t k1, const uint64_t* blk, const uint64_t* traj, int nb, double* out);
 
 /** The polar method's factors sqrt(-2 log(s) / s) in place, vectorised. */
@@ -244,16 +245,14 @@ inline void polar_factors(double* s, int64_t n) {
 }
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-// polar_factors for AVX-512 machines (8 lanes): the same IEEE operations, so the same bits (see reset_sim.cpp's
-// em_flat_avx512; the including file must be compiled with -ffp-contract=off).
+// polar_factors for AVX-512 machines (8 lanes): the same IEEE operations, so the same bits (see
+// reset_trajectory.cpp's em_flat_avx512; the including file must be compiled with -ffp-contract=off).
 __attribute__((target("arch=x86-64-v4,prefer-vector-width=512"))) inline void polar_factors_avx512(double* s,
                                                                                                    int64_t n) {
   for (int64_t p = 0; p < n; ++p) s[p] = std::sqrt(-2 * detmath::log(s[p]) / s[p]);
 }
-inline const bool kWideFactors = cpu_has_avx512();
 #else
 inline void polar_factors_avx512(double* s, int64_t n) { polar_factors(s, n); }
-inline const bool kWideFactors = false;
 #endif
 
 /** The random stream of one trajectory (see Philox.Stream). */
@@ -262,7 +261,9 @@ class Stream {
   static constexpr int kMaxBlocks = 16;
   static constexpr int kLanes = 4;
 
-  explicit Stream(uint64_t seed) : k0_(static_cast<uint32_t>(seed)), k1_(static_cast<uint32_t>(seed >> 32)) {}
+  /** wide: the AVX-512 refills and polar factors (only where cpu_has_avx512(); the same numbers either way). */
+  Stream(uint64_t seed, bool wide)
+      : k0_(static_cast<uint32_t>(seed)), k1_(static_cast<uint32_t>(seed >> 32)), wide_(wide) {}
 
   void reset(uint64_t index) {
     c2_ = static_cast<uint32_t>(index);
@@ -344,7 +345,7 @@ class Stream {
       give_back(2 * (m - used));
       accepted += got;
     }
-    if (kWideFactors) polar_factors_avx512(s, pairs);
+    if (wide_) polar_factors_avx512(s, pairs);
     else polar_factors(s, pairs);
     const int64_t full = (n - k) / 2;
     for (int64_t p = 0; p < full; ++p) {
@@ -424,7 +425,7 @@ class Stream {
   void refill() {
     const int nb = next_blocks_;  // a multiple of kLanes
     int g = 0;
-    if (kWideFactors)
+    if (wide_)
       for (; g + 8 <= nb; g += 8)
         consecutive_blocks8_avx512(block_ + static_cast<uint64_t>(g), c2_, c3_, k0_, k1_, buf_ + 2 * g);
     for (; g < nb; g += PortableLanes::kWidth)
@@ -437,6 +438,7 @@ class Stream {
   }
 
   uint32_t k0_, k1_;
+  bool wide_;
   uint32_t c2_ = 0, c3_ = 0;
   uint64_t block_ = 0;
   double buf_[2 * kMaxBlocks];
