@@ -3,6 +3,7 @@
 // suite lives in Java; this catches a broken kernel before the JNI layer is involved.
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <random>
@@ -11,7 +12,7 @@
 #include "eigenbasis/eb_api.h"
 #include "../src/cuda/jacobi_batched.hpp"
 #include "../src/cpu/det_math.hpp"
-#include "../src/cpu/own_kernels.hpp"
+#include "../src/cpu/isa_dispatch.hpp"
 #include "../src/cpu/philox.hpp"
 
 namespace {
@@ -343,6 +344,77 @@ void check_reset_sim_arguments() {
     }
 }
 
+// ---- the portable switch: every dispatch honours eb_cpu_set_portable, and the simulator's bits do not change -----
+
+/** The simulator's sums for one configuration, with the portable paths forced or not. */
+std::vector<double> reset_sums(bool portable, int law, const std::vector<double>& params, int d, int scheme, int cov) {
+  eb_cpu_set_portable(portable ? 1 : 0);
+  std::vector<double> mu(d), a(d), sums(static_cast<size_t>(eb_cpu_reset_sim_sums_length(d, cov)) + 1);
+  for (int k = 0; k < d; ++k) {
+    mu[k] = k == 0 ? 0.0 : 0.05 + 3.0 * k / d;
+    a[k] = 1 - 0.37 * k;
+  }
+  int64_t events = 0;
+  const int32_t status = eb_cpu_reset_sim_f64(law, params.data(), static_cast<int32_t>(params.size()), mu.data(),
+                                              a.data(), d, 0.8, 2.5, 700, 11, scheme, 0.05, cov, sums.data(), &events);
+  sums.back() = static_cast<double>(events);
+  if (status != EB_OK) sums.assign(1, -1.0);
+  return sums;
+}
+
+void check_portable_switch(std::mt19937_64& rng) {
+  const int32_t initially = eb_cpu_portable();
+  if (eb_cpu_set_portable(2) != EB_ERR_ARGUMENT || eb_cpu_set_portable(-1) != EB_ERR_ARGUMENT ||
+      eb_cpu_portable() != initially) {
+    std::printf("FAIL eb_cpu_set_portable accepted a value other than 0 or 1\n");
+    ++failures;
+  }
+  char text[4096];
+  eb_cpu_set_portable(1);
+  eb_cpu_describe(text, sizeof text);
+  if (eb_cpu_portable() != 1 || eigenbasis::use_avx512() ||
+      std::strstr(text, "avx512_kernels=off (forced portable by") == nullptr) {
+    std::printf("FAIL eb_cpu_set_portable(1) not in effect: %s\n", text);
+    ++failures;
+  }
+  eb_cpu_set_portable(0);
+  const char* env = std::getenv("EB_CPU_AVX512");
+  const bool env_forces = env != nullptr && env[0] == '0';
+  if (eb_cpu_portable() != (env_forces ? 1 : 0) ||
+      eigenbasis::use_avx512() != (eigenbasis::cpu_has_avx512() && !env_forces)) {
+    std::printf("FAIL eb_cpu_set_portable(0) not in effect\n");
+    ++failures;
+  }
+  // the lane path (exp d = 1, 10; gamma d = 10 on AVX-512), the per-trajectory path (d = 30), covariance, Euler,
+  // and a law with rejections: the same bits on both paths (where the CPU has AVX-512; else both are portable)
+  struct Case {
+    int law;
+    std::vector<double> params;
+    int d, scheme, cov;
+  };
+  const Case cases[] = {{EB_LAW_EXPONENTIAL, {1.5}, 1, EB_SIM_EXACT, 0},
+                        {EB_LAW_EXPONENTIAL, {1.5}, 10, EB_SIM_EXACT, 0},
+                        {EB_LAW_GAMMA, {2.5, 0.4}, 10, EB_SIM_EXACT, 0},
+                        {EB_LAW_GAMMA, {0.6, 1.0}, 30, EB_SIM_EXACT, 0},
+                        {EB_LAW_LOGNORMAL, {-0.5, 0.6}, 5, EB_SIM_EXACT, 1},
+                        {EB_LAW_WEIBULL, {1.7, 0.9}, 4, EB_SIM_EULER, 1}};
+  for (const Case& c : cases) {
+    const std::vector<double> wide = reset_sums(false, c.law, c.params, c.d, c.scheme, c.cov);
+    const std::vector<double> portable = reset_sums(true, c.law, c.params, c.d, c.scheme, c.cov);
+    if (wide.size() < 2 || std::memcmp(wide.data(), portable.data(), sizeof(double) * wide.size()) != 0 ||
+        wide.size() != portable.size()) {
+      std::printf("FAIL reset_sim law %d d=%d scheme %d cov %d: the portable path's sums differ\n", c.law, c.d,
+                  c.scheme, c.cov);
+      ++failures;
+    }
+  }
+  // eigh on the forced path, at sizes where the AVX-512 QL would be taken (n >= 48)
+  eb_cpu_set_portable(1);
+  for (int n : {48, 64, 65})
+    check(random_symmetric<double>(3, n, rng, 1.0), 3, n, EB_EIGH_TRIDIAG_QL, "f64 random, portable forced");
+  eb_cpu_set_portable(0);
+}
+
 }  // namespace
 
 int main() {
@@ -374,6 +446,7 @@ int main() {
   check_philox();
   check_det_math(rng);
   check_reset_sim_arguments();
+  check_portable_switch(rng);
   std::printf("native_test: worst error %.3g n eps, %d failure(s)\n", worst, failures);
   return failures == 0 ? 0 : 1;
 }

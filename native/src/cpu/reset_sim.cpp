@@ -16,7 +16,7 @@
 #include "eigenbasis/eb_api.h"
 #include "batch_pool.hpp"
 #include "det_math.hpp"
-#include "own_kernels.hpp"
+#include "isa_dispatch.hpp"
 #include "reset_lanes.hpp"
 #include "reset_law.hpp"
 #include "reset_moments.hpp"
@@ -55,7 +55,7 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
 
   Problem pr{d, mu, target, sigma, horizon, step, scheme == EB_SIM_EULER, cov, static_cast<uint64_t>(seed),
              Law::of(law_kind, law_params, law_count)};
-  pr.wide = cpu_has_avx512();
+  pr.wide = use_avx512();  // once per run: a run never mixes paths (the bits are the same on both)
 
   std::vector<double> inv_mu(static_cast<size_t>(d));
   for (int64_t k = 0; k < d; ++k) inv_mu[static_cast<size_t>(k)] = dm::inverse(mu[k]);
