@@ -1,5 +1,6 @@
 // The same CPU eigh routine the JNI glue calls, timed from C: the baseline for the JNI and copy overhead target.
-// Usage: eb_cbench B n [repeats] [f32|f64] [algorithm]   -> prints "B n dtype min_seconds median_seconds"
+// Usage: eb_cbench [--portable] B n [repeats] [f32|f64] [algorithm] [threads]
+//   -> prints "B n dtype algorithm min_seconds median_seconds"; --portable forces our kernels' portable paths.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -44,8 +45,13 @@ static void run(long long batch, int n, int repeats, int algorithm, const char* 
 }
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "--portable") == 0) {
+    if (eb_cpu_set_portable(1) != EB_OK) return 1;
+    --argc;
+    ++argv;
+  }
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s B n [repeats] [f32|f64] [algorithm] [threads]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--portable] B n [repeats] [f32|f64] [algorithm] [threads]\n", argv[0]);
     return 2;
   }
   long long batch = std::atoll(argv[1]);

@@ -1,7 +1,9 @@
 // The cpu resetting simulator timed from C with the configs of ResetSimulationBenchmark (exact scheme, means only,
 // mu_k = 1/(k+1), a_k = 1, sigma 0.5, horizon 10 x the law's mean, about 2^18/d trajectories), plus a checksum of
 // the sums so that an optimisation can be checked for unchanged bits before the Java tests run.
-// Usage: eb_simbench d [exp|gamma] [repeats] [threads]  -> "d law events/s(best) checksum"
+// Usage: eb_simbench [--portable] d [exp|gamma] [repeats] [threads]  -> "d law events/s(best) checksum"
+// --portable forces our kernels' portable paths (eb_cpu_set_portable(1); as EB_CPU_AVX512=0 does): the checksum must
+// not change.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -13,8 +15,13 @@
 #include "eigenbasis/eb_api.h"
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::strcmp(argv[1], "--portable") == 0) {
+    if (eb_cpu_set_portable(1) != EB_OK || eb_cpu_portable() != 1) return 1;
+    --argc;
+    ++argv;
+  }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s d [exp|gamma] [repeats] [threads]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s [--portable] d [exp|gamma] [repeats] [threads]\n", argv[0]);
     return 2;
   }
   const int d = std::atoi(argv[1]);

@@ -3,6 +3,7 @@
 // suite lives in Java; this catches a broken kernel before the JNI layer is involved.
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <cstdio>
 #include <random>
@@ -11,6 +12,7 @@
 #include "eigenbasis/eb_api.h"
 #include "../src/cuda/jacobi_batched.hpp"
 #include "../src/cpu/det_math.hpp"
+#include "../src/cpu/isa_dispatch.hpp"
 #include "../src/cpu/philox.hpp"
 
 namespace {
@@ -156,6 +158,59 @@ void check_cuda_emulation(int n, std::mt19937_64& rng) {
 
 // ---- reset simulator: Philox known answers, det_math accuracy, the simulator kernel's argument checks ----------
 
+/** The uniforms of block `b` of counter (b, trajectory) under `key`, by the scalar block(). */
+void block_uniforms(uint64_t b, uint64_t trajectory, const uint32_t key[2], double& u0, double& u1) {
+  const uint32_t c[4] = {static_cast<uint32_t>(b), static_cast<uint32_t>(b >> 32), static_cast<uint32_t>(trajectory),
+                         static_cast<uint32_t>(trajectory >> 32)};
+  uint32_t w[4];
+  eigenbasis::philox::block(c, key, w);
+  u0 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
+  u1 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
+}
+
+/** Every width of philox.hpp's rounds (scalar, AVX2, AVX-512 where the CPU has it) gives block()'s numbers. */
+void check_philox_widths() {
+  namespace px = eigenbasis::philox;
+  const uint32_t key[2] = {0x9abcdef0u, 0x12345678u};
+  // per-lane counters, some with high words set, as the lane path's long trajectories and large indices have
+  uint64_t blk[16], traj[16];
+  for (int l = 0; l < 16; ++l) {
+    blk[l] = (l % 3 == 0 ? (static_cast<uint64_t>(l) << 32) : 0) + 7 * static_cast<uint64_t>(l);
+    traj[l] = (l % 5 == 0 ? (uint64_t{3} << 32) : 0) + 1000003 * static_cast<uint64_t>(l);
+  }
+  constexpr int nb = 3;
+  double rows[3][2 * nb * 16];
+  px::lane_blocks<16, px::PortableLanes, 1>(key[0], key[1], blk, traj, nb, rows[0]);
+  px::lane_blocks<16, px::Lanes1, 1>(key[0], key[1], blk, traj, nb, rows[1]);
+  const bool wide = eigenbasis::cpu_has_avx512();
+  if (wide) px::lane_blocks16_avx512(key[0], key[1], blk, traj, nb, rows[2]);
+  for (int j = 0; j < nb; ++j)
+    for (int l = 0; l < 16; ++l) {
+      double u0, u1;
+      block_uniforms(blk[l] + static_cast<uint64_t>(j), traj[l], key, u0, u1);
+      for (int w = 0; w < (wide ? 3 : 2); ++w)
+        if (rows[w][(2 * j) * 16 + l] != u0 || rows[w][(2 * j + 1) * 16 + l] != u1) {
+          std::printf("FAIL philox lane blocks (width %d) lane %d block %d\n", w, l, j);
+          ++failures;
+        }
+    }
+  const uint64_t first = (uint64_t{1} << 32) - 3;  // the block counter's high word changes inside the group
+  double runs[3][16];
+  for (int g = 0; g < 8; g += px::PortableLanes::kWidth)
+    px::consecutive_blocks<px::PortableLanes>(first + g, 11, 1, key[0], key[1], runs[0] + 2 * g);
+  for (int g = 0; g < 8; ++g) px::consecutive_blocks<px::Lanes1>(first + g, 11, 1, key[0], key[1], runs[1] + 2 * g);
+  if (wide) px::consecutive_blocks8_avx512(first, 11, 1, key[0], key[1], runs[2]);
+  for (int i = 0; i < 8; ++i) {
+    double u0, u1;
+    block_uniforms(first + i, (uint64_t{1} << 32) | 11, key, u0, u1);
+    for (int w = 0; w < (wide ? 3 : 2); ++w)
+      if (runs[w][2 * i] != u0 || runs[w][2 * i + 1] != u1) {
+        std::printf("FAIL philox consecutive blocks (width %d) block %d\n", w, i);
+        ++failures;
+      }
+  }
+}
+
 void check_philox() {
   struct Kat {
     uint32_t c[4], k[2], out[4];
@@ -176,21 +231,26 @@ void check_philox() {
         ++failures;
       }
   }
-  // The stream's buffered, vectorised refill gives the numbers of one block at a time.
-  eigenbasis::philox::Stream stream(0x0123456789abcdefULL);
-  stream.reset(5);
-  for (uint64_t b = 0; b < 40; ++b) {
-    const uint32_t c[4] = {static_cast<uint32_t>(b), 0, 5, 0}, k[2] = {0x89abcdefu, 0x01234567u};
-    uint32_t w[4];
-    eigenbasis::philox::block(c, k, w);
-    const double u0 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
-    const double u1 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
-    const double expected0 = (static_cast<double>(((static_cast<uint64_t>(w[1]) << 32) | w[0]) >> 12) + 0.5) * 0x1p-52;
-    if (stream.uniform() != u0 || stream.uniform() != u1 || u0 != expected0) {
-      std::printf("FAIL philox stream block %llu\n", static_cast<unsigned long long>(b));
-      ++failures;
+  // The stream's buffered, vectorised refills (portable, and AVX-512 where the CPU has it) give the numbers of one
+  // block at a time.
+  for (const bool wide : {false, true}) {
+    if (wide && !eigenbasis::cpu_has_avx512()) continue;
+    eigenbasis::philox::Stream stream(0x0123456789abcdefULL, wide);
+    stream.reset(5);
+    for (uint64_t b = 0; b < 40; ++b) {
+      const uint32_t c[4] = {static_cast<uint32_t>(b), 0, 5, 0}, k[2] = {0x89abcdefu, 0x01234567u};
+      uint32_t w[4];
+      eigenbasis::philox::block(c, k, w);
+      const double u0 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[1]) << 32) | w[0]);
+      const double u1 = eigenbasis::philox::to_uniform((static_cast<uint64_t>(w[3]) << 32) | w[2]);
+      const double expected0 = (static_cast<double>(((static_cast<uint64_t>(w[1]) << 32) | w[0]) >> 12) + 0.5) * 0x1p-52;
+      if (stream.uniform() != u0 || stream.uniform() != u1 || u0 != expected0) {
+        std::printf("FAIL philox stream block %llu (wide %d)\n", static_cast<unsigned long long>(b), wide ? 1 : 0);
+        ++failures;
+      }
     }
   }
+  check_philox_widths();
   if (eigenbasis::philox::to_uniform(~0ULL) >= 1.0 || eigenbasis::philox::to_uniform(0) <= 0.0) {
     std::printf("FAIL philox uniforms leave (0, 1)\n");
     ++failures;
@@ -284,6 +344,77 @@ void check_reset_sim_arguments() {
     }
 }
 
+// ---- the portable switch: every dispatch honours eb_cpu_set_portable, and the simulator's bits do not change -----
+
+/** The simulator's sums for one configuration, with the portable paths forced or not. */
+std::vector<double> reset_sums(bool portable, int law, const std::vector<double>& params, int d, int scheme, int cov) {
+  eb_cpu_set_portable(portable ? 1 : 0);
+  std::vector<double> mu(d), a(d), sums(static_cast<size_t>(eb_cpu_reset_sim_sums_length(d, cov)) + 1);
+  for (int k = 0; k < d; ++k) {
+    mu[k] = k == 0 ? 0.0 : 0.05 + 3.0 * k / d;
+    a[k] = 1 - 0.37 * k;
+  }
+  int64_t events = 0;
+  const int32_t status = eb_cpu_reset_sim_f64(law, params.data(), static_cast<int32_t>(params.size()), mu.data(),
+                                              a.data(), d, 0.8, 2.5, 700, 11, scheme, 0.05, cov, sums.data(), &events);
+  sums.back() = static_cast<double>(events);
+  if (status != EB_OK) sums.assign(1, -1.0);
+  return sums;
+}
+
+void check_portable_switch(std::mt19937_64& rng) {
+  const int32_t initially = eb_cpu_portable();
+  if (eb_cpu_set_portable(2) != EB_ERR_ARGUMENT || eb_cpu_set_portable(-1) != EB_ERR_ARGUMENT ||
+      eb_cpu_portable() != initially) {
+    std::printf("FAIL eb_cpu_set_portable accepted a value other than 0 or 1\n");
+    ++failures;
+  }
+  char text[4096];
+  eb_cpu_set_portable(1);
+  eb_cpu_describe(text, sizeof text);
+  if (eb_cpu_portable() != 1 || eigenbasis::use_avx512() ||
+      std::strstr(text, "avx512_kernels=off (forced portable by") == nullptr) {
+    std::printf("FAIL eb_cpu_set_portable(1) not in effect: %s\n", text);
+    ++failures;
+  }
+  eb_cpu_set_portable(0);
+  const char* env = std::getenv("EB_CPU_AVX512");
+  const bool env_forces = env != nullptr && env[0] == '0';
+  if (eb_cpu_portable() != (env_forces ? 1 : 0) ||
+      eigenbasis::use_avx512() != (eigenbasis::cpu_has_avx512() && !env_forces)) {
+    std::printf("FAIL eb_cpu_set_portable(0) not in effect\n");
+    ++failures;
+  }
+  // the lane path (exp d = 1, 10; gamma d = 10 on AVX-512), the per-trajectory path (d = 30), covariance, Euler,
+  // and a law with rejections: the same bits on both paths (where the CPU has AVX-512; else both are portable)
+  struct Case {
+    int law;
+    std::vector<double> params;
+    int d, scheme, cov;
+  };
+  const Case cases[] = {{EB_LAW_EXPONENTIAL, {1.5}, 1, EB_SIM_EXACT, 0},
+                        {EB_LAW_EXPONENTIAL, {1.5}, 10, EB_SIM_EXACT, 0},
+                        {EB_LAW_GAMMA, {2.5, 0.4}, 10, EB_SIM_EXACT, 0},
+                        {EB_LAW_GAMMA, {0.6, 1.0}, 30, EB_SIM_EXACT, 0},
+                        {EB_LAW_LOGNORMAL, {-0.5, 0.6}, 5, EB_SIM_EXACT, 1},
+                        {EB_LAW_WEIBULL, {1.7, 0.9}, 4, EB_SIM_EULER, 1}};
+  for (const Case& c : cases) {
+    const std::vector<double> wide = reset_sums(false, c.law, c.params, c.d, c.scheme, c.cov);
+    const std::vector<double> portable = reset_sums(true, c.law, c.params, c.d, c.scheme, c.cov);
+    if (wide.size() < 2 || std::memcmp(wide.data(), portable.data(), sizeof(double) * wide.size()) != 0 ||
+        wide.size() != portable.size()) {
+      std::printf("FAIL reset_sim law %d d=%d scheme %d cov %d: the portable path's sums differ\n", c.law, c.d,
+                  c.scheme, c.cov);
+      ++failures;
+    }
+  }
+  // eigh on the forced path, at sizes where the AVX-512 QL would be taken (n >= 48)
+  eb_cpu_set_portable(1);
+  for (int n : {48, 64, 65})
+    check(random_symmetric<double>(3, n, rng, 1.0), 3, n, EB_EIGH_TRIDIAG_QL, "f64 random, portable forced");
+  eb_cpu_set_portable(0);
+}
+
 }  // namespace
 
 int main() {
@@ -315,6 +446,7 @@ int main() {
   check_philox();
   check_det_math(rng);
   check_reset_sim_arguments();
+  check_portable_switch(rng);
   std::printf("native_test: worst error %.3g n eps, %d failure(s)\n", worst, failures);
   return failures == 0 ? 0 : 1;
 }

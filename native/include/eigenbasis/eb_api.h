@@ -57,8 +57,22 @@ int32_t eb_cpu_set_threads(int32_t threads);
 int32_t eb_cpu_threads(void);
 
 /**
+ * Forces our own kernels onto their portable (x86-64-v3) paths where the CPU has AVX-512 (portable = 1), or lets
+ * them dispatch on the CPU again (0; EB_CPU_AVX512=0 in the environment still forces the portable paths). The
+ * kernels concerned: the f64 tridiagonal QL of eigh (n >= 48) and the resetting simulator (its em loops, trajectory
+ * and lane paths, Philox refills and polar factors); OpenBLAS is not affected (OPENBLAS_CORETYPE). Each kernel call
+ * reads the setting once at its start: set it before the first call (the Java binding does so on load, from
+ * -Deigenbasis.cpu.portable). The resetting simulator's results are the same bits on both paths; eigh's may differ
+ * in the last bits. Returns EB_OK, or EB_ERR_ARGUMENT for a value other than 0 or 1.
+ */
+int32_t eb_cpu_set_portable(int32_t portable);
+
+/** 1 when the portable paths are forced (by eb_cpu_set_portable(1) or EB_CPU_AVX512=0), else 0. */
+int32_t eb_cpu_portable(void);
+
+/**
  * Writes "key=value" lines describing the CPU backend (OpenBLAS version and core type, threads, ISA the
- * kernels were compiled for) into buffer, NUL-terminated and truncated to capacity. Returns the length needed.
+ * kernels were compiled for, whether their AVX-512 paths are used or the portable ones forced) into buffer, NUL-terminated and truncated to capacity. Returns the length needed.
  */
 int32_t eb_cpu_describe(char* buffer, int32_t capacity);
 

@@ -7,6 +7,7 @@
 
 #include "eigenbasis/eb_api.h"
 #include "batch_pool.hpp"
+#include "isa_dispatch.hpp"
 #include "own_kernels.hpp"
 
 #ifndef EB_ARCH_NAME
@@ -15,7 +16,16 @@
 
 namespace {
 constexpr int32_t kAbiVersion = 1;
+
+/** Where our kernels' AVX-512 paths stand: used, forced off (and by what), or not available. */
+std::string avx512_kernels() {
+  const bool has = eigenbasis::cpu_has_avx512();
+  if (const char* by = eigenbasis::portable_forced_by())
+    return std::string("off (forced portable by ") + by + (has ? ")" : "; the CPU has no AVX-512 either)");
+  if (!has) return "not used (no AVX-512 on this CPU)";
+  return "used (f64 eigh n >= " + std::to_string(eigenbasis::kAvx512From) + ", the resetting simulator)";
 }
+}  // namespace
 
 extern "C" {
 
@@ -57,9 +67,7 @@ int32_t eb_cpu_describe(char* buffer, int32_t capacity) {
           std::to_string(workers) + " for a batch of fewer large matrices than workers)\n";
   text += "batch_workers=" + std::to_string(workers) + "\n";
   text += "kernel_isa=" EB_ARCH_NAME "\n";
-  text += std::string("avx512_kernels=") +
-          (eigenbasis::cpu_has_avx512() ? "used for f64 n >= " + std::to_string(eigenbasis::kAvx512From)
-                                        : std::string("not used (no AVX-512 on this CPU)")) + "\n";
+  text += "avx512_kernels=" + avx512_kernels() + "\n";
   if (buffer != nullptr && capacity > 0) {
     std::size_t n = std::min<std::size_t>(text.size(), static_cast<std::size_t>(capacity) - 1);
     std::memcpy(buffer, text.data(), n);

@@ -2,9 +2,7 @@
 // matrix per batch worker, with the canonical output layout and sign rule of eb_api.h.
 #include <algorithm>
 #include <chrono>
-#include <cpuid.h>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -14,6 +12,7 @@
 #include "../common/eb_numeric.hpp"
 #include "batch_pool.hpp"
 #include "lapack.hpp"
+#include "isa_dispatch.hpp"
 #include "own_kernels.hpp"
 #include "small_eigh.hpp"
 
@@ -76,7 +75,7 @@ void fill_failed(int n, T* w, T* v) {
 
 // Own kernels: scale exactly, solve in T, sort ascending, write the transposed vectors, fix signs.
 template <class T>
-int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
+int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps, bool wide) {
   if (n <= 0) return 0;
   Workspace<T>& ws = workspace<T>();
   const size_t nn = static_cast<size_t>(n) * n;
@@ -114,7 +113,7 @@ int eigh_own(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps) {
   } else if constexpr (sizeof(T) == 8) {
     const int limit = max_sweeps > 0 ? max_sweeps : kDefaultQlIterations;
     T* z = vectors ? ws.z.data() : nullptr;
-    status = n >= kAvx512From && cpu_has_avx512()
+    status = n >= kAvx512From && wide
                  ? tridiagonal_ql_avx512(s, n, ws.d.data(), ws.e.data(), z, vectors, limit)
                  : tridiagonal_ql(s, n, ws.d.data(), ws.e.data(), z, vectors, limit);
   } else {
@@ -250,11 +249,12 @@ int eigh_lapack(const T* a, int n, T* w, T* v, int algorithm, int* lapack_error)
   return 0;
 }
 
+// wide: the AVX-512 build of our QL where it pays (use_avx512(), read once per call).
 template <class T>
-int eigh_one(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps, int* lapack_error) {
+int eigh_one(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps, bool wide, int* lapack_error) {
   if (n == 0) return 0;
   if (algorithm == EB_EIGH_SYEVD || algorithm == EB_EIGH_SYEVR) return eigh_lapack(a, n, w, v, algorithm, lapack_error);
-  return eigh_own(a, n, w, v, algorithm, max_sweeps);
+  return eigh_own(a, n, w, v, algorithm, max_sweeps, wide);
 }
 
 template <class T>
@@ -271,13 +271,14 @@ int32_t eigh_batched(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* 
   if (a == nullptr || w == nullptr) return EB_ERR_ARGUMENT;
   const int chosen = algorithm == EB_EIGH_AUTO ? auto_algorithm(n, sizeof(T), v != nullptr) : algorithm;
   const size_t nn = static_cast<size_t>(n) * n;
+  const bool wide = use_avx512();
   std::atomic<int> lapack_error{0};
   std::atomic<bool> out_of_memory{false};
   auto body = [&](int, int64_t b) {
     int bad_argument = 0;
     try {
       info[b] = eigh_one(a + b * nn, n, w + b * static_cast<int64_t>(n), v == nullptr ? nullptr : v + b * nn, chosen,
-                         max_sweeps, &bad_argument);
+                         max_sweeps, wide, &bad_argument);
     } catch (const std::bad_alloc&) {
       out_of_memory = true;
       info[b] = -1;
@@ -305,31 +306,6 @@ int32_t eigh_batched(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* 
 }
 
 }  // namespace
-
-bool cpu_has_avx512() {
-  // CPUID and XGETBV directly: __builtin_cpu_supports needs libgcc's static __cpu_model, which the JNI
-  // library's link (g++ -shared against libgcc_s) does not provide.
-  static const bool has = [] {
-    // EB_CPU_AVX512=0 takes the portable (x86-64-v3) paths on an AVX-512 machine: for testing that they give the
-    // same bits (the resetting simulator) and for comparisons.
-    const char* env = std::getenv("EB_CPU_AVX512");
-    if (env != nullptr && env[0] == '0') return false;
-    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
-    const bool osxsave = (ecx & (1u << 27)) != 0;
-    if (!osxsave) return false;
-    unsigned xcr0_lo = 0, xcr0_hi = 0;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
-    const unsigned zmm_state = (1u << 1) | (1u << 2) | (1u << 5) | (1u << 6) | (1u << 7);  // SSE, AVX, opmask, ZMM
-    if ((xcr0_lo & zmm_state) != zmm_state) return false;
-    if (__get_cpuid_max(0, nullptr) < 7) return false;
-    __cpuid_count(7, 0, eax, ebx, ecx, edx);
-    const unsigned f = 1u << 16, dq = 1u << 17, cd = 1u << 28, bw = 1u << 30, vl = 1u << 31;
-    return (ebx & (f | dq | cd | bw | vl)) == (f | dq | cd | bw | vl);
-  }();
-  return has;
-}
-
 }  // namespace eigenbasis
 
 namespace eigenbasis {

@@ -13,9 +13,24 @@ import org.eigenbasis.spi.Availability;
  * every buffer is direct and large enough before the call (a second line of defence behind the facades'
  * validation, so native code never reads or writes out of bounds), and turns status codes into exceptions.
  * A per-matrix convergence failure is not an exception here: it is left in {@code info} for the caller.
+ *
+ * <p>When the library loads, the system property {@value #PORTABLE_PROPERTY} is read once and passed to
+ * {@code eb_cpu_set_portable}, before any kernel runs.
  */
 public final class CpuKernels {
+    /**
+     * System property that forces our own C++ kernels onto their portable (x86-64-v3) paths on a CPU with AVX-512:
+     * {@code true}, or {@code false} (the default: they take the AVX-512 paths where the CPU has them). Case and
+     * surrounding spaces are ignored; any other value (the empty string too) is refused with an
+     * {@link IllegalArgumentException} from every kernel call. Read once, when the library loads.
+     */
+    public static final String PORTABLE_PROPERTY = "eigenbasis.cpu.portable";
+
     private static volatile Availability availability;
+    /** Who forced the portable paths from Java (the property), or null; names it in {@link #describe()}. */
+    private static volatile String portableForcedBy;
+    /** The refusal of a bad {@value #PORTABLE_PROPERTY}, thrown by every call; null when the value was legal. */
+    private static volatile String portableRefusal;
 
     private CpuKernels() {
     }
@@ -42,6 +57,7 @@ public final class CpuKernels {
                 return Availability.no("libjniEbCpuLibrary reports ABI " + abi + ", this jar needs " + Status.ABI_VERSION
                         + "; rebuild with mvn -B install");
             }
+            applyPortableProperty();
             return Availability.yes();
         } catch (Throwable e) {
             return Availability.no("the native CPU library failed to load (" + e.getClass().getSimpleName() + ": "
@@ -49,19 +65,74 @@ public final class CpuKernels {
         }
     }
 
+    /**
+     * The property to the library, once, before any kernel runs. A bad value leaves the library as it is and is
+     * refused by every call (requireLoaded): the backend stays available, so {@code auto} never falls back to
+     * another backend over a typo, and the first call says what is wrong.
+     */
+    private static void applyPortableProperty() {
+        boolean portable;
+        try {
+            portable = portableSetting(System.getProperty(PORTABLE_PROPERTY));
+        } catch (IllegalArgumentException e) {
+            portableRefusal = e.getMessage();
+            return;
+        }
+        check("eb_cpu_set_portable", EbCpuLibrary.eb_cpu_set_portable(portable ? 1 : 0), false);
+        portableForcedBy = portable ? "-D" + PORTABLE_PROPERTY + "=true" : null;
+    }
+
+    /**
+     * The value of {@value #PORTABLE_PROPERTY}: null (unset) or {@code false} is false, {@code true} is true (case
+     * and surrounding spaces ignored); anything else is an IllegalArgumentException naming the property and the
+     * legal values.
+     */
+    public static boolean portableSetting(String value) {
+        String v = value == null ? "false" : value.trim();
+        if (v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException("-D" + PORTABLE_PROPERTY + "=" + value + ": the value must be true (our CPU "
+                + "kernels take their portable x86-64-v3 paths) or false (the default: AVX-512 where the CPU has it)");
+    }
+
+    /**
+     * Whether our CPU kernels are forced onto their portable paths: by {@value #PORTABLE_PROPERTY}=true, or by
+     * EB_CPU_AVX512=0 in the environment (which the native library reads itself).
+     */
+    public static boolean portableForced() {
+        requireLoaded();
+        return EbCpuLibrary.eb_cpu_portable() == 1;
+    }
+
     private static void requireLoaded() {
         Availability a = availability();
         if (!a.available()) {
             throw new IllegalStateException("cpu backend unavailable: " + a.reason());
         }
+        String refusal = portableRefusal;
+        if (refusal != null) {
+            throw new IllegalArgumentException(refusal);
+        }
     }
 
-    /** key=value facts from the library: OpenBLAS config, core type and threads, batch workers, kernel ISA. */
+    /**
+     * key=value facts from the library: OpenBLAS config, core type and threads, batch workers, kernel ISA, and
+     * {@code avx512_kernels}: whether our kernels use their AVX-512 paths, or are forced portable and by what.
+     */
     public static Map<String, String> describe() {
         requireLoaded();
         byte[] buffer = new byte[4096];
         EbCpuLibrary.eb_cpu_describe(buffer, buffer.length);
-        return Status.parseLines(Status.fromBytes(buffer));
+        Map<String, String> facts = Status.parseLines(Status.fromBytes(buffer));
+        String by = portableForcedBy;
+        if (by != null) {  // the library only knows it was asked through its C ABI
+            facts.computeIfPresent("avx512_kernels", (k, v) -> v.replace("eb_cpu_set_portable(1)", by));
+        }
+        return facts;
     }
 
     /** Number of batch workers. */

@@ -39,6 +39,10 @@ public final class EbCpuLibrary {
 
     public static native int eb_cpu_describe(@Cast("char*") byte[] buffer, int capacity);
 
+    public static native int eb_cpu_set_portable(int portable);
+
+    public static native int eb_cpu_portable();
+
     public static native int eb_cpu_eigh_choice(int n, int scalarBytes, int wantVectors);
 
     public static native double eb_cpu_last_call_seconds();

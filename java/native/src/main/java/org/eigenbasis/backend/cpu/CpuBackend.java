@@ -18,8 +18,25 @@ import org.eigenbasis.spi.SpectralKernel;
  * The native CPU backend: C++17 kernels with OpenBLAS/LAPACK from the JavaCPP presets, parallel across the batch
  * on a pool of workers (one per core by default) with OpenBLAS held to one thread inside each; a batch of fewer
  * large matrices than workers runs one matrix at a time with OpenBLAS threaded instead.
+ *
+ * <p><b>Portable kernels</b> ({@value #PORTABLE_PROPERTY}). The library is built for x86-64-v3 (AVX2); some of our
+ * own kernels have a second build for AVX-512 that they take at run time where the CPU has it: the f64 tridiagonal
+ * QL of eigh (n &ge; 48) and the resetting simulator (its em loops, whole-trajectory and lane paths, Philox refills
+ * and polar factors). {@code -Deigenbasis.cpu.portable=true} forces the portable paths on any CPU, so that CI can
+ * run the numerical contract tests a second time on the paths a machine without AVX-512 takes (its machine kind
+ * changes between AMD Zen 5 and Intel Xeon). {@code false}, the default, lets the kernels dispatch on the CPU; any
+ * other value is refused with an {@link IllegalArgumentException}, naming the property and the legal values, by the
+ * first call into the backend (the backend stays available, so {@code auto} never falls back to java over a typo).
+ * The property is read once, when the native library loads, before any kernel runs. The resetting simulator gives
+ * the same bits on both paths; eigh stays within its contract and may differ in the last bits. OpenBLAS chooses its
+ * own kernels ({@code OPENBLAS_CORETYPE}). {@link #describe()} (and {@code eigenbasis backends}) shows the path
+ * taken, e.g. {@code avx512_kernels=off (forced portable by -Deigenbasis.cpu.portable=true)}; the environment
+ * variable {@code EB_CPU_AVX512=0} forces the same in the native library itself (its C drivers included).
  */
 public final class CpuBackend implements Backend {
+    /** The system property that forces our C++ kernels onto their portable paths: {@code true} or {@code false}. */
+    public static final String PORTABLE_PROPERTY = CpuKernels.PORTABLE_PROPERTY;
+
     private final EighKernel eigh = new CpuEigh();
     private final SpectralKernel spectral = new CpuSpectral();
     private final RefreshKernel refresh = new CpuRefresh();
@@ -72,6 +89,11 @@ public final class CpuBackend implements Backend {
     /** The number of batch workers of the CPU library. */
     public static int workerThreads() {
         return CpuKernels.threads();
+    }
+
+    /** Whether our C++ kernels are forced onto their portable paths ({@value #PORTABLE_PROPERTY} or EB_CPU_AVX512=0). */
+    public static boolean portableKernelsForced() {
+        return CpuKernels.portableForced();
     }
 
     static String cpuModel() {
