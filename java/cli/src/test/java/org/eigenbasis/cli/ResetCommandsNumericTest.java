@@ -128,7 +128,7 @@ class ResetCommandsNumericTest {
             }
             y[i] = rng.nextGaussian();
         }
-        double[] expected = ResetExperimentCommand.ridgeDual(x, y, 0.4);
+        double[] expected = ResetExperiment.ridgeDual(x, y, 0.4);
         for (DType dtype : DType.values()) {
             Path xf = dir.resolve("X-" + dtype.shortName() + ".npy");
             Path yf = dir.resolve("y-" + dtype.shortName() + ".npy");
