@@ -7,8 +7,11 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.function.DoubleUnaryOperator;
 
-/** Independent references for the resetting tests: high-precision exp, brute-force quadrature, Cholesky. */
-final class Reference {
+/**
+ * Independent references for the resetting tests: high-precision exp, brute-force quadrature, Cholesky. Public
+ * (in the core test-jar) for the shared {@link org.eigenbasis.contract.ResetContract}.
+ */
+public final class Reference {
     static final MathContext MC = new MathContext(60);
 
     private Reference() {
@@ -138,7 +141,8 @@ final class Reference {
         return x;
     }
 
-    static double[][] gram(double[][] x) {
+    /** XᵀX of an n × d matrix. */
+    public static double[][] gram(double[][] x) {
         int d = x[0].length;
         double[][] h = new double[d][d];
         for (double[] row : x) {
@@ -151,7 +155,8 @@ final class Reference {
         return h;
     }
 
-    static double[] xty(double[][] x, double[] y) {
+    /** Xᵀy. */
+    public static double[] xty(double[][] x, double[] y) {
         double[] b = new double[x[0].length];
         for (int r = 0; r < x.length; r++) {
             for (int i = 0; i < b.length; i++) {
@@ -161,7 +166,8 @@ final class Reference {
         return b;
     }
 
-    static double[][] randomMatrix(Random rnd, int n, int d) {
+    /** n × d standard normal entries. */
+    public static double[][] randomMatrix(Random rnd, int n, int d) {
         double[][] x = new double[n][d];
         for (double[] row : x) {
             for (int j = 0; j < d; j++) {
@@ -171,7 +177,8 @@ final class Reference {
         return x;
     }
 
-    static double[] randomVector(Random rnd, int n) {
+    /** n standard normal entries. */
+    public static double[] randomVector(Random rnd, int n) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = rnd.nextGaussian();
@@ -179,7 +186,8 @@ final class Reference {
         return v;
     }
 
-    static double[] plusDiagonalSolve(double[][] h, double r, double[] rhs) {
+    /** (H + rI)⁻¹ rhs by Cholesky: the ridge solution for rhs = Xᵀy. */
+    public static double[] plusDiagonalSolve(double[][] h, double r, double[] rhs) {
         double[][] a = new double[h.length][];
         for (int i = 0; i < h.length; i++) {
             a[i] = h[i].clone();
@@ -188,7 +196,8 @@ final class Reference {
         return choleskySolve(a, rhs);
     }
 
-    static double maxRelDiff(double[] a, double[] b) {
+    /** max|a − b| / max|b|. */
+    public static double maxRelDiff(double[] a, double[] b) {
         double num = 0;
         double den = 0;
         for (int i = 0; i < a.length; i++) {
@@ -198,7 +207,8 @@ final class Reference {
         return num / den;
     }
 
-    static double maxAbs(double[][] m) {
+    /** max|m_ij|. */
+    public static double maxAbs(double[][] m) {
         return Arrays.stream(m).flatMapToDouble(Arrays::stream).map(Math::abs).max().orElse(0);
     }
 }

@@ -1,10 +1,13 @@
 package org.eigenbasis.resetting;
 
 import static org.eigenbasis.resetting.ResetFilterTest.assertBad;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.eigenbasis.spi.Backends;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Test;
@@ -100,5 +103,34 @@ class StationaryMeanTest {
         try (BatchedMatrix xb = BatchedMatrix.zeros(DType.F64, 2, 3, 2); BatchedMatrix yb = BatchedMatrix.zeros(DType.F64, 1, 3, 1)) {
             assertBad(() -> StationaryMean.of(xb, yb, law), "y", "2 × 3 × 1");
         }
+    }
+
+    @Test
+    void backendsAreChosenByNameOrDefault() {
+        // Agreement between backends is ResetContract's (run by the java, cpu and cuda test classes).
+        Random rnd = new Random(34);
+        double[][] x = Reference.randomMatrix(rnd, 12, 4);
+        double[] y = Reference.randomVector(rnd, 12);
+        double[] theta0 = Reference.randomVector(rnd, 4);
+        RenewalLaw law = RenewalLaw.deterministic(2);
+        assertArrayEquals(StationaryMean.of(x, y, theta0, law, Backends.defaultBackend()),
+                StationaryMean.of(x, y, theta0, law), 0, "no backend is the default backend");
+        assertArrayEquals(StationaryMean.of(x, y, theta0, law, Backends.select("java")),
+                StationaryMean.of(x, y, theta0, law, "java"), 0, "by name");
+    }
+
+    @Test
+    void badBackendIsRefused() {
+        double[][] x = {{1, 0}, {0, 2}};
+        double[] y = {1, 1};
+        RenewalLaw law = RenewalLaw.exponential(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StationaryMean.of(x, y, new double[2], law, "no-such-backend"));
+        assertTrue(e.getMessage().startsWith("backend:"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> StationaryMean.of(x, y, new double[2], law, (String) null));
+        assertTrue(e.getMessage().startsWith("backend:"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> OuResetMoments.stationary(x, new double[2], new double[2], 0,
+                law, "no-such-backend"));
+        assertTrue(e.getMessage().startsWith("backend:"), e.getMessage());
     }
 }
