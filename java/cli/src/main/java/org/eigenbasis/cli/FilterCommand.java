@@ -7,14 +7,13 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eigenbasis.resetting.LawSpec;
 import org.eigenbasis.resetting.RenewalLaw;
-import org.eigenbasis.resetting.ResetFilter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code eigenbasis filter}: the spectral filter h(μ) = E_A[1 − e^(−μA)] of a renewal reset law and its effective
- * ridge λ_eff(μ) = μ(1 − h)/h, at each curvature μ. Both come from {@link ResetFilter}, so μ = 0 prints the
+ * ridge λ_eff(μ) = μ(1 − h)/h, at each curvature μ. Both come from {@code ResetFilter}, so μ = 0 prints the
  * library's limit λ_eff(0⁺) = 2E[τ]/E[τ²] (the rate for exp, 0 when E[τ²] = ∞) rather than 0/0.
  */
 @Command(name = "filter", mixinStandardHelpOptions = true, description = {
@@ -43,13 +42,9 @@ final class FilterCommand implements Callable<Integer> {
     public Integer call() {
         RenewalLaw parsed = ResetArgs.law(law);
         double[] mus = ResetArgs.curvatures("--mu", mu);
-        ResetFilter filter = ResetFilter.of(parsed);
-        double[] h = new double[mus.length];
-        double[] lambda = new double[mus.length];
-        for (int i = 0; i < mus.length; i++) {
-            h[i] = filter.apply(mus[i]);
-            lambda[i] = filter.effectiveRidge(mus[i]);
-        }
+        FilterCurve curve = FilterCurve.of(parsed, mus);
+        double[] h = curve.h();
+        double[] lambda = curve.lambdaEff();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();

@@ -13,7 +13,6 @@ import org.eigenbasis.resetting.LogNormalLaw;
 import org.eigenbasis.resetting.LomaxLaw;
 import org.eigenbasis.resetting.ParetoLaw;
 import org.eigenbasis.resetting.RenewalLaw;
-import org.eigenbasis.resetting.ResetFilter;
 import org.eigenbasis.resetting.StationaryMean;
 import org.eigenbasis.resetting.UniformLaw;
 import org.eigenbasis.resetting.WeibullLaw;
@@ -83,23 +82,15 @@ final class ResetExperiment {
                 new Family("lomax(alpha=3)", "lomax(scale=2m,alpha=3)", m -> new LomaxLaw(2 * m, 3)));
     }
 
-    /** h(μ) and λ_eff(μ) of one family's law at {@link #FILTER_PLOT_MEAN}. */
-    record FilterCurve(Family family, RenewalLaw law, double[] mu, double[] h, double[] lambdaEff) {
+    /** One family's filter, its law at {@link #FILTER_PLOT_MEAN}. */
+    record FamilyFilter(Family family, FilterCurve curve) {
     }
 
     /** Each family's filter on the curvatures {@code mu}. */
-    static List<FilterCurve> filterCurves(List<Family> families, double[] mu) {
-        List<FilterCurve> curves = new ArrayList<>();
+    static List<FamilyFilter> filterCurves(List<Family> families, double[] mu) {
+        List<FamilyFilter> curves = new ArrayList<>();
         for (Family f : families) {
-            RenewalLaw law = f.atMean().apply(FILTER_PLOT_MEAN);
-            ResetFilter filter = ResetFilter.of(law);
-            double[] h = new double[mu.length];
-            double[] lambda = new double[mu.length];
-            for (int i = 0; i < mu.length; i++) {
-                h[i] = filter.apply(mu[i]);
-                lambda[i] = filter.effectiveRidge(mu[i]);
-            }
-            curves.add(new FilterCurve(f, law, mu, h, lambda));
+            curves.add(new FamilyFilter(f, FilterCurve.of(f.atMean().apply(FILTER_PLOT_MEAN), mu)));
         }
         return curves;
     }

@@ -108,19 +108,20 @@ final class ResetExperimentCommand implements Callable<Integer> {
     }
 
     /** filters.csv, lambda_eff.csv and their charts. */
-    private void writeFilters(List<ResetExperiment.FilterCurve> curves) throws IOException {
+    private void writeFilters(List<ResetExperiment.FamilyFilter> filters) throws IOException {
         StringBuilder filtersCsv = new StringBuilder("law,spec,mu,h\n");
         StringBuilder lambdaCsv = new StringBuilder("law,spec,mu,lambda_eff\n");
         List<ResetCharts.Line> hLines = new ArrayList<>();
         List<ResetCharts.Line> lambdaLines = new ArrayList<>();
-        for (ResetExperiment.FilterCurve c : curves) {
-            String name = c.family().name();
+        for (ResetExperiment.FamilyFilter f : filters) {
+            String name = f.family().name();
+            FilterCurve c = f.curve();
             for (int i = 0; i < c.mu().length; i++) {
                 filtersCsv.append(csvRow(name, c.law().spec(), c.mu()[i], c.h()[i]));
                 lambdaCsv.append(csvRow(name, c.law().spec(), c.mu()[i], c.lambdaEff()[i]));
             }
-            hLines.add(new ResetCharts.Line(name, c.mu(), c.h(), c.family().isRidge()));
-            lambdaLines.add(new ResetCharts.Line(name, c.mu(), c.lambdaEff(), c.family().isRidge()));
+            hLines.add(new ResetCharts.Line(name, c.mu(), c.h(), f.family().isRidge()));
+            lambdaLines.add(new ResetCharts.Line(name, c.mu(), c.lambdaEff(), f.family().isRidge()));
         }
         write("filters.csv", filtersCsv.toString());
         write("lambda_eff.csv", lambdaCsv.toString());

@@ -49,26 +49,15 @@ public abstract class ResetContract extends BackendContract {
         int batch = 4;
         int n = 25;
         int d = 6;
-        double[][][] xs = new double[batch][][];
-        double[][][] ys = new double[batch][n][1];
-        for (int b = 0; b < batch; b++) {
-            xs[b] = Reference.randomMatrix(rnd, n, d);
-            for (int i = 0; i < n; i++) {
-                ys[b][i][0] = rnd.nextGaussian();
-            }
-        }
+        Reference.RegressionBatch data = Reference.RegressionBatch.random(rnd, batch, n, d);
         RenewalLaw law = RenewalLaw.gamma(2.5, 0.4);
-        try (BatchedMatrix x = BatchedMatrix.of(xs); BatchedMatrix y = BatchedMatrix.of(ys);
+        try (BatchedMatrix x = BatchedMatrix.of(data.x()); BatchedMatrix y = BatchedMatrix.of(data.y());
                 BatchedMatrix expected = StationaryMean.of(x, y, law, reference);
                 BatchedMatrix actual = StationaryMean.of(x, y, law, backend())) {
             for (int b = 0; b < batch; b++) {
                 double diff = Reference.maxRelDiff(column(actual, b), column(expected, b));
                 assertTrue(diff < TOLERANCE, "item " + b + ": " + backend().name() + " vs java " + diff);
-                double[] yb = new double[n];
-                for (int i = 0; i < n; i++) {
-                    yb[i] = ys[b][i][0];
-                }
-                double[] single = StationaryMean.of(xs[b], yb, new double[d], law, backend());
+                double[] single = StationaryMean.of(data.x()[b], data.yOf(b), new double[d], law, backend());
                 assertTrue(Reference.maxRelDiff(column(actual, b), single) < TOLERANCE, "batch item " + b + " vs single");
             }
         }

@@ -186,6 +186,33 @@ public final class Reference {
         return v;
     }
 
+    /**
+     * A batch of regression problems for the batched StationaryMean: x[b] is n × d, y[b] is n × 1, standard
+     * normal, drawn item by item (x[b], then y[b]).
+     */
+    public record RegressionBatch(double[][][] x, double[][][] y) {
+        public static RegressionBatch random(Random rnd, int batch, int n, int d) {
+            double[][][] xs = new double[batch][][];
+            double[][][] ys = new double[batch][n][1];
+            for (int b = 0; b < batch; b++) {
+                xs[b] = randomMatrix(rnd, n, d);
+                for (int i = 0; i < n; i++) {
+                    ys[b][i][0] = rnd.nextGaussian();
+                }
+            }
+            return new RegressionBatch(xs, ys);
+        }
+
+        /** y[b] as a vector of length n. */
+        public double[] yOf(int b) {
+            double[] v = new double[y[b].length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = y[b][i][0];
+            }
+            return v;
+        }
+    }
+
     /** (H + rI)⁻¹ rhs by Cholesky: the ridge solution for rhs = Xᵀy. */
     public static double[] plusDiagonalSolve(double[][] h, double r, double[] rhs) {
         double[][] a = new double[h.length][];

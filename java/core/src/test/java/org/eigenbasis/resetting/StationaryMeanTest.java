@@ -20,27 +20,16 @@ class StationaryMeanTest {
         int batch = 3;
         int n = 20;
         int d = 5;
-        double[][][] xs = new double[batch][][];
-        double[][][] ys = new double[batch][n][1];
-        for (int b = 0; b < batch; b++) {
-            xs[b] = Reference.randomMatrix(rnd, n, d);
-            for (int i = 0; i < n; i++) {
-                ys[b][i][0] = rnd.nextGaussian();
-            }
-        }
+        Reference.RegressionBatch data = Reference.RegressionBatch.random(rnd, batch, n, d);
         RenewalLaw law = RenewalLaw.lognormal(-0.5, 0.7);
-        try (BatchedMatrix x = BatchedMatrix.of(xs); BatchedMatrix y = BatchedMatrix.of(ys);
+        try (BatchedMatrix x = BatchedMatrix.of(data.x()); BatchedMatrix y = BatchedMatrix.of(data.y());
                 BatchedMatrix out = StationaryMean.of(x, y, law)) {
             assertEquals(DType.F64, out.dtype());
             assertEquals(batch, out.batch());
             assertEquals(d, out.rows());
             assertEquals(1, out.cols());
             for (int b = 0; b < batch; b++) {
-                double[] yb = new double[n];
-                for (int i = 0; i < n; i++) {
-                    yb[i] = ys[b][i][0];
-                }
-                double[] single = StationaryMean.of(xs[b], yb, law);
+                double[] single = StationaryMean.of(data.x()[b], data.yOf(b), law);
                 for (int i = 0; i < d; i++) {
                     assertEquals(single[i], out.get(b, i, 0), 1e-13 * Math.abs(single[i]), "item " + b);
                 }
