@@ -7,18 +7,19 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eigenbasis.resetting.LawSpec;
 import org.eigenbasis.resetting.RenewalLaw;
-import org.eigenbasis.resetting.ResetFilter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code eigenbasis filter}: the spectral filter h(μ) = E_A[1 − e^(−μA)] of a renewal reset law and its effective
- * ridge λ_eff(μ) = μ(1 − h)/h, at each curvature μ.
+ * ridge λ_eff(μ) = μ(1 − h)/h, at each curvature μ. Both come from {@code ResetFilter}, so μ = 0 prints the
+ * library's limit λ_eff(0⁺) = 2E[τ]/E[τ²] (the rate for exp, 0 when E[τ²] = ∞) rather than 0/0.
  */
 @Command(name = "filter", mixinStandardHelpOptions = true, description = {
     "The spectral filter h(mu) of gradient flow reset at renewal epochs, and its effective ridge",
-    "lambda_eff(mu) = mu (1 - h) / h, for each curvature mu. exp(rate=R) gives ridge: h = mu / (mu + R)."})
+    "lambda_eff(mu) = mu (1 - h) / h, for each curvature mu. exp(rate=R) gives ridge: h = mu / (mu + R).",
+    "At mu = 0, lambda_eff is the limit 2 E[tau] / E[tau^2] (R for exp; 0 when E[tau^2] is infinite)."})
 final class FilterCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Common common;
@@ -31,7 +32,7 @@ final class FilterCommand implements Callable<Integer> {
     @Option(names = "--mu", required = true, paramLabel = "LIST", description = "Curvatures mu >= 0, comma-separated (e.g. 0.01,0.1,1).")
     String mu;
 
-    @Option(names = "--json", description = "Print {law, mu, h, lambda_eff} as JSON (lambda_eff at mu = 0 is null).")
+    @Option(names = "--json", description = "Print {law, mu, h, lambda_eff} as JSON.")
     boolean json;
 
     @CommandLine.Spec
@@ -41,13 +42,9 @@ final class FilterCommand implements Callable<Integer> {
     public Integer call() {
         RenewalLaw parsed = ResetArgs.law(law);
         double[] mus = ResetArgs.curvatures("--mu", mu);
-        ResetFilter filter = ResetFilter.of(parsed);
-        double[] h = new double[mus.length];
-        double[] lambda = new double[mus.length];
-        for (int i = 0; i < mus.length; i++) {
-            h[i] = filter.apply(mus[i]);
-            lambda[i] = mus[i] == 0 ? Double.NaN : filter.effectiveRidge(mus[i]);
-        }
+        FilterCurve curve = FilterCurve.of(parsed, mus);
+        double[] h = curve.h();
+        double[] lambda = curve.lambdaEff();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
@@ -61,7 +58,7 @@ final class FilterCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%14s %14s %14s%n", "mu", "h(mu)", "lambda_eff");
             for (int i = 0; i < mus.length; i++) {
                 out.printf(Locale.ROOT, "%14s %14s %14s%n", ResetArgs.num(mus[i]), ResetArgs.num(h[i]),
-                        mus[i] == 0 ? "-" : ResetArgs.num(lambda[i]));
+                        ResetArgs.num(lambda[i]));
             }
         }
         return EigenbasisCli.OK;

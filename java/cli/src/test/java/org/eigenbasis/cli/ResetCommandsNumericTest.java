@@ -13,6 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import org.eigenbasis.io.Npy;
+import org.eigenbasis.resetting.RenewalLaw;
+import org.eigenbasis.resetting.ResetFilter;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.Placement;
@@ -61,7 +63,7 @@ class ResetCommandsNumericTest {
         for (int i = 0; i < mu.length; i++) {
             assertEquals(mu[i] / (mu[i] + 2.5), doc.get("h").get(i).asDouble(), 1e-13);
         }
-        assertTrue(doc.get("lambda_eff").get(0).isNull(), "lambda_eff(0) is 0/0: null");
+        assertEquals(2.5, doc.get("lambda_eff").get(0).asDouble(), 0, "lambda_eff(0): the limit, the rate");
         assertEquals(2.5, doc.get("lambda_eff").get(3).asDouble(), 1e-9);
 
         // det(T): h(μ) = 1 − (1 − e^(−μT))/(μT), the age being uniform on [0, T].
@@ -75,6 +77,27 @@ class ResetCommandsNumericTest {
         ResetCommandsTest.Run text = ResetCommandsTest.run("filter", "--law", "exp(rate=1)", "--mu", "1");
         assertEquals(0, text.code(), text.err());
         assertTrue(text.out().contains("0.500000"), text.out());
+    }
+
+    @Test
+    void effectiveRidgeAtZeroIsTheLibrarysLimit() throws Exception {
+        // λ_eff(0) = 2E[τ]/E[τ²]: 4/3 for gamma(k=2, scale=0.5); 0 for pareto(α = 1.5), where E[τ²] = ∞.
+        String[] laws = {"exp(rate=0.3)", "gamma(k=2,scale=0.5)", "pareto(xm=1,alpha=1.5)", "lomax(scale=1,alpha=2)"};
+        double[] limits = {0.3, 4.0 / 3, 0, 0};
+        for (int i = 0; i < laws.length; i++) {
+            JsonNode doc = json("filter", "--law", laws[i], "--mu", "0,0.01", "--json");
+            double library = ResetFilter.of(RenewalLaw.parse(laws[i])).effectiveRidge(0);
+            assertEquals(library, doc.get("lambda_eff").get(0).asDouble(), 0, laws[i]);
+            assertEquals(limits[i], library, 1e-15, laws[i]);
+            assertTrue(doc.get("lambda_eff").get(0).isNumber(), laws[i] + ": a number, not null");
+        }
+        ResetCommandsTest.Run text = ResetCommandsTest.run("filter", "--law", "gamma(k=2,scale=0.5)", "--mu", "0");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().lines().anyMatch(l -> l.trim().matches("0\\.00000\\s+0\\.00000\\s+1\\.33333")), text.out());
+        text = ResetCommandsTest.run("filter", "--law", "pareto(xm=1,alpha=1.5)", "--mu", "0");
+        assertTrue(text.out().lines().anyMatch(l -> l.trim().matches("0\\.00000\\s+0\\.00000\\s+0\\.00000")), text.out());
+        String help = ResetCommandsTest.run("filter", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("At mu = 0, lambda_eff is the limit 2 E[tau] / E[tau^2]"), help);
     }
 
     @Test
@@ -128,7 +151,7 @@ class ResetCommandsNumericTest {
             }
             y[i] = rng.nextGaussian();
         }
-        double[] expected = ResetExperimentCommand.ridgeDual(x, y, 0.4);
+        double[] expected = ResetExperiment.ridgeDual(x, y, 0.4);
         for (DType dtype : DType.values()) {
             Path xf = dir.resolve("X-" + dtype.shortName() + ".npy");
             Path yf = dir.resolve("y-" + dtype.shortName() + ".npy");

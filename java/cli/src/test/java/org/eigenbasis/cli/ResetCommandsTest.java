@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.eigenbasis.io.Npy;
+import org.eigenbasis.train.Sweep;
 import org.eigenbasis.value.BatchedMatrix;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,19 +156,15 @@ class ResetCommandsTest {
 
     @Test
     void experimentHelpersAreExact() {
-        double[] grid = ResetExperiment.logGrid(1e-3, 1e4, 15);
-        assertEquals(1e-3, grid[0], 1e-18);
-        assertEquals(1e4, grid[14], 1e-9);
-        assertEquals(1, grid[6], 1e-12);
         double[] ms = ResetExperiment.meanAndStderr(new double[] {1, 2, 3});
         assertEquals(2, ms[0], 0);
         assertEquals(Math.sqrt(1.0 / 3), ms[1], 1e-15);
         assertEquals("\"a,b\"", ResetExperimentCommand.csvText("a,b"));
-        assertEquals(0, ResetExperimentCommand.z(1, 1, 0));
+        assertEquals(0, ResetMonteCarloCheck.z(1, 1, 0));
         // Ridge by the dual formula against the normal equations on a 3 × 2 system: (XᵀX + I)θ = Xᵀy.
         double[][] x = {{1, 2}, {0, 1}, {1, -1}};
         double[] y = {1, 2, 3};
-        double[] theta = ResetExperimentCommand.ridgeDual(x, y, 1);
+        double[] theta = ResetExperiment.ridgeDual(x, y, 1);
         // XᵀX + I = [[3, 1], [1, 7]], Xᵀy = (4, 1): θ = (27, −1)/20.
         assertEquals(27.0 / 20, theta[0], 1e-14);
         assertEquals(-1.0 / 20, theta[1], 1e-14);
@@ -190,14 +187,14 @@ class ResetCommandsTest {
     @Test
     void experimentSpectralFormulaIsRidgeAndRiskIsExact() {
         // The thin-SVD machinery of the experiment with the ridge filter (no resetting implementation needed).
-        ResetExperiment.Settings small = new ResetExperiment.Settings(30, 12, 1, 0.5, ResetExperiment.logGrid(0.01, 100, 5),
-                ResetExperiment.logGrid(0.1, 10, 3), 10);
-        ResetExperiment.Dataset ds = new ResetExperiment.Dataset(small, 5);
+        ResetExperiment.Settings small = new ResetExperiment.Settings(30, 12, 1, 0.5, Sweep.logGrid(0.01, 100, 5),
+                Sweep.logGrid(0.1, 10, 3), 10);
+        ResetExperimentDataset ds = new ResetExperimentDataset(small, 5);
         assertEquals(12, ds.nu.length, "n < d: rank n");
         for (double lambda : new double[] {1e-3, 0.3, 20}) {
             double[] h = ds.ridge(lambda);
             double[] theta = ds.estimate(h);
-            double[] direct = ResetExperimentCommand.ridgeDual(ds.x, ds.y, lambda);
+            double[] direct = ResetExperiment.ridgeDual(ds.x, ds.y, lambda);
             assertTrue(ResetExperiment.relativeDifference(theta, direct) < 1e-10, "lambda " + lambda);
             double risk = 0;
             for (int i = 0; i < theta.length; i++) {
@@ -207,18 +204,18 @@ class ResetCommandsTest {
             assertEquals(risk, ds.risk(h), 1e-12 * ds.riskOfZero);
         }
         assertEquals(ds.riskOfZero, ds.risk(new double[ds.nu.length]), 1e-15);
-        ResetExperiment.Dataset again = new ResetExperiment.Dataset(small, 5);
+        ResetExperimentDataset again = new ResetExperimentDataset(small, 5);
         assertArrayEquals(ds.y, again.y, 0, "seeded");
     }
 
     @Test
     void refinementFindsTheMinimumBetweenGridNeighbours() {
-        double[] grid = ResetExperiment.logGrid(0.01, 100, 9);
+        double[] grid = Sweep.logGrid(0.01, 100, 9);
         // Risk (log m − log 2)² + 1, minimised at m = 2, between grid points 1 and 3.16.
-        double m = ResetExperimentCommand.refine(grid, 4, t -> new double[] {Math.pow(Math.log(t / 2), 2) + 1});
+        double m = ResetExperiment.refine(grid, 4, t -> new double[] {Math.pow(Math.log(t / 2), 2) + 1});
         assertEquals(2, m, 0.01);
         // A minimum at the grid edge stays within the grid.
-        double edge = ResetExperimentCommand.refine(grid, 0, t -> new double[] {t});
+        double edge = ResetExperiment.refine(grid, 0, t -> new double[] {t});
         assertTrue(edge >= grid[0] && edge <= grid[1], Double.toString(edge));
     }
 

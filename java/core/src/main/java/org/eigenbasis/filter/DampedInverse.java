@@ -7,7 +7,7 @@ package org.eigenbasis.filter;
  */
 public record DampedInverse(double delta) implements SpectralFilter {
     public DampedInverse {
-        SpectralFilter.requireParameter("delta", delta, 0, true);
+        FilterParameters.require("delta", delta, 0, true);
     }
 
     @Override

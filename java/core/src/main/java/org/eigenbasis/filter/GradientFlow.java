@@ -10,7 +10,7 @@ package org.eigenbasis.filter;
  */
 public record GradientFlow(double t) implements SpectralFilter {
     public GradientFlow {
-        SpectralFilter.requireParameter("t", t, 0, true);
+        FilterParameters.require("t", t, 0, true);
     }
 
     @Override

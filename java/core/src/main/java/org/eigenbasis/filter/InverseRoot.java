@@ -10,8 +10,8 @@ package org.eigenbasis.filter;
  */
 public record InverseRoot(double p, double epsilon) implements SpectralFilter {
     public InverseRoot {
-        SpectralFilter.requireParameter("p", p, 0, false);
-        SpectralFilter.requireParameter("epsilon", epsilon, 0, true);
+        FilterParameters.require("p", p, 0, false);
+        FilterParameters.require("epsilon", epsilon, 0, true);
     }
 
     @Override

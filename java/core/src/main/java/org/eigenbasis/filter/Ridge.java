@@ -8,7 +8,7 @@ package org.eigenbasis.filter;
  */
 public record Ridge(double r) implements SpectralFilter {
     public Ridge {
-        SpectralFilter.requireParameter("r", r, 0, false);
+        FilterParameters.require("r", r, 0, false);
     }
 
     @Override

@@ -7,7 +7,7 @@ import org.eigenbasis.value.LawKind;
  * P(τ &gt; t) = Φ((μ − ln t)/σ). The Laplace transform has no closed form (quadrature).
  *
  * @param mu μ, finite
- * @param sigma σ, finite and &gt; 0; with the mean it must be representable (μ + σ²/2 &lt; 700)
+ * @param sigma σ, finite and &gt; 0, with |μ| + σ² &lt; 300 so that the moments are representable
  */
 public record LogNormalLaw(double mu, double sigma) implements RenewalLaw {
     public LogNormalLaw {

@@ -58,43 +58,130 @@ public sealed interface RenewalLaw extends SampledLaw
         return LawSampler.sample(kind().code(), parameters(), count, seed);
     }
 
+    /**
+     * Poisson resetting, {@link ExponentialLaw}: P(τ &gt; t) = e^(−rt), mean 1/r, E[τ²] = 2/r². Its filter is ridge,
+     * h(μ) = μ/(μ + r), with λ_eff = r at every μ. CLI form {@code exp(rate=R)}.
+     *
+     * @param rate r, finite and &gt; 0
+     * @throws IllegalArgumentException naming {@code exp rate} and the range (0, ∞) when r is outside it
+     */
     static RenewalLaw exponential(double rate) {
         return new ExponentialLaw(rate);
     }
 
+    /**
+     * Resetting every T exactly, {@link DeterministicLaw}: τ = T, mean T, E[τ²] = T², E[e^(−sτ)] = e^(−sT); the
+     * stationary age is uniform on [0, T]. CLI form {@code det(T=T)}.
+     *
+     * @param period T, finite and &gt; 0
+     * @throws IllegalArgumentException naming {@code det T} and the range (0, ∞) when T is outside it
+     */
     static RenewalLaw deterministic(double period) {
         return new DeterministicLaw(period);
     }
 
+    /**
+     * Gamma inter-reset times, {@link GammaLaw}: density t^(k−1)e^(−t/θ)/(Γ(k)θ^k), mean kθ, E[τ²] = k(k+1)θ²,
+     * E[e^(−sτ)] = (1 + θs)^(−k); k = 1 is exp(rate = 1/θ). CLI form {@code gamma(k=K,scale=S)}.
+     *
+     * @param shape k, finite and &gt; 0
+     * @param scale θ, finite and &gt; 0
+     * @throws IllegalArgumentException naming {@code gamma k} or {@code gamma scale} and the range (0, ∞)
+     */
     static RenewalLaw gamma(double shape, double scale) {
         return new GammaLaw(shape, scale);
     }
 
+    /**
+     * Inter-reset times uniform on [a, b], {@link UniformLaw}: mean (a + b)/2, E[τ²] = (a² + ab + b²)/3,
+     * E[e^(−sτ)] = (e^(−sa) − e^(−sb))/(s(b − a)). CLI form {@code uniform(a=A,b=B)}.
+     *
+     * @param a the lower end, finite and ≥ 0
+     * @param b the upper end, finite and &gt; a
+     * @throws IllegalArgumentException naming {@code uniform a} (range [0, ∞)) or {@code uniform b} (range (a, ∞))
+     */
     static RenewalLaw uniform(double a, double b) {
         return new UniformLaw(a, b);
     }
 
+    /**
+     * Log-normal inter-reset times, {@link LogNormalLaw}: ln τ ~ N(μ, σ²), mean e^(μ + σ²/2), E[τ²] = e^(2μ + 2σ²),
+     * P(τ &gt; t) = Φ((μ − ln t)/σ); Laplace transform by quadrature. CLI form {@code lognormal(mu=M,sigma=S)}.
+     *
+     * @param mu    μ, finite
+     * @param sigma σ, finite and &gt; 0, with |μ| + σ² &lt; 300 so that the moments are representable
+     * @throws IllegalArgumentException naming {@code lognormal mu}, {@code lognormal sigma} or the bound on
+     *                                  |μ| + σ², with the legal range
+     */
     static RenewalLaw lognormal(double mu, double sigma) {
         return new LogNormalLaw(mu, sigma);
     }
 
+    /**
+     * Weibull inter-reset times, {@link WeibullLaw}: P(τ &gt; t) = e^(−(t/λ)^k), mean λΓ(1 + 1/k),
+     * E[τ²] = λ²Γ(1 + 2/k); Laplace transform by quadrature. CLI form {@code weibull(k=K,scale=S)}.
+     *
+     * @param shape k, finite and ≥ 0.02 (below, Γ(1 + 2/k) overflows)
+     * @param scale λ, finite and &gt; 0
+     * @throws IllegalArgumentException naming {@code weibull k} (range [0.02, ∞)) or {@code weibull scale}
+     *                                  (range (0, ∞))
+     */
     static RenewalLaw weibull(double shape, double scale) {
         return new WeibullLaw(shape, scale);
     }
 
+    /**
+     * Pareto (type I) inter-reset times, {@link ParetoLaw}: P(τ &gt; t) = (x_m/t)^α for t ≥ x_m, mean
+     * αx_m/(α − 1), E[τ²] = αx_m²/(α − 2) for α &gt; 2 and +∞ for α ≤ 2 (then λ_eff(0) = 0 and a flat direction with
+     * noise has infinite variance); Laplace transform by quadrature. CLI form {@code pareto(xm=X,alpha=A)}.
+     *
+     * @param xm    x_m, finite and &gt; 0
+     * @param alpha α, finite and &gt; 1 (α ≤ 1 has an infinite mean: no stationary state)
+     * @throws IllegalArgumentException naming {@code pareto xm} (range (0, ∞)) or {@code pareto alpha} (range (1, ∞))
+     */
     static RenewalLaw pareto(double xm, double alpha) {
         return new ParetoLaw(xm, alpha);
     }
 
+    /**
+     * Lomax (Pareto type II) inter-reset times, {@link LomaxLaw}: P(τ &gt; t) = (1 + t/s)^(−α), mean s/(α − 1),
+     * E[τ²] = 2s²/((α − 1)(α − 2)) for α &gt; 2 and +∞ for α ≤ 2; Laplace transform by quadrature. CLI form
+     * {@code lomax(scale=S,alpha=A)}.
+     *
+     * @param scale s, finite and &gt; 0
+     * @param alpha α, finite and &gt; 1 (α ≤ 1 has an infinite mean: no stationary state)
+     * @throws IllegalArgumentException naming {@code lomax scale} (range (0, ∞)) or {@code lomax alpha} (range
+     *                                  (1, ∞))
+     */
     static RenewalLaw lomax(double scale, double alpha) {
         return new LomaxLaw(scale, alpha);
     }
 
+    /**
+     * The empirical law of observed inter-reset times, {@link EmpiricalLaw}: each of the n observations with
+     * probability 1/n; mean, E[τ²] and E[e^(−sτ)] = (1/n)Σe^(−s t_i) are exact sums. The times are copied and sorted;
+     * the law has no CLI form ({@link #spec()} is {@code empirical(n=N,mean=M)}, which {@link #parse} refuses).
+     *
+     * @param resetTimes the observed times t_1..t_n, n ≥ 1, each finite and &gt; 0, in any order
+     * @throws IllegalArgumentException on null or no times, or naming {@code observations[i]} outside (0, ∞)
+     */
     static RenewalLaw empirical(double... resetTimes) {
         return new EmpiricalLaw(resetTimes);
     }
 
-    /** Reads the CLI form; see {@link LawSpec}. */
+    /**
+     * Reads the CLI form {@code name(key=value,...)} (see {@link LawSpec}): {@code exp(rate=R)}, {@code det(T=T)},
+     * {@code gamma(k=K,scale=S)}, {@code uniform(a=A,b=B)}, {@code lognormal(mu=M,sigma=S)},
+     * {@code weibull(k=K,scale=S)}, {@code pareto(xm=X,alpha=A)}, {@code lomax(scale=S,alpha=A)}. Names and keys
+     * are case-insensitive, spaces ignored, keys in any order, each exactly once; {@code parse(law.spec())} gives
+     * back an equal law for every law but the empirical one.
+     *
+     * @param text the law, e.g. {@code gamma(k=2,scale=0.5)}
+     * @return the law, as the factory of the same name builds it
+     * @throws IllegalArgumentException on null, an unknown name, a missing, unknown or repeated key, a value that is
+     *                                  not a number, or a parameter outside its range (as the factories), naming the
+     *                                  offending part and the legal forms or keys
+     */
     static RenewalLaw parse(String text) {
         return LawSpec.parse(text);
     }

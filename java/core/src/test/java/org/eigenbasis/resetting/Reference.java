@@ -7,8 +7,11 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.function.DoubleUnaryOperator;
 
-/** Independent references for the resetting tests: high-precision exp, brute-force quadrature, Cholesky. */
-final class Reference {
+/**
+ * Independent references for the resetting tests: high-precision exp, brute-force quadrature, Cholesky. Public
+ * (in the core test-jar) for the shared {@link org.eigenbasis.contract.ResetContract}.
+ */
+public final class Reference {
     static final MathContext MC = new MathContext(60);
 
     private Reference() {
@@ -138,7 +141,8 @@ final class Reference {
         return x;
     }
 
-    static double[][] gram(double[][] x) {
+    /** XᵀX of an n × d matrix. */
+    public static double[][] gram(double[][] x) {
         int d = x[0].length;
         double[][] h = new double[d][d];
         for (double[] row : x) {
@@ -151,7 +155,8 @@ final class Reference {
         return h;
     }
 
-    static double[] xty(double[][] x, double[] y) {
+    /** Xᵀy. */
+    public static double[] xty(double[][] x, double[] y) {
         double[] b = new double[x[0].length];
         for (int r = 0; r < x.length; r++) {
             for (int i = 0; i < b.length; i++) {
@@ -161,7 +166,8 @@ final class Reference {
         return b;
     }
 
-    static double[][] randomMatrix(Random rnd, int n, int d) {
+    /** n × d standard normal entries. */
+    public static double[][] randomMatrix(Random rnd, int n, int d) {
         double[][] x = new double[n][d];
         for (double[] row : x) {
             for (int j = 0; j < d; j++) {
@@ -171,7 +177,8 @@ final class Reference {
         return x;
     }
 
-    static double[] randomVector(Random rnd, int n) {
+    /** n standard normal entries. */
+    public static double[] randomVector(Random rnd, int n) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = rnd.nextGaussian();
@@ -179,7 +186,35 @@ final class Reference {
         return v;
     }
 
-    static double[] plusDiagonalSolve(double[][] h, double r, double[] rhs) {
+    /**
+     * A batch of regression problems for the batched StationaryMean: x[b] is n × d, y[b] is n × 1, standard
+     * normal, drawn item by item (x[b], then y[b]).
+     */
+    public record RegressionBatch(double[][][] x, double[][][] y) {
+        public static RegressionBatch random(Random rnd, int batch, int n, int d) {
+            double[][][] xs = new double[batch][][];
+            double[][][] ys = new double[batch][n][1];
+            for (int b = 0; b < batch; b++) {
+                xs[b] = randomMatrix(rnd, n, d);
+                for (int i = 0; i < n; i++) {
+                    ys[b][i][0] = rnd.nextGaussian();
+                }
+            }
+            return new RegressionBatch(xs, ys);
+        }
+
+        /** y[b] as a vector of length n. */
+        public double[] yOf(int b) {
+            double[] v = new double[y[b].length];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = y[b][i][0];
+            }
+            return v;
+        }
+    }
+
+    /** (H + rI)⁻¹ rhs by Cholesky: the ridge solution for rhs = Xᵀy. */
+    public static double[] plusDiagonalSolve(double[][] h, double r, double[] rhs) {
         double[][] a = new double[h.length][];
         for (int i = 0; i < h.length; i++) {
             a[i] = h[i].clone();
@@ -188,7 +223,8 @@ final class Reference {
         return choleskySolve(a, rhs);
     }
 
-    static double maxRelDiff(double[] a, double[] b) {
+    /** max|a − b| / max|b|. */
+    public static double maxRelDiff(double[] a, double[] b) {
         double num = 0;
         double den = 0;
         for (int i = 0; i < a.length; i++) {
@@ -198,7 +234,8 @@ final class Reference {
         return num / den;
     }
 
-    static double maxAbs(double[][] m) {
+    /** max|m_ij|. */
+    public static double maxAbs(double[][] m) {
         return Arrays.stream(m).flatMapToDouble(Arrays::stream).map(Math::abs).max().orElse(0);
     }
 }

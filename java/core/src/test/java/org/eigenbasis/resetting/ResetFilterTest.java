@@ -109,6 +109,20 @@ class ResetFilterTest {
     }
 
     @Test
+    void effectiveRidgeAtZeroIsTheLimitNotZeroOverZero() {
+        // What `eigenbasis filter` prints at mu = 0: the rate for exp, 2E[τ]/E[τ²] otherwise, 0 when E[τ²] = ∞.
+        assertEquals(0.3, ResetFilter.of(RenewalLaw.exponential(0.3)).effectiveRidge(0), 0);
+        assertEquals(4.0 / 3, ResetFilter.of(RenewalLaw.gamma(2, 0.5)).effectiveRidge(0), 1e-15);
+        assertEquals(2.0 / 3, ResetFilter.of(RenewalLaw.deterministic(3)).effectiveRidge(0), 1e-15);
+        for (RenewalLaw heavy : List.of(RenewalLaw.pareto(1, 1.5), RenewalLaw.lomax(1, 2))) {
+            ResetFilter f = ResetFilter.of(heavy);
+            assertEquals(0, f.effectiveRidge(0), 0, heavy.spec());
+            assertTrue(f.effectiveRidge(1e-8) > 0 && f.effectiveRidge(1e-8) < f.effectiveRidge(1e-4),
+                    heavy.spec() + ": λ_eff falls towards its limit 0");
+        }
+    }
+
+    @Test
     void limitsAreFiniteMonotoneAndMatchTheMoments() {
         List<RenewalLaw> laws = List.of(RenewalLaw.exponential(2), RenewalLaw.deterministic(3),
                 RenewalLaw.gamma(2.5, 0.4), RenewalLaw.gamma(0.05, 1), RenewalLaw.uniform(0, 3),

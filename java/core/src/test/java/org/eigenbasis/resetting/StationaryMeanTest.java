@@ -1,10 +1,13 @@
 package org.eigenbasis.resetting;
 
 import static org.eigenbasis.resetting.ResetFilterTest.assertBad;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.eigenbasis.spi.Backends;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Test;
@@ -17,27 +20,16 @@ class StationaryMeanTest {
         int batch = 3;
         int n = 20;
         int d = 5;
-        double[][][] xs = new double[batch][][];
-        double[][][] ys = new double[batch][n][1];
-        for (int b = 0; b < batch; b++) {
-            xs[b] = Reference.randomMatrix(rnd, n, d);
-            for (int i = 0; i < n; i++) {
-                ys[b][i][0] = rnd.nextGaussian();
-            }
-        }
+        Reference.RegressionBatch data = Reference.RegressionBatch.random(rnd, batch, n, d);
         RenewalLaw law = RenewalLaw.lognormal(-0.5, 0.7);
-        try (BatchedMatrix x = BatchedMatrix.of(xs); BatchedMatrix y = BatchedMatrix.of(ys);
+        try (BatchedMatrix x = BatchedMatrix.of(data.x()); BatchedMatrix y = BatchedMatrix.of(data.y());
                 BatchedMatrix out = StationaryMean.of(x, y, law)) {
             assertEquals(DType.F64, out.dtype());
             assertEquals(batch, out.batch());
             assertEquals(d, out.rows());
             assertEquals(1, out.cols());
             for (int b = 0; b < batch; b++) {
-                double[] yb = new double[n];
-                for (int i = 0; i < n; i++) {
-                    yb[i] = ys[b][i][0];
-                }
-                double[] single = StationaryMean.of(xs[b], yb, law);
+                double[] single = StationaryMean.of(data.x()[b], data.yOf(b), law);
                 for (int i = 0; i < d; i++) {
                     assertEquals(single[i], out.get(b, i, 0), 1e-13 * Math.abs(single[i]), "item " + b);
                 }
@@ -100,5 +92,34 @@ class StationaryMeanTest {
         try (BatchedMatrix xb = BatchedMatrix.zeros(DType.F64, 2, 3, 2); BatchedMatrix yb = BatchedMatrix.zeros(DType.F64, 1, 3, 1)) {
             assertBad(() -> StationaryMean.of(xb, yb, law), "y", "2 × 3 × 1");
         }
+    }
+
+    @Test
+    void backendsAreChosenByNameOrDefault() {
+        // Agreement between backends is ResetContract's (run by the java, cpu and cuda test classes).
+        Random rnd = new Random(34);
+        double[][] x = Reference.randomMatrix(rnd, 12, 4);
+        double[] y = Reference.randomVector(rnd, 12);
+        double[] theta0 = Reference.randomVector(rnd, 4);
+        RenewalLaw law = RenewalLaw.deterministic(2);
+        assertArrayEquals(StationaryMean.of(x, y, theta0, law, Backends.defaultBackend()),
+                StationaryMean.of(x, y, theta0, law), 0, "no backend is the default backend");
+        assertArrayEquals(StationaryMean.of(x, y, theta0, law, Backends.select("java")),
+                StationaryMean.of(x, y, theta0, law, "java"), 0, "by name");
+    }
+
+    @Test
+    void badBackendIsRefused() {
+        double[][] x = {{1, 0}, {0, 2}};
+        double[] y = {1, 1};
+        RenewalLaw law = RenewalLaw.exponential(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StationaryMean.of(x, y, new double[2], law, "no-such-backend"));
+        assertTrue(e.getMessage().startsWith("backend:"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> StationaryMean.of(x, y, new double[2], law, (String) null));
+        assertTrue(e.getMessage().startsWith("backend:"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> OuResetMoments.stationary(x, new double[2], new double[2], 0,
+                law, "no-such-backend"));
+        assertTrue(e.getMessage().startsWith("backend:"), e.getMessage());
     }
 }
