@@ -342,8 +342,9 @@ def main():
             w("")
     else:
         w("Not measured yet: no GPU has been lent to a task since the cuda backend was written. "
-          "`benchmarks/gpu/device-check.sh OUTDIR` runs the cuda contract tests and the eigh benchmark against "
-          "torch.linalg.eigh; its summary goes in benchmarks/gpu/results/ and into this section.")
+          "`benchmarks/gpu/device-check.sh OUTDIR` runs every owed GPU test and measurement in one call (the list, "
+          "the targets and where each figure goes: benchmarks/gpu/PENDING.md); its summary goes in "
+          "benchmarks/gpu/results/ and into this section.")
     w("")
     text = "\n".join(lines)
     tmp = args.write + ".tmp"
