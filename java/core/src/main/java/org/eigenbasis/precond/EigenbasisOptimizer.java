@@ -90,22 +90,22 @@ public final class EigenbasisOptimizer implements Optimizer {
         Map<String, List<Parameter>> members = new LinkedHashMap<>();
         Map<String, Object[]> layouts = new LinkedHashMap<>();
         for (Parameter p : this.parameters) {
-            BlockGroup.Role role;
+            BlockRole role;
             int[] view = p.shape();
             boolean[] factored = new boolean[view.length];
             double[][] fixed = null;
             switch (spec.basis()) {
-                case IDENTITY -> role = BlockGroup.Role.PLAIN;
+                case IDENTITY -> role = BlockRole.PLAIN;
                 case LAYER_FACTORS -> {
-                    role = p.rank() == 2 ? BlockGroup.Role.LAYER : BlockGroup.Role.PLAIN;
+                    role = p.rank() == 2 ? BlockRole.LAYER : BlockRole.PLAIN;
                     Arrays.fill(factored, p.rank() == 2);
                 }
                 case FIXED -> {
-                    role = BlockGroup.Role.FIXED;
+                    role = BlockRole.FIXED;
                     fixed = fixedBasesOf(p, fixedBases.get(p.name()), factored);
                 }
                 default -> {
-                    role = BlockGroup.Role.FACTORED;
+                    role = BlockRole.FACTORED;
                     if (spec.mergeDims() && p.rank() >= 2) {
                         view = TensorLayout.mergeDims(view, spec.maxPrecondDim());
                     }
@@ -116,17 +116,17 @@ public final class EigenbasisOptimizer implements Optimizer {
                     }
                 }
             }
-            if (role == BlockGroup.Role.LAYER) {
+            if (role == BlockRole.LAYER) {
                 layerParameters.add(p.name());
             }
             boolean anyFactor = false;
             for (boolean f : factored) {
                 anyFactor |= f;
             }
-            if (!anyFactor && role != BlockGroup.Role.LAYER) {
-                role = BlockGroup.Role.PLAIN;
+            if (!anyFactor && role != BlockRole.LAYER) {
+                role = BlockRole.PLAIN;
             }
-            String key = role == BlockGroup.Role.LAYER || role == BlockGroup.Role.FIXED
+            String key = role == BlockRole.LAYER || role == BlockRole.FIXED
                     ? role + ":" + p.name()
                     : role + Arrays.toString(view) + Arrays.toString(factored) + p.dtype();
             members.computeIfAbsent(key, x -> new ArrayList<>()).add(p);
@@ -143,7 +143,7 @@ public final class EigenbasisOptimizer implements Optimizer {
         for (Map.Entry<String, List<Parameter>> e : members.entrySet()) {
             Object[] layout = layouts.get(e.getKey());
             @SuppressWarnings("unchecked")
-            BlockGroup group = new BlockGroup(spec, (BlockGroup.Role) layout[0], e.getValue(), (int[]) layout[1],
+            BlockGroup group = new BlockGroup(spec, (BlockRole) layout[0], e.getValue(), (int[]) layout[1],
                     (boolean[]) layout[2], backend, (List<double[][]>) layout[3]);
             groups.add(group);
             for (Parameter p : e.getValue()) {
@@ -370,11 +370,11 @@ public final class EigenbasisOptimizer implements Optimizer {
      */
     public double[][] curvature(String parameter) {
         BlockGroup g = groupOf.get(parameter);
-        if (g == null || g.role != BlockGroup.Role.LAYER) {
+        if (g == null || g.role() != BlockRole.LAYER) {
             throw new IllegalArgumentException("curvature: '" + parameter + "' is not a K-FAC layer of this optimizer");
         }
         double[] flat = g.curvature();
-        int n = g.size;
+        int n = g.blockSize();
         double[][] out = new double[n][n];
         for (int i = 0; i < n; i++) {
             System.arraycopy(flat, i * n, out[i], 0, n);
@@ -389,7 +389,7 @@ public final class EigenbasisOptimizer implements Optimizer {
         Map<String, Object> state = new LinkedHashMap<>();
         for (BlockGroup g : groups) {
             StringBuilder prefix = new StringBuilder();
-            for (Parameter p : g.params) {
+            for (Parameter p : g.parameters()) {
                 prefix.append(prefix.length() == 0 ? "" : ",").append(p.name());
             }
             g.collectState(prefix.append('/').toString(), state);
