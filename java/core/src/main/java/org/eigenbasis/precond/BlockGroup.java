@@ -109,22 +109,21 @@ final class BlockGroup {
         boolean l2 = spec.weightDecayMode() == WeightDecayMode.L2 && spec.weightDecay() > 0;
         for (int b = 0; b < s.batch; b++) {
             Parameter p = s.params.get(b);
-            Object array = gradients.get(p.name());
-            if (!l2 && array instanceof float[] f && s.dtype == DType.F32) {
-                g.floatBuffer().put(b * size, f, 0, size);   // bulk copy: no widening round trip
+            if (!l2 && s.dtype == DType.F32) {
+                g.floatBuffer().put(b * size, gradients.f32(p.name()), 0, size);   // bulk: no widening round trip
                 continue;
             }
-            if (!l2 && array instanceof double[] d && s.dtype == DType.F64) {
-                g.doubleBuffer().put(b * size, d, 0, size);
+            if (!l2 && s.dtype == DType.F64) {
+                g.doubleBuffer().put(b * size, gradients.f64(p.name()), 0, size);
                 continue;
             }
             if (buf == null) {
                 buf = new double[size];
             }
-            if (array instanceof double[] d) {
-                System.arraycopy(d, 0, buf, 0, size);
+            if (s.dtype == DType.F64) {
+                System.arraycopy(gradients.f64(p.name()), 0, buf, 0, size);
             } else {
-                float[] f = (float[]) array;
+                float[] f = gradients.f32(p.name());
                 for (int i = 0; i < size; i++) {
                     buf[i] = f[i];
                 }

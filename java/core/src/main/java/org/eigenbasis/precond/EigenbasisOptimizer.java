@@ -236,48 +236,15 @@ public final class EigenbasisOptimizer implements Optimizer {
     }
 
     private void validate(Gradients gradients) {
-        for (String name : gradients.arrays().keySet()) {
-            if (!groupOf.containsKey(name)) {
-                throw new IllegalArgumentException("gradients: '" + name + "' is not a parameter of this optimizer "
-                        + "(parameters: " + groupOf.keySet() + ")");
-            }
-        }
+        gradients.requireFits(parameters);
         for (Parameter p : parameters) {
-            Object g = gradients.get(p.name());
-            if (g == null) {
-                throw new IllegalArgumentException("gradients: parameter '" + p.name() + "' has no gradient");
-            }
-            int length;
-            if (g instanceof double[] d) {
-                if (p.dtype() != DType.F64) {
-                    throw new IllegalArgumentException("gradient of '" + p.name() + "': double[] for an f32 parameter");
-                }
-                length = d.length;
-            } else {
-                if (p.dtype() != DType.F32) {
-                    throw new IllegalArgumentException("gradient of '" + p.name() + "': float[] for an f64 parameter");
-                }
-                length = ((float[]) g).length;
-            }
-            if (length != p.size()) {
-                throw new IllegalArgumentException("gradient of '" + p.name() + "': length " + length
-                        + " does not match the parameter's shape " + Arrays.toString(p.shape()) + " (" + p.size()
-                        + " elements)");
-            }
             if (layerParameters.contains(p.name())) {
                 Gradients.LayerStatistics st = gradients.layer(p.name());
                 if (st == null) {
                     throw new IllegalArgumentException("gradients: K-FAC layer '" + p.name() + "' needs layer "
                             + "statistics (inputs and output gradients) every step");
                 }
-                int out = p.dim(0);
-                int in = p.dim(1);
-                if (st.inputs().length != st.samples() * in || st.outputGradients().length != st.samples() * out) {
-                    throw new IllegalArgumentException("layer statistics of '" + p.name() + "': inputs "
-                            + st.inputs().length + " and outputGradients " + st.outputGradients().length
-                            + " must be samples × in = " + st.samples() + " × " + in + " and samples × out = "
-                            + st.samples() + " × " + out + " for a weight of shape " + Arrays.toString(p.shape()));
-                }
+                st.requireFits(p);
             }
         }
     }
@@ -285,22 +252,22 @@ public final class EigenbasisOptimizer implements Optimizer {
     /** A description of the first non-finite value, or null. */
     private String findNonFinite(Gradients gradients) {
         for (Parameter p : parameters) {
-            Object g = gradients.get(p.name());
             double sum = 0;
             int n = p.size();
-            if (g instanceof double[] d) {
+            if (p.dtype() == DType.F64) {
+                double[] d = gradients.f64(p.name());
                 for (int i = 0; i < n; i++) {
                     sum += d[i] * d[i];
                 }
             } else {
-                float[] f = (float[]) g;
+                float[] f = gradients.f32(p.name());
                 for (int i = 0; i < n; i++) {
                     sum += (double) f[i] * f[i];
                 }
             }
             // A NaN or ±∞ entry makes the sum non-finite; only then look for the index (one pass when clean).
             for (int i = 0; !Double.isFinite(sum) && i < n; i++) {
-                double x = g instanceof double[] d ? d[i] : ((float[]) g)[i];
+                double x = gradients.get(p.name(), i);
                 if (!Double.isFinite(x)) {
                     return "gradient of '" + p.name() + "' has " + x + " at index " + i;
                 }
