@@ -48,21 +48,20 @@ public record AdamWConfig(double lr, double[] betas, double eps, double weightDe
         return betas.clone();
     }
 
-    /** Value equality, betas by content (Double.toString round-trips, so equal strings mean equal values). */
+    /** Value equality, betas by content. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof AdamWConfig c && toString().equals(c.toString());
+        return ConfigRecords.equal(this, o);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return ConfigRecords.hash(this);
     }
 
     @Override
     public String toString() {
-        return "AdamWConfig[lr=" + lr + ", betas=" + java.util.Arrays.toString(betas) + ", eps=" + eps
-                + ", weightDecay=" + weightDecay + "]";
+        return ConfigRecords.text(this);
     }
 
     public PreconditionerSpec toSpec() {

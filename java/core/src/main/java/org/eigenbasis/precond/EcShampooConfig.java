@@ -116,24 +116,20 @@ public record EcShampooConfig(double lr, double[] betas, double shampooBeta, dou
         return betas.clone();
     }
 
-    /** Value equality, betas by content (Double.toString round-trips, so equal strings mean equal values). */
+    /** Value equality, betas by content. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof EcShampooConfig c && toString().equals(c.toString());
+        return ConfigRecords.equal(this, o);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return ConfigRecords.hash(this);
     }
 
     @Override
     public String toString() {
-        return "EcShampooConfig[lr=" + lr + ", betas=" + java.util.Arrays.toString(betas) + ", shampooBeta="
-                + shampooBeta + ", eps=" + eps + ", weightDecay=" + weightDecay + ", preconditionFrequency="
-                + preconditionFrequency + ", tolerance=" + tolerance + ", maxIterations=" + maxIterations
-                + ", maxPrecondDim=" + maxPrecondDim + ", precondition1d=" + precondition1d + ", basisChange="
-                + basisChange + "]";
+        return ConfigRecords.text(this);
     }
 
     public PreconditionerSpec toSpec() {

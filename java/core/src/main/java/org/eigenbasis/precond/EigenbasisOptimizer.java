@@ -70,7 +70,7 @@ public final class EigenbasisOptimizer implements Optimizer {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(fixedBases, "fixedBases");
-        this.schedule = LearningRateSchedule.constant(lr);
+        this.schedule = new ConstantLearningRate(lr);
         this.parameters = List.copyOf(parameters);
         Set<String> names = new HashSet<>();
         for (Parameter p : this.parameters) {

@@ -123,24 +123,20 @@ public record ShampooConfig(double lr, double[] betas, double eps, double weight
         return betas.clone();
     }
 
-    /** Value equality, betas by content (Double.toString round-trips, so equal strings mean equal values). */
+    /** Value equality, betas by content. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof ShampooConfig c && toString().equals(c.toString());
+        return ConfigRecords.equal(this, o);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return ConfigRecords.hash(this);
     }
 
     @Override
     public String toString() {
-        return "ShampooConfig[lr=" + lr + ", betas=" + java.util.Arrays.toString(betas) + ", eps=" + eps
-                + ", weightDecay=" + weightDecay + ", preconditionFrequency=" + preconditionFrequency
-                + ", startPreconditioningStep=" + startPreconditioningStep + ", exponent=" + exponent + ", grafting="
-                + grafting + ", graftBeta2=" + graftBeta2 + ", graftEps=" + graftEps + ", maxPrecondDim="
-                + maxPrecondDim + ", precondition1d=" + precondition1d + "]";
+        return ConfigRecords.text(this);
     }
 
     public PreconditionerSpec toSpec() {

@@ -121,21 +121,17 @@ public record SoapConfig(double lr, double[] betas, double shampooBeta, double e
     /** Value equality, betas by content. */
     @Override
     public boolean equals(Object o) {
-        return o instanceof SoapConfig c && toString().equals(c.toString());
+        return ConfigRecords.equal(this, o);
     }
 
     @Override
     public int hashCode() {
-        return toString().hashCode();
+        return ConfigRecords.hash(this);
     }
 
     @Override
     public String toString() {
-        return "SoapConfig[lr=" + lr + ", betas=" + java.util.Arrays.toString(betas) + ", shampooBeta=" + shampooBeta
-                + ", eps=" + eps + ", weightDecay=" + weightDecay + ", preconditionFrequency=" + preconditionFrequency
-                + ", maxPrecondDim=" + maxPrecondDim + ", mergeDims=" + mergeDims + ", precondition1d=" + precondition1d
-                + ", normalizeGrads=" + normalizeGrads + ", correctBias=" + correctBias + ", basisChange="
-                + basisChange + "]";
+        return ConfigRecords.text(this);
     }
 
     public PreconditionerSpec toSpec() {

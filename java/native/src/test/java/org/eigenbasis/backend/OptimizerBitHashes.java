@@ -1,5 +1,8 @@
 package org.eigenbasis.backend;
 
+import static org.eigenbasis.backend.SeededArrays.gaussian;
+import static org.eigenbasis.backend.SeededArrays.sizeOf;
+import static org.eigenbasis.backend.SeededArrays.toFloat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -197,29 +200,5 @@ class OptimizerBitHashes {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static int sizeOf(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
-    }
-
-    private static double[] gaussian(Random rng, int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = rng.nextGaussian();
-        }
-        return x;
-    }
-
-    private static float[] toFloat(double[] x) {
-        float[] f = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            f[i] = (float) x[i];
-        }
-        return f;
     }
 }

@@ -1,5 +1,8 @@
 package org.eigenbasis.backend;
 
+import static org.eigenbasis.backend.SeededArrays.gaussian;
+import static org.eigenbasis.backend.SeededArrays.sizeOf;
+import static org.eigenbasis.backend.SeededArrays.toFloat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -208,29 +211,5 @@ public abstract class OptimizerParityContract {
             at += p.length;
         }
         return out;
-    }
-
-    private static int sizeOf(int[] shape) {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
-    }
-
-    private static double[] gaussian(Random rng, int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = rng.nextGaussian();
-        }
-        return x;
-    }
-
-    private static float[] toFloat(double[] x) {
-        float[] f = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            f[i] = (float) x[i];
-        }
-        return f;
     }
 }
