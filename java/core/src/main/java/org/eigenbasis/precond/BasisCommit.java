@@ -14,19 +14,19 @@ import org.eigenbasis.value.BatchedMatrix;
  * (M ← M ×_k Rᵀ, R = QᵀQ'), the second per the {@link BasisChangePolicy}.
  */
 final class BasisCommit {
-    private final BlockState s;
+    private final BlockState state;
     private final PreconditionerSpec spec;
     private final PreconditionerKernel kernel;
 
     BasisCommit(BlockState state, PreconditionerKernel kernel) {
-        this.s = state;
+        this.state = state;
         this.spec = state.spec;
         this.kernel = kernel;
     }
 
     /** {@link #commit(int, double[][], double[][], String[], boolean[], BatchedMatrix)} for every block, unsorted. */
     void commitAll(int k, double[][] newQ, double[][] newEig, String[] why) {
-        boolean[] touched = new boolean[s.batch];
+        boolean[] touched = new boolean[state.batch];
         Arrays.fill(touched, true);
         commit(k, newQ, newEig, why, touched, null);
     }
@@ -42,55 +42,55 @@ final class BasisCommit {
      */
     void commit(int k, double[][] newQ, double[][] newEig, String[] why, boolean[] touched,
                 BatchedMatrix permutation) {
-        int d = s.dims[k];
+        int d = state.dims[k];
         if (!countAndCheck(k, newQ, why, touched)) {
             return;
         }
-        BatchedMatrix proposed = BatchedMatrix.zeros(s.dtype, s.batch, d, d);
-        proposed.copyFrom(s.basis[k]);
-        for (int b = 0; b < s.batch; b++) {
+        BatchedMatrix proposed = BatchedMatrix.zeros(state.dtype, state.batch, d, d);
+        proposed.copyFrom(state.basis[k]);
+        for (int b = 0; b < state.batch; b++) {
             if (newQ[b] != null) {
                 proposed.copyMatrixFrom(b, newQ[b], 0);
-                s.eig[k].copyMatrixFrom(b, newEig[b], 0);
+                state.eig[k].copyMatrixFrom(b, newEig[b], 0);
             }
         }
-        BatchedMatrix r = BatchedMatrix.zeros(s.dtype, s.batch, d, d);
-        kernel.rotate(s.basis[k], true, proposed, null, false, r);
-        double[] identity = matrix(identities(s.dtype, s.batch, d), 0);
-        for (int b = 0; b < s.batch; b++) {
+        BatchedMatrix r = BatchedMatrix.zeros(state.dtype, state.batch, d, d);
+        kernel.rotate(state.basis[k], true, proposed, null, false, r);
+        double[] identity = matrix(identities(state.dtype, state.batch, d), 0);
+        for (int b = 0; b < state.batch; b++) {
             if (newQ[b] == null) {
                 r.copyMatrixFrom(b, identity, 0);
             }
         }
-        if (s.m != null) {
-            s.m.copyFrom(TensorLayout.modeProduct(kernel, s.m, s.dims, k, r, true));
+        if (state.m != null) {
+            state.m.copyFrom(TensorLayout.modeProduct(kernel, state.m, state.dims, k, r, true));
         }
-        if (s.v != null) {
+        if (state.v != null) {
             changeSecondMoment(k, newQ, r, permutation, identity);
         }
-        s.basis[k].copyFrom(proposed);
+        state.basis[k].copyFrom(proposed);
     }
 
     /** Counts successes and failures of the touched blocks; true when any block has a new basis. */
     private boolean countAndCheck(int k, double[][] newQ, String[] why, boolean[] touched) {
         boolean any = false;
-        for (int b = 0; b < s.batch; b++) {
+        for (int b = 0; b < state.batch; b++) {
             if (!touched[b]) {
                 continue;
             }
-            int c = s.slot(k, b);
+            int c = state.slot(k, b);
             if (newQ[b] == null) {
-                s.failures[c]++;
-                s.consecutive[c]++;
-                if (s.consecutive[c] >= spec.maxConsecutiveFailures()) {
+                state.failures[c]++;
+                state.consecutive[c]++;
+                if (state.consecutive[c] >= spec.maxConsecutiveFailures()) {
                     throw new PreconditionerFailureException(spec.name() + ": the basis of parameter '"
-                            + s.params.get(b).name() + "' along dim " + k + " (size " + s.dims[k] + ") failed "
-                            + s.consecutive[c] + " times in a row (maxConsecutiveFailures = "
+                            + state.params.get(b).name() + "' along dim " + k + " (size " + state.dims[k] + ") failed "
+                            + state.consecutive[c] + " times in a row (maxConsecutiveFailures = "
                             + spec.maxConsecutiveFailures() + "); last cause: " + why[b]);
                 }
             } else {
-                s.consecutive[c] = 0;
-                s.refreshes[c]++;
+                state.consecutive[c] = 0;
+                state.refreshes[c]++;
                 any = true;
             }
         }
@@ -100,36 +100,36 @@ final class BasisCommit {
     /** V after the basis change R of dim k, per the policy (identity rows in r for blocks that kept theirs). */
     private void changeSecondMoment(int k, double[][] newQ, BatchedMatrix r, BatchedMatrix permutation,
                                     double[] identity) {
-        int d = s.dims[k];
+        int d = state.dims[k];
         switch (spec.basisChange()) {
             case PERMUTE -> {
                 if (permutation != null) {
-                    for (int b = 0; b < s.batch; b++) {
+                    for (int b = 0; b < state.batch; b++) {
                         if (newQ[b] == null) {
                             permutation.copyMatrixFrom(b, identity, 0);
                         }
                     }
-                    s.v.copyFrom(TensorLayout.modeProduct(kernel, s.v, s.dims, k, permutation, true));
+                    state.v.copyFrom(TensorLayout.modeProduct(kernel, state.v, state.dims, k, permutation, true));
                 }
             }
             case ROTATE -> {
-                BatchedMatrix squared = BatchedMatrix.zeros(s.dtype, s.batch, d, d);
+                BatchedMatrix squared = BatchedMatrix.zeros(state.dtype, state.batch, d, d);
                 double[] buf = new double[d * d];
-                for (int b = 0; b < s.batch; b++) {
+                for (int b = 0; b < state.batch; b++) {
                     r.copyMatrixTo(b, buf, 0);
                     for (int i = 0; i < buf.length; i++) {
                         buf[i] *= buf[i];
                     }
                     squared.copyMatrixFrom(b, buf, 0);
                 }
-                s.v.copyFrom(TensorLayout.modeProduct(kernel, s.v, s.dims, k, squared, true));
+                state.v.copyFrom(TensorLayout.modeProduct(kernel, state.v, state.dims, k, squared, true));
             }
             case RESET -> {
-                double[] zeros = new double[s.size];
-                for (int b = 0; b < s.batch; b++) {
+                double[] zeros = new double[state.size];
+                for (int b = 0; b < state.batch; b++) {
                     if (newQ[b] != null) {
-                        s.v.copyMatrixFrom(b, zeros, 0);
-                        s.age[b] = 0;
+                        state.v.copyMatrixFrom(b, zeros, 0);
+                        state.age[b] = 0;
                     }
                 }
             }

@@ -29,14 +29,14 @@ final class BasisRefresh {
     /** SOAP's reference adds 1e-30·I before its eigendecomposition (representable in f32). */
     private static final double EIGH_SHIFT = 1e-30;
 
-    private final BlockState s;
+    private final BlockState state;
     private final PreconditionerSpec spec;
     private final SymmetricEigen eigen;
     private final EigenbasisRefresh refresher;
     private final BasisCommit commit;
 
     BasisRefresh(BlockState state, SymmetricEigen eigen, EigenbasisRefresh refresher, BasisCommit commit) {
-        this.s = state;
+        this.state = state;
         this.spec = state.spec;
         this.eigen = eigen;
         this.refresher = refresher;
@@ -45,8 +45,8 @@ final class BasisRefresh {
 
     /** The first bases: an eigendecomposition of every factor, whatever the refresh method. */
     void initialBases() {
-        for (int k = 0; k < s.dims.length; k++) {
-            if (s.factored[k]) {
+        for (int k = 0; k < state.dims.length; k++) {
+            if (state.factored[k]) {
                 eighRefresh(k);
             }
         }
@@ -54,8 +54,8 @@ final class BasisRefresh {
 
     /** One scheduled refresh of every factored dim. */
     void refresh() {
-        for (int k = 0; k < s.dims.length; k++) {
-            if (!s.factored[k]) {
+        for (int k = 0; k < state.dims.length; k++) {
+            if (!state.factored[k]) {
                 continue;
             }
             switch (spec.refresh()) {
@@ -74,19 +74,19 @@ final class BasisRefresh {
 
     /** Full eigendecomposition of factor k (+1e-30·I), descending; f32 failures retried in f64. */
     private void eighRefresh(int k) {
-        int[] all = range(s.batch);
-        double[][] newQ = new double[s.batch][];
-        double[][] newEig = new double[s.batch][];
-        String[] why = new String[s.batch];
-        BatchedMatrix f = gather(s.factor[k], all);
-        for (int b = 0; b < s.batch; b++) {
-            for (int i = 0; i < s.dims[k]; i++) {
+        int[] all = range(state.batch);
+        double[][] newQ = new double[state.batch][];
+        double[][] newEig = new double[state.batch][];
+        String[] why = new String[state.batch];
+        BatchedMatrix f = gather(state.factor[k], all);
+        for (int b = 0; b < state.batch; b++) {
+            for (int i = 0; i < state.dims[k]; i++) {
                 f.set(b, i, i, f.get(b, i, i) + EIGH_SHIFT);
             }
         }
         decompose(f, all, newQ, newEig, why);
         int[] failed = IntStream.range(0, newQ.length).filter(i -> newQ[i] == null).toArray();
-        if (failed.length > 0 && s.dtype == DType.F32) {
+        if (failed.length > 0 && state.dtype == DType.F32) {
             BatchedMatrix retry = gather(f, failed).convert(DType.F64);
             double[][] q64 = new double[failed.length][];
             double[][] e64 = new double[failed.length][];
@@ -137,22 +137,22 @@ final class BasisRefresh {
 
     /** SOAP: sort Q's columns by descending Rayleigh quotient (unless KEEP), permute V (PERMUTE), Q ← qr(F Q). */
     private void powerQrRefresh(int k) {
-        int batch = s.batch;
+        int batch = state.batch;
         double[][] newQ = new double[batch][];
         double[][] newEig = new double[batch][];
         String[] why = new String[batch];
-        BatchedMatrix permutation = identities(s.dtype, batch, s.dims[k]);
-        try (RefreshResult probe = refresher.refresh(s.factor[k], s.basis[k], 0)) {
-            BatchedMatrix sorted = sortColumns(k, probe.rayleigh(), range(batch), s.basis[k], permutation);
-            try (RefreshResult r = refresher.refresh(s.factor[k], sorted, 1)) {
+        BatchedMatrix permutation = identities(state.dtype, batch, state.dims[k]);
+        try (RefreshResult probe = refresher.refresh(state.factor[k], state.basis[k], 0)) {
+            BatchedMatrix sorted = sortColumns(k, probe.rayleigh(), range(batch), state.basis[k], permutation);
+            try (RefreshResult r = refresher.refresh(state.factor[k], sorted, 1)) {
                 for (int b = 0; b < batch; b++) {
                     double[] q = matrix(r.basis(), b);
                     double[] e = matrix(r.rayleigh(), b);
-                    s.lastOff[s.slot(k, b)] = Double.doubleToRawLongBits(r.offDiagonal(b));
+                    state.lastOff[state.slot(k, b)] = Double.doubleToRawLongBits(r.offDiagonal(b));
                     if (allFinite(q) && allFinite(e)) {
                         newQ[b] = q;
                         newEig[b] = e;
-                        s.iterations[s.slot(k, b)]++;
+                        state.iterations[state.slot(k, b)]++;
                     } else {
                         why[b] = "QR refresh returned non-finite values";
                     }
@@ -169,19 +169,19 @@ final class BasisRefresh {
 
     /** Purifying Shampoo: blocks whose off-diagonal error exceeds τ get QR iterations until it falls below τ. */
     private void adaptiveRefresh(int k) {
-        int batch = s.batch;
+        int batch = state.batch;
         double tau = spec.tolerance();
         double[][] newQ = new double[batch][];
         double[][] newEig = new double[batch][];
         String[] why = new String[batch];
         boolean[] touched = new boolean[batch];
-        BatchedMatrix permutation = identities(s.dtype, batch, s.dims[k]);
-        try (RefreshResult probe = refresher.refresh(s.factor[k], s.basis[k], 0)) {
+        BatchedMatrix permutation = identities(state.dtype, batch, state.dims[k]);
+        try (RefreshResult probe = refresher.refresh(state.factor[k], state.basis[k], 0)) {
             int[] need = IntStream.range(0, batch).filter(b -> probe.offDiagonal(b) > tau).toArray();
             for (int b = 0; b < batch; b++) {
-                s.lastOff[s.slot(k, b)] = Double.doubleToRawLongBits(probe.offDiagonal(b));
+                state.lastOff[state.slot(k, b)] = Double.doubleToRawLongBits(probe.offDiagonal(b));
                 if (probe.offDiagonal(b) <= tau) {
-                    s.skipped[s.slot(k, b)]++;
+                    state.skipped[state.slot(k, b)]++;
                 } else {
                     touched[b] = true;
                 }
@@ -189,7 +189,7 @@ final class BasisRefresh {
             if (need.length == 0) {
                 return;
             }
-            BatchedMatrix q = sortColumns(k, probe.rayleigh(), need, gather(s.basis[k], need), permutation);
+            BatchedMatrix q = sortColumns(k, probe.rayleigh(), need, gather(state.basis[k], need), permutation);
             iterate(k, need, q, newQ, newEig, why);
         } catch (RuntimeException e) {
             Arrays.fill(newQ, null);
@@ -214,14 +214,14 @@ final class BasisRefresh {
             for (int i = 0; i < active.length; i++) {
                 blocks[i] = need[active[i]];
             }
-            BatchedMatrix qa = it == 0 ? q : gatherRows(s.dtype, lastQ, active, s.dims[k]);
-            try (RefreshResult r = refresher.refresh(gather(s.factor[k], blocks), qa, 1)) {
+            BatchedMatrix qa = it == 0 ? q : gatherRows(state.dtype, lastQ, active, state.dims[k]);
+            try (RefreshResult r = refresher.refresh(gather(state.factor[k], blocks), qa, 1)) {
                 int[] still = new int[active.length];
                 int count = 0;
                 for (int i = 0; i < active.length; i++) {
                     int b = need[active[i]];
-                    s.iterations[s.slot(k, b)]++;
-                    s.lastOff[s.slot(k, b)] = Double.doubleToRawLongBits(r.offDiagonal(i));
+                    state.iterations[state.slot(k, b)]++;
+                    state.lastOff[state.slot(k, b)] = Double.doubleToRawLongBits(r.offDiagonal(i));
                     lastQ[active[i]] = matrix(r.basis(), i);
                     lastE[active[i]] = matrix(r.rayleigh(), i);
                     if (!(r.offDiagonal(i) <= tau) && allFinite(lastQ[active[i]])) {
@@ -251,8 +251,8 @@ final class BasisRefresh {
         if (spec.basisChange() == BasisChangePolicy.KEEP) {
             return q;
         }
-        int d = s.dims[k];
-        BatchedMatrix sorted = BatchedMatrix.zeros(s.dtype, which.length, d, d);
+        int d = state.dims[k];
+        BatchedMatrix sorted = BatchedMatrix.zeros(state.dtype, which.length, d, d);
         for (int i = 0; i < which.length; i++) {
             double[] est = matrix(rayleigh, which[i]);
             Integer[] order = new Integer[d];

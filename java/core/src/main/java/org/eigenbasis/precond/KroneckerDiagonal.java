@@ -19,41 +19,41 @@ final class KroneckerDiagonal {
     /** Automatic damping never goes below this, so D stays invertible for an all-zero curvature. */
     private static final double DAMPING_FLOOR = 1e-30;
 
-    private final BlockState s;
+    private final BlockState state;
     private final PreconditionerSpec spec;
     private final PreconditionerKernel kernel;
 
     KroneckerDiagonal(BlockState state, PreconditionerKernel kernel) {
-        this.s = state;
+        this.state = state;
         this.spec = state.spec;
         this.kernel = kernel;
     }
 
     /** D for EIGENVALUE_ROOTS, KRONECKER_EIGENVALUES and EKFAC, a new B × rows × cols heap batch. */
     BatchedMatrix denominators() {
-        BatchedMatrix den = BatchedMatrix.zeros(s.dtype, s.batch, s.rows, s.cols);
-        double[] buf = new double[s.size];
-        if (s.diagonal == Diagonal.EIGENVALUE_ROOTS) {
+        BatchedMatrix den = BatchedMatrix.zeros(state.dtype, state.batch, state.rows, state.cols);
+        double[] buf = new double[state.size];
+        if (state.diagonal == Diagonal.EIGENVALUE_ROOTS) {
             eigenvalueRoots(den, buf);
             return den;
         }
-        double[] curvature = new double[s.size];
-        for (int b = 0; b < s.batch; b++) {
+        double[] curvature = new double[state.size];
+        for (int b = 0; b < state.batch; b++) {
             undampedCurvature(b, curvature);
             double delta = damping(curvature);
-            if (s.diagonal == Diagonal.KRONECKER_EIGENVALUES && spec.damping() == KfacDamping.FACTORED_TIKHONOV) {
-                double[] ls = matrix(s.eig[0], b);
-                double[] la = matrix(s.eig[1], b);
+            if (state.diagonal == Diagonal.KRONECKER_EIGENVALUES && spec.damping() == KfacDamping.FACTORED_TIKHONOV) {
+                double[] ls = matrix(state.eig[0], b);
+                double[] la = matrix(state.eig[1], b);
                 double pi = piCorrection(b);
                 double rootDelta = Math.sqrt(delta);
-                for (int i = 0; i < s.rows; i++) {
-                    for (int j = 0; j < s.cols; j++) {
+                for (int i = 0; i < state.rows; i++) {
+                    for (int j = 0; j < state.cols; j++) {
                         double d = (Math.max(ls[i], 0) + rootDelta / pi) * (Math.max(la[j], 0) + pi * rootDelta);
-                        buf[i * s.cols + j] = power(d);
+                        buf[i * state.cols + j] = power(d);
                     }
                 }
             } else {
-                for (int i = 0; i < s.size; i++) {
+                for (int i = 0; i < state.size; i++) {
                     buf[i] = power(Math.max(curvature[i], 0) + delta);
                 }
             }
@@ -65,26 +65,26 @@ final class KroneckerDiagonal {
     /** Shampoo: Π_k (max(λ_k, 0) + ε)^e over the factored dims, e = exponent or 1/(2·order). */
     private void eigenvalueRoots(BatchedMatrix den, double[] buf) {
         int order = 0;
-        for (int k = 0; k < s.dims.length; k++) {
-            if (s.factored[k] && s.role != BlockRole.FIXED) {
+        for (int k = 0; k < state.dims.length; k++) {
+            if (state.factored[k] && state.role != BlockRole.FIXED) {
                 order++;
             }
         }
         double e = spec.exponent() > 0 ? spec.exponent() : 1.0 / (2 * Math.max(order, 1));
-        int[] strides = TensorLayout.strides(s.dims);
-        for (int b = 0; b < s.batch; b++) {
+        int[] strides = TensorLayout.strides(state.dims);
+        for (int b = 0; b < state.batch; b++) {
             Arrays.fill(buf, 1);
-            for (int k = 0; k < s.dims.length; k++) {
-                if (!s.factored[k] || s.role == BlockRole.FIXED || s.role == BlockRole.LAYER) {
+            for (int k = 0; k < state.dims.length; k++) {
+                if (!state.factored[k] || state.role == BlockRole.FIXED || state.role == BlockRole.LAYER) {
                     continue;
                 }
-                double[] lambda = matrix(s.eig[k], b);
+                double[] lambda = matrix(state.eig[k], b);
                 double[] root = new double[lambda.length];
                 for (int i = 0; i < root.length; i++) {
                     root[i] = Math.pow(Math.max(lambda[i], 0) + spec.eps(), e);
                 }
-                for (int i = 0; i < s.size; i++) {
-                    buf[i] *= root[(i / strides[k]) % s.dims[k]];
+                for (int i = 0; i < state.size; i++) {
+                    buf[i] *= root[(i / strides[k]) % state.dims[k]];
                 }
             }
             den.copyMatrixFrom(b, buf, 0);
@@ -97,15 +97,15 @@ final class KroneckerDiagonal {
 
     /** K-FAC λ_S,i·λ_A,j or EK-FAC s_ij of block b (row-major out × in), undamped. */
     private void undampedCurvature(int b, double[] out) {
-        if (s.diagonal == Diagonal.EKFAC) {
-            s.v.copyMatrixTo(b, out, 0);
+        if (state.diagonal == Diagonal.EKFAC) {
+            state.v.copyMatrixTo(b, out, 0);
             return;
         }
-        double[] ls = matrix(s.eig[0], b);
-        double[] la = matrix(s.eig[1], b);
-        for (int i = 0; i < s.rows; i++) {
-            for (int j = 0; j < s.cols; j++) {
-                out[i * s.cols + j] = ls[i] * la[j];
+        double[] ls = matrix(state.eig[0], b);
+        double[] la = matrix(state.eig[1], b);
+        for (int i = 0; i < state.rows; i++) {
+            for (int j = 0; j < state.cols; j++) {
+                out[i * state.cols + j] = ls[i] * la[j];
             }
         }
     }
@@ -124,45 +124,46 @@ final class KroneckerDiagonal {
 
     /** π = √((tr A/dim A)/(tr S/dim S)), 1 when either trace is 0. */
     private double piCorrection(int b) {
-        double[] fs = matrix(s.factor[0], b);
-        double[] fa = matrix(s.factor[1], b);
+        double[] fs = matrix(state.factor[0], b);
+        double[] fa = matrix(state.factor[1], b);
         double trS = 0;
         double trA = 0;
-        for (int i = 0; i < s.rows; i++) {
-            trS += fs[i * s.rows + i];
+        for (int i = 0; i < state.rows; i++) {
+            trS += fs[i * state.rows + i];
         }
-        for (int j = 0; j < s.cols; j++) {
-            trA += fa[j * s.cols + j];
+        for (int j = 0; j < state.cols; j++) {
+            trA += fa[j * state.cols + j];
         }
-        return trS > 0 && trA > 0 ? Math.sqrt((trA / s.cols) / (trS / s.rows)) : 1;
+        return trS > 0 && trA > 0 ? Math.sqrt((trA / state.cols) / (trS / state.rows)) : 1;
     }
 
     /** EK-FAC: s ← β·s + (1 − β)·(1/N) Σ_n (Q_Sᵀ g_n)² (Q_Aᵀ a_n)ᵀ², or s = that batch estimate when age = 1. */
     void updateCorrectedEigenvalues(Gradients gradients) {
-        Parameter p = s.params.get(0);
+        Parameter p = state.params.get(0);
         Gradients.LayerStatistics st = gradients.layer(p.name());
         double[] sBatch = perSampleSecondMoment(st, 0);
-        double[] old = matrix(s.v, 0);
+        double[] old = matrix(state.v, 0);
         double beta = spec.beta2();
-        for (int i = 0; i < s.size; i++) {
-            old[i] = s.age[0] <= 1 ? sBatch[i] : beta * old[i] + (1 - beta) * sBatch[i];
+        for (int i = 0; i < state.size; i++) {
+            old[i] = state.age[0] <= 1 ? sBatch[i] : beta * old[i] + (1 - beta) * sBatch[i];
         }
-        s.v.copyMatrixFrom(0, old, 0);
+        state.v.copyMatrixFrom(0, old, 0);
     }
 
     /** (1/N) Σ_n (Q_Sᵀ g_n)_i² (Q_Aᵀ a_n)_j² in the current basis of block b. */
     private double[] perSampleSecondMoment(Gradients.LayerStatistics st, int b) {
         int n = st.samples();
-        int rows = s.rows;
-        int cols = s.cols;
-        BatchedMatrix gs = BatchedMatrix.zeros(s.dtype, 1, n, rows);
-        BatchedMatrix as = BatchedMatrix.zeros(s.dtype, 1, n, cols);
-        kernel.rotate(null, false, s.statistics(st.outputGradients(), n, rows), gather(s.basis[0], new int[] {b}),
+        int rows = state.rows;
+        int cols = state.cols;
+        BatchedMatrix gs = BatchedMatrix.zeros(state.dtype, 1, n, rows);
+        BatchedMatrix as = BatchedMatrix.zeros(state.dtype, 1, n, cols);
+        int[] block = {b};
+        kernel.rotate(null, false, state.statistics(st.outputGradients(), n, rows), gather(state.basis[0], block),
                 false, gs);
-        kernel.rotate(null, false, s.statistics(st.inputs(), n, cols), gather(s.basis[1], new int[] {b}), false, as);
+        kernel.rotate(null, false, state.statistics(st.inputs(), n, cols), gather(state.basis[1], block), false, as);
         double[] gr = gs.toDoubleArray();
         double[] ar = as.toDoubleArray();
-        double[] out = new double[s.size];
+        double[] out = new double[state.size];
         for (int k = 0; k < n; k++) {
             for (int i = 0; i < rows; i++) {
                 double gi = gr[k * rows + i];
@@ -173,7 +174,7 @@ final class KroneckerDiagonal {
                 }
             }
         }
-        for (int i = 0; i < s.size; i++) {
+        for (int i = 0; i < state.size; i++) {
             out[i] /= n;
         }
         return out;
@@ -185,13 +186,13 @@ final class KroneckerDiagonal {
      * undamped. Cost (out·in)³.
      */
     double[] denseCurvature() {
-        int rows = s.rows;
-        int cols = s.cols;
-        double[] c = new double[s.size];
+        int rows = state.rows;
+        int cols = state.cols;
+        double[] c = new double[state.size];
         undampedCurvature(0, c);
-        double[] qs = matrix(s.basis[0], 0);
-        double[] qa = matrix(s.basis[1], 0);
-        int n = s.size;
+        double[] qs = matrix(state.basis[0], 0);
+        double[] qa = matrix(state.basis[1], 0);
+        int n = state.size;
         double[] z = new double[n * n];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) {
