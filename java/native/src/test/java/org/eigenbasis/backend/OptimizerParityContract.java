@@ -41,14 +41,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  *       at most {@link #N} = 20 terms here (the 4 × 3 × 5 tensor unfolded along its dim 1 is 3 × 20), so its
  *       error is within γ_N = N·u of its magnitude (Higham, Accuracy and Stability of Numerical Algorithms, §3.1);
  *       the eigendecomposition and the QR refresh of a d × d factor, d ≤ 6, are exact for the factor perturbed
- *       by p(d)·u·‖F‖ with p(d) ≤ N (Householder tridiagonalisation, QL and QR: §18-19); the elementwise diagonal
- *       update is correctly rounded up to the square root. u is the unit roundoff of the dtype, ε/2. Whatever
- *       kernels OpenBLAS picks for the CPU (Haswell, SkylakeX, Zen), they differ only in summation order, which
- *       these bounds cover.</li>
+ *       by p(d)·u·‖F‖, p a modest polynomial (Golub and Van Loan, Matrix Computations, §8.3, §5.2), taken ≤ N
+ *       for d ≤ 6; the diagonal update is correctly rounded up to the square root. u is the unit roundoff of
+ *       the dtype, ε/2. Whatever kernels OpenBLAS picks for the CPU (Haswell, SkylakeX, Zen), they differ only
+ *       in summation order, which these bounds cover.</li>
  *   <li>How far such kernel errors move the 50-step trajectory is a property of the seeded problem: the inverse
  *       eigenvalue gaps of the factors in the rotations, (λ + ε)^(−1/4) at small λ (Shampoo: a first factor
  *       G Gᵀ of a square Gaussian G is ill-conditioned), Adam's division by √v + ε. The test measures this
- *       amplification S on the java backend in f64 (pure Java: the same on every CPU) with a
+ *       amplification S on the java backend in f64 (pure Java: independent of the BLAS kernels a CPU gets) with a
  *       {@link BackwardErrorProbe}: every kernel's input or output perturbed by η = 2⁻²⁶ relative, in random
  *       directions, and S = (change of the trajectory)/(η·moved), the largest over {@link #PROBES} probes (one
  *       random direction can underestimate: the probes' S spread by up to 14× on Shampoo). S is linear in η
