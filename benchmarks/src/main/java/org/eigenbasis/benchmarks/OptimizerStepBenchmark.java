@@ -83,7 +83,7 @@ public class OptimizerStepBenchmark {
                 for (int i = 0; i < x.length; i++) {
                     x[i] = (float) (random.nextDouble() - 0.5);
                 }
-                g.put("w" + b, x);
+                g.put(params.get(b), x);
             }
             gradients.add(g);
         }

@@ -105,13 +105,13 @@ final class OptimReplayCommand implements Callable<Integer> {
             for (int t = 0; t < steps; t++) {
                 Gradients step = new Gradients();
                 if (f64) {
-                    step.put("P", java.util.Arrays.copyOfRange(gradients, t * size, (t + 1) * size));
+                    step.put(parameter, java.util.Arrays.copyOfRange(gradients, t * size, (t + 1) * size));
                 } else {
                     float[] gf = new float[size];
                     for (int i = 0; i < size; i++) {
                         gf[i] = (float) gradients[t * size + i];
                     }
-                    step.put("P", gf);
+                    step.put(parameter, gf);
                 }
                 opt.step(step);
                 for (int i = 0; i < size; i++) {

@@ -94,23 +94,12 @@ final class SgdOptimizer implements Optimizer {
 
     @Override
     public void step(Gradients gradients) {
-        for (Parameter p : parameters) {       // check everything before changing anything
-            Object g = gradients.get(p.name());
-            int length = g instanceof double[] d ? d.length : g instanceof float[] f ? f.length : -1;
-            if (length < 0) {
-                throw new IllegalArgumentException("gradients: parameter '" + p.name() + "' has no gradient");
-            }
-            if (length != p.size() || (g instanceof double[]) != (p.dtype() == org.eigenbasis.value.DType.F64)) {
-                throw new IllegalArgumentException("gradients: the gradient of '" + p.name() + "' has " + length + " "
-                        + (g instanceof double[] ? "f64" : "f32") + " values, the parameter " + p.size() + " " + p.dtype());
-            }
-        }
+        gradients.requireFits(parameters);   // everything checked before anything changes
         for (int k = 0; k < parameters.size(); k++) {
             Parameter p = parameters.get(k);
-            Object g = gradients.get(p.name());
             double[] v = velocity[k];
             for (int i = 0; i < p.size(); i++) {
-                double gi = g instanceof double[] d ? d[i] : ((float[]) g)[i];
+                double gi = gradients.get(p.name(), i);
                 double direction = gi;
                 if (momentum > 0) {
                     v[i] = momentum * v[i] + gi;

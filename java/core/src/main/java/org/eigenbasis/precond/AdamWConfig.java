@@ -21,13 +21,47 @@ public record AdamWConfig(double lr, double[] betas, double eps, double weightDe
         Checks.nonNegative("weight_decay", weightDecay);
     }
 
+    /** torch.optim.AdamW's defaults (listed above). */
     public static AdamWConfig defaults() {
         return new AdamWConfig(1e-3, new double[] {0.9, 0.999}, 1e-8, 0.01);
     }
 
+    public AdamWConfig withLr(double v) {
+        return new AdamWConfig(v, betas, eps, weightDecay);
+    }
+
+    public AdamWConfig withBetas(double beta1, double beta2) {
+        return new AdamWConfig(lr, new double[] {beta1, beta2}, eps, weightDecay);
+    }
+
+    public AdamWConfig withEps(double v) {
+        return new AdamWConfig(lr, betas, v, weightDecay);
+    }
+
+    public AdamWConfig withWeightDecay(double v) {
+        return new AdamWConfig(lr, betas, eps, v);
+    }
+
+    /** A copy: the record keeps its own. */
     @Override
     public double[] betas() {
         return betas.clone();
+    }
+
+    /** Value equality, betas by content. */
+    @Override
+    public boolean equals(Object o) {
+        return ConfigRecords.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return ConfigRecords.hash(this);
+    }
+
+    @Override
+    public String toString() {
+        return ConfigRecords.text(this);
     }
 
     public PreconditionerSpec toSpec() {

@@ -24,7 +24,7 @@ package org.eigenbasis.precond;
  * @param shampooBeta      factor EMA β_s in [0, 1), or &lt; 0 for β₂
  * @param eps              ≥ 0
  * @param weightDecay      ≥ 0
- * @param precondFrequency ≥ 1
+ * @param preconditionFrequency ≥ 1
  * @param tolerance        τ in [0, 1]
  * @param maxIterations    ≥ 1
  * @param maxPrecondDim    ≥ 1
@@ -32,7 +32,7 @@ package org.eigenbasis.precond;
  * @param basisChange      second-moment policy at a refresh (default PERMUTE)
  */
 public record EcShampooConfig(double lr, double[] betas, double shampooBeta, double eps, double weightDecay,
-                              int precondFrequency, double tolerance, int maxIterations, int maxPrecondDim,
+                              int preconditionFrequency, double tolerance, int maxIterations, int maxPrecondDim,
                               boolean precondition1d, BasisChangePolicy basisChange) {
     public EcShampooConfig {
         Checks.nonNegative("lr", lr);
@@ -42,21 +42,94 @@ public record EcShampooConfig(double lr, double[] betas, double shampooBeta, dou
         }
         Checks.nonNegative("eps", eps);
         Checks.nonNegative("weight_decay", weightDecay);
-        Checks.atLeast("precondition_frequency", precondFrequency, 1);
+        Checks.atLeast("precondition_frequency", preconditionFrequency, 1);
         Checks.unit("tolerance", tolerance);
         Checks.atLeast("max_iterations", maxIterations, 1);
         Checks.atLeast("max_precond_dim", maxPrecondDim, 1);
         java.util.Objects.requireNonNull(basisChange, "basisChange");
     }
 
+    /** Adam's defaults with the adaptive refresh (listed above). */
     public static EcShampooConfig defaults() {
         return new EcShampooConfig(1e-3, new double[] {0.9, 0.999}, 0.999, 1e-8, 0.01, 10, 0.01, 10, 10000, true,
                 BasisChangePolicy.PERMUTE);
     }
 
+    public EcShampooConfig withLr(double v) {
+        return new EcShampooConfig(v, betas, shampooBeta, eps, weightDecay, preconditionFrequency, tolerance,
+                maxIterations, maxPrecondDim, precondition1d, basisChange);
+    }
+
+    public EcShampooConfig withBetas(double beta1, double beta2) {
+        return new EcShampooConfig(lr, new double[] {beta1, beta2}, shampooBeta, eps, weightDecay,
+                preconditionFrequency, tolerance, maxIterations, maxPrecondDim, precondition1d, basisChange);
+    }
+
+    public EcShampooConfig withShampooBeta(double v) {
+        return new EcShampooConfig(lr, betas, v, eps, weightDecay, preconditionFrequency, tolerance, maxIterations,
+                maxPrecondDim, precondition1d, basisChange);
+    }
+
+    public EcShampooConfig withEps(double v) {
+        return new EcShampooConfig(lr, betas, shampooBeta, v, weightDecay, preconditionFrequency, tolerance,
+                maxIterations, maxPrecondDim, precondition1d, basisChange);
+    }
+
+    public EcShampooConfig withWeightDecay(double v) {
+        return new EcShampooConfig(lr, betas, shampooBeta, eps, v, preconditionFrequency, tolerance, maxIterations,
+                maxPrecondDim, precondition1d, basisChange);
+    }
+
+    public EcShampooConfig withPreconditionFrequency(int v) {
+        return new EcShampooConfig(lr, betas, shampooBeta, eps, weightDecay, v, tolerance, maxIterations, maxPrecondDim,
+                precondition1d, basisChange);
+    }
+
+    public EcShampooConfig withTolerance(double v) {
+        return new EcShampooConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, v, maxIterations,
+                maxPrecondDim, precondition1d, basisChange);
+    }
+
+    public EcShampooConfig withMaxIterations(int v) {
+        return new EcShampooConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, tolerance, v,
+                maxPrecondDim, precondition1d, basisChange);
+    }
+
+    public EcShampooConfig withMaxPrecondDim(int v) {
+        return new EcShampooConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, tolerance,
+                maxIterations, v, precondition1d, basisChange);
+    }
+
+    public EcShampooConfig withPrecondition1d(boolean v) {
+        return new EcShampooConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, tolerance,
+                maxIterations, maxPrecondDim, v, basisChange);
+    }
+
+    public EcShampooConfig withBasisChange(BasisChangePolicy v) {
+        return new EcShampooConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, tolerance,
+                maxIterations, maxPrecondDim, precondition1d, v);
+    }
+
+    /** A copy: the record keeps its own. */
     @Override
     public double[] betas() {
         return betas.clone();
+    }
+
+    /** Value equality, betas by content. */
+    @Override
+    public boolean equals(Object o) {
+        return ConfigRecords.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return ConfigRecords.hash(this);
+    }
+
+    @Override
+    public String toString() {
+        return ConfigRecords.text(this);
     }
 
     public PreconditionerSpec toSpec() {
@@ -64,7 +137,7 @@ public record EcShampooConfig(double lr, double[] betas, double shampooBeta, dou
                 .diagonal(PreconditionerSpec.Diagonal.SECOND_MOMENT).exponent(0.5)
                 .beta1(betas[0]).beta2(betas[1]).eps(eps).epsAfterBiasCorrection(true).biasCorrection(true)
                 .factorBeta(shampooBeta < 0 ? betas[1] : shampooBeta)
-                .refresh(PreconditionerSpec.Refresh.ADAPTIVE).precondFrequency(precondFrequency)
+                .refresh(PreconditionerSpec.Refresh.ADAPTIVE).precondFrequency(preconditionFrequency)
                 .updateFactorsAfterStep(true)
                 .tolerance(tolerance).maxIterations(maxIterations).basisChange(basisChange)
                 .maxPrecondDim(maxPrecondDim).precondition1d(precondition1d).weightDecay(weightDecay)

@@ -70,7 +70,7 @@ public final class EigenbasisOptimizer implements Optimizer {
         Objects.requireNonNull(backend, "backend");
         Objects.requireNonNull(parameters, "parameters");
         Objects.requireNonNull(fixedBases, "fixedBases");
-        this.schedule = LearningRateSchedule.constant(lr);
+        this.schedule = new ConstantLearningRate(lr);
         this.parameters = List.copyOf(parameters);
         Set<String> names = new HashSet<>();
         for (Parameter p : this.parameters) {
@@ -90,22 +90,22 @@ public final class EigenbasisOptimizer implements Optimizer {
         Map<String, List<Parameter>> members = new LinkedHashMap<>();
         Map<String, Object[]> layouts = new LinkedHashMap<>();
         for (Parameter p : this.parameters) {
-            BlockGroup.Role role;
+            BlockRole role;
             int[] view = p.shape();
             boolean[] factored = new boolean[view.length];
             double[][] fixed = null;
             switch (spec.basis()) {
-                case IDENTITY -> role = BlockGroup.Role.PLAIN;
+                case IDENTITY -> role = BlockRole.PLAIN;
                 case LAYER_FACTORS -> {
-                    role = p.rank() == 2 ? BlockGroup.Role.LAYER : BlockGroup.Role.PLAIN;
+                    role = p.rank() == 2 ? BlockRole.LAYER : BlockRole.PLAIN;
                     Arrays.fill(factored, p.rank() == 2);
                 }
                 case FIXED -> {
-                    role = BlockGroup.Role.FIXED;
+                    role = BlockRole.FIXED;
                     fixed = fixedBasesOf(p, fixedBases.get(p.name()), factored);
                 }
                 default -> {
-                    role = BlockGroup.Role.FACTORED;
+                    role = BlockRole.FACTORED;
                     if (spec.mergeDims() && p.rank() >= 2) {
                         view = TensorLayout.mergeDims(view, spec.maxPrecondDim());
                     }
@@ -116,17 +116,17 @@ public final class EigenbasisOptimizer implements Optimizer {
                     }
                 }
             }
-            if (role == BlockGroup.Role.LAYER) {
+            if (role == BlockRole.LAYER) {
                 layerParameters.add(p.name());
             }
             boolean anyFactor = false;
             for (boolean f : factored) {
                 anyFactor |= f;
             }
-            if (!anyFactor && role != BlockGroup.Role.LAYER) {
-                role = BlockGroup.Role.PLAIN;
+            if (!anyFactor && role != BlockRole.LAYER) {
+                role = BlockRole.PLAIN;
             }
-            String key = role == BlockGroup.Role.LAYER || role == BlockGroup.Role.FIXED
+            String key = role == BlockRole.LAYER || role == BlockRole.FIXED
                     ? role + ":" + p.name()
                     : role + Arrays.toString(view) + Arrays.toString(factored) + p.dtype();
             members.computeIfAbsent(key, x -> new ArrayList<>()).add(p);
@@ -143,7 +143,7 @@ public final class EigenbasisOptimizer implements Optimizer {
         for (Map.Entry<String, List<Parameter>> e : members.entrySet()) {
             Object[] layout = layouts.get(e.getKey());
             @SuppressWarnings("unchecked")
-            BlockGroup group = new BlockGroup(spec, (BlockGroup.Role) layout[0], e.getValue(), (int[]) layout[1],
+            BlockGroup group = new BlockGroup(spec, (BlockRole) layout[0], e.getValue(), (int[]) layout[1],
                     (boolean[]) layout[2], backend, (List<double[][]>) layout[3]);
             groups.add(group);
             for (Parameter p : e.getValue()) {
@@ -236,48 +236,15 @@ public final class EigenbasisOptimizer implements Optimizer {
     }
 
     private void validate(Gradients gradients) {
-        for (String name : gradients.arrays().keySet()) {
-            if (!groupOf.containsKey(name)) {
-                throw new IllegalArgumentException("gradients: '" + name + "' is not a parameter of this optimizer "
-                        + "(parameters: " + groupOf.keySet() + ")");
-            }
-        }
+        gradients.requireFits(parameters);
         for (Parameter p : parameters) {
-            Object g = gradients.get(p.name());
-            if (g == null) {
-                throw new IllegalArgumentException("gradients: parameter '" + p.name() + "' has no gradient");
-            }
-            int length;
-            if (g instanceof double[] d) {
-                if (p.dtype() != DType.F64) {
-                    throw new IllegalArgumentException("gradient of '" + p.name() + "': double[] for an f32 parameter");
-                }
-                length = d.length;
-            } else {
-                if (p.dtype() != DType.F32) {
-                    throw new IllegalArgumentException("gradient of '" + p.name() + "': float[] for an f64 parameter");
-                }
-                length = ((float[]) g).length;
-            }
-            if (length != p.size()) {
-                throw new IllegalArgumentException("gradient of '" + p.name() + "': length " + length
-                        + " does not match the parameter's shape " + Arrays.toString(p.shape()) + " (" + p.size()
-                        + " elements)");
-            }
             if (layerParameters.contains(p.name())) {
                 Gradients.LayerStatistics st = gradients.layer(p.name());
                 if (st == null) {
                     throw new IllegalArgumentException("gradients: K-FAC layer '" + p.name() + "' needs layer "
                             + "statistics (inputs and output gradients) every step");
                 }
-                int out = p.dim(0);
-                int in = p.dim(1);
-                if (st.inputs().length != st.samples() * in || st.outputGradients().length != st.samples() * out) {
-                    throw new IllegalArgumentException("layer statistics of '" + p.name() + "': inputs "
-                            + st.inputs().length + " and outputGradients " + st.outputGradients().length
-                            + " must be samples × in = " + st.samples() + " × " + in + " and samples × out = "
-                            + st.samples() + " × " + out + " for a weight of shape " + Arrays.toString(p.shape()));
-                }
+                st.requireFits(p);
             }
         }
     }
@@ -285,22 +252,22 @@ public final class EigenbasisOptimizer implements Optimizer {
     /** A description of the first non-finite value, or null. */
     private String findNonFinite(Gradients gradients) {
         for (Parameter p : parameters) {
-            Object g = gradients.get(p.name());
             double sum = 0;
             int n = p.size();
-            if (g instanceof double[] d) {
+            if (p.dtype() == DType.F64) {
+                double[] d = gradients.f64(p.name());
                 for (int i = 0; i < n; i++) {
                     sum += d[i] * d[i];
                 }
             } else {
-                float[] f = (float[]) g;
+                float[] f = gradients.f32(p.name());
                 for (int i = 0; i < n; i++) {
                     sum += (double) f[i] * f[i];
                 }
             }
             // A NaN or ±∞ entry makes the sum non-finite; only then look for the index (one pass when clean).
             for (int i = 0; !Double.isFinite(sum) && i < n; i++) {
-                double x = g instanceof double[] d ? d[i] : ((float[]) g)[i];
+                double x = gradients.get(p.name(), i);
                 if (!Double.isFinite(x)) {
                     return "gradient of '" + p.name() + "' has " + x + " at index " + i;
                 }
@@ -370,11 +337,11 @@ public final class EigenbasisOptimizer implements Optimizer {
      */
     public double[][] curvature(String parameter) {
         BlockGroup g = groupOf.get(parameter);
-        if (g == null || g.role != BlockGroup.Role.LAYER) {
+        if (g == null || g.role() != BlockRole.LAYER) {
             throw new IllegalArgumentException("curvature: '" + parameter + "' is not a K-FAC layer of this optimizer");
         }
         double[] flat = g.curvature();
-        int n = g.size;
+        int n = g.blockSize();
         double[][] out = new double[n][n];
         for (int i = 0; i < n; i++) {
             System.arraycopy(flat, i * n, out[i], 0, n);
@@ -389,7 +356,7 @@ public final class EigenbasisOptimizer implements Optimizer {
         Map<String, Object> state = new LinkedHashMap<>();
         for (BlockGroup g : groups) {
             StringBuilder prefix = new StringBuilder();
-            for (Parameter p : g.params) {
+            for (Parameter p : g.parameters()) {
                 prefix.append(prefix.length() == 0 ? "" : ",").append(p.name());
             }
             g.collectState(prefix.append('/').toString(), state);

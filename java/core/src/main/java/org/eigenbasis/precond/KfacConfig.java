@@ -25,10 +25,10 @@ package org.eigenbasis.precond;
  * @param damping          δ ≥ 0, or NaN for automatic
  * @param dampingMode      ADDITIVE or FACTORED_TIKHONOV
  * @param weightDecay      L2, ≥ 0
- * @param precondFrequency ≥ 1
+ * @param preconditionFrequency ≥ 1
  */
 public record KfacConfig(boolean ekfac, double lr, double momentum, double statDecay, double damping,
-                         KfacDamping dampingMode, double weightDecay, int precondFrequency) {
+                         KfacDamping dampingMode, double weightDecay, int preconditionFrequency) {
     public KfacConfig {
         Checks.nonNegative("lr", lr);
         Checks.beta("momentum", momentum);
@@ -41,11 +41,49 @@ public record KfacConfig(boolean ekfac, double lr, double momentum, double statD
             throw new IllegalArgumentException("damping_mode: FACTORED_TIKHONOV is K-FAC only; EK-FAC uses ADDITIVE");
         }
         Checks.nonNegative("weight_decay", weightDecay);
-        Checks.atLeast("precondition_frequency", precondFrequency, 1);
+        Checks.atLeast("precondition_frequency", preconditionFrequency, 1);
     }
 
+    /** K-FAC with KFAC-Pytorch's defaults (listed above); {@code defaults().withEkfac(true)} for EK-FAC. */
+    public static KfacConfig defaults() {
+        return defaults(false);
+    }
+
+    /** KFAC-Pytorch's defaults (listed above), for K-FAC or EK-FAC. */
     public static KfacConfig defaults(boolean ekfac) {
         return new KfacConfig(ekfac, 1e-2, 0.9, 0.95, Double.NaN, KfacDamping.ADDITIVE, 0, 100);
+    }
+
+    public KfacConfig withEkfac(boolean v) {
+        return new KfacConfig(v, lr, momentum, statDecay, damping, dampingMode, weightDecay, preconditionFrequency);
+    }
+
+    public KfacConfig withLr(double v) {
+        return new KfacConfig(ekfac, v, momentum, statDecay, damping, dampingMode, weightDecay, preconditionFrequency);
+    }
+
+    public KfacConfig withMomentum(double v) {
+        return new KfacConfig(ekfac, lr, v, statDecay, damping, dampingMode, weightDecay, preconditionFrequency);
+    }
+
+    public KfacConfig withStatDecay(double v) {
+        return new KfacConfig(ekfac, lr, momentum, v, damping, dampingMode, weightDecay, preconditionFrequency);
+    }
+
+    public KfacConfig withDamping(double v) {
+        return new KfacConfig(ekfac, lr, momentum, statDecay, v, dampingMode, weightDecay, preconditionFrequency);
+    }
+
+    public KfacConfig withDampingMode(KfacDamping v) {
+        return new KfacConfig(ekfac, lr, momentum, statDecay, damping, v, weightDecay, preconditionFrequency);
+    }
+
+    public KfacConfig withWeightDecay(double v) {
+        return new KfacConfig(ekfac, lr, momentum, statDecay, damping, dampingMode, v, preconditionFrequency);
+    }
+
+    public KfacConfig withPreconditionFrequency(int v) {
+        return new KfacConfig(ekfac, lr, momentum, statDecay, damping, dampingMode, weightDecay, v);
     }
 
     public PreconditionerSpec toSpec() {
@@ -53,7 +91,7 @@ public record KfacConfig(boolean ekfac, double lr, double momentum, double statD
                 .diagonal(ekfac ? PreconditionerSpec.Diagonal.EKFAC : PreconditionerSpec.Diagonal.KRONECKER_EIGENVALUES)
                 .exponent(1).beta1(momentum).beta2(statDecay).eps(0).epsAfterBiasCorrection(false)
                 .biasCorrection(true).factorBeta(statDecay).factorInitFromFirst(true)
-                .refresh(PreconditionerSpec.Refresh.EIGH).precondFrequency(precondFrequency)
+                .refresh(PreconditionerSpec.Refresh.EIGH).precondFrequency(preconditionFrequency)
                 .basisChange(ekfac ? BasisChangePolicy.RESET : BasisChangePolicy.KEEP)
                 .damping(dampingMode).dampingValue(damping).weightDecay(weightDecay)
                 .weightDecayMode(WeightDecayMode.L2).build();

@@ -12,12 +12,6 @@ package org.eigenbasis.precond;
 public interface LearningRateSchedule {
     double lr(long step);
 
-    /** The same lr at every step. */
-    static LearningRateSchedule constant(double lr) {
-        Checks.nonNegative("lr", lr);
-        return step -> lr;
-    }
-
     /**
      * Linear warm-up from 0 to {@code peak} over {@code warmup} steps, then cosine decay to {@code floor} at
      * {@code total} steps, {@code floor} after: lr(t) = peak·t/warmup for t ≤ warmup, else

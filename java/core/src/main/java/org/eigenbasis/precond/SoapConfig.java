@@ -22,7 +22,7 @@ package org.eigenbasis.precond;
  * @param shampooBeta          factor EMA in [0, 1), or &lt; 0 for β₂ (default −1)
  * @param eps                  ≥ 0 (default 1e-8)
  * @param weightDecay          ≥ 0 (default 0.01)
- * @param precondFrequency     ≥ 1 (default 10)
+ * @param preconditionFrequency ≥ 1 (default 10)
  * @param maxPrecondDim        ≥ 1 (default 10000)
  * @param mergeDims            default false
  * @param precondition1d       default false
@@ -31,7 +31,7 @@ package org.eigenbasis.precond;
  * @param basisChange          the second-moment policy at a refresh (default PERMUTE, the reference's)
  */
 public record SoapConfig(double lr, double[] betas, double shampooBeta, double eps, double weightDecay,
-                         int precondFrequency, int maxPrecondDim, boolean mergeDims, boolean precondition1d,
+                         int preconditionFrequency, int maxPrecondDim, boolean mergeDims, boolean precondition1d,
                          boolean normalizeGrads, boolean correctBias, BasisChangePolicy basisChange) {
     public SoapConfig {
         Checks.nonNegative("lr", lr);
@@ -41,19 +41,97 @@ public record SoapConfig(double lr, double[] betas, double shampooBeta, double e
         }
         Checks.nonNegative("eps", eps);
         Checks.nonNegative("weight_decay", weightDecay);
-        Checks.atLeast("precondition_frequency", precondFrequency, 1);
+        Checks.atLeast("precondition_frequency", preconditionFrequency, 1);
         Checks.atLeast("max_precond_dim", maxPrecondDim, 1);
         java.util.Objects.requireNonNull(basisChange, "basisChange");
     }
 
+    /** The reference implementation's defaults (listed above). */
     public static SoapConfig defaults() {
         return new SoapConfig(3e-3, new double[] {0.95, 0.95}, -1, 1e-8, 0.01, 10, 10000, false, false, false, true,
                 BasisChangePolicy.PERMUTE);
     }
 
+    public SoapConfig withLr(double v) {
+        return new SoapConfig(v, betas, shampooBeta, eps, weightDecay, preconditionFrequency, maxPrecondDim, mergeDims,
+                precondition1d, normalizeGrads, correctBias, basisChange);
+    }
+
+    public SoapConfig withBetas(double beta1, double beta2) {
+        return new SoapConfig(lr, new double[] {beta1, beta2}, shampooBeta, eps, weightDecay, preconditionFrequency,
+                maxPrecondDim, mergeDims, precondition1d, normalizeGrads, correctBias, basisChange);
+    }
+
+    public SoapConfig withShampooBeta(double v) {
+        return new SoapConfig(lr, betas, v, eps, weightDecay, preconditionFrequency, maxPrecondDim, mergeDims,
+                precondition1d, normalizeGrads, correctBias, basisChange);
+    }
+
+    public SoapConfig withEps(double v) {
+        return new SoapConfig(lr, betas, shampooBeta, v, weightDecay, preconditionFrequency, maxPrecondDim, mergeDims,
+                precondition1d, normalizeGrads, correctBias, basisChange);
+    }
+
+    public SoapConfig withWeightDecay(double v) {
+        return new SoapConfig(lr, betas, shampooBeta, eps, v, preconditionFrequency, maxPrecondDim, mergeDims,
+                precondition1d, normalizeGrads, correctBias, basisChange);
+    }
+
+    public SoapConfig withPreconditionFrequency(int v) {
+        return new SoapConfig(lr, betas, shampooBeta, eps, weightDecay, v, maxPrecondDim, mergeDims, precondition1d,
+                normalizeGrads, correctBias, basisChange);
+    }
+
+    public SoapConfig withMaxPrecondDim(int v) {
+        return new SoapConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, v, mergeDims,
+                precondition1d, normalizeGrads, correctBias, basisChange);
+    }
+
+    public SoapConfig withMergeDims(boolean v) {
+        return new SoapConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, maxPrecondDim, v,
+                precondition1d, normalizeGrads, correctBias, basisChange);
+    }
+
+    public SoapConfig withPrecondition1d(boolean v) {
+        return new SoapConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, maxPrecondDim, mergeDims,
+                v, normalizeGrads, correctBias, basisChange);
+    }
+
+    public SoapConfig withNormalizeGrads(boolean v) {
+        return new SoapConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, maxPrecondDim, mergeDims,
+                precondition1d, v, correctBias, basisChange);
+    }
+
+    public SoapConfig withCorrectBias(boolean v) {
+        return new SoapConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, maxPrecondDim, mergeDims,
+                precondition1d, normalizeGrads, v, basisChange);
+    }
+
+    public SoapConfig withBasisChange(BasisChangePolicy v) {
+        return new SoapConfig(lr, betas, shampooBeta, eps, weightDecay, preconditionFrequency, maxPrecondDim, mergeDims,
+                precondition1d, normalizeGrads, correctBias, v);
+    }
+
+    /** A copy: the record keeps its own. */
     @Override
     public double[] betas() {
         return betas.clone();
+    }
+
+    /** Value equality, betas by content. */
+    @Override
+    public boolean equals(Object o) {
+        return ConfigRecords.equal(this, o);
+    }
+
+    @Override
+    public int hashCode() {
+        return ConfigRecords.hash(this);
+    }
+
+    @Override
+    public String toString() {
+        return ConfigRecords.text(this);
     }
 
     public PreconditionerSpec toSpec() {
@@ -61,7 +139,7 @@ public record SoapConfig(double lr, double[] betas, double shampooBeta, double e
                 .diagonal(PreconditionerSpec.Diagonal.SECOND_MOMENT).exponent(0.5)
                 .beta1(betas[0]).beta2(betas[1]).eps(eps).epsAfterBiasCorrection(false).biasCorrection(correctBias)
                 .factorBeta(shampooBeta < 0 ? betas[1] : shampooBeta)
-                .refresh(PreconditionerSpec.Refresh.POWER_QR).precondFrequency(precondFrequency)
+                .refresh(PreconditionerSpec.Refresh.POWER_QR).precondFrequency(preconditionFrequency)
                 .skipFirstStep(true).updateFactorsAfterStep(true).basisChange(basisChange)
                 .maxPrecondDim(maxPrecondDim).mergeDims(mergeDims).precondition1d(precondition1d)
                 .normalizeUpdate(normalizeGrads).weightDecay(weightDecay)

@@ -2,11 +2,14 @@ package org.eigenbasis.precond;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.eigenbasis.spi.PreconditionerKernel;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
- * Shapes of parameter blocks as the preconditioners see them, and the few tensor re-arrangements done on the JVM.
- * A block of view dims (d₀, …, d_{k−1}) is stored as a matrix of rows = d₀ (1 for a scalar) and cols = d₁⋯d_{k−1}
- * (1 for rank ≤ 1), row-major, which is the parameter's own row-major layout.
+ * Shapes of parameter blocks as the preconditioners see them, the few tensor re-arrangements done on the JVM, and
+ * the batched mode products built from them. A block of view dims (d₀, …, d_{k−1}) is stored as a matrix of
+ * rows = d₀ (1 for a scalar) and cols = d₁⋯d_{k−1} (1 for rank ≤ 1), row-major, which is the parameter's own
+ * row-major layout; a batch of such blocks is a B × rows × cols {@link BatchedMatrix}.
  */
 final class TensorLayout {
     private TensorLayout() {
@@ -71,37 +74,6 @@ final class TensorLayout {
         return s;
     }
 
-    /**
-     * y = x ×_axis op(M): y[…, i, …] = Σ_p op(M)[i, p]·x[…, p, …], with op(M) = Mᵀ when {@code transpose}.
-     * M is d × d row-major (d = dims[axis]). Writes a new array. Cost 2·size·d.
-     */
-    static double[] modeMultiply(double[] x, int[] dims, int axis, double[] m, boolean transpose) {
-        int d = dims[axis];
-        int post = 1;
-        for (int i = axis + 1; i < dims.length; i++) {
-            post *= dims[i];
-        }
-        int pre = x.length / (d * post);
-        double[] y = new double[x.length];
-        for (int a = 0; a < pre; a++) {
-            int base = a * d * post;
-            for (int i = 0; i < d; i++) {
-                for (int p = 0; p < d; p++) {
-                    double mip = transpose ? m[p * d + i] : m[i * d + p];
-                    if (mip == 0) {
-                        continue;
-                    }
-                    int src = base + p * post;
-                    int dst = base + i * post;
-                    for (int c = 0; c < post; c++) {
-                        y[dst + c] += mip * x[src + c];
-                    }
-                }
-            }
-        }
-        return y;
-    }
-
     /** The tensor with {@code axis} moved to the front, as a d_axis × (size/d_axis) row-major matrix. */
     static double[] moveAxisToFront(double[] x, int[] dims, int axis) {
         int d = dims[axis];
@@ -136,5 +108,49 @@ final class TensorLayout {
             }
         }
         return x;
+    }
+
+    /**
+     * The mode product y = x ×_axis op(M) of every block of the batch x (B × rows × cols, view dims {@code dims}):
+     * y[…, i, …] = Σ_p op(M)[i, p]·x[…, p, …], op(M) = Mᵀ when {@code transpose}, M = mats[b] (d × d, d =
+     * dims[axis]). For order ≤ 2 one kernel rotation from the left (axis 0) or the right (axis 1); for higher
+     * orders the axis is moved to the front on the JVM, rotated from the left, and moved back. A new heap batch;
+     * x is not touched. Cost 2·size·d per block.
+     */
+    static BatchedMatrix modeProduct(PreconditionerKernel kernel, BatchedMatrix x, int[] dims, int axis,
+                                     BatchedMatrix mats, boolean transpose) {
+        BatchedMatrix out = BatchedMatrix.zeros(x.dtype(), x.batch(), x.rows(), x.cols());
+        if (dims.length <= 2) {
+            if (axis == 0) {
+                kernel.rotate(mats, transpose, x, null, false, out);
+            } else {
+                kernel.rotate(null, false, x, mats, !transpose, out);
+            }
+            return out;
+        }
+        int d = dims[axis];
+        int size = x.matrixSize();
+        BatchedMatrix front = axisToFront(x, dims, axis);
+        BatchedMatrix rotated = BatchedMatrix.zeros(x.dtype(), x.batch(), d, size / d);
+        kernel.rotate(mats, transpose, front, null, false, rotated);
+        double[] buf = new double[size];
+        for (int b = 0; b < x.batch(); b++) {
+            rotated.copyMatrixTo(b, buf, 0);
+            out.copyMatrixFrom(b, moveFrontToAxis(buf, dims, axis), 0);
+        }
+        return out;
+    }
+
+    /** Every block of x with {@code axis} moved to the front: a new heap batch of d_axis × (size/d_axis) matrices. */
+    static BatchedMatrix axisToFront(BatchedMatrix x, int[] dims, int axis) {
+        int d = dims[axis];
+        int size = x.matrixSize();
+        BatchedMatrix front = BatchedMatrix.zeros(x.dtype(), x.batch(), d, size / d);
+        double[] buf = new double[size];
+        for (int b = 0; b < x.batch(); b++) {
+            x.copyMatrixTo(b, buf, 0);
+            front.copyMatrixFrom(b, moveAxisToFront(buf, dims, axis), 0);
+        }
+        return front;
     }
 }

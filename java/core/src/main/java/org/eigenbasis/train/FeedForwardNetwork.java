@@ -167,12 +167,12 @@ public final class FeedForwardNetwork implements Model {
             for (int o = 0; o < outs; o++) {
                 gb[o] *= scale;
             }
-            out.put(parameters.get(2 * l).name(), gw);
-            out.put(parameters.get(2 * l + 1).name(), gb);
+            out.put(parameters.get(2 * l), gw);
+            out.put(parameters.get(2 * l + 1), gb);
             if (statistics != LayerStatisticsMode.NONE) {
                 double[] g = statistics == LayerStatisticsMode.SAMPLED ? sampledDelta : delta;
                 // the input layer's activations are the data set's own array: hand the optimizer a copy
-                out.layer(parameters.get(2 * l).name(),
+                out.layer(parameters.get(2 * l),
                         new Gradients.LayerStatistics(l == 0 ? a.clone() : a, g.clone(), samples));
             }
             if (l > 0) {

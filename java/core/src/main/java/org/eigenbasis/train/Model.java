@@ -39,7 +39,7 @@ public interface Model {
     /**
      * The mean cross-entropy over {@code batch}, its gradient with respect to every parameter into {@code out}
      * (fresh double arrays, by parameter name), and, unless {@code statistics} is {@link LayerStatisticsMode#NONE},
-     * the K-FAC statistics of every linear layer via {@link Gradients#layer(String, Gradients.LayerStatistics)}
+     * the K-FAC statistics of every linear layer via {@link Gradients#layer(Parameter, Gradients.LayerStatistics)}
      * under its weight's name. The statistics follow one convention: the inputs a_n (B × in) and the gradients
      * g_n = ∂ℓ_n/∂z_n of the per-sample loss with respect to the layer's outputs (B × out, not divided by B),
      * so the weight gradient equals (1/B) Σ_n g_n a_nᵀ in {@link LayerStatisticsMode#EMPIRICAL} mode.

@@ -44,21 +44,35 @@ public final class Trainer {
             Objects.requireNonNull(statistics, "statistics");
         }
 
+        /** The CLI's defaults: 300 full-batch steps, seed 0, target loss 0.2, no layer statistics. */
+        public static Config defaults() {
+            return fullBatch(300, 0.2);
+        }
+
         /** Full-batch gradient steps without layer statistics. */
         public static Config fullBatch(int steps, double targetLoss) {
             return new Config(steps, 0, 0, targetLoss, LayerStatisticsMode.NONE);
         }
 
-        public Config withBatchSize(int size) {
-            return new Config(steps, size, seed, targetLoss, statistics);
+        public Config withSteps(int v) {
+            return new Config(v, batchSize, seed, targetLoss, statistics);
         }
 
-        public Config withSeed(long s) {
-            return new Config(steps, batchSize, s, targetLoss, statistics);
+        /** Samples per step; 0 for the full training set. */
+        public Config withBatchSize(int v) {
+            return new Config(steps, v, seed, targetLoss, statistics);
         }
 
-        public Config withStatistics(LayerStatisticsMode mode) {
-            return new Config(steps, batchSize, seed, targetLoss, mode);
+        public Config withSeed(long v) {
+            return new Config(steps, batchSize, v, targetLoss, statistics);
+        }
+
+        public Config withTargetLoss(double v) {
+            return new Config(steps, batchSize, seed, v, statistics);
+        }
+
+        public Config withStatistics(LayerStatisticsMode v) {
+            return new Config(steps, batchSize, seed, targetLoss, v);
         }
     }
 

@@ -64,15 +64,15 @@ class FailurePolicyTest {
         }
         byte[] before = snapshot(opt, w, b);
         Gradients nan = gradients(rng);
-        ((double[]) nan.get("w"))[7] = Double.NaN;
+        nan.f64("w")[7] = Double.NaN;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> opt.step(nan));
         assertTrue(e.getMessage().contains("gradient of 'w' has NaN at index 7"), e.getMessage());
         Gradients inf = gradients(rng);
-        ((double[]) inf.get("b"))[0] = Double.NEGATIVE_INFINITY;
+        inf.f64("b")[0] = Double.NEGATIVE_INFINITY;
         e = assertThrows(IllegalArgumentException.class, () -> opt.step(inf));
         assertTrue(e.getMessage().contains("'b' has -Infinity at index 0"), e.getMessage());
         Gradients huge = gradients(rng);
-        ((double[]) huge.get("w"))[0] = 1e200;
+        huge.f64("w")[0] = 1e200;
         e = assertThrows(IllegalArgumentException.class, () -> opt.step(huge));
         assertTrue(e.getMessage().contains("sum of squares that overflows"), e.getMessage());
         if (name.endsWith("kfac")) {
@@ -100,7 +100,7 @@ class FailurePolicyTest {
         Map<String, Object> before = copy(opt.state());
         double[] w0 = w.clone();
         Gradients nan = gradients(rng);
-        ((double[]) nan.get("b"))[1] = Double.NaN;
+        nan.f64("b")[1] = Double.NaN;
         opt.step(nan);
         assertEquals(1, opt.skippedSteps());
         assertEquals(4, opt.stepCount());

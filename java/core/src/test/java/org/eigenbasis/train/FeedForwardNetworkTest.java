@@ -40,7 +40,7 @@ class FeedForwardNetworkTest {
         assertEquals(model.loss(data), loss, 1e-14 * Math.abs(loss), "loss of lossAndGradients equals loss()");
         double h = 1e-5;
         for (Parameter p : model.parameters()) {
-            double[] g = (double[]) grads.get(p.name());
+            double[] g = grads.f64(p.name());
             assertNotNull(g, p.name());
             assertEquals(p.size(), g.length, p.name());
             double[] w = p.f64();
@@ -136,14 +136,14 @@ class FeedForwardNetworkTest {
             Gradients.LayerStatistics s = grads.layer(name);
             assertNotNull(s, name);
             assertEquals(33, s.samples());
-            double[] expected = (double[]) grads.get(name);
+            double[] expected = grads.f64(name);
             double[] rebuilt = outerProductMean(s);
             assertEquals(expected.length, rebuilt.length);
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(expected[i], rebuilt[i], 1e-13, name + "[" + i + "]");
             }
             // the bias gradient is the mean output gradient
-            double[] bias = (double[]) grads.get(name.replace("weight", "bias"));
+            double[] bias = grads.f64(name.replace("weight", "bias"));
             int outs = s.outputGradients().length / s.samples();
             for (int o = 0; o < outs; o++) {
                 double sum = 0;
@@ -163,7 +163,7 @@ class FeedForwardNetworkTest {
         Gradients grads = new Gradients();
         FeedForwardNetwork.logisticRegression(64, 10).lossAndGradients(batch(5), grads, LayerStatisticsMode.NONE, null);
         assertTrue(grads.layers().isEmpty());
-        assertEquals(2, grads.arrays().size());
+        assertEquals(2, grads.names().size());
     }
 
     /**
@@ -185,7 +185,7 @@ class FeedForwardNetworkTest {
         model.lossAndGradients(data, empirical, LayerStatisticsMode.EMPIRICAL, null);
         Gradients sampled = new Gradients();
         model.lossAndGradients(data, sampled, LayerStatisticsMode.SAMPLED, new Random(7));
-        assertArrayEquals((double[]) empirical.get("weight"), (double[]) sampled.get("weight"), 0);
+        assertArrayEquals(empirical.f64("weight"), sampled.f64("weight"), 0);
         double[] g = sampled.layer("weight").outputGradients();
         double[] p = empirical.layer("weight").outputGradients();
         int[] predicted = model.predict(data);

@@ -24,13 +24,9 @@ class TestSgd implements Optimizer {
 
     @Override
     public void step(Gradients gradients) {
+        gradients.requireFits(parameters);
         for (Parameter p : parameters) {
-            if (!(gradients.get(p.name()) instanceof double[] g) || g.length != p.size()) {
-                throw new IllegalArgumentException("gradient of " + p.name() + " is missing or of the wrong size");
-            }
-        }
-        for (Parameter p : parameters) {
-            double[] g = (double[]) gradients.get(p.name());
+            double[] g = gradients.f64(p.name());
             double[] w = p.f64();
             for (int i = 0; i < w.length; i++) {
                 w[i] -= lr * g[i];

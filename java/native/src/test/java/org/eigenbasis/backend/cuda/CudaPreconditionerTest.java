@@ -182,13 +182,62 @@ class CudaPreconditionerTest {
         assertTrue(e.getMessage().contains(a.reason()), e.getMessage());
     }
 
+    /**
+     * Calls with nothing to compute return before the GPU (so they work without one) and touch nothing: the
+     * non-empty operands beside the empty ones keep their values, the shapes stay, nothing is closed, and the
+     * result is the host reference's. The argument checks still come first: a mis-shaped empty call is refused.
+     */
     @Test
-    void emptyShapesNeedNoGpu() {
+    void emptyShapesNeedNoGpuAndChangeNothing() {
+        Random random = new Random(5);
         BatchedMatrix g = BatchedMatrix.zeros(DType.F32, 2, 0, 3);
-        cuda.rotate(null, false, g, BatchedMatrix.zeros(DType.F32, 2, 3, 3), true, BatchedMatrix.zeros(DType.F32, 2, 0, 3));
-        cuda.diagonalUpdate(g, null, BatchedMatrix.zeros(DType.F32, 2, 0, 3), 0.9, 0.99, 0.01, 0.5, 1e-8, g);
-        cuda.accumulateFactor(g, true, 0.5, 1, BatchedMatrix.zeros(DType.F32, 2, 0, 0));
-        cuda.accumulateFactor(BatchedMatrix.zeros(DType.F64, 0, 4, 4), false, 0.5, 1, BatchedMatrix.zeros(DType.F64, 0, 4, 4));
+        BatchedMatrix right = gaussian(random, DType.F32, 2, 3, 3, Placement.OFF_HEAP);
+        BatchedMatrix rightBefore = right.copy(Placement.HEAP);
+        BatchedMatrix out = BatchedMatrix.zeros(DType.F32, 2, 0, 3);
+        cuda.rotate(null, false, g, right, true, out);
+        assertShape(out, 2, 0, 3);
+        assertUlps(rightBefore, right, 0, "rotate must not write its right factor");
+
+        BatchedMatrix wide = BatchedMatrix.zeros(DType.F64, 2, 3, 0);       // columns empty: left is 3 × 3
+        BatchedMatrix left = gaussian(random, DType.F64, 2, 3, 3, Placement.HEAP);
+        BatchedMatrix leftBefore = left.copy(Placement.HEAP);
+        BatchedMatrix wideOut = BatchedMatrix.zeros(DType.F64, 2, 3, 0);
+        cuda.rotate(left, true, wide, null, false, wideOut);
+        assertShape(wideOut, 2, 3, 0);
+        assertUlps(leftBefore, left, 0, "rotate must not write its left factor");
+
+        BatchedMatrix v = BatchedMatrix.zeros(DType.F32, 2, 0, 3);
+        cuda.diagonalUpdate(g, null, v, 0.9, 0.99, 0.01, 0.5, 1e-8, g);
+        assertShape(g, 2, 0, 3);
+        assertShape(v, 2, 0, 3);
+
+        BatchedMatrix emptyFactor = BatchedMatrix.zeros(DType.F32, 2, 0, 0);
+        cuda.accumulateFactor(g, true, 0.5, 1, emptyFactor);                  // left factor of 0 rows: 0 × 0
+        assertShape(emptyFactor, 2, 0, 0);
+        BatchedMatrix none = BatchedMatrix.zeros(DType.F64, 0, 4, 4);
+        BatchedMatrix noFactor = BatchedMatrix.zeros(DType.F64, 0, 4, 4);
+        cuda.accumulateFactor(none, false, 0.5, 1, noFactor);
+        assertShape(noFactor, 0, 4, 4);
+        for (BatchedMatrix x : new BatchedMatrix[] {g, right, out, wide, left, wideOut, v, emptyFactor, none, noFactor}) {
+            assertFalse(x.isClosed(), "an operand was closed");
+        }
+
+        // The host reference on the same calls: the same (empty) results and the same untouched factors.
+        BatchedMatrix refOut = BatchedMatrix.zeros(DType.F64, 2, 3, 0);
+        reference.rotate(left, true, wide, null, false, refOut);
+        assertShape(refOut, 2, 3, 0);
+        assertUlps(leftBefore, left, 0, "the reference leaves the left factor too");
+
+        // Checks before the early return: mis-shaped empty operands are refused, without a GPU.
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> cuda.rotate(null, false, g, BatchedMatrix.zeros(DType.F32, 2, 4, 4), true, out));
+        assertTrue(e.getMessage().startsWith("right: "), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> cuda.accumulateFactor(g, true, 0.5, 1, BatchedMatrix.zeros(DType.F32, 2, 1, 1)));
+        assertThrows(IllegalArgumentException.class, () -> cuda.diagonalUpdate(g, null,
+                BatchedMatrix.zeros(DType.F32, 2, 3, 0), 0.9, 0.99, 0.01, 0.5, 1e-8, g));
+        assertThrows(IllegalArgumentException.class,
+                () -> cuda.accumulateFactor(none, false, 0.5, 1, BatchedMatrix.zeros(DType.F32, 0, 4, 4)));
     }
 
     @Test
@@ -293,6 +342,10 @@ class CudaPreconditionerTest {
             double tolerance = gamma * b[i] + Double.MIN_NORMAL;
             assertEquals(w[i], g[i], tolerance, what + " [" + i + "]");
         }
+    }
+
+    private static void assertShape(BatchedMatrix x, int batch, int rows, int cols) {
+        assertEquals(batch + " x " + rows + " x " + cols, x.batch() + " x " + x.rows() + " x " + x.cols());
     }
 
     private static void assertUlps(BatchedMatrix want, BatchedMatrix got, int ulps, String what) {
