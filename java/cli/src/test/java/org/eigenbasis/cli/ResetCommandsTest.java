@@ -157,17 +157,24 @@ class ResetCommandsTest {
     @Test
     void experimentHelpersAreExact() {
         double[] ms = ResetExperiment.meanAndStderr(new double[] {1, 2, 3});
-        assertEquals(2, ms[0], 0);
-        assertEquals(Math.sqrt(1.0 / 3), ms[1], 1e-15);
+        assertEquals(2, ms[0], 0, "6/3: exact");
+        // √(2/2/3) against √(1/3): the same real 1/3 rounded once (the other quotients exact), then the square root.
+        assertEquals(Math.sqrt(1.0 / 3), ms[1], Math.ulp(Math.sqrt(1.0 / 3)));
         assertEquals("\"a,b\"", ResetExperimentCommand.csvText("a,b"));
         assertEquals(0, ResetMonteCarloCheck.z(1, 1, 0));
         // Ridge by the dual formula against the normal equations on a 3 × 2 system: (XᵀX + I)θ = Xᵀy.
         double[][] x = {{1, 2}, {0, 1}, {1, -1}};
         double[] y = {1, 2, 3};
         double[] theta = ResetExperiment.ridgeDual(x, y, 1);
-        // XᵀX + I = [[3, 1], [1, 7]], Xᵀy = (4, 1): θ = (27, −1)/20.
-        assertEquals(27.0 / 20, theta[0], 1e-14);
-        assertEquals(-1.0 / 20, theta[1], 1e-14);
+        // XᵀX + I = [[3, 1], [1, 7]], Xᵀy = (4, 1): θ = (27, −1)/20. The dual solve: A = XXᵀ + I (integers,
+        // exact) by Gaussian elimination with partial pivoting, exact for A + ΔA with ‖ΔA‖∞ ≤ n·γ_(3n)·ρ·‖A‖∞
+        // (Higham Thm 9.5; n = 3, growth ρ ≤ 2^(n−1) = 4, ‖A‖∞ = 11), so α is off by κ∞(A)·n·γ_9·4·‖α‖∞,
+        // κ∞(A) ≤ 3‖A‖∞/λ_min(A) = 33, ‖α‖∞ ≤ ‖α‖₂ ≤ ‖y‖₂ = √14; θ = Xᵀα by ‖X‖∞ = 3 times that, plus γ_3 of |X|ᵀ|α|.
+        double u = 0x1p-53;
+        double gamma9 = 9 * u / (1 - 9 * u);
+        double tol = 3 * (33 * 3 * gamma9 * 4 * Math.sqrt(14)) + 3 * u / (1 - 3 * u) * 3 * Math.sqrt(14);
+        assertEquals(27.0 / 20, theta[0], tol);
+        assertEquals(-1.0 / 20, theta[1], tol);
     }
 
     @Test
@@ -178,7 +185,11 @@ class ResetCommandsTest {
                 continue;
             }
             for (double m : new double[] {1e-3, 0.7, 40}) {
-                assertEquals(m, f.atMean().apply(m).mean(), 1e-12 * m, f.name());
+                // A few roundings of m (1/(1/m), 2(m/2), 3(2m/3)/2, …: γ_4), and lognormal's e^(ln m − 1/2 + 1/2),
+                // whose exponent carries the rounding of ln m and the two additions: 2u(|ln m| + 1) relative.
+                double u = 0x1p-53;
+                double tol = (4 * u / (1 - 4 * u) + 2 * u * (Math.abs(Math.log(m)) + 1)) * m;
+                assertEquals(m, f.atMean().apply(m).mean(), tol, f.name());
             }
         }
         assertEquals(9, ResetExperiment.families().size());
@@ -191,19 +202,41 @@ class ResetCommandsTest {
                 Sweep.logGrid(0.1, 10, 3), 10);
         ResetExperimentDataset ds = new ResetExperimentDataset(small, 5);
         assertEquals(12, ds.nu.length, "n < d: rank n");
+        double u = 0x1p-53;
         for (double lambda : new double[] {1e-3, 0.3, 20}) {
             double[] h = ds.ridge(lambda);
             double[] theta = ds.estimate(h);
             double[] direct = ResetExperiment.ridgeDual(ds.x, ds.y, lambda);
-            assertTrue(ResetExperiment.relativeDifference(theta, direct) < 1e-10, "lambda " + lambda);
+            // Both are Xᵀ(XXᵀ + λI)⁻¹y: the thin SVD through the java eigh of XXᵀ, the dual by Gaussian elimination
+            // with partial pivoting. Each is judged as LAPACK's tests judge them, backward error below sep.in's
+            // threshold 60 times n·ε·‖A‖ (dtest.in's 30 for the LU), so each relative error is at most
+            // 60·κ₂·n·ε, κ₂ = (ν_max + λ)/(ν_min + λ) on the kept eigenvalues; twice that for the difference.
+            // (Wilkinson's worst-case growth 2^(n−1) would allow 2048 times more: not what a test can resolve.)
+            double kappa = (ds.nu[0] + lambda) / (ds.nu[ds.nu.length - 1] + lambda);
+            kappa = Math.max(kappa, 1 / kappa);
+            double relTol = 2 * 60 * kappa * ds.nu.length * 2 * u;
+            assertTrue(ResetExperiment.relativeDifference(theta, direct) <= relTol, "lambda " + lambda + ": "
+                    + ResetExperiment.relativeDifference(theta, direct) + " > " + relTol);
             double risk = 0;
+            double[] w = ds.coefficients(h);
+            double scale = 0;
             for (int i = 0; i < theta.length; i++) {
                 risk += ds.sigma[i] * (theta[i] - ds.theta[i]) * (theta[i] - ds.theta[i]);
-                assertEquals(1.0 / ((i + 1.0) * (i + 1.0)), ds.sigma[i], 0);
+                assertEquals(1.0 / ((i + 1.0) * (i + 1.0)), ds.sigma[i], 0, "1/(i + 1)²: the same expression");
+                double t = 0;
+                for (int j = 0; j < w.length; j++) {
+                    t += Math.abs(w[j] * ds.v[j][i]);
+                }
+                scale += ds.sigma[i] * (t + Math.abs(ds.theta[i])) * (t + Math.abs(ds.theta[i]));
             }
-            assertEquals(risk, ds.risk(h), 1e-12 * ds.riskOfZero);
+            // wᵀAw − 2wᵀb + θᵀΣθ (A = VᵀΣV, b = VᵀΣθ) against Σ σ_i(θ̂_i − θ_i)², θ̂ = Σ_j w_j v_j: the same value
+            // from the same v and w; each side a sum of products of length at most d + 2r + 3 (Higham §3.1):
+            // γ_(d+2r+3) of Σ_i σ_i(Σ_j|w_j v_ji| + |θ_i|)², twice.
+            int k = theta.length + 2 * w.length + 3;
+            assertEquals(risk, ds.risk(h), 2 * k * u / (1 - k * u) * scale);
         }
-        assertEquals(ds.riskOfZero, ds.risk(new double[ds.nu.length]), 1e-15);
+        // h = 0: w = 0, so the risk is riskOfZero + 0 − 0 exactly.
+        assertEquals(ds.riskOfZero, ds.risk(new double[ds.nu.length]), 0);
         ResetExperimentDataset again = new ResetExperimentDataset(small, 5);
         assertArrayEquals(ds.y, again.y, 0, "seeded");
     }
@@ -213,7 +246,9 @@ class ResetCommandsTest {
         double[] grid = Sweep.logGrid(0.01, 100, 9);
         // Risk (log m − log 2)² + 1, minimised at m = 2, between grid points 1 and 3.16.
         double m = ResetExperiment.refine(grid, 4, t -> new double[] {Math.pow(Math.log(t / 2), 2) + 1});
-        assertEquals(2, m, 0.01);
+        // Golden section stops once its bracket is at most 5e-3 wide in ln m and returns a point inside it, which
+        // holds the minimiser: |ln m − ln 2| < 5e-3, so |m − 2| < 2·(e^(5e-3) − 1).
+        assertEquals(2, m, 2 * Math.expm1(5e-3));
         // A minimum at the grid edge stays within the grid.
         double edge = ResetExperiment.refine(grid, 0, t -> new double[] {t});
         assertTrue(edge >= grid[0] && edge <= grid[1], Double.toString(edge));

@@ -8,11 +8,16 @@ import java.math.MathContext;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
+import org.eigenbasis.testing.ErrorBounds;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.verify.Accuracy;
 import org.junit.jupiter.api.Test;
 
 /**
  * The closed-form M_ij = Cov_A(e^(−μ_i A), e^(−μ_j A)) for det, gamma, uniform and empirical laws against
- * g(μ_i + μ_j) − g(μ_i)g(μ_j) evaluated in 60-digit BigDecimal (where the double closed form loses every digit).
+ * g(μ_i + μ_j) − g(μ_i)g(μ_j) evaluated in 60-digit BigDecimal (where the double closed form loses every digit),
+ * within {@link Reference#CLOCK_COVARIANCE} in every entry.
  */
 class ClockCovarianceTest {
     private static final MathContext MC = Reference.MC;
@@ -90,9 +95,13 @@ class ClockCovarianceTest {
                 BigDecimal bj = Reference.big(mu[j]);
                 BigDecimal ref = g.apply(bi.add(bj, MC)).subtract(g.apply(bi).multiply(g.apply(bj), MC), MC);
                 double exact = ref.doubleValue();
+                // A covariance of two decreasing functions of A: positive (Chebyshev's sum inequality).
                 assertTrue(exact > 0, law.spec() + " reference M[" + i + "][" + j + "] = " + exact);
+                // ClockCovariance's accuracy in every entry; the reference, 60 digits, rounds once to double and
+                // the ratio once more (2u).
                 double rel = Math.abs(c[i][j] / exact - 1);
-                assertTrue(rel < 1e-12, law.spec() + " M(" + mu[i] + ", " + mu[j] + ") = " + c[i][j] + " vs " + exact
+                double tol = Reference.CLOCK_COVARIANCE + DType.F64.epsilon();
+                assertTrue(rel < tol, law.spec() + " M(" + mu[i] + ", " + mu[j] + ") = " + c[i][j] + " vs " + exact
                         + ": relative error " + rel);
                 worst = Math.max(worst, rel);
             }
@@ -170,65 +179,16 @@ class ClockCovarianceTest {
             for (int i = 0; i < mu.length; i++) {
                 for (int j = 0; j < mu.length; j++) {
                     String where = law.spec() + " M(" + mu[i] + ", " + mu[j] + ") = " + m[i][j];
+                    // Exact bounds, no tolerance: M ≥ 0 (a relative error below 1 keeps the sign of a positive
+                    // covariance) and M ≤ 1/4 (a covariance of [0, 1]-valued variables; 1/4 only for a two-point law
+                    // on {0, ∞}, far from these).
                     assertTrue(m[i][j] >= 0 && m[i][j] <= 0.25, where);
-                    assertTrue(m[i][j] * m[i][j] <= m[i][i] * m[j][j] * (1 + 1e-12), where + ": Cauchy–Schwarz");
+                    // M_ij² ≤ M_ii·M_jj, each side with the relative error δ of every entry (twice) and two products.
+                    double slack = 4 * Reference.CLOCK_COVARIANCE + ErrorBounds.gamma(2, DType.F64);
+                    assertTrue(m[i][j] * m[i][j] <= m[i][i] * m[j][j] * (1 + slack), where + ": Cauchy–Schwarz");
                 }
             }
         }
-    }
-
-    /** Eigenvalues, ascending, by cyclic Jacobi rotations (independent of the library's eigensolvers). */
-    static double[] jacobiEigenvalues(double[][] m) {
-        int n = m.length;
-        double[][] a = new double[n][];
-        for (int i = 0; i < n; i++) {
-            a[i] = m[i].clone();
-        }
-        for (int sweep = 0; sweep < 100; sweep++) {
-            double off = 0;
-            double diag = 0;
-            for (int i = 0; i < n; i++) {
-                diag += a[i][i] * a[i][i];
-                for (int j = 0; j < i; j++) {
-                    off += a[i][j] * a[i][j];
-                }
-            }
-            if (off <= 1e-34 * diag) {
-                break;
-            }
-            for (int p = 0; p < n; p++) {
-                for (int q = p + 1; q < n; q++) {
-                    if (a[p][q] == 0) {
-                        continue;
-                    }
-                    double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
-                    double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-                    if (theta == 0) {
-                        t = 1;
-                    }
-                    double c = 1 / Math.sqrt(t * t + 1);
-                    double s = t * c;
-                    for (int k = 0; k < n; k++) {
-                        double akp = a[k][p];
-                        double akq = a[k][q];
-                        a[k][p] = c * akp - s * akq;
-                        a[k][q] = s * akp + c * akq;
-                    }
-                    for (int k = 0; k < n; k++) {
-                        double apk = a[p][k];
-                        double aqk = a[q][k];
-                        a[p][k] = c * apk - s * aqk;
-                        a[q][k] = s * apk + c * aqk;
-                    }
-                }
-            }
-        }
-        double[] w = new double[n];
-        for (int i = 0; i < n; i++) {
-            w[i] = a[i][i];
-        }
-        java.util.Arrays.sort(w);
-        return w;
     }
 
     /** Columns of a Gaussian matrix, modified Gram–Schmidt twice. */
@@ -278,23 +238,35 @@ class ClockCovarianceTest {
                 hs[i][j] = hs[j][i];
             }
         }
-        double eps = Math.ulp(1.0);
+        double eps = DType.F64.epsilon();
         for (RenewalLaw law : List.of(RenewalLaw.deterministic(3), RenewalLaw.gamma(0.4, 2), RenewalLaw.uniform(0.5, 2),
                 RenewalLaw.empirical(0.2, 1, 4, 4.5))) {
-            OuResetMoments mom = OuResetMoments.stationary(hs, Reference.randomVector(rnd, d),
-                    Reference.randomVector(rnd, d), 0, law);
+            double[] thetaStar = Reference.randomVector(rnd, d);
+            double[] theta0 = Reference.randomVector(rnd, d);
+            OuResetMoments mom = OuResetMoments.stationary(hs, thetaStar, theta0, 0, law);
             double[][] c = mom.covariance();
             for (int i = 0; i < d; i++) {
                 for (int j = 0; j < d; j++) {
                     assertTrue(Double.isFinite(c[i][j]), law.spec() + " C[" + i + "][" + j + "] = " + c[i][j]);
-                    assertEquals(c[i][j], c[j][i], 0, "symmetric");
+                    assertEquals(c[i][j], c[j][i], 0, "symmetric by construction (one triangle, mirrored)");
                 }
             }
             // An independent cyclic Jacobi, not our eigh: this matrix is EighContract's rank-deficient regression case.
-            double[] w = jacobiEigenvalues(c);
+            double[] w = Reference.jacobiEigenvalues(c);
             double norm = Math.max(Math.abs(w[0]), Math.abs(w[d - 1]));
             assertTrue(w[d - 1] > 0, law.spec());
-            assertTrue(w[0] >= -4 * d * eps * norm, law.spec() + ": smallest eigenvalue " + w[0] + " of " + norm);
+            // σ = 0: C = Q((aaᵀ)∘M)Qᵀ, PSD up to M's relative error δ in every entry, which moves the eigenvalues by
+            // at most δ·‖(|a||a|ᵀ)∘M‖_F ≤ δ·‖a‖²/4 (0 ≤ M ≤ 1/4), ‖a‖ = ‖θ* − θ₀‖; the rotation rounds by
+            // γ_(2d+1)·d·‖C‖₁; cyclic Jacobi is backward stable, judged like the library's solvers (Accuracy's
+            // eigenvalue limit·d·ulp·‖C‖₁).
+            double[] delta = new double[d];
+            for (int i = 0; i < d; i++) {
+                delta[i] = thetaStar[i] - theta0[i];
+            }
+            double aNorm = Reference.norm2(delta);
+            double tol = Reference.CLOCK_COVARIANCE * aNorm * aNorm / 4 + (ErrorBounds.gamma(2 * d + 1, DType.F64) * d
+                    + Accuracy.eigenvalueLimit(EighAlgorithm.AUTO) * d * eps) * Reference.norm1(c);
+            assertTrue(w[0] >= -tol, law.spec() + ": smallest eigenvalue " + w[0] + " of " + norm + " below −" + tol);
         }
     }
 }

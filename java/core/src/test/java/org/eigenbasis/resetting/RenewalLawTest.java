@@ -6,10 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.function.DoubleUnaryOperator;
+import org.eigenbasis.testing.ErrorBounds;
+import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Test;
 
+/**
+ * Each law's moments, survival function and Laplace transform against its density, written independently here and
+ * integrated by {@link Reference#integrate} (relative accuracy {@link Reference#QUADRATURE_ACCURACY}); special
+ * functions and the quadrature rules against known values. Tolerances: the law's documented accuracy plus the
+ * reference's.
+ */
 class RenewalLawTest {
+    /** Γ(0.4) to 16 digits (its last digit half a unit, 2e-16 relative). */
     private static final double LN_GAMMA_04 = Math.log(2.218159543757688);
+    private static final double U = ErrorBounds.unitRoundoff(DType.F64);
+    /**
+     * The laws' closed-form moments, survival functions and test densities: a few roundings (γ_8), lnΓ's
+     * absolute 4e-15 where Weibull's moments go through e^(lnΓ) and the test densities' normalising constants
+     * through Γ(0.4), erfc's and Q's "about 1e-14" in the survival functions (SpecialFunctions): 1e-14 relative.
+     */
+    private static final double LAW_ACCURACY = 1e-14;
+    /** RenewalLaw: a Laplace transform without a closed form is quadrature, "relative accuracy about 1e-10". */
+    private static final double LAPLACE_QUADRATURE = 1e-10;
 
     /** A law with its density written independently here, and the kinks of that density. */
     private record Case(RenewalLaw law, DoubleUnaryOperator density, double... kinks) {
@@ -33,33 +51,39 @@ class RenewalLawTest {
     }
 
     private static double integrate(Case c, DoubleUnaryOperator weight) {
-        return Reference.integrate(t -> c.density.applyAsDouble(t) * weight.applyAsDouble(t), 1e-30, 1e40, c.kinks);
+        // From 1e-100: gamma k = 0.4 holds (1e-100)^0.4 = 1e-40 of its mass below the first break.
+        return Reference.integrate(t -> c.density.applyAsDouble(t) * weight.applyAsDouble(t), 1e-100, 1e40, c.kinks);
     }
 
     @Test
     void momentsSurvivalAndLaplaceMatchTheDensity() {
         for (Case c : cases()) {
             RenewalLaw law = c.law;
-            assertEquals(1, integrate(c, t -> 1), 1e-10, law.spec() + ": the test density integrates to 1");
-            assertEquals(1, law.mean() / integrate(c, t -> t), 1e-10, law.spec() + " mean");
-            assertEquals(1, law.secondMoment() / integrate(c, t -> t * t), 1e-10, law.spec() + " E[τ²]");
+            // Every ratio below is (law's value)/(brute-force integral): within the law's accuracy plus the reference's.
+            double tol = LAW_ACCURACY + Reference.QUADRATURE_ACCURACY;
+            assertEquals(1, integrate(c, t -> 1), tol, law.spec() + ": the test density integrates to 1");
+            assertEquals(1, law.mean() / integrate(c, t -> t), tol, law.spec() + " mean");
+            assertEquals(1, law.secondMoment() / integrate(c, t -> t * t), tol, law.spec() + " E[τ²]");
             for (double t0 : new double[] {0.1, 0.7, 1.9, 6}) {
                 double tail = tailIntegral(c, t0);
                 if (tail > 1e-300) {
-                    assertEquals(1, law.survival(t0) / tail, 1e-9, law.spec() + " survival at " + t0);
+                    assertEquals(1, law.survival(t0) / tail, tol, law.spec() + " survival at " + t0);
                 }
             }
+            // A closed-form Laplace transform is a few roundings; the others, RenewalLaw's quadrature accuracy.
+            double laplaceTol = (law.hasClosedFormLaplace() ? LAW_ACCURACY : LAPLACE_QUADRATURE)
+                    + Reference.QUADRATURE_ACCURACY;
             for (double s : new double[] {0.01, 0.3, 2, 20, 200}) {
                 double ref = integrate(c, t -> Math.exp(-s * t));
-                assertEquals(1, law.laplace(s) / ref, 1e-9, law.spec() + " Laplace at s = " + s);
+                assertEquals(1, law.laplace(s) / ref, laplaceTol, law.spec() + " Laplace at s = " + s);
             }
-            assertEquals(1, law.laplace(0), 0);
+            assertEquals(1, law.laplace(0), 0, "E[e^(−0·τ)] = 1 exactly: every law returns 1 at s = 0");
         }
     }
 
     private static double tailIntegral(Case c, double t0) {
         // ∫_{t0}^∞ f: shift the variable so that t0 is a panel edge.
-        return Reference.integrate(u -> c.density.applyAsDouble(t0 + u), 1e-30, 1e40, shift(c.kinks, t0));
+        return Reference.integrate(u -> c.density.applyAsDouble(t0 + u), 1e-100, 1e40, shift(c.kinks, t0));
     }
 
     private static double[] shift(double[] kinks, double t0) {
@@ -79,14 +103,21 @@ class RenewalLawTest {
 
     @Test
     void closedFormLaplaceAndEmpiricalLaw() {
+        // Closed form against closed form in double: the same exact value through a few roundings on each side.
         RenewalLaw emp = RenewalLaw.empirical(3, 1, 2);
-        assertEquals((Math.exp(-0.5) + Math.exp(-1) + Math.exp(-1.5)) / 3, emp.laplace(0.5), 1e-16);
-        assertEquals(2, emp.mean(), 0);
-        assertEquals(14 / 3.0, emp.secondMoment(), 1e-15);
-        assertEquals(2 / 3.0, emp.survival(1), 0);
-        assertEquals(Math.exp(-3 * 2.5), RenewalLaw.deterministic(3).laplace(2.5), 1e-18);
-        assertEquals(Math.pow(1 + 0.5 * 2, -3), RenewalLaw.gamma(3, 0.5).laplace(2), 1e-16);
-        assertEquals(0.25, RenewalLaw.exponential(1).laplace(3), 1e-16);
+        // Three exps (1 ulp each), two additions and a division on each side, in another order: ≤ 8 ulp.
+        double laplace = (Math.exp(-0.5) + Math.exp(-1) + Math.exp(-1.5)) / 3;
+        assertEquals(laplace, emp.laplace(0.5), ErrorBounds.ulps(laplace, 8));
+        assertEquals(2, emp.mean(), 0, "(3 + 1 + 2)/3: exact in binary");
+        // 9 + 1 + 4 = 14 exact, then one division on each side.
+        assertEquals(14 / 3.0, emp.secondMoment(), ErrorBounds.ulps(14 / 3.0, 1));
+        assertEquals(2 / 3.0, emp.survival(1), 0, "the count 2 over 3: the same division");
+        // The same Math.exp(−7.5) on both sides (s·T = 7.5 exactly): within the 1 ulp Math may differ by.
+        assertEquals(Math.exp(-3 * 2.5), RenewalLaw.deterministic(3).laplace(2.5), ErrorBounds.ulps(Math.exp(-7.5), 1));
+        // (1 + θs)^(−k) = 2^(−3) = 0.125: exp(−3·log1p(1)) (two 1-ulp functions, a product) against exact pow.
+        assertEquals(Math.pow(1 + 0.5 * 2, -3), RenewalLaw.gamma(3, 0.5).laplace(2), ErrorBounds.ulps(0.125, 4));
+        // r/(r + s) = 1/4: both operations exact.
+        assertEquals(0.25, RenewalLaw.exponential(1).laplace(3), 0);
     }
 
     @Test
@@ -124,25 +155,51 @@ class RenewalLawTest {
 
     @Test
     void specialFunctionsMatchKnownValues() {
-        assertEquals(0.5 * Math.log(Math.PI), SpecialFunctions.logGamma(0.5), 4e-15);
-        assertEquals(LN_GAMMA_04, SpecialFunctions.logGamma(0.4), 4e-15);
+        // lnΓ: SpecialFunctions documents absolute 4e-15 for x < 10 and relative 1e-15 beyond; the references carry
+        // their own rounding (ln π: 1 ulp of the log plus ½ of the product; ln Γ(0.4): the log's ulp and the
+        // literal's 2e-16 relative).
+        double lnSqrtPi = 0.5 * Math.log(Math.PI);
+        assertEquals(lnSqrtPi, SpecialFunctions.logGamma(0.5), 4e-15 + ErrorBounds.ulps(lnSqrtPi, 2));
+        assertEquals(LN_GAMMA_04, SpecialFunctions.logGamma(0.4), 4e-15 + ErrorBounds.ulps(LN_GAMMA_04, 1) + 2 * U);
+        // ln((n − 1)!) as a compensated sum of Math.log(k), each within 1 ulp: its error is at most the sum of those
+        // ulps plus one rounding of the total.
         double logFactorial = 0;
+        double carry = 0;
+        double referenceError = 0;
         for (int n = 1; n <= 170; n++) {
-            assertEquals(logFactorial, SpecialFunctions.logGamma(n), 4e-15 * Math.max(1, logFactorial), "lnΓ(" + n + ")");
-            logFactorial += Math.log(n);
+            double documented = n < 10 ? 4e-15 : 1e-15 * logFactorial;
+            assertEquals(logFactorial, SpecialFunctions.logGamma(n), documented + referenceError
+                    + ErrorBounds.ulps(logFactorial, 1), "lnΓ(" + n + ")");
+            double term = Math.log(n) - carry;          // Kahan: the sum's own rounding is carried, not accumulated
+            double next = logFactorial + term;
+            carry = (next - logFactorial) - term;
+            logFactorial = next;
+            referenceError += Math.ulp(Math.log(n));
         }
-        assertEquals(1, SpecialFunctions.erfc(0), 0);
-        assertEquals(0.887537083981715, SpecialFunctions.erfc(0.1), 1e-15);
-        assertEquals(1, SpecialFunctions.erfc(1) / 0.15729920705028513066, 1e-14);
-        assertEquals(1, SpecialFunctions.erfc(-1) / 1.8427007929497148693, 1e-14);
-        assertEquals(1, SpecialFunctions.erfc(3) / 2.2090496998585441373e-5, 1e-13);
-        assertEquals(1, SpecialFunctions.erfc(10) / 2.0884875837625447570e-45, 1e-13);
+        assertEquals(1, SpecialFunctions.erfc(0), 0, "Q(1/2, 0) = 1 exactly");
+        // erfc: SpecialFunctions documents relative 1e-14; in the tail its prefactor e^(−x²) also carries the
+        // rounding of the exponent, x²·u relative per operation forming it (two): 1e-14 + 2x²u. The references are
+        // to 20 digits (erfc(0.1): 15 digits, 6e-16 relative).
+        assertEquals(1, SpecialFunctions.erfc(0.1) / 0.887537083981715, erfcTolerance(0.1) + 6e-16);
+        assertEquals(1, SpecialFunctions.erfc(1) / 0.15729920705028513066, erfcTolerance(1));
+        assertEquals(1, SpecialFunctions.erfc(-1) / 1.8427007929497148693, erfcTolerance(1));
+        assertEquals(1, SpecialFunctions.erfc(3) / 2.2090496998585441373e-5, erfcTolerance(3));
+        assertEquals(1, SpecialFunctions.erfc(10) / 2.0884875837625447570e-45, erfcTolerance(10));
         for (double x : new double[] {0.05, 0.5, 2, 10, 50, 300}) {
-            assertEquals(1, SpecialFunctions.regularizedGammaQ(1, x) / Math.exp(-x), 1e-13, "Q(1, " + x + ")");
+            // Q(a, x): documented 1e-14 for moderate a, plus the prefactor e^(−x + a·ln x − lnΓ(a)): its exponent
+            // rounded in two additions of terms up to x (2x·u) and lnΓ(a)'s absolute 4e-15; the references e^(−x)
+            // (1 ulp) and e^(−x)(1 + x + x²/2) (a few roundings): γ_8.
+            double tol = 1e-14 + 2 * x * U + 4e-15 + ErrorBounds.gamma(8, DType.F64);
+            assertEquals(1, SpecialFunctions.regularizedGammaQ(1, x) / Math.exp(-x), tol, "Q(1, " + x + ")");
             double q3 = Math.exp(-x) * (1 + x + x * x / 2);
-            assertEquals(1, SpecialFunctions.regularizedGammaQ(3, x) / q3, 1e-13, "Q(3, " + x + ")");
+            assertEquals(1, SpecialFunctions.regularizedGammaQ(3, x) / q3, tol, "Q(3, " + x + ")");
         }
-        assertEquals(1, SpecialFunctions.regularizedGammaQ(2, 0), 0);
+        assertEquals(1, SpecialFunctions.regularizedGammaQ(2, 0), 0, "Q(a, x ≤ 0) = 1 by definition");
+    }
+
+    /** erfc's documented 1e-14 relative plus the rounding of its prefactor's exponent x² (two operations). */
+    private static double erfcTolerance(double x) {
+        return 1e-14 + 2 * x * x * U;
     }
 
     @Test
@@ -150,13 +207,20 @@ class RenewalLawTest {
         for (int p = 0; p <= 21; p++) {
             int power = p;
             double got = GaussKronrod.integrate(x -> Math.pow(x, power), new double[] {0, 1}, 1);
-            assertEquals(1.0 / (p + 1), got, 1e-15, "∫x^" + p);
+            // K15 is exact to degree 22, so only rounding remains: each node is a tabulated abscissa rounded once
+            // and shifted by centre ± (half·x) once (2u), which x^p turns into 2p·u, Math.pow adds 1 ulp (2u), and
+            // the 15 positive terms' weighted sum (weights rounded once, u) rounds by γ_16: γ_(2p+19) of ∫x^p.
+            double exact = 1.0 / (p + 1);
+            assertEquals(exact, got, ErrorBounds.gamma(2 * p + 19, DType.F64) * exact, "∫x^" + p);
         }
         double[][] gl = GaussKronrod.legendre(20);
         double sum = 0;
         for (double w : gl[1]) {
             sum += w;
         }
-        assertEquals(2, sum, 1e-14);
+        // Σw = 2 exactly; each weight 2/((1 − z²)P'(z)²) from P' by the three-term recurrence (rounding of order
+        // n·u, n = 20) at a Newton root z (converged to |dz| < 1e-16, which moves w by n·|dz| relative), squared:
+        // about 3n·u per weight, and a sum of 20 positive terms (γ_19): γ_80 of 2.
+        assertEquals(2, sum, 2 * ErrorBounds.gamma(80, DType.F64));
     }
 }

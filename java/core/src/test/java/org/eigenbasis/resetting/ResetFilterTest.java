@@ -9,11 +9,22 @@ import java.util.List;
 import java.util.Random;
 import org.eigenbasis.filter.SpectralFilter;
 import org.eigenbasis.linalg.SpectralFunctions;
+import org.eigenbasis.testing.ErrorBounds;
 import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The reset filter against 60-digit references (closed-form laws: {@link Reference#CLOSED_FORM_FILTER}, ResetFilter's
+ * "a few ε"), brute-force quadrature (quadrature laws: its documented 1e-12, plus the reference's own
+ * {@link Reference#QUADRATURE_ACCURACY}), its limits, and the stationary mean against ridge solves (tolerances from
+ * the eigendecomposition's and Cholesky's backward errors, {@link Reference#ridgeTolerance}).
+ */
 class ResetFilterTest {
     private static final double[] MUS = {1e-9, 1e-6, 1e-3, 0.05, 0.4, 1, 2.5, 10, 100, 1e4, 1e7};
+    private static final double U = ErrorBounds.unitRoundoff(DType.F64);
+    /** The 60-digit reference rounded to double, and the ratio's quotient: one rounding each. */
+    private static final double REFERENCE_ROUNDING = 2 * U;
 
     /** h and 1 − h from 60-digit E[e^(−μτ)]: h = 1 − (1 − L)/(μm), g = (1 − L)/(μm). */
     private static void assertMatchesLaplace(RenewalLaw law, BigDecimal mean, java.util.function.Function<BigDecimal,
@@ -35,7 +46,8 @@ class ResetFilterTest {
     void deterministicMatchesHighPrecision() {
         double t = 1.7;
         assertMatchesLaplace(RenewalLaw.deterministic(t), Reference.big(t),
-                mu -> BigDecimal.ONE.subtract(Reference.expNeg(mu.multiply(Reference.big(t)))), 1e-13);
+                mu -> BigDecimal.ONE.subtract(Reference.expNeg(mu.multiply(Reference.big(t)))),
+                Reference.CLOSED_FORM_FILTER + REFERENCE_ROUNDING);
     }
 
     @Test
@@ -45,7 +57,7 @@ class ResetFilterTest {
             BigDecimal bs = Reference.big(scale);
             assertMatchesLaplace(RenewalLaw.gamma(k, scale), BigDecimal.valueOf(k).multiply(bs),
                     mu -> BigDecimal.ONE.subtract(BigDecimal.ONE.divide(BigDecimal.ONE.add(bs.multiply(mu))
-                            .pow(k), Reference.MC)), 1e-13);
+                            .pow(k), Reference.MC)), Reference.CLOSED_FORM_FILTER + REFERENCE_ROUNDING);
         }
     }
 
@@ -58,7 +70,7 @@ class ResetFilterTest {
         assertMatchesLaplace(RenewalLaw.uniform(a, b), ba.add(bb).divide(BigDecimal.valueOf(2)), mu -> {
             BigDecimal diff = Reference.expNeg(mu.multiply(ba)).subtract(Reference.expNeg(mu.multiply(bb)));
             return BigDecimal.ONE.subtract(diff.divide(mu.multiply(bb.subtract(ba)), Reference.MC));
-        }, 1e-13);
+        }, Reference.CLOSED_FORM_FILTER + REFERENCE_ROUNDING);
         // A narrow interval far from 0 (the product form alone would cancel).
         double a2 = 1000;
         double b2 = 1000.5;
@@ -71,7 +83,8 @@ class ResetFilterTest {
                     .divide(bm.multiply(bb2.subtract(ba2)), Reference.MC);
             BigDecimal g = BigDecimal.ONE.subtract(l).divide(bm.multiply(Reference.big(0.5 * (a2 + b2))), Reference.MC);
             double h = BigDecimal.ONE.subtract(g).doubleValue();
-            assertEquals(1, f.apply(mu) / h, 1e-13, "narrow uniform h at μ = " + mu);
+            assertEquals(1, f.apply(mu) / h, Reference.CLOSED_FORM_FILTER + REFERENCE_ROUNDING,
+                    "narrow uniform h at μ = " + mu);
         }
     }
 
@@ -79,8 +92,11 @@ class ResetFilterTest {
     void exponentialIsRidgeInEveryDirection() {
         ResetFilter f = ResetFilter.of(RenewalLaw.exponential(0.7));
         for (double mu : MUS) {
-            assertEquals(mu / (mu + 0.7), f.apply(mu), 2 * Math.ulp(1.0) * f.apply(mu));
-            assertEquals(0.7, f.effectiveRidge(mu), 0);
+            // h = 1 − r/(μ + r) (g ≤ 1/2: g two roundings, then at most g/h ≤ 1 of them and the subtraction's) or
+            // μ·(1/(μ + r)) (three roundings), against μ/(μ + r) (two): γ_5 relative.
+            double ridge = mu / (mu + 0.7);
+            assertEquals(ridge, f.apply(mu), ErrorBounds.gamma(5, DType.F64) * ridge);
+            assertEquals(0.7, f.effectiveRidge(mu), 0, "exp: λ_eff returns the rate itself");
         }
     }
 
@@ -97,13 +113,17 @@ class ResetFilterTest {
             double[] kinks = law instanceof ParetoLaw p ? new double[] {p.xm()}
                     : law instanceof EmpiricalLaw e ? e.observations() : new double[0];
             for (double mu : new double[] {1e-3, 0.1, 1, 10, 1e3}) {
-                // Up to where the survival times e^(−μa) (for g) or the tail (for h) is below 1e-17 of the total.
+                // From 1e-30, below which the age density (at most 1/E[τ]) holds under 1e-20 of g and h (and where
+                // gamma k = 0.3's survival, 1 − c·a^0.3, leaves no cusp the first panel would have to resolve), to
+                // where the tail is below 1e-17 of the total.
                 double hi = 1e40;
-                double lo = 1e-8 / mu;
+                double lo = 1e-30;
                 double g = Reference.integrate(a -> law.survival(a) / m * Math.exp(-mu * a), lo, hi, kinks);
                 double h = Reference.integrate(a -> law.survival(a) / m * -Math.expm1(-mu * a), lo, hi, kinks);
-                assertEquals(1, f.apply(mu) / h, 1e-10, law.spec() + " h at μ = " + mu);
-                assertEquals(1, f.complement(mu) / g, 1e-10, law.spec() + " 1 − h at μ = " + mu);
+                // ResetFilter's documented accuracy for the law plus the brute-force reference's.
+                double tol = Reference.filterAccuracy(law) + Reference.QUADRATURE_ACCURACY;
+                assertEquals(1, f.apply(mu) / h, tol, law.spec() + " h at μ = " + mu);
+                assertEquals(1, f.complement(mu) / g, tol, law.spec() + " 1 − h at μ = " + mu);
             }
         }
     }
@@ -111,12 +131,16 @@ class ResetFilterTest {
     @Test
     void effectiveRidgeAtZeroIsTheLimitNotZeroOverZero() {
         // What `eigenbasis filter` prints at mu = 0: the rate for exp, 2E[τ]/E[τ²] otherwise, 0 when E[τ²] = ∞.
-        assertEquals(0.3, ResetFilter.of(RenewalLaw.exponential(0.3)).effectiveRidge(0), 0);
-        assertEquals(4.0 / 3, ResetFilter.of(RenewalLaw.gamma(2, 0.5)).effectiveRidge(0), 1e-15);
-        assertEquals(2.0 / 3, ResetFilter.of(RenewalLaw.deterministic(3)).effectiveRidge(0), 1e-15);
+        assertEquals(0.3, ResetFilter.of(RenewalLaw.exponential(0.3)).effectiveRidge(0), 0, "exp: the rate itself");
+        // 1/E[A] with E[A] = (k + 1)θ/2 = 0.75 and T/2 = 1.5 exact: one correctly rounded quotient of 4/3 and 2/3,
+        // as the literals are: within the ulp the two roundings may split.
+        assertEquals(4.0 / 3, ResetFilter.of(RenewalLaw.gamma(2, 0.5)).effectiveRidge(0), ErrorBounds.ulps(4.0 / 3, 1));
+        assertEquals(2.0 / 3, ResetFilter.of(RenewalLaw.deterministic(3)).effectiveRidge(0), ErrorBounds.ulps(2.0 / 3, 1));
         for (RenewalLaw heavy : List.of(RenewalLaw.pareto(1, 1.5), RenewalLaw.lomax(1, 2))) {
             ResetFilter f = ResetFilter.of(heavy);
-            assertEquals(0, f.effectiveRidge(0), 0, heavy.spec());
+            assertEquals(0, f.effectiveRidge(0), 0, heavy.spec() + ": 1/E[A] = 1/∞ = 0 exactly");
+            // λ_eff(1e-8) and λ_eff(1e-4) differ by orders of magnitude (λ_eff ~ μ^(α−1)), far beyond the filter's
+            // 1e-12: the comparison needs no tolerance.
             assertTrue(f.effectiveRidge(1e-8) > 0 && f.effectiveRidge(1e-8) < f.effectiveRidge(1e-4),
                     heavy.spec() + ": λ_eff falls towards its limit 0");
         }
@@ -136,20 +160,47 @@ class ResetFilterTest {
             assertFiniteAndMonotone(f);
             double second = law.secondMoment();
             double lam0 = second == Double.POSITIVE_INFINITY ? 0 : 2 * law.mean() / second;
-            assertEquals(lam0, f.effectiveRidge(0), 1e-15 * lam0, law.spec() + " λ_eff(0)");
+            assertEquals(lam0, f.effectiveRidge(0), momentRatioTolerance(law) * lam0, law.spec() + " λ_eff(0)");
             // (Laws with mass piled at 0 and extreme tails reach the limits only at astronomically small or
             // large μ.)
             boolean extreme = law instanceof GammaLaw gl && gl.shape() < 0.1 || law instanceof WeibullLaw w && w.shape() < 0.1
                     || law instanceof LogNormalLaw ln && ln.sigma() > 5;
+            // λ_eff = g/H from two expectations, each to the filter's accuracy.
+            double numerical = 2 * Reference.filterAccuracy(law);
             if (second == Double.POSITIVE_INFINITY) {
+                // λ_eff ~ μ^(α−2) near 0: six decades apart, far beyond the filter's accuracy.
                 assertTrue(f.effectiveRidge(1e-12) < f.effectiveRidge(1e-6), law.spec() + ": λ_eff → 0 at 0");
             } else if (!extreme) {
-                assertEquals(1, f.effectiveRidge(1e-14 / f.meanAge()) / lam0, 1e-6, law.spec() + " λ_eff(0⁺)");
+                // At μ = 1e-14/E[A]: g = 1 − μE[A] + μ²E[A²]/2 − …, H = E[A] − μE[A²]/2 + …, so λ_eff/λ_eff(0) − 1 =
+                // μ(E[A²]/(2E[A]) − E[A]) + O(μ²) = 1e-14·(E[A²]/(2E[A]²) − 1), with E[A²]/E[A]² =
+                // (4/3)E[τ³]E[τ]/E[τ²]² ≤ 3 for these laws (lognormal σ = 0.8: (4/3)e^(σ²) = 2.5); for Lomax α = 3,
+                // where E[τ³] = ∞, the term is of order μE[A]·ln(1/(μE[A])) instead, 3e-13: 1e-12 bounds it.
+                assertEquals(1, f.effectiveRidge(1e-14 / f.meanAge()) / lam0, numerical + 1e-12, law.spec() + " λ_eff(0⁺)");
             }
             if (!extreme) {
-                assertEquals(1, f.effectiveRidge(1e14 / law.mean()) * law.mean(), 1e-6, law.spec() + " λ_eff(∞)");
+                // At μ = 1e14/E[τ]: λ_eff·E[τ] = (1 − L(μ))/(1 − g(μ)) with g ≤ 1/(μE[τ]) = 1e-14, and
+                // L(μ) = E[e^(−μτ)] ≤ P(τ ≤ t) + e^(−μt), t = 40/μ.
+                double mu = 1e14 / law.mean();
+                double limit = 1e-14 + (1 - law.survival(40 / mu)) + Math.exp(-40);
+                assertEquals(1, f.effectiveRidge(mu) * law.mean(), numerical + limit, law.spec() + " λ_eff(∞)");
             }
         }
+    }
+
+    /**
+     * 2E[τ]/E[τ²] in the test against 1/E[A] in the library, both from the law's moments: a handful of roundings each
+     * (γ_16), and for lognormal and Weibull, whose moments are e^x, the rounding of each exponent x: the library's
+     * E[A] = e^(μ + 3σ²/2)/2 and e^(lnΓ(1 + 2/k) − lnΓ(1 + 1/k))·λ/2 round exponents of other sizes than E[τ], E[τ²]
+     * (their lnΓ values are the same doubles): u·|x| relative per rounding of x.
+     */
+    private static double momentRatioTolerance(RenewalLaw law) {
+        double exponents = 0;
+        if (law instanceof LogNormalLaw ln) {
+            exponents = 8 * (Math.abs(ln.mu()) + ln.sigma() * ln.sigma());
+        } else if (law instanceof WeibullLaw w) {
+            exponents = SpecialFunctions.logGamma(1 + 2 / w.shape()) - SpecialFunctions.logGamma(1 + 1 / w.shape());
+        }
+        return ErrorBounds.gamma(16, DType.F64) + exponents * U;
     }
 
     private static void assertFiniteAndMonotone(ResetFilter f) {
@@ -165,7 +216,8 @@ class ResetFilterTest {
             assertTrue(h >= 0 && h <= 1 && g >= 0 && g <= 1, at + ": h = " + h + ", 1 − h = " + g);
             assertTrue(Double.isFinite(lam) && lam >= 0 && Double.isFinite(f.hOverMu(mu)), at + ": λ = " + lam);
             assertTrue(h >= prevH && g <= prevG, at + ": not monotone (h " + prevH + " → " + h + ")");
-            assertEquals(1, h + g, 2 * Math.ulp(1.0), at + ": h + (1 − h)");
+            // h = 1 − g (or μH) and 1 − h = g (or 1 − μH): three roundings of numbers ≤ 1, ≤ 1.5 ulp(1).
+            assertEquals(1, h + g, ErrorBounds.ulps(1, 2), at + ": h + (1 − h)");
             prevH = h;
             prevG = g;
         }
@@ -184,7 +236,9 @@ class ResetFilterTest {
             assertFiniteAndMonotone(f);
             assertTrue(f.effectiveRidge(0) >= 0 && Double.isFinite(f.effectiveRidge(0)), law.spec());
         }
-        assertEquals(3e300, ResetFilter.of(RenewalLaw.uniform(0, 1e-300)).effectiveRidge(0), 1e286);
+        // 1/E[A] = 3/b: b/3 and the reciprocal round once each, and the literals 1e-300 and 3e300 once each: γ_4.
+        assertEquals(3e300, ResetFilter.of(RenewalLaw.uniform(0, 1e-300)).effectiveRidge(0),
+                ErrorBounds.gamma(4, DType.F64) * 3e300);
     }
 
     @Test
@@ -201,7 +255,10 @@ class ResetFilterTest {
                 double scaled = mu / law.mean();
                 worst = Math.max(worst, Math.abs(f.apply(scaled) - scaled / (scaled + lambda)));
             }
-            assertTrue(worst > 1e-3, law.spec() + " fits μ/(μ + λ) to " + worst);
+            // A law that were ridge would fit to the filter's accuracy (h ≤ 1, and μ/(μ + λ) two roundings), twice
+            // (the fitted λ is the filter's too): anything beyond is a real difference of shape.
+            double noise = 4 * (Reference.filterAccuracy(law) + ErrorBounds.gamma(2, DType.F64));
+            assertTrue(worst > noise, law.spec() + " fits μ/(μ + λ) to " + worst);
         }
     }
 
@@ -211,9 +268,14 @@ class ResetFilterTest {
         double[][] x = Reference.randomMatrix(rnd, 40, 9);
         double[] y = Reference.randomVector(rnd, 40);
         double r = 0.8;
-        double[] expected = Reference.plusDiagonalSolve(Reference.gram(x), r, Reference.xty(x, y));
+        double[][] h = Reference.gram(x);
+        double[] b = Reference.xty(x, y);
+        double[] expected = Reference.plusDiagonalSolve(h, r, b);
         double[] got = StationaryMean.of(x, y, RenewalLaw.exponential(r));
-        assertTrue(Reference.maxRelDiff(got, expected) < 1e-12, "ridge: " + Reference.maxRelDiff(got, expected));
+        // H and Xᵀy are summed in the same order on both sides: the same doubles; the filter 1/(μ + r) is part of
+        // the eigendecomposition's bound.
+        double tol = Reference.ridgeTolerance(h, r, Reference.norm2(b), 0);
+        assertTrue(Reference.maxAbsDiff(got, expected) <= tol, "ridge: " + Reference.maxAbsDiff(got, expected) + " > " + tol);
     }
 
     @Test
@@ -228,12 +290,35 @@ class ResetFilterTest {
         for (int i = 0; i < rhs.length; i++) {
             rhs[i] += r * theta0[i];
         }
-        double[] expected = Reference.plusDiagonalSolve(Reference.gram(x), r, rhs);
+        double[][] h = Reference.gram(x);
+        double[] expected = Reference.plusDiagonalSolve(h, r, rhs);
         double[] got = StationaryMean.of(x, y, theta0, RenewalLaw.exponential(r));
-        assertTrue(Reference.maxRelDiff(got, expected) < 1e-12, "centred ridge: " + Reference.maxRelDiff(got, expected));
-        // With another law the mean still moves from θ₀ toward the least-squares solution, not from 0.
-        double[] det = StationaryMean.of(x, y, theta0, RenewalLaw.deterministic(1e-9));
-        assertTrue(Reference.maxRelDiff(det, theta0) < 1e-6, "a tiny reset period keeps θ at θ₀");
+        // The library solves for θ − θ₀ with right-hand side Xᵀy − Hθ₀, whose sum Σ_j h_ij θ₀_j rounds by
+        // γ_(d+1)·(|H||θ₀|)_i; Cholesky solves for θ with Xᵀy + rθ₀ (½ ulp of each entry); θ₀ + … rounds once more.
+        int d = theta0.length;
+        double[] gradient = Reference.xty(x, y);
+        double rhsRounding = 0;
+        for (int i = 0; i < d; i++) {
+            double hTheta0 = 0;
+            for (int j = 0; j < d; j++) {
+                gradient[i] -= h[i][j] * theta0[j];
+                hTheta0 += Math.abs(h[i][j] * theta0[j]);
+            }
+            rhsRounding += Math.pow(ErrorBounds.gamma(d + 1, DType.F64) * hTheta0 + U * Math.abs(rhs[i]), 2);
+        }
+        double bNorm = Math.max(Reference.norm2(rhs), Reference.norm2(gradient));
+        double theta0Rounding = ErrorBounds.ulps(Reference.maxAbs(new double[][] {theta0}), 1);
+        double tol = Reference.ridgeTolerance(h, r, bNorm, Math.sqrt(rhsRounding)) + theta0Rounding;
+        assertTrue(Reference.maxAbsDiff(got, expected) <= tol, "centred ridge: " + Reference.maxAbsDiff(got, expected));
+        // With another law the mean still moves from θ₀ toward the least-squares solution, not from 0: by at most
+        // ‖F(H)‖·‖Xᵀy − Hθ₀‖ with F = h/μ ≤ F(0) = E[A] = T/2 (the filter is decreasing), F evaluated to the
+        // filter's accuracy and applied with the rotations' rounding γ_(2d+1)·√d.
+        RenewalLaw tiny = RenewalLaw.deterministic(1e-9);
+        double[] det = StationaryMean.of(x, y, theta0, tiny);
+        double moved = ResetFilter.of(tiny).meanAge() * Reference.norm2(gradient)
+                * (1 + Reference.CLOSED_FORM_FILTER + ErrorBounds.gamma(2 * d + 1, DType.F64) * Math.sqrt(d))
+                + theta0Rounding;
+        assertTrue(Reference.maxAbsDiff(det, theta0) <= moved, "a tiny reset period keeps θ at θ₀");
     }
 
     @Test
@@ -258,9 +343,28 @@ class ResetFilterTest {
             m = next;
         }
         double lambda = DiscreteReset.equivalentRidge(p, eta);
-        assertEquals(p / ((1 - p) * eta), lambda, 0);
+        assertEquals(p / ((1 - p) * eta), lambda, 0, "the same expression, the same roundings");
         double[] ridge = Reference.plusDiagonalSolve(h, lambda, b);
-        assertTrue(Reference.maxRelDiff(m, ridge) < 1e-12, "GD with resets vs ridge: " + Reference.maxRelDiff(m, ridge));
+        // The recursion's fixed point solves (H + λI)m = b exactly. Its iterates contract by
+        // ρ = (1 − p)·max|1 − ημ| per step (ρ^20000 underflows: no truncation left); each step rounds by at most
+        // γ_(d+3)·(1 − p)(|m| + η(|H||m| + |b|)), and those errors, contracted, add up to 1/(1 − ρ) times one step's.
+        // Cholesky's forward error on top: κ₂(H + λI)·d·γ_(3d+1)·‖m‖ (Reference.ridgeTolerance with no eigh part
+        // would be the same; the eigh part does not apply here, so it is written out).
+        double[] mu = Reference.jacobiEigenvalues(h);
+        double rho = (1 - p) * Math.max(Math.abs(1 - eta * mu[0]), Math.abs(1 - eta * mu[5]));
+        double step = 0;
+        for (int i = 0; i < 6; i++) {
+            double hm = 0;
+            for (int j = 0; j < 6; j++) {
+                hm += Math.abs(h[i][j] * ridge[j]);
+            }
+            step = Math.max(step, (1 - p) * (Math.abs(ridge[i]) + eta * (hm + Math.abs(b[i]))));
+        }
+        double iteration = Math.sqrt(6) * ErrorBounds.gamma(9, DType.F64) * step / (1 - rho);
+        double cholesky = (mu[5] + lambda) / (mu[0] + lambda) * 6 * ErrorBounds.gamma(19, DType.F64) * Reference.norm2(ridge);
+        assertTrue(rho < 1, "the recursion contracts");
+        assertTrue(Reference.maxAbsDiff(m, ridge) <= iteration + cholesky, "GD with resets vs ridge: "
+                + Reference.maxAbsDiff(m, ridge) + " > " + (iteration + cholesky));
         assertTrue(DiscreteReset.maxStableStep(p, 50) > eta);
         assertBad(() -> DiscreteReset.equivalentRidge(0, eta), "p", "(0, 1)");
         assertBad(() -> DiscreteReset.equivalentRidge(1, eta), "p", "(0, 1)");
@@ -289,7 +393,12 @@ class ResetFilterTest {
                 viaSpectral[i] = out.get(0, i, 0);
             }
             double[] direct = StationaryMean.of(x, y, law);
-            assertTrue(Reference.maxRelDiff(direct, viaSpectral) < 1e-12);
+            // Two eigendecompositions of the same H (the same java eigh, but nothing here relies on that), the same
+            // filter F = h/μ: Reference.twoDecompositions with F's slope and size on the spectrum.
+            double[][] h = Reference.gram(x);
+            double[] gain = Reference.gainBounds(f, Reference.jacobiEigenvalues(h)[0]);
+            double tol = Reference.twoDecompositions(h, gain[0], gain[1], Reference.norm2(b));
+            assertTrue(Reference.maxAbsDiff(direct, viaSpectral) <= tol, Reference.maxAbsDiff(direct, viaSpectral) + " > " + tol);
         }
         assertTrue(f.describe().contains("weibull(k=1.5"), f.describe());
     }

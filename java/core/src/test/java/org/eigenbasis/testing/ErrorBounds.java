@@ -15,6 +15,12 @@ import org.eigenbasis.verify.Accuracy;
  *   <li>{@link #threshold}: for results of a backward-stable algorithm (an eigendecomposition, a QR), LAPACK's
  *       test programs divide the error by its first-order scale (condition × n × ulp × norm) and pass the ratio below
  *       a threshold; we use the same threshold, {@link Accuracy#LAPACK_THRESHOLD} (TESTING/sep.in).</li>
+ *   <li>{@link #ulps}: k units in the last place, for a value that k roundings separate from another (each
+ *       correctly rounded operation within ½ ulp, each of {@link Math}'s elementary functions within 1 ulp, so a
+ *       relative error of c·u is at most c ulps: ulp(x) ≥ u·|x|).</li>
+ *   <li>{@link #standardErrors}: the limit, in standard errors, for a Monte Carlo estimate against its expected
+ *       value: the two-sided normal quantile for a stated false-alarm rate shared by a family of comparisons
+ *       (Bonferroni), so a seeded test's limit says how often an unlucky seed would fail it.</li>
  * </ul>
  */
 public final class ErrorBounds {
@@ -33,6 +39,43 @@ public final class ErrorBounds {
             throw new IllegalArgumentException("k: " + k + " makes k·u ≥ 1: no rounding bound");
         }
         return ku / (1 - ku);
+    }
+
+    /** k units in the last place of x: k·ulp(x). */
+    public static double ulps(double x, int k) {
+        return k * Math.ulp(x);
+    }
+
+    /**
+     * The number of standard errors z with P(|Z| &gt; z) = falseAlarm / comparisons for a standard normal Z: a family
+     * of {@code comparisons} estimates, each within z standard errors of its expectation, fails by chance with
+     * probability at most {@code falseAlarm} (Bonferroni). E.g. 1e-3 over 18 comparisons: z = 4.03.
+     */
+    public static double standardErrors(double falseAlarm, int comparisons) {
+        double p = falseAlarm / comparisons;
+        if (!(p > 0 && p < 0.3)) {
+            throw new IllegalArgumentException("falseAlarm / comparisons: " + p + " is outside (0, 0.3)");
+        }
+        double lo = 1;
+        double hi = 40;
+        for (int i = 0; i < 100; i++) {
+            double z = 0.5 * (lo + hi);
+            if (twoSidedTail(z) > p) {
+                lo = z;
+            } else {
+                hi = z;
+            }
+        }
+        return hi;
+    }
+
+    /** P(|Z| &gt; z) = 2φ(z)R(z) for z ≥ 1, R the Mills ratio by its continued fraction 1/(z + 1/(z + 2/(z + …))). */
+    static double twoSidedTail(double z) {
+        double r = 0;
+        for (int k = 400; k >= 1; k--) {
+            r = k / (z + r);
+        }
+        return 2 * Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI) / (z + r);
     }
 
     /**
