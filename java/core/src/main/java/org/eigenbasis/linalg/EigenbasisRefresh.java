@@ -31,10 +31,17 @@ public final class EigenbasisRefresh {
         this.backend = Objects.requireNonNull(backend, "backend");
     }
 
+    /** Refreshes on the given backend; every call validates its input in Java before the backend sees it. */
     public static EigenbasisRefresh on(Backend backend) {
         return new EigenbasisRefresh(backend);
     }
 
+    /**
+     * Refreshes on the backend named {@code name} ({@code java}, {@code cpu}, {@code cuda} or {@code auto}).
+     *
+     * @throws org.eigenbasis.spi.BackendUnavailableException when the named backend cannot run here, with the reason
+     * @throws IllegalArgumentException                        when no backend has that name
+     */
     public static EigenbasisRefresh on(String name) {
         return new EigenbasisRefresh(Backends.select(name));
     }

@@ -29,10 +29,17 @@ public final class SpectralFunctions {
         this.eigen = SymmetricEigen.on(backend);
     }
 
+    /** Spectral functions on the given backend; every call validates its input in Java before the backend sees it. */
     public static SpectralFunctions on(Backend backend) {
         return new SpectralFunctions(backend);
     }
 
+    /**
+     * Spectral functions on the backend named {@code name} ({@code java}, {@code cpu}, {@code cuda} or {@code auto}).
+     *
+     * @throws org.eigenbasis.spi.BackendUnavailableException when the named backend cannot run here, with the reason
+     * @throws IllegalArgumentException                        when no backend has that name
+     */
     public static SpectralFunctions on(String name) {
         return new SpectralFunctions(Backends.select(name));
     }

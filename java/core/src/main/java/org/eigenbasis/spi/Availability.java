@@ -16,10 +16,17 @@ public record Availability(boolean available, String reason) {
         }
     }
 
+    /** Available: the backend can run every kernel it declares. */
     public static Availability yes() {
         return new Availability(true, "");
     }
 
+    /**
+     * Unavailable, with the reason a user can act on (for example "no usable CUDA device (CUDA runtime reports:
+     * ...)").
+     *
+     * @throws IllegalArgumentException when {@code reason} is blank (a NullPointerException when it is null)
+     */
     public static Availability no(String reason) {
         return new Availability(false, reason);
     }

@@ -88,6 +88,7 @@ public final class SeededMatrices {
         return out;
     }
 
+    /** The n × n identity, row-major. */
     public static double[] identity(int n) {
         double[] a = new double[n * n];
         for (int i = 0; i < n; i++) {
@@ -96,6 +97,7 @@ public final class SeededMatrices {
         return a;
     }
 
+    /** A copy of {@code a} with every entry multiplied by {@code factor}. */
     public static double[] scaled(double[] a, double factor) {
         double[] out = a.clone();
         for (int k = 0; k < out.length; k++) {
