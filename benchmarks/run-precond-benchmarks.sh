@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Measures the preconditioner kernels and the refresh against direct LAPACK for benchmarks/RESULTS.md (issue 4,
-# points 5 and 8): the JMH PreconditionerKernelBenchmark (accumulate, rotate, diagonal; java reference and cpu,
+# Measures the preconditioner kernels and the refresh against direct LAPACK for benchmarks/RESULTS.md: the JMH PreconditionerKernelBenchmark (accumulate, rotate, diagonal; java reference and cpu,
 # plus cuda when nvidia-smi lists a GPU; f32 1024x1024, 4096x1024, 64x256x256), then the C driver eb_lapack_bench:
 # our eigh and QR refresh paths against the same LAPACK calls made directly (B x n = 1x1024, 1x256, 64x256, f32 and
 # f64), and one large block of the preconditioner products spread as row panels over our workers against
 # OpenBLAS's own threads (EB_CPU_PRECOND_LARGE=openblas). Writes benchmarks/results/jmh-precond.json,
 # lapack-bench.txt, precond-load.txt and RESULTS-precond.md; with --splice, also replaces the preconditioner
-# section of benchmarks/RESULTS.md (and nothing else). Then the JMH OptimizerStepBenchmark (issue 4, point 8:
-# one optimizer step, cpu and java) into jmh-optstep.json and its own section (summarize_optstep.py).
+# section of benchmarks/RESULTS.md (and nothing else). Then the JMH OptimizerStepBenchmark (one
+# optimizer step, cpu and java) into jmh-optstep.json and its own section (summarize_optstep.py).
 # About 8 minutes for the kernels and 15-20 for the optimizer steps on 2 cores; --step-only runs the latter.
 # Usage: benchmarks/run-precond-benchmarks.sh [--quick] [--splice] [--step-only] [--backends java,cpu]
 set -euo pipefail

@@ -16,7 +16,7 @@ SHAPES = ("1024x1024", "4096x1024", "64x256x256")
 
 def section(results):
     ms, meta = load_jmh(os.path.join(results, "jmh-optstep.json"), ("backend", "optimizer", "shape"))
-    lines = [BEGIN, "## Optimizer step time (issue 4, point 8)", ""]
+    lines = [BEGIN, "## Optimizer step time", ""]
     w = lines.append
     w("JMH `OptimizerStepBenchmark` from `benchmarks/run-precond-benchmarks.sh --step-only`: each optimizer with")
     w("its defaults (precondition frequency 10 for SOAP and EC-Shampoo, so one invocation of 10 steps holds exactly")

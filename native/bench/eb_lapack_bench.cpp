@@ -1,5 +1,5 @@
-// Our refresh's two LAPACK-heavy paths, timed from C against calling LAPACK directly on the same inputs (issue 4,
-// point 8: within 1.5x). eigh: eb_cpu_eigh_* (AUTO: ?syevd at these sizes) against a plain loop of ?syevd.
+// Our refresh's two LAPACK-heavy paths, timed from C against calling LAPACK directly on the same inputs (the
+// target: within 1.5x). eigh: eb_cpu_eigh_* (AUTO: ?syevd at these sizes) against a plain loop of ?syevd.
 // QR: eb_cpu_refresh_* with one step (Y = A Q, Q = qr(Y) with diag(R) >= 0, B = Q^T A Q) against the same sequence
 // of calls made directly in LAPACK's column-major layout (?symm, ?geqrf, ?orgqr, ?symm, ?gemm), no copies; the
 // bare ?geqrf + ?orgqr is printed too. The direct loops run with OpenBLAS threaded over all cores (what a C program

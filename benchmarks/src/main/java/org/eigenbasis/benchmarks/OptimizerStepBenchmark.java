@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One optimizer step (issue 4, point 8): AdamW, Shampoo, SOAP and EC-Shampoo with their default configurations
+ * One optimizer step: AdamW, Shampoo, SOAP and EC-Shampoo with their default configurations
  * (precondition frequency 10, so SOAP's and Shampoo's refresh is amortised over the measured steps) on f32
  * parameters of shape 1024×1024, 4096×1024 or 64 blocks of 256×256 (which the core batches together). The
  * gradients cycle through 4 fixed seeded sets, so every step sees a new gradient. The initialising first step

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The preconditioner kernels (issue 4, points 5 and 8) on f32 blocks of 1024×1024, 4096×1024 or 64 blocks of
+ * The preconditioner kernels on f32 blocks of 1024×1024, 4096×1024 or 64 blocks of
  * 256×256, java reference against the cpu backend (and cuda where one is usable). One operation is what a
  * Shampoo/SOAP step asks of the kernel: {@code accumulate} both factors (L ← 0.95 L + 0.05 G Gᵀ, m × m, and
  * R ← 0.95 R + 0.05 Gᵀ G, n × n); {@code rotate} the two-sided projection Lᵀ G R; {@code diagonal} the fused

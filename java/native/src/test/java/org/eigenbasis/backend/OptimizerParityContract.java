@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Issue 4, point 5: every optimizer of {@link Optimizers} on a native backend (its eigh, refresh and preconditioner
+ * Every optimizer of {@link Optimizers} on a native backend (its eigh, refresh and preconditioner
  * kernels) follows the java reference backend over 50 steps, compared after every step. Subclasses name the
  * backend; one that is not available is a failure where {@link #requiredHere()} says so, else a visible skip.
  *
