@@ -26,6 +26,7 @@ class OptimizerSupportTest {
         Map<String, Object> c = OptimizerConfig.parse("{\"lr\": 3e-3, \"precondition_frequency\": 10, \"big\": 10000000000,"
                 + " \"correct_bias\": true, \"betas\": [0.95, 0.95], \"grafting\": \"adam\"}", "cfg.json");
         assertEquals(List.of("lr", "precondition_frequency", "big", "correct_bias", "betas", "grafting"), List.copyOf(c.keySet()));
+        // Exact: a JSON number is read as the correctly rounded double, the literal's bits.
         assertEquals(3e-3, c.get("lr"));
         assertEquals(10, c.get("precondition_frequency"));
         assertEquals(10_000_000_000L, c.get("big"));

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Random;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.testing.ErrorBounds;
+import org.eigenbasis.value.DType;
+import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.verify.Accuracy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -111,12 +115,73 @@ class KfacTest {
         EigenbasisOptimizer opt = Optimizers.kfac(KfacConfig.defaults(ekfac), params, JAVA);
         opt.step(grads);
         for (int l = 0; l < layers.size(); l++) {
-            double[] gn = gaussNewton(layers.get(l));
+            Layer layer = layers.get(l);
+            double[] gn = gaussNewton(layer);
             double[] approx = Dense.flat(opt.curvature("w" + l));
             double err = Dense.maxAbsDiff(gn, approx);
-            assertTrue(err <= 1e-12 * gn.length * Dense.maxAbs(gn), (ekfac ? "EK-FAC" : "K-FAC") + " layer " + l
-                    + " differs from the Gauss-Newton block by " + err + " (scale " + Dense.maxAbs(gn) + ")");
+            double tol = gaussNewtonTolerance(layer);
+            assertTrue(err <= tol, (ekfac ? "EK-FAC" : "K-FAC") + " layer " + l
+                    + " differs from the Gauss-Newton block by " + err + "; the limit is " + tol);
+            System.out.printf("%s layer %d: error / limit %.3g%n", ekfac ? "EK-FAC" : "K-FAC", l, err / tol);
         }
+    }
+
+    /**
+     * For a deep linear network the Gauss-Newton block is exactly S ⊗ A (S = BᵀB, A the inputs' second moment), which
+     * both approximations reproduce through eigendecompositions of S and A: K-FAC as (Q_SΛ_SQ_Sᵀ) ⊗ (Q_AΛ_AQ_Aᵀ),
+     * EK-FAC with the Rayleigh quotients diag(QᵀSQ) for Λ (its s_ij, as every input meets every output gradient).
+     * K-FAC's QΛQᵀ is within Accuracy's residual limit of S (times n·ε·‖S‖₁); EK-FAC's Q diag(QᵀSQ) Qᵀ moves by the
+     * residual once more and by Q's departure from orthogonality on both sides: within twice the eigenvalue limit
+     * (residual plus orthogonality, 2·120·n·ε·‖S‖₁) either way. S itself is within n·γ_{M+2}·‖S‖₁ from its
+     * accumulation over the M samples (Higham §3.5 with Cauchy-Schwarz: |ΔS_ij| ≤ γ·√(S_ii S_jj)); likewise A. Then
+     * |S̃ ⊗ Ã − S ⊗ A| ≤ ‖ΔS‖‖A‖_max + ‖S‖_max‖ΔA‖ + ‖ΔS‖‖ΔA‖ entrywise, plus the rounding of the dense rebuild (sums
+     * of out·in products of five factors over orthonormal columns, of eigenvalue products or of EK-FAC's s_ij,
+     * themselves means of M positive products of rotated statistics: γ_{out·in+M+out+in+8}·λ_max(S)·λ_max(A), and
+     * λ_max ≤ ‖·‖₁) and of this test's Jacobian products (a sum of N matrices JᵀJ/N, each entry a sum of the
+     * outputs' products: γ_{N+outputs+2}·max S_ii·max A_jj).
+     */
+    private static double gaussNewtonTolerance(Layer layer) {
+        int n = layer.inputs().length;
+        int samples = n * layer.outputs();
+        double[] s = Dense.mul(Dense.t(layer.b(), layer.outputs(), layer.out()), layer.out(), layer.outputs(),
+                layer.b(), layer.out());
+        double[] a = new double[layer.in() * layer.in()];
+        for (double[] x : layer.inputs()) {
+            double[] xxT = Dense.mul(x, layer.in(), 1, x, layer.in());
+            for (int i = 0; i < a.length; i++) {
+                a[i] += xxT[i] / n;
+            }
+        }
+        double limit = 2 * Accuracy.eigenvalueLimit(EighAlgorithm.AUTO);
+        double eps = DType.F64.epsilon();
+        double ds = (limit * eps + ErrorBounds.gamma(samples + 2, DType.F64)) * layer.out() * norm1(s, layer.out());
+        double da = (limit * eps + ErrorBounds.gamma(samples + 2, DType.F64)) * layer.in() * norm1(a, layer.in());
+        double eigen = ds * Dense.maxAbs(a) + Dense.maxAbs(s) * da + ds * da;
+        int rebuildRoundings = layer.out() * layer.in() + samples + layer.out() + layer.in() + 8;
+        double rebuild = ErrorBounds.gamma(rebuildRoundings, DType.F64) * norm1(s, layer.out()) * norm1(a, layer.in());
+        double reference = ErrorBounds.gamma(n + layer.outputs() + 2, DType.F64) * maxDiagonal(s, layer.out())
+                * maxDiagonal(a, layer.in());
+        return eigen + rebuild + reference;
+    }
+
+    private static double norm1(double[] m, int n) {
+        double norm = 0;
+        for (int j = 0; j < n; j++) {
+            double col = 0;
+            for (int i = 0; i < n; i++) {
+                col += Math.abs(m[i * n + j]);
+            }
+            norm = Math.max(norm, col);
+        }
+        return norm;
+    }
+
+    private static double maxDiagonal(double[] m, int n) {
+        double max = 0;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, m[i * n + i]);
+        }
+        return max;
     }
 
     @Test
@@ -162,7 +227,13 @@ class KfacTest {
             errors[e][0] = Math.sqrt(Dense.frob2(diff(empiricalFisher(a1, g1), Dense.flat(opt.curvature("w1")))));
             errors[e][1] = Math.sqrt(Dense.frob2(diff(empiricalFisher(a2, g2), Dense.flat(opt.curvature("w2")))));
         }
+        // Not a rounding tolerance. EK-FAC's s_ij minimise the Frobenius distance to the empirical Fisher over all
+        // diagonals in the Kronecker eigenbasis, K-FAC's λ_S,iλ_A,j among them (George et al., NeurIPS 2018),
+        // so EK-FAC's error is never larger; the test asks for a real improvement, at least 1%. On this seeded
+        // problem the ratios are 0.910 and 0.788 (java backend: the same on every machine); rounding moves them by
+        // about 1e-14, far below the margin.
         for (int l = 0; l < 2; l++) {
+            System.out.printf("layer %d: EK-FAC's error / K-FAC's %.4f%n", l, errors[1][l] / errors[0][l]);
             assertTrue(errors[1][l] < 0.99 * errors[0][l], "layer " + l + ": EK-FAC error " + errors[1][l]
                     + " is not below K-FAC's " + errors[0][l]);
         }
@@ -244,7 +315,20 @@ class KfacTest {
         for (int i = 0; i < 6; i++) {
             expected[i] = -0.1 * step[i];
         }
-        assertArrayEquals(expected, w, 1e-12 * Dense.maxAbs(expected));
+        // Two backward-stable solves of (S ⊗ A + δI)x = g: the optimizer's through the eigendecompositions of S and A
+        // (within Accuracy's limits), this test's by Gauss-Jordan elimination with partial pivoting (forward stable,
+        // Higham §14.4); each within κ·n·ε·‖x‖₂ times a modest constant, judged with LAPACK's threshold
+        // (ErrorBounds.threshold), κ the damped Kronecker product's condition number (computed here). The automatic
+        // δ (0.1·mean λ_S,iλ_A,j from the eigenvalues there, from the traces here) differs by a few roundings of the
+        // same size: within the threshold too.
+        double tol = 2 * ErrorBounds.threshold(condition(k, 6), 6, DType.F64, Math.sqrt(Dense.frob2(expected)));
+        assertArrayEquals(expected, w, tol);
+    }
+
+    /** The 2-norm condition number of a symmetric positive definite n × n matrix (the test's Jacobi). */
+    static double condition(double[] m, int n) {
+        double[] e = Dense.eigh(m, n)[0];
+        return e[0] / e[n - 1];
     }
 
     @Test
@@ -272,6 +356,11 @@ class KfacTest {
         for (int i = 0; i < 6; i++) {
             expected[i] = -0.1 * step[i];
         }
-        assertArrayEquals(expected, w, 1e-12 * Dense.maxAbs(expected));
+        // S_d⁻¹ G A_d⁻¹ two ways (eigendecompositions there, Gauss-Jordan inverses here): a relative error of
+        // κ(S_d) + κ(A_d) times each factor's backward error, judged with LAPACK's threshold as above (n = 3, the
+        // larger factor). π comes from the same traces on both sides, a few roundings apart.
+        double tol = 2 * ErrorBounds.threshold(condition(s, 3) + condition(a, 2), 3, DType.F64,
+                Math.sqrt(Dense.frob2(expected)));
+        assertArrayEquals(expected, w, tol);
     }
 }

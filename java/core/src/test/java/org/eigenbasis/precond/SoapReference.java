@@ -26,6 +26,12 @@ final class SoapReference {
     double[] expAvg;
     double[] expAvgSq;
     long step;
+    /**
+     * The largest condition number κ(GG) of a factor this transcription took a QR of: its Gram-Schmidt Q departs
+     * from orthogonality by about κ(GG·Q)·u = κ(GG)·u (Björck, BIT 7 (1967)), which a test comparing against it
+     * adds to its tolerance.
+     */
+    double maxCondition = 1;
 
     SoapReference(int[] viewDims, boolean[] factored, double lr, double beta1, double beta2, double shampooBeta,
                   double eps, double wd, int frequency, boolean normalize, boolean correctBias) {
@@ -134,6 +140,8 @@ final class SoapReference {
                         sorted[i * d + j] = q[k][i * d + order.get(j)];
                     }
                 }
+                double[] lambda = Dense.eigh(gg[k], d)[0];
+                maxCondition = Math.max(maxCondition, lambda[0] / lambda[d - 1]);
                 q[k] = Dense.qr(Dense.mul(gg[k], d, d, sorted, d), d);
             }
         }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.eigenbasis.testing.ErrorBounds;
+import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,9 +47,14 @@ class SweepLogGridTest {
         double[] g = Sweep.logGrid(0.3, 7.1, 9);
         assertEquals(0.3, g[0], 0);
         assertEquals(7.1, g[8], 0);
+        // Each interior point is 10^x with x = a + (b − a)·i/8 from a = log10(0.3), b = log10(7.1) (1 ulp each, 2u as
+        // |a|, |b| < 1), b − a, ·i and the sum: |δx| ≤ 10u. Math.pow adds 1 ulp: the point is within (10·ln 10 + 2)u
+        // relative, the ratio of two within twice that plus u, and its log within that plus u (the ends are exact).
+        // The reference: 7.1/0.3, the log, /8: within 2u. Together (2·(10·ln 10 + 2) + 4)u ≈ 54u.
+        double tol = (2 * (10 * Math.log(10) + 2) + 4) * ErrorBounds.unitRoundoff(DType.F64);
         for (int i = 1; i < g.length; i++) {
             assertTrue(g[i] > g[i - 1], "increasing at " + i);
-            assertEquals(Math.log(7.1 / 0.3) / 8, Math.log(g[i] / g[i - 1]), 1e-14, "even in log scale at " + i);
+            assertEquals(Math.log(7.1 / 0.3) / 8, Math.log(g[i] / g[i - 1]), tol, "even in log scale at " + i);
         }
         assertArrayEquals(new double[] {2.5}, Sweep.logGrid(2.5, 2.5, 1), 0);
     }

@@ -15,6 +15,7 @@ import org.eigenbasis.precond.Optimizers;
 import org.eigenbasis.precond.Parameter;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
+import org.eigenbasis.testing.BackwardErrorProbe;
 import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;

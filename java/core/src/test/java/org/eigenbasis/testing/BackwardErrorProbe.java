@@ -1,4 +1,4 @@
-package org.eigenbasis.backend;
+package org.eigenbasis.testing;
 
 import java.util.Map;
 import java.util.Random;
@@ -21,14 +21,15 @@ import org.eigenbasis.value.EighAlgorithm;
  * and rotations write their exact result plus η·‖out‖_max·R; the elementwise diagonal update writes
  * out·(1 + η·r), m·(1 + η·r), v·(1 + η·r). Comparing a trajectory on this backend with the unperturbed one gives
  * the amplification of kernel-level rounding by the problem (inverse eigenvalue gaps, (λ + ε)^(−1/4) at small λ,
- * Adam's division), which {@link OptimizerParityContract} turns into its tolerance.
+ * Adam's division), which {@link Trajectories#condition} measures and the trajectory comparisons (native's
+ * OptimizerParityContract, the precond tests) turn into their tolerances.
  */
-final class BackwardErrorProbe implements Backend {
+public final class BackwardErrorProbe implements Backend {
     private final Backend base;
     private final double eta;
     private final Random random;
 
-    BackwardErrorProbe(Backend base, double eta, long seed) {
+    public BackwardErrorProbe(Backend base, double eta, long seed) {
         this.base = base;
         this.eta = eta;
         this.random = new Random(seed);
