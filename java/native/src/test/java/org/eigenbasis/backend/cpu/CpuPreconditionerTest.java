@@ -58,6 +58,9 @@ class CpuPreconditionerTest extends PreconditionerContract {
             cpu.diagonalUpdate(ours[0], ours[1], ours[2], 0.9, 0.999, 0.001, 0.5, 1e-8, ours[0]);
             reference.diagonalUpdate(theirs[0], theirs[1], theirs[2], 0.9, 0.999, 0.001, 0.5, 1e-8, theirs[0]);
             for (int k = 0; k < 3; k++) {
+                // Exact: both evaluate the formula in double in the same order without fused multiply-add
+                // (precond.cpp is compiled -ffp-contract=off), with sqrt (correctly rounded) at exponent 1/2, and
+                // round once when they store an f32 result.
                 assertArrayEquals(theirs[k].toDoubleArray(), ours[k].toDoubleArray(), 0.0, dtype + " array " + k);
                 ours[k].close();
                 theirs[k].close();
