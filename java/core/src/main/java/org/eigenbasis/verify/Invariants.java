@@ -73,13 +73,16 @@ public final class Invariants {
 
     /** ‖A‖₁ of the symmetric matrix b defined by the lower triangle of a. */
     public static double norm1(BatchedMatrix a, int b) {
-        int n = a.rows();
-        double[] m = fullSymmetric(a, b);
+        return norm1(fullSymmetric(a, b), a.rows());
+    }
+
+    /** ‖A‖₁, the largest absolute column sum, of the n × n row-major matrix {@code a}. */
+    public static double norm1(double[] a, int n) {
         double worst = 0;
         for (int j = 0; j < n; j++) {
             double col = 0;
             for (int i = 0; i < n; i++) {
-                col += Math.abs(m[i * n + j]);
+                col += Math.abs(a[i * n + j]);
             }
             worst = Math.max(worst, col);
         }

@@ -10,6 +10,7 @@ import org.eigenbasis.linalg.SpectralFunctions;
 import org.eigenbasis.testing.ErrorBounds;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
+import org.eigenbasis.verify.Invariants;
 import org.eigenbasis.verify.SeededMatrices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,17 +44,6 @@ public abstract class SpectralContract extends BackendContract {
         return m;
     }
 
-    private static double norm1(double[] a, int n) {
-        double worst = 0;
-        for (int j = 0; j < n; j++) {
-            double col = 0;
-            for (int i = 0; i < n; i++) {
-                col += Math.abs(a[i * n + j]);
-            }
-            worst = Math.max(worst, col);
-        }
-        return worst;
-    }
 
     private static double[] multiply(double[] a, double[] b, int n, int m) {
         double[] out = new double[n * m];
@@ -150,7 +140,7 @@ public abstract class SpectralContract extends BackendContract {
                 double[] got = new double[n * m];
                 fax.copyMatrixTo(b, got, 0);
                 // λ ↦ λ³ has relative condition 3; |(A³X)_ij| ≤ ‖A‖₂³·‖x_j‖₂ ≤ ‖A‖₁³·√n·max|x|.
-                double scale = Math.pow(norm1(as[b], n), 3) * Math.sqrt(n) * maxAbs(xs);
+                double scale = Math.pow(Invariants.norm1(as[b], n), 3) * Math.sqrt(n) * maxAbs(xs);
                 double tol = 2 * ErrorBounds.threshold(3, n, DType.F64, scale);    // two decompositions
                 for (int k = 0; k < got.length; k++) {
                     assertEquals(expected[k], got[k], tol);

@@ -12,6 +12,7 @@ import org.eigenbasis.testing.ErrorBounds;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.EighAlgorithm;
 import org.eigenbasis.verify.Accuracy;
+import org.eigenbasis.verify.Invariants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -154,27 +155,19 @@ class KfacTest {
         }
         double limit = 2 * Accuracy.eigenvalueLimit(EighAlgorithm.AUTO);
         double eps = DType.F64.epsilon();
-        double ds = (limit * eps + ErrorBounds.gamma(samples + 2, DType.F64)) * layer.out() * norm1(s, layer.out());
-        double da = (limit * eps + ErrorBounds.gamma(samples + 2, DType.F64)) * layer.in() * norm1(a, layer.in());
+        double ds = (limit * eps + ErrorBounds.gamma(samples + 2, DType.F64)) * layer.out()
+                * Invariants.norm1(s, layer.out());
+        double da = (limit * eps + ErrorBounds.gamma(samples + 2, DType.F64)) * layer.in()
+                * Invariants.norm1(a, layer.in());
         double eigen = ds * Dense.maxAbs(a) + Dense.maxAbs(s) * da + ds * da;
         int rebuildRoundings = layer.out() * layer.in() + samples + layer.out() + layer.in() + 8;
-        double rebuild = ErrorBounds.gamma(rebuildRoundings, DType.F64) * norm1(s, layer.out()) * norm1(a, layer.in());
+        double rebuild = ErrorBounds.gamma(rebuildRoundings, DType.F64) * Invariants.norm1(s, layer.out())
+                * Invariants.norm1(a, layer.in());
         double reference = ErrorBounds.gamma(n + layer.outputs() + 2, DType.F64) * maxDiagonal(s, layer.out())
                 * maxDiagonal(a, layer.in());
         return eigen + rebuild + reference;
     }
 
-    private static double norm1(double[] m, int n) {
-        double norm = 0;
-        for (int j = 0; j < n; j++) {
-            double col = 0;
-            for (int i = 0; i < n; i++) {
-                col += Math.abs(m[i * n + j]);
-            }
-            norm = Math.max(norm, col);
-        }
-        return norm;
-    }
 
     private static double maxDiagonal(double[] m, int n) {
         double max = 0;

@@ -58,7 +58,7 @@ class SoapTest {
         for (Case c : cases) {
             start.add(Dense.random(init, TensorLayout.size(c.shape())));
         }
-        double[] origin = flatten(start);
+        double[] origin = Trajectories.flatten(start);
         double[][] library = library(config, cases, start, JAVA);
         double[][] reference = new double[STEPS][];
         List<double[]> refParams = new ArrayList<>();
@@ -74,7 +74,7 @@ class SoapTest {
             for (int i = 0; i < cases.size(); i++) {
                 refs.get(i).step(refParams.get(i), Dense.random(rng, start.get(i).length));
             }
-            reference[t] = flatten(refParams);
+            reference[t] = Trajectories.flatten(refParams);
         }
         // Two different computations of the same steps: the library (Householder tridiagonal QL, Householder QR,
         // kernels summing in double) and the transcription (cyclic Jacobi, modified Gram-Schmidt, plain loops), each
@@ -117,23 +117,9 @@ class SoapTest {
             for (Parameter p : params) {
                 now.add(p.f64());
             }
-            out[t] = flatten(now);
+            out[t] = Trajectories.flatten(now);
         }
         assertEquals(STEPS, soap.stepCount());
-        return out;
-    }
-
-    private static double[] flatten(List<double[]> parts) {
-        int n = 0;
-        for (double[] p : parts) {
-            n += p.length;
-        }
-        double[] out = new double[n];
-        int at = 0;
-        for (double[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
-        }
         return out;
     }
 

@@ -1,14 +1,10 @@
 package org.eigenbasis.testing;
 
-import java.util.Map;
 import java.util.Random;
-import org.eigenbasis.spi.Availability;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.EighKernel;
 import org.eigenbasis.spi.PreconditionerKernel;
 import org.eigenbasis.spi.RefreshKernel;
-import org.eigenbasis.spi.ResetSimulationKernel;
-import org.eigenbasis.spi.SpectralKernel;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.EighAlgorithm;
@@ -24,35 +20,14 @@ import org.eigenbasis.value.EighAlgorithm;
  * Adam's division), which {@link Trajectories#condition} measures and the trajectory comparisons (native's
  * OptimizerParityContract, the precond tests) turn into their tolerances.
  */
-public final class BackwardErrorProbe implements Backend {
-    private final Backend base;
+public final class BackwardErrorProbe extends ForwardingBackend {
     private final double eta;
     private final Random random;
 
     public BackwardErrorProbe(Backend base, double eta, long seed) {
-        this.base = base;
+        super(base, "probe-");
         this.eta = eta;
         this.random = new Random(seed);
-    }
-
-    @Override
-    public String name() {
-        return "probe-" + base.name();
-    }
-
-    @Override
-    public Availability availability() {
-        return base.availability();
-    }
-
-    @Override
-    public int priority() {
-        return -1;
-    }
-
-    @Override
-    public Map<String, String> describe() {
-        return base.describe();
     }
 
     @Override
@@ -115,15 +90,7 @@ public final class BackwardErrorProbe implements Backend {
         };
     }
 
-    @Override
-    public SpectralKernel spectral() {
-        return base.spectral();
-    }
 
-    @Override
-    public ResetSimulationKernel resetSimulation() {
-        return base.resetSimulation();
-    }
 
     /** A heap copy of the symmetric matrices a (lower triangles read) with η·‖a_b‖_max·R added, R symmetric. */
     private BatchedMatrix symmetricPerturbation(BatchedMatrix a) {

@@ -1,5 +1,6 @@
 package org.eigenbasis.testing;
 
+import java.util.List;
 import java.util.function.Function;
 import org.eigenbasis.spi.Backend;
 
@@ -78,5 +79,20 @@ public final class Trajectories {
             d = Math.max(d, Math.abs(a[i] - b[i]));
         }
         return d;
+    }
+
+    /** The parts one after another: a trajectory point from the parameters' arrays. */
+    public static double[] flatten(List<double[]> parts) {
+        int n = 0;
+        for (double[] p : parts) {
+            n += p.length;
+        }
+        double[] out = new double[n];
+        int at = 0;
+        for (double[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
     }
 }

@@ -16,6 +16,7 @@ import org.eigenbasis.precond.Parameter;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.testing.BackwardErrorProbe;
+import org.eigenbasis.testing.Trajectories;
 import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,8 +52,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  *       G Gᵀ of a square Gaussian G is ill-conditioned), Adam's division by √v + ε. The test measures this
  *       amplification S on the java backend in f64 (pure Java: independent of the BLAS kernels a CPU gets) with a
  *       {@link BackwardErrorProbe}: every kernel's input or output perturbed by η = 2⁻²⁶ relative, in random
- *       directions, and S = (change of the trajectory)/(η·moved), the largest over {@link #PROBES} probes (one
- *       random direction can underestimate: the probes' S spread by up to 14× on Shampoo). S is linear in η
+ *       directions, and S = (change of the trajectory)/(η·moved), the largest over {@link Trajectories#PROBES}
+ *       probes (one random direction can underestimate: the probes' S spread by up to 14× on Shampoo). S is linear in η
  *       (η·16 gives the same S to three digits), so it applies to rounding at u.</li>
  *   <li>Each backend is then within γ_N·S of the exact trajectory, and the two within 2·N·u·S of each other;
  *       that is the tolerance. The same S holds in f32 (the problem is the same), so the tolerances of the two
@@ -68,8 +69,6 @@ public abstract class OptimizerParityContract {
     /** The largest number of terms in any sum the step forms: the 4 × 3 × 5 tensor unfolded along dim 1 is 3 × 20. */
     private static final int N = 20;
     /** The relative size of the probe's perturbation: far above f64 rounding (2⁻⁵³), far below 1/S. */
-    private static final double ETA = 0x1p-26;
-    private static final int PROBES = 4;
     /** S per optimizer: it does not depend on the backend under test or the dtype. */
     private static final Map<String, Double> CONDITION = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -100,32 +99,22 @@ public abstract class OptimizerParityContract {
                 : Map.of("precondition_frequency", 3, "lr", 1e-2);
         double[][] onTested = trajectory(name, config, tested, dtype, start);
         double[][] onJava = trajectory(name, config, JAVA, dtype, start);
-        double moved = 0;
-        for (double[] step : onJava) {
-            moved = Math.max(moved, maxDistance(step, flatten(start)));
-        }
+        double[] origin = Trajectories.flatten(start);
+        double moved = Trajectories.moved(onJava, origin);
         assertTrue(moved > 1e-3, name + ": the parameters moved (" + moved + ")");
-        double condition = CONDITION.computeIfAbsent(name, n -> condition(n, config, start));
+        double condition = CONDITION.computeIfAbsent(name, n -> Trajectories.condition(
+                backend -> trajectory(n, config, backend, DType.F64, start), JAVA, origin));
+        assertTrue(Double.isFinite(condition), name + ": a probed java run moved where the plain one did not");
         double unitRoundoff = dtype.epsilon() / 2;
-        double tolerance = 2 * N * unitRoundoff * Math.max(condition, 1);   // S ≥ 1: the last rounding counts once
-        double error = worstRelative(onTested, onJava, start, name + " " + tested.name());
+        double tolerance = Trajectories.tolerance(N, unitRoundoff, condition);   // S ≥ 1: the last rounding counts once
+        // Infinite when the tested backend moved an entry at a step where java had moved none.
+        double error = Trajectories.worstRelative(onTested, onJava, origin);
         assertTrue(error <= tolerance, name + " " + dtype + ": " + tested.name() + " differs from java by "
                 + error + " of the distance moved at some step; the limit 2·" + N + "·u·S = "
                 + tolerance + " with S = " + condition + " (the problem's condition) and u = " + unitRoundoff);
         System.out.printf("parity %s %s %s: worst |backend - java| / moved over %d steps = %.3g, condition S = %.3g,"
                         + " limit %.3g (error / limit %.3f)%n", tested.name(), name, dtype, STEPS, error, condition,
                 tolerance, error / tolerance);
-    }
-
-    /** S: the largest change of the f64 java trajectory per unit of kernel-level backward error, over the probes. */
-    private static double condition(String name, Map<String, Object> config, List<double[]> start) {
-        double[][] exact = trajectory(name, config, JAVA, DType.F64, start);
-        double s = 0;
-        for (int seed = 0; seed < PROBES; seed++) {
-            double[][] probe = trajectory(name, config, new BackwardErrorProbe(JAVA, ETA, 13 + seed), DType.F64, start);
-            s = Math.max(s, worstRelative(probe, exact, start, name + " probe") / ETA);
-        }
-        return s;
     }
 
     /** The parameters after every step (flattened in registration order): 50 steps of seeded gradients. */
@@ -166,50 +155,8 @@ public abstract class OptimizerParityContract {
                     }
                     now.add(v);
                 }
-                out[step] = flatten(now);
+                out[step] = Trajectories.flatten(now);
             }
-        }
-        return out;
-    }
-
-    /**
-     * max over steps t of max_i |a_t,i − b_t,i| / (the largest distance any entry of b moved in steps ≤ t); where
-     * b has not moved yet, a must not have either.
-     */
-    private static double worstRelative(double[][] a, double[][] b, List<double[]> start, String what) {
-        double[] origin = flatten(start);
-        double moved = 0;
-        double worst = 0;
-        for (int t = 0; t < a.length; t++) {
-            moved = Math.max(moved, maxDistance(b[t], origin));
-            double err = maxDistance(a[t], b[t]);
-            if (moved > 0) {
-                worst = Math.max(worst, err / moved);
-            } else {
-                assertTrue(err == 0, what + " step " + (t + 1) + ": moved by " + err + " where java did not");
-            }
-        }
-        return worst;
-    }
-
-    private static double maxDistance(double[] a, double[] b) {
-        double d = 0;
-        for (int i = 0; i < a.length; i++) {
-            d = Math.max(d, Math.abs(a[i] - b[i]));
-        }
-        return d;
-    }
-
-    private static double[] flatten(List<double[]> parts) {
-        int n = 0;
-        for (double[] p : parts) {
-            n += p.length;
-        }
-        double[] out = new double[n];
-        int at = 0;
-        for (double[] p : parts) {
-            System.arraycopy(p, 0, out, at, p.length);
-            at += p.length;
         }
         return out;
     }

@@ -24,8 +24,7 @@ final class HostFallback {
 
     /** The host backend for {@code kernel}, logging "eigenbasis: cuda KERNEL -> HOST (WHY)" the first time. */
     static Backend forKernel(String kernel, String why) {
-        Backend cpu = Backends.find("cpu");
-        Backend host = cpu != null && cpu.availability().available() ? cpu : Backends.select("java");
+        Backend host = host();
         if (NOTED.add(kernel)) {
             String line = "eigenbasis: cuda " + kernel + " -> host backend " + host.name() + " (" + why + ")";
             synchronized (LINES) {
