@@ -39,6 +39,12 @@ public interface Backend {
     /** Factor accumulation, two-sided rotations and fused diagonal updates of the Kronecker preconditioners. */
     PreconditionerKernel preconditioner();
 
+    /** EK-FAC eigenvalues, Kronecker-eigenbasis rotations and weighted products for influence functions. */
+    InfluenceKernel influence();
+
+    /** SGD training and exact Hessian-vector products of multilayer perceptrons. */
+    MlpKernel mlp();
+
     /**
      * Where long-lived working state that this backend's kernels read and write every call (an optimizer's
      * factors, bases and moments) should be allocated: {@link Placement#OFF_HEAP} for native backends, whose

@@ -69,6 +69,16 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public org.eigenbasis.spi.InfluenceKernel influence() {
+        return base.influence();
+    }
+
+    @Override
+    public org.eigenbasis.spi.MlpKernel mlp() {
+        return base.mlp();
+    }
+
+    @Override
     public Placement statePlacement() {
         return base.statePlacement();
     }

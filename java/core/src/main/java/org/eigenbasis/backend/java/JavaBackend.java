@@ -20,6 +20,8 @@ public final class JavaBackend implements Backend {
     private final RefreshKernel refresh = new ReferenceRefresh();
     private final ResetSimulationKernel resetSimulation = new JavaResetSimulator();
     private final PreconditionerKernel preconditioner = new ReferencePreconditioner();
+    private final org.eigenbasis.spi.InfluenceKernel influence = new ReferenceInfluence();
+    private final org.eigenbasis.spi.MlpKernel mlp = new ReferenceMlp();
 
     @Override
     public String name() {
@@ -68,5 +70,15 @@ public final class JavaBackend implements Backend {
     @Override
     public PreconditionerKernel preconditioner() {
         return preconditioner;
+    }
+
+    @Override
+    public org.eigenbasis.spi.InfluenceKernel influence() {
+        return influence;
+    }
+
+    @Override
+    public org.eigenbasis.spi.MlpKernel mlp() {
+        return mlp;
     }
 }

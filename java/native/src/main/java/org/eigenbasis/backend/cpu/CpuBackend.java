@@ -42,6 +42,8 @@ public final class CpuBackend implements Backend {
     private final RefreshKernel refresh = new CpuRefresh();
     private final ResetSimulationKernel resetSimulation = new CpuResetSimulator();
     private final PreconditionerKernel preconditioner = new CpuPreconditioner();
+    private final org.eigenbasis.spi.InfluenceKernel influence = new CpuInfluence();
+    private final org.eigenbasis.spi.MlpKernel mlp = new CpuMlp();
 
     @Override
     public String name() {
@@ -132,6 +134,16 @@ public final class CpuBackend implements Backend {
     @Override
     public PreconditionerKernel preconditioner() {
         return preconditioner;
+    }
+
+    @Override
+    public org.eigenbasis.spi.InfluenceKernel influence() {
+        return influence;
+    }
+
+    @Override
+    public org.eigenbasis.spi.MlpKernel mlp() {
+        return mlp;
     }
 
     /** Optimizer state off-heap: the kernels read and write it in place (no staging copies per call). */

@@ -24,6 +24,8 @@ public final class CudaBackend implements Backend {
     private final EighKernel eigh = new CudaEigh();
     private final ResetSimulationKernel resetSimulation = new CudaResetSimulator();
     private final PreconditionerKernel preconditioner = new CudaPreconditioner();
+    private final org.eigenbasis.spi.InfluenceKernel influence = new CudaInfluence();
+    private final org.eigenbasis.spi.MlpKernel mlp = new CudaMlp();
 
     @Override
     public String name() {
@@ -81,6 +83,19 @@ public final class CudaBackend implements Backend {
         Availability a = availability();
         return a.available() ? preconditioner
                 : HostFallback.forKernel("preconditioner", "no usable GPU: " + a.reason()).preconditioner();
+    }
+
+    @Override
+    public org.eigenbasis.spi.InfluenceKernel influence() {
+        Availability a = availability();
+        return a.available() ? influence
+                : HostFallback.forKernel("influence", "no usable GPU: " + a.reason()).influence();
+    }
+
+    @Override
+    public org.eigenbasis.spi.MlpKernel mlp() {
+        Availability a = availability();
+        return a.available() ? mlp : HostFallback.forKernel("mlp", "no usable GPU: " + a.reason()).mlp();
     }
 
     /** Optimizer state off-heap: the kernels read and write it in place (no staging copies per call). */
