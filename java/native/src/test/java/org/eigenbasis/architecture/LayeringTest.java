@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering of docs/design-notes.md ("Packages and layers"), from the top: cli → domain packages (resetting,
- * precond, train, verify) → linalg → filter → spi → value → internal. Backends (backend.java, backend.cpu,
+ * precond, train, verify, influence) → linalg → filter → spi → value → internal. Backends (backend.java, backend.cpu,
  * backend.cuda) implement spi beside the domain, never under it; only binding knows org.bytedeco (see
  * BindingIsolationTest). The cli module sits on top by its Maven dependencies and is not imported here.
  */
@@ -35,7 +35,7 @@ class LayeringTest {
             .importPackages("org.eigenbasis");
 
     private static final String[] DOMAIN = {"org.eigenbasis.resetting..", "org.eigenbasis.precond..",
-        "org.eigenbasis.train..", "org.eigenbasis.verify.."};
+        "org.eigenbasis.train..", "org.eigenbasis.verify..", "org.eigenbasis.influence.."};
     private static final String[] BACKENDS = {"org.eigenbasis.backend..", "org.eigenbasis.binding.."};
 
     @Test
@@ -103,7 +103,7 @@ class LayeringTest {
         "org.eigenbasis.backend.."};
     private static final String[] API = {"org.eigenbasis.value..", "org.eigenbasis.spi..", "org.eigenbasis.linalg..",
         "org.eigenbasis.filter..", "org.eigenbasis.io..", "org.eigenbasis.verify..", "org.eigenbasis.resetting..",
-        "org.eigenbasis.precond..", "org.eigenbasis.train.."};
+        "org.eigenbasis.precond..", "org.eigenbasis.train..", "org.eigenbasis.influence.."};
 
     @Test
     void noInternalTypeLeaksIntoThePublicApi() {
