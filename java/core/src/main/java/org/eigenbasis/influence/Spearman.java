@@ -1,0 +1,79 @@
+package org.eigenbasis.influence;
+
+import java.util.Arrays;
+
+/** Spearman's rank correlation: Pearson's correlation of the ranks, ties given their average rank. */
+public final class Spearman {
+    private Spearman() {
+    }
+
+    /**
+     * ρ(x, y) in [−1, 1]; NaN when either has a single distinct value (no ranking to correlate). Cost O(m log m).
+     *
+     * @throws IllegalArgumentException when the lengths differ, are below 2, or a value is NaN
+     */
+    public static double correlation(double[] x, double[] y) {
+        if (x == null || y == null) {
+            throw new IllegalArgumentException((x == null ? "x" : "y") + ": null");
+        }
+        if (x.length != y.length) {
+            throw new IllegalArgumentException("y: length " + y.length + ", x has " + x.length);
+        }
+        if (x.length < 2) {
+            throw new IllegalArgumentException("x: length " + x.length + " is outside [2, " + Integer.MAX_VALUE + "]");
+        }
+        return pearson(ranks("x", x), ranks("y", y));
+    }
+
+    /** Average ranks (1-based) of v. */
+    static double[] ranks(String name, double[] v) {
+        int m = v.length;
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) {
+            if (Double.isNaN(v[i])) {
+                throw new IllegalArgumentException(name + "[" + i + "]: NaN");
+            }
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(v[a], v[b]));
+        double[] r = new double[m];
+        for (int i = 0; i < m; ) {
+            int j = i;
+            while (j + 1 < m && v[order[j + 1]] == v[order[i]]) {
+                j++;
+            }
+            double rank = 0.5 * (i + j) + 1;
+            for (int t = i; t <= j; t++) {
+                r[order[t]] = rank;
+            }
+            i = j + 1;
+        }
+        return r;
+    }
+
+    private static double pearson(double[] a, double[] b) {
+        int m = a.length;
+        double ma = 0;
+        double mb = 0;
+        for (int i = 0; i < m; i++) {
+            ma += a[i];
+            mb += b[i];
+        }
+        ma /= m;
+        mb /= m;
+        double sab = 0;
+        double saa = 0;
+        double sbb = 0;
+        for (int i = 0; i < m; i++) {
+            double da = a[i] - ma;
+            double db = b[i] - mb;
+            sab += da * db;
+            saa += da * da;
+            sbb += db * db;
+        }
+        if (saa == 0 || sbb == 0) {
+            return Double.NaN;
+        }
+        return Math.max(-1, Math.min(1, sab / Math.sqrt(saa * sbb)));
+    }
+}
