@@ -1,19 +1,46 @@
 package org.eigenbasis.backend.java;
 
+import org.eigenbasis.internal.mlp.MlpMath;
 import org.eigenbasis.spi.MlpKernel;
 import org.eigenbasis.value.MlpArchitecture;
 
-/** Scaffold: replaced by the real kernel (issue 11). */
+/**
+ * The reference {@link MlpKernel}: {@link MlpMath} run sequentially, one job after another, every sum in double in
+ * a fixed order. Training cost about 6·epochs·m·P flops per job; the Hessian product about 12·k·n·P.
+ */
 final class ReferenceMlp implements MlpKernel {
     @Override
     public void train(MlpArchitecture architecture, double[][] params, double[] x, double[] y, int[][] orders,
                       int epochs, int batchSize, double lr, double momentum) {
-        throw new UnsupportedOperationException("scaffold (issue 11)");
+        int[] layers = architecture.layers();
+        for (int j = 0; j < params.length; j++) {
+            MlpMath.train(layers, activation(architecture), loss(architecture), params[j], x, y, orders[j], epochs,
+                    batchSize, lr, momentum);
+        }
     }
 
     @Override
     public void hessianProduct(MlpArchitecture architecture, double[] params, double[] x, double[] y, int n,
                                double[] v, double[] out) {
-        throw new UnsupportedOperationException("scaffold (issue 11)");
+        int k = v.length / architecture.parameterCount();
+        MlpMath.hessianVectorProducts(architecture.layers(), activation(architecture), loss(architecture), params, x, y,
+                n, v, k, out);
+    }
+
+    static int activation(MlpArchitecture architecture) {
+        switch (architecture.activation()) {
+            case GELU:
+                return MlpMath.GELU;
+            case RELU:
+                return MlpMath.RELU;
+            case TANH:
+                return MlpMath.TANH;
+            default:
+                return MlpMath.IDENTITY;
+        }
+    }
+
+    static int loss(MlpArchitecture architecture) {
+        return architecture.loss() == MlpArchitecture.Loss.CROSS_ENTROPY ? MlpMath.CROSS_ENTROPY : MlpMath.SQUARED;
     }
 }
