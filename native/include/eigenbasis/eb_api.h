@@ -296,6 +296,51 @@ int32_t eb_cuda_precond_combine_factor_f64(const double* d_s, double* d_f, int64
 int32_t eb_cuda_precond_combine_factor_f32(const float* d_s, float* d_f, int64_t batch, int32_t k, double beta,
                                            double alpha);
 
+/* ---- Influence kernels (CPU; InfluenceKernel, issue 11) ------------------------------------------------------ */
+
+/*
+ * f64 only, every matrix row-major and contiguous. Outputs must not alias an input (EB_ERR_ARGUMENT when one is the
+ * same pointer). Products are ?gemm (OpenBLAS, its own summation order); large ones run in row panels over the batch
+ * workers. Each returns EB_OK, EB_ERR_ARGUMENT (a bad extent, a missing pointer, an alias) or EB_ERR_ALLOCATION.
+ */
+
+/**
+ * EK-FAC eigenvalues of one layer: lambda[p*d_in + k] = scale * sum_i (sum_{c<per_example} ((Q_S^T g_{i*per_example+c})_p)^2)
+ * * ((Q_A^T a_i)_k)^2. Reads g[n*per_example*d_out] (an example's rows together), qs[d_out*d_out] and qa[d_in*d_in]
+ * (eigenvectors in columns) and a[n*d_in]; a and qa both NULL for a bias, with d_in = 1 ((Q_A^T a)^2 taken as 1).
+ * Writes all of lambda[d_out*d_in] (zeros when n = 0). per_example >= 1 and n*per_example <= INT32_MAX. Computed as
+ * R = G Q_S (chunks of examples), S_i = sum_c R_ic^2, A_hat = (A Q_A)^2 elementwise, lambda = scale S^T A_hat.
+ * Cost 2 n per_example d_out^2 + 2 n d_in^2 + 2 n d_out d_in flops; scratch n (d_out + d_in) doubles.
+ */
+int32_t eb_cpu_influence_ekfac_eigenvalues_f64(const double* g, int64_t n, int32_t per_example, int32_t d_out,
+                                               const double* a, int32_t d_in, const double* qs, const double* qa,
+                                               double scale, double* lambda);
+
+/**
+ * Products in a Kronecker eigenbasis for j < k: forward != 0, out_j = Q_S^T X_j Q_A; else out_j = Q_S X_j Q_A^T.
+ * Reads qs[d_out*d_out], qa[d_in*d_in], x[k*d_out*d_in]; writes out[k*d_out*d_in]. X_j op(Q_A) is one product over
+ * a chunk of slices ((chunk d_out) x d_in rows), then one d_out x d_out product per slice. Cost 2k(d_out^2 d_in +
+ * d_out d_in^2) flops.
+ */
+int32_t eb_cpu_influence_kronecker_rotate_f64(const double* qs, const double* qa, const double* x, int64_t k,
+                                              int32_t d_out, int32_t d_in, int32_t forward, double* out);
+
+/**
+ * Weighted inner products: out = alpha X diag(w) Y^T + beta out, X m x p, Y n x p (y may equal x), w[p] (NULL for
+ * all ones), out m x n. With beta == 0 out is not read (NaN there does not propagate). X diag(w) is formed first
+ * (scratch m p doubles), then one ?gemm. Cost 2 m n p flops.
+ */
+int32_t eb_cpu_influence_weighted_product_f64(const double* x, int32_t m, int32_t p, const double* w, const double* y,
+                                              int32_t n, double alpha, double beta, double* out);
+
+/**
+ * out = op(A) op(B), op = transpose when the flag is set: A is a_rows x a_cols as stored, B b_rows x b_cols; the
+ * inner extents must agree. out (m x n) is written entirely (zeros when the inner extent is 0). Cost 2 m n k flops.
+ */
+int32_t eb_cpu_influence_multiply_f64(const double* a, int32_t a_rows, int32_t a_cols, int32_t transpose_a,
+                                      const double* b, int32_t b_rows, int32_t b_cols, int32_t transpose_b,
+                                      double* out);
+
 #ifdef __cplusplus
 }
 #endif

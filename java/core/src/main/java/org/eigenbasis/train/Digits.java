@@ -60,6 +60,23 @@ public final class Digits {
         }
         Dataset all = load();
         int n = all.samples();
+        int[] order = permutation(seed);
+        int test = (int) Math.round(testFraction * n);
+        if (test < 1 || test > n - 1) {
+            throw new IllegalArgumentException("testFraction: " + testFraction + " leaves an empty train or test set");
+        }
+        int[] testRows = java.util.Arrays.copyOfRange(order, 0, test);
+        int[] trainRows = java.util.Arrays.copyOfRange(order, test, n);
+        return new Dataset.Split(all.rows(trainRows), all.rows(testRows));
+    }
+
+    /**
+     * A permutation of the sample indices 0..1796: the Fisher–Yates shuffle, i from n−1 down to 1 swapping i with
+     * {@code java.util.Random(seed).nextInt(i + 1)}. The JDK specifies Random's sequence, so a seed gives the same
+     * permutation on every JVM (and in the numpy peer scripts, which reimplement the generator).
+     */
+    public static int[] permutation(long seed) {
+        int n = SAMPLES;
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
@@ -71,13 +88,7 @@ public final class Digits {
             order[i] = order[j];
             order[j] = t;
         }
-        int test = (int) Math.round(testFraction * n);
-        if (test < 1 || test > n - 1) {
-            throw new IllegalArgumentException("testFraction: " + testFraction + " leaves an empty train or test set");
-        }
-        int[] testRows = java.util.Arrays.copyOfRange(order, 0, test);
-        int[] trainRows = java.util.Arrays.copyOfRange(order, test, n);
-        return new Dataset.Split(all.rows(trainRows), all.rows(testRows));
+        return order;
     }
 
     private static Dataset parse() {

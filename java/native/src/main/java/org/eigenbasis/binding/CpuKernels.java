@@ -340,6 +340,80 @@ public final class CpuKernels {
         }
     }
 
+    /**
+     * EK-FAC eigenvalues (eb_cpu_influence_ekfac_eigenvalues_f64) on direct buffers: g holds n·perExample·dOut
+     * scalars, qs dOut², a n·dIn and qa dIn² (both null for a bias, dIn = 1), lambda dOut·dIn (written).
+     */
+    public static void influenceEkfacEigenvalues(DoubleBuffer g, long n, int perExample, int dOut, DoubleBuffer a,
+                                                 int dIn, DoubleBuffer qs, DoubleBuffer qa, double scale,
+                                                 DoubleBuffer lambda) {
+        requireLoaded();
+        requireDimensions(n, dOut, dIn);
+        if (perExample < 1 || n * perExample > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("perExample: " + perExample + " must be >= 1 with n·perExample <= "
+                    + Integer.MAX_VALUE + " (n = " + n + ")");
+        }
+        if ((a == null) != (qa == null) || (a == null && dIn != 1)) {
+            throw new IllegalArgumentException("a, qa: both present, or both null for a bias (dIn = 1; here " + dIn + ")");
+        }
+        require("g", g, n * perExample * dOut);
+        require("qs", qs, (long) dOut * dOut);
+        if (a != null) {
+            require("a", a, n * dIn);
+            require("qa", qa, (long) dIn * dIn);
+        }
+        require("lambda", lambda, (long) dOut * dIn);
+        check("eb_cpu_influence_ekfac_eigenvalues_f64", EbCpuLibrary.eb_cpu_influence_ekfac_eigenvalues_f64(g, n,
+                perExample, dOut, a, dIn, qs, qa, scale, lambda), false);
+    }
+
+    /** Kronecker rotation (eb_cpu_influence_kronecker_rotate_f64): x and out k·dOut·dIn, qs dOut², qa dIn². */
+    public static void influenceKroneckerRotate(DoubleBuffer qs, DoubleBuffer qa, DoubleBuffer x, long k, int dOut,
+                                                int dIn, boolean forward, DoubleBuffer out) {
+        requireLoaded();
+        requireDimensions(k, dOut, dIn);
+        require("qs", qs, (long) dOut * dOut);
+        require("qa", qa, (long) dIn * dIn);
+        require("x", x, k * dOut * dIn);
+        require("out", out, k * dOut * dIn);
+        check("eb_cpu_influence_kronecker_rotate_f64", EbCpuLibrary.eb_cpu_influence_kronecker_rotate_f64(qs, qa, x, k,
+                dOut, dIn, forward ? 1 : 0, out), false);
+    }
+
+    /** Weighted product (eb_cpu_influence_weighted_product_f64): x m·p, w p (or null), y n·p, out m·n. */
+    public static void influenceWeightedProduct(DoubleBuffer x, int m, int p, DoubleBuffer w, DoubleBuffer y, int n,
+                                                double alpha, double beta, DoubleBuffer out) {
+        requireLoaded();
+        requireDimensions(m, p, n);
+        require("x", x, (long) m * p);
+        if (w != null) {
+            require("w", w, p);
+        }
+        require("y", y, (long) n * p);
+        require("out", out, (long) m * n);
+        check("eb_cpu_influence_weighted_product_f64", EbCpuLibrary.eb_cpu_influence_weighted_product_f64(x, m, p, w, y,
+                n, alpha, beta, out), false);
+    }
+
+    /** Plain product (eb_cpu_influence_multiply_f64): out = op(a)·op(b), the inner extents equal. */
+    public static void influenceMultiply(DoubleBuffer a, int aRows, int aCols, boolean transposeA, DoubleBuffer b,
+                                         int bRows, int bCols, boolean transposeB, DoubleBuffer out) {
+        requireLoaded();
+        requireDimensions(1, aRows, aCols);
+        requireDimensions(1, bRows, bCols);
+        int m = transposeA ? aCols : aRows;
+        int k = transposeA ? aRows : aCols;
+        int n = transposeB ? bRows : bCols;
+        if (k != (transposeB ? bCols : bRows)) {
+            throw new IllegalArgumentException("b: inner extent " + (transposeB ? bCols : bRows) + " differs from a's " + k);
+        }
+        require("a", a, (long) aRows * aCols);
+        require("b", b, (long) bRows * bCols);
+        require("out", out, (long) m * n);
+        check("eb_cpu_influence_multiply_f64", EbCpuLibrary.eb_cpu_influence_multiply_f64(a, aRows, aCols,
+                transposeA ? 1 : 0, b, bRows, bCols, transposeB ? 1 : 0, out), false);
+    }
+
     /** The number of doubles {@link #resetSimulation} writes to its sums for dimension d. */
     public static long resetSimulationSumsLength(int d, boolean covariance) {
         requireLoaded();

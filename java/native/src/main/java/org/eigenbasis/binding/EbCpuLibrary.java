@@ -94,6 +94,23 @@ public final class EbCpuLibrary {
                                                         FloatBuffer out, long count, double beta1, double beta2,
                                                         double gamma, double exponent, double eps);
 
+    public static native int eb_cpu_influence_ekfac_eigenvalues_f64(@Const DoubleBuffer g, long n, int perExample,
+                                                                    int dOut, @Const DoubleBuffer a, int dIn,
+                                                                    @Const DoubleBuffer qs, @Const DoubleBuffer qa,
+                                                                    double scale, DoubleBuffer lambda);
+
+    public static native int eb_cpu_influence_kronecker_rotate_f64(@Const DoubleBuffer qs, @Const DoubleBuffer qa,
+                                                                   @Const DoubleBuffer x, long k, int dOut, int dIn,
+                                                                   int forward, DoubleBuffer out);
+
+    public static native int eb_cpu_influence_weighted_product_f64(@Const DoubleBuffer x, int m, int p,
+                                                                   @Const DoubleBuffer w, @Const DoubleBuffer y, int n,
+                                                                   double alpha, double beta, DoubleBuffer out);
+
+    public static native int eb_cpu_influence_multiply_f64(@Const DoubleBuffer a, int aRows, int aCols, int transposeA,
+                                                           @Const DoubleBuffer b, int bRows, int bCols, int transposeB,
+                                                           DoubleBuffer out);
+
     public static native long eb_cpu_reset_sim_sums_length(int d, int covariance);
 
     public static native int eb_cpu_reset_sim_f64(int lawKind, @Const DoubleBuffer lawParams, int lawParamCount,
