@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eigenbasis.value.BatchedMatrix;
@@ -21,18 +23,22 @@ import org.eigenbasis.value.DType;
 
 /**
  * NumPy {@code .npy} files (format versions 1.0 to 3.0) of f32 or f64 arrays in C order, read into and written
- * from {@link BatchedMatrix}. Written by hand: no maintained Java library reads and writes the format with the
- * checks we need, and the format is small (a magic string, a Python-literal header, raw little-endian data).
+ * from {@link BatchedMatrix} or plain doubles, and of int32/int64 class labels. Written by hand: no maintained Java
+ * library reads and writes the format with the checks we need, and the format is small (a magic string, a
+ * Python-literal header, raw data).
  *
- * <p>Reading accepts {@code <f4}, {@code <f8} and their big-endian forms, C order only, and ranks 1 to 3; it
- * refuses anything else with a message naming the file and the field. Writing emits version 1.0 with
- * little-endian data and a 64-byte aligned header, atomically (a temporary file in the same folder, then a move).
+ * <p>Reading accepts {@code <f4}, {@code <f8} and their big-endian forms, C order only, and ranks 1 to 3
+ * ({@link #readLabels}: {@code <i4}, {@code <i8} and their big-endian forms, rank 1); it refuses anything else
+ * with a message naming the file and the field. Writing emits version 1.0 with little-endian data and a 64-byte
+ * aligned header, atomically (a temporary file in the same folder, then a move).
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    private static final Set<String> FLOAT_DESCRS = Set.of("<f4", "=f4", ">f4", "<f8", "=f8", ">f8");
+    private static final Set<String> INT_DESCRS = Set.of("<i4", "=i4", ">i4", "<i8", "=i8", ">i8");
 
     private Npy() {
     }
@@ -52,10 +58,137 @@ public final class Npy {
         public String shapeString() {
             return formatShape(shape);
         }
+
+        /** The values in C order as doubles (f32 widened exactly). */
+        public double[] toDoubles() {
+            ByteBuffer view = data.duplicate().order(data.order());
+            double[] out = new double[(int) size()];
+            if (dtype == DType.F64) {
+                view.asDoubleBuffer().get(out);
+            } else {
+                java.nio.FloatBuffer f = view.asFloatBuffer();
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = f.get(i);
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * An f32 or f64 array of rank 1 or 2 read as doubles: {@code values} in C order, {@code shape} as written.
+     * {@link #rows()} is shape[0]; {@link #columns()} is shape[1], or 1 for a rank-1 array.
+     */
+    public record Doubles(double[] values, long[] shape) {
+        public int rows() {
+            return (int) shape[0];
+        }
+
+        public int columns() {
+            return shape.length == 2 ? (int) shape[1] : 1;
+        }
+
+        /** The shape as numpy prints it. */
+        public String shapeString() {
+            return formatShape(shape);
+        }
+    }
+
+    private record Raw(String descr, int itemSize, long[] shape, ByteBuffer data) {
     }
 
     /** Reads an array of rank 1 to 3. */
     public static Array read(Path file) throws IOException {
+        Raw raw = readRaw(file, descr -> FLOAT_DESCRS.contains(descr) ? null : "dtype '" + descr
+                + "' is not supported; use float32 (<f4) or float64 (<f8)");
+        DType dtype = raw.itemSize() == 4 ? DType.F32 : DType.F64;
+        return new Array(dtype, raw.shape(), raw.data());
+    }
+
+    /**
+     * Reads the f32 or f64 array in {@code file} as doubles in C order, with its shape. {@code expectedShape}, when
+     * given, fixes the rank (1 or 2) and each dimension, -1 leaving one free; without it any rank 1 or 2 array is
+     * read. Every value must be finite.
+     *
+     * @throws IllegalArgumentException naming the file and what is wrong: another dtype, rank or dimension (both
+     *                                  shapes in the message), or the flat index of the first NaN or infinity
+     */
+    public static Doubles readDoubles(Path file, long... expectedShape) throws IOException {
+        if (expectedShape.length > 2) {
+            throw new IllegalArgumentException("expectedShape: rank " + expectedShape.length + " is outside [0, 2]");
+        }
+        Array array = read(file);
+        long[] shape = array.shape();
+        boolean matches = expectedShape.length == 0 ? shape.length == 1 || shape.length == 2
+                : shape.length == expectedShape.length;
+        for (int i = 0; matches && i < expectedShape.length; i++) {
+            matches = expectedShape[i] < 0 || expectedShape[i] == shape[i];
+        }
+        if (!matches) {
+            String expected = expectedShape.length == 0 ? "(n,) or (n, d)" : formatExpected(expectedShape);
+            throw new IllegalArgumentException(file + ": shape " + array.shapeString() + ", expected " + expected);
+        }
+        double[] values = array.toDoubles();
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException(file + ": element " + i + " " + position(i, shape) + " is " + values[i]
+                        + "; every value must be finite");
+            }
+        }
+        return new Doubles(values, shape.clone());
+    }
+
+    /**
+     * Reads class labels: a rank-1 array of int32 or int64 ({@code <i4}, {@code <i8}, their big-endian and
+     * native-order forms), every value in [0, 2³¹ − 1]. An empty array gives an empty result.
+     *
+     * @throws IllegalArgumentException naming the file and the reason: another rank; a float array (with the hint to
+     *                                  save int32 or int64, also when its values are whole numbers); another
+     *                                  dtype; or the index and value of the first negative label or int64 label
+     *                                  outside the int range
+     */
+    public static int[] readLabels(Path file) throws IOException {
+        Raw raw = readRaw(file, descr -> INT_DESCRS.contains(descr) || FLOAT_DESCRS.contains(descr) ? null
+                : "dtype '" + descr + "' is not supported for labels; save them as int32 or int64 "
+                + "(numpy.save(path, y.astype(numpy.int64)))");
+        if (raw.shape().length != 1) {
+            throw new IllegalArgumentException(file + ": labels have shape " + formatShape(raw.shape())
+                    + ", expected (n,); save y.ravel()");
+        }
+        int n = (int) raw.shape()[0];
+        ByteBuffer data = raw.data();
+        if (FLOAT_DESCRS.contains(raw.descr())) {
+            boolean whole = true;
+            for (int i = 0; i < n && whole; i++) {
+                double v = raw.itemSize() == 4 ? data.getFloat(4 * i) : data.getDouble(8 * i);
+                whole = v == Math.rint(v) && Math.abs(v) <= Integer.MAX_VALUE;
+            }
+            throw new IllegalArgumentException(file + ": labels are float" + 8 * raw.itemSize() + " ('" + raw.descr()
+                    + "')" + (whole ? ", whole numbers but not an integer dtype" : " and not all whole numbers")
+                    + "; save them as int32 or int64 (numpy.save(path, y.astype(numpy.int64)))");
+        }
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            long v = raw.itemSize() == 4 ? data.getInt(4 * i) : data.getLong(8 * i);
+            if (v < 0 || v > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(file + ": label " + i + " is " + v + (v < 0 ? ", negative" : "")
+                        + "; labels must lie in [0, " + Integer.MAX_VALUE + "]");
+            }
+            labels[i] = (int) v;
+        }
+        return labels;
+    }
+
+    /** Writes {@code labels} as a rank-1 little-endian int32 ({@code <i4}) array, atomically. */
+    public static void writeLabels(Path file, int[] labels) throws IOException {
+        java.util.Objects.requireNonNull(labels, "labels");
+        ByteBuffer body = ByteBuffer.allocate(4 * labels.length).order(ByteOrder.LITTLE_ENDIAN);
+        body.asIntBuffer().put(labels);
+        writeAtomically(file, header("<i4", new long[] {labels.length}), body);
+    }
+
+    /** The descr, shape and data of a file whose header {@code refusal} accepts (returns null for). */
+    private static Raw readRaw(Path file, Function<String, String> refusal) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] magic = in.readNBytes(8);
             if (magic.length < 8 || !startsWithMagic(magic)) {
@@ -83,22 +216,19 @@ public final class Npy {
                 throw new IllegalArgumentException(file + ": fortran_order is True; save a C-ordered array "
                         + "(numpy.ascontiguousarray)");
             }
-            DType dtype;
-            ByteOrder order;
-            switch (descr) {
-                case "<f4", "=f4" -> { dtype = DType.F32; order = ByteOrder.LITTLE_ENDIAN; }
-                case ">f4" -> { dtype = DType.F32; order = ByteOrder.BIG_ENDIAN; }
-                case "<f8", "=f8" -> { dtype = DType.F64; order = ByteOrder.LITTLE_ENDIAN; }
-                case ">f8" -> { dtype = DType.F64; order = ByteOrder.BIG_ENDIAN; }
-                default -> throw new IllegalArgumentException(file + ": dtype '" + descr
-                        + "' is not supported; use float32 (<f4) or float64 (<f8)");
+            String refused = refusal.apply(descr);
+            if (refused != null) {
+                throw new IllegalArgumentException(file + ": " + refused);
             }
+            // every accepted descr is [<>=] then a kind letter then the item size in bytes
+            ByteOrder order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+            int itemSize = Integer.parseInt(descr.substring(2));
             long[] shape = parseShape(shapeText, file);
             long count = 1;
             for (long d : shape) {
                 count = Math.multiplyExact(count, d);
             }
-            long bytes = Math.multiplyExact(count, (long) dtype.bytes());
+            long bytes = Math.multiplyExact(count, (long) itemSize);
             if (bytes > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(file + ": " + bytes + " bytes of data exceed the 2 GiB limit of one array");
             }
@@ -107,8 +237,7 @@ public final class Npy {
                 throw new IllegalArgumentException(file + ": truncated: the header promises " + bytes + " bytes of data, "
                         + "the file holds " + raw.length);
             }
-            ByteBuffer data = ByteBuffer.wrap(raw).order(order);
-            return new Array(dtype, shape, data);
+            return new Raw(descr, itemSize, shape, ByteBuffer.wrap(raw).order(order));
         }
     }
 
@@ -177,14 +306,7 @@ public final class Npy {
             throw new IllegalArgumentException("shape: " + formatShape(shape) + " holds " + count + " elements, the matrix "
                     + m.shape() + " holds " + m.size());
         }
-        String dict = "{'descr': '" + m.dtype().numpyDescr() + "', 'fortran_order': False, 'shape': "
-                + formatShape(shape) + ", }";
-        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;      // magic, version, length, dict, '\n'
-        int padding = (64 - unpadded % 64) % 64;
-        String header = dict + " ".repeat(padding) + "\n";
-        ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 4 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
-        head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
-        head.put(header.getBytes(StandardCharsets.ISO_8859_1)).flip();
+        ByteBuffer head = header(m.dtype().numpyDescr(), shape);
         ByteBuffer body = ByteBuffer.allocate(m.size() * m.dtype().bytes()).order(ByteOrder.LITTLE_ENDIAN);
         if (m.dtype() == DType.F64) {
             body.asDoubleBuffer().put(m.toDoubleArray());
@@ -192,6 +314,18 @@ public final class Npy {
             body.asFloatBuffer().put(m.toFloatArray());
         }
         writeAtomically(file, head, body);
+    }
+
+    /** Magic, version 1.0, length and the header dict padded so that the data starts on a 64-byte boundary. */
+    private static ByteBuffer header(String descr, long[] shape) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + formatShape(shape) + ", }";
+        int unpadded = MAGIC.length + 2 + 2 + dict.length() + 1;      // magic, version, length, dict, '\n'
+        int padding = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(padding) + "\n";
+        ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 4 + header.length()).order(ByteOrder.LITTLE_ENDIAN);
+        head.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        head.put(header.getBytes(StandardCharsets.ISO_8859_1)).flip();
+        return head;
     }
 
     /** Writes buffers to a temporary file beside {@code file}, forces it to disk, then moves it into place. */
@@ -261,6 +395,21 @@ public final class Npy {
             }
         }
         return dims.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** An expected shape with -1 as a free dimension, e.g. {@code (*, 64)}. */
+    private static String formatExpected(long[] shape) {
+        return formatShape(shape).replace("-1", "*");
+    }
+
+    /** The multi-index of flat index {@code flat} in C order, e.g. {@code [2, 5]}. */
+    private static String position(long flat, long[] shape) {
+        long[] index = new long[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            index[d] = shape[d] == 0 ? 0 : flat % shape[d];
+            flat = shape[d] == 0 ? 0 : flat / shape[d];
+        }
+        return java.util.Arrays.toString(index);
     }
 
     static String formatShape(long[] shape) {
