@@ -51,6 +51,7 @@ public final class CudaBackend implements Backend {
         info.put("spectral_and_refresh", "on host backend " + HostFallback.host().name());
         info.put("preconditioner",
                 "cuBLAS syrk / strided-batched gemm + own elementwise kernels; host data copied per call");
+        info.put("mlp", "on host backend " + HostFallback.host().name() + " (" + CudaMlp.WHY + ")");
         return info;
     }
 
