@@ -8,8 +8,10 @@
 // Training. One job per batch worker (the pool hands out jobs one at a time), OpenBLAS at one thread (BlasSingle);
 // a job is the same sequence of operations whatever the worker count, so its result is too. Per step: gather the
 // batch's rows, forward, the loss gradient, backward into a flat gradient laid out as the parameters, then the
-// momentum update. The products are ?gemm on (batch × 64)·(64 × 64)-sized blocks: OpenBLAS single-threaded or our
-// own small kernel, whichever measured faster (docs/notes/h3-native-mlp.md).
+// momentum update. The products are (batch × 64)·(64 × 64)-sized: our own register-blocked kernel (mlp_gemm.hpp,
+// AVX-512 where the CPU has it) ran them at 34-42 GFLOP/s against single-threaded OpenBLAS's 15-20 (Haswell kernels,
+// OPENBLAS_CORETYPE=Haswell), and the whole retrain in 20% less CPU time (docs/notes/h3-native-mlp.md);
+// EB_CPU_MLP_GEMM=openblas switches back, for measurements. The weights are kept transposed beside θ for it.
 //
 // Hessian-vector products. The R-operator applied to the forward and backward passes (R(·) = d/dε at θ + εv):
 //   RZ_l = A_l V_l^T + RA_l W_l^T + vb_l,  RA_{l+1} = σ'(Z_l) ⊙ RZ_l,  RA_0 = 0;
@@ -37,9 +39,13 @@
 #include "isa_dispatch.hpp"
 #include "lapack.hpp"
 #include "mlp_gelu.hpp"
+#include "mlp_gemm.hpp"
 
 namespace eigenbasis {
 namespace mlp {
+
+void small_gemm_avx512(int m, int n, int k, const double* a, int ars, int acs, const double* b, int ldb, double* c,
+                       int ldc, bool accumulate);
 
 namespace gelu {
 void table_eval_avx512(const double* table, const double* z, double* cdf, double* pdf, int64_t count);
@@ -247,8 +253,37 @@ struct TrainScratch {
   std::vector<double> d1s;    // σ'(Z_l) for l < L−1
   std::vector<double> g, t;   // the current G and a product, batch × max width
   std::vector<double> act_scratch;
+  std::vector<double> wt;     // W_l^T (d_l × d_{l+1}) for every layer, our own products' layout
   std::vector<int64_t> aoff, zoff;
 };
+
+// Which product the trainer uses: our small kernel (mlp_gemm.hpp) or OpenBLAS; EB_CPU_MLP_GEMM=openblas for
+// measurements (docs/notes/h3-native-mlp.md).
+bool own_gemm() {
+  static const bool own = [] {
+    const char* env = std::getenv("EB_CPU_MLP_GEMM");
+    return !(env != nullptr && std::strcmp(env, "openblas") == 0);
+  }();
+  return own;
+}
+
+using SmallGemm = void (*)(int, int, int, const double*, int, int, const double*, int, double*, int, bool);
+
+void small_gemm_portable(int m, int n, int k, const double* a, int ars, int acs, const double* b, int ldb, double* c,
+                         int ldc, bool accumulate) {
+  small_gemm_impl(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate);
+}
+
+void transpose_weights(const Net& net, const double* theta, double* wt) {
+  int64_t at = 0;
+  for (int l = 0; l < net.depth; ++l) {
+    const int din = net.width[l], dout = net.width[l + 1];
+    const double* w = theta + net.woff[l];
+    for (int o = 0; o < dout; ++o)
+      for (int i = 0; i < din; ++i) wt[at + static_cast<int64_t>(i) * dout + o] = w[static_cast<int64_t>(o) * din + i];
+    at += static_cast<int64_t>(din) * dout;
+  }
+}
 
 void train_job(const Net& net, double* theta, const double* x, const double* y, const int32_t* order, int64_t m,
                int epochs, int batch, double lr, double momentum, bool avx512, TrainScratch& s) {
@@ -271,6 +306,14 @@ void train_job(const Net& net, double* theta, const double* x, const double* y, 
   const int d0 = net.in();
   const int tw = net.target_width();
   std::vector<double> ybatch(static_cast<size_t>(batch) * tw);
+  const bool own = own_gemm();
+  const SmallGemm gemm = avx512 ? small_gemm_avx512 : small_gemm_portable;
+  std::vector<int64_t> wtoff(L + 1, 0);
+  for (int l = 0; l < L; ++l) wtoff[l + 1] = wtoff[l] + static_cast<int64_t>(net.width[l]) * net.width[l + 1];
+  if (own) {
+    s.wt.resize(wtoff[L]);
+    transpose_weights(net, theta, s.wt.data());
+  }
 
   const int64_t per_epoch = (m + batch - 1) / batch;
   const int64_t total = static_cast<int64_t>(epochs) * per_epoch;
@@ -293,7 +336,10 @@ void train_job(const Net& net, double* theta, const double* x, const double* y, 
         double* z = s.zs.data() + s.zoff[l];
         const double* bias = theta + net.boff[l];
         for (int r = 0; r < b; ++r) std::memcpy(z + static_cast<int64_t>(r) * dout, bias, sizeof(double) * dout);
-        lapack::gemm(false, true, b, dout, din, 1.0, a, din, theta + net.woff[l], din, 1.0, z, dout);
+        if (own)
+          gemm(b, dout, din, a, din, 1, s.wt.data() + wtoff[l], dout, z, dout, true);
+        else
+          lapack::gemm(false, true, b, dout, din, 1.0, a, din, theta + net.woff[l], din, 1.0, z, dout);
         if (l + 1 < L)
           activate_into(net.activation, z, s.acts.data() + s.aoff[l + 1], s.d1s.data() + s.zoff[l], nullptr,
                         static_cast<int64_t>(b) * dout, avx512, s.act_scratch.data());
@@ -304,7 +350,10 @@ void train_job(const Net& net, double* theta, const double* x, const double* y, 
       for (int l = L - 1; l >= 0; --l) {
         const int din = net.width[l], dout = net.width[l + 1];
         const double* a = s.acts.data() + s.aoff[l];
-        lapack::gemm(true, false, dout, din, b, 1.0, g, dout, a, din, 0.0, s.grad.data() + net.woff[l], din);
+        if (own)
+          gemm(dout, din, b, g, 1, dout, a, din, s.grad.data() + net.woff[l], din, false);
+        else
+          lapack::gemm(true, false, dout, din, b, 1.0, g, dout, a, din, 0.0, s.grad.data() + net.woff[l], din);
         double* gb = s.grad.data() + net.boff[l];
         std::memcpy(gb, g, sizeof(double) * dout);
         for (int r = 1; r < b; ++r) {
@@ -314,7 +363,10 @@ void train_job(const Net& net, double* theta, const double* x, const double* y, 
         }
         if (l > 0) {
           double* t = s.t.data();
-          lapack::gemm(false, false, b, din, dout, 1.0, g, dout, theta + net.woff[l], din, 0.0, t, din);
+          if (own)
+            gemm(b, din, dout, g, dout, 1, theta + net.woff[l], din, t, din, false);
+          else
+            lapack::gemm(false, false, b, din, dout, 1.0, g, dout, theta + net.woff[l], din, 0.0, t, din);
           const double* d1 = s.d1s.data() + s.zoff[l - 1];
           const int64_t count = static_cast<int64_t>(b) * din;
 #pragma omp simd
@@ -332,6 +384,7 @@ void train_job(const Net& net, double* theta, const double* x, const double* y, 
         buf[i] = momentum * buf[i] + grad[i];
         theta[i] -= lr_t * buf[i];
       }
+      if (own) transpose_weights(net, theta, s.wt.data());
     }
   }
 }

@@ -10,3 +10,14 @@ void table_eval_avx512(const double* table, const double* z, double* cdf, double
 }
 
 }  // namespace eigenbasis::mlp::gelu
+
+#include "mlp_gemm.hpp"
+
+namespace eigenbasis::mlp {
+
+void small_gemm_avx512(int m, int n, int k, const double* a, int ars, int acs, const double* b, int ldb, double* c,
+                       int ldc, bool accumulate) {
+  small_gemm_impl(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate);
+}
+
+}  // namespace eigenbasis::mlp

@@ -21,7 +21,7 @@ import org.eigenbasis.value.MlpArchitecture;
  * <p>{@link #hessianProduct}: Pearlmutter's R-operator; the unperturbed pass once, then the vectors in blocks of
  * up to 16, in parallel over the blocks, every product one ?gemm over a block's vectors and a chunk of 64 rows.
  *
- * <p>gelu's Φ and φ come from a table of Taylor polynomials (degree 11, cells of 1/32 on [−9, 9)), within 2 eps
+ * <p>gelu's Φ and φ come from a table of Taylor polynomials (degree 8, cells of 1/128 on [−9, 9)), within 2 eps
  * relative of erfcl/expl (measured by eb_mlp_test), erfc and exp with argument corrections in the tails.
  *
  * <p>Arguments: the shapes, the order entries and the labels are checked here (IllegalArgumentException naming the
