@@ -20,9 +20,10 @@
 //   (Hv)_{W_l} = RG_l^T A_l + G_l^T RA_l,  (Hv)_{b_l} = Σ_rows RG_l.
 // The unperturbed pass (A_l, σ', σ'', G_l and (G_l W_l) ⊙ σ'') is computed once per call for all n rows. The vectors
 // are then taken in blocks of kb (in parallel over the blocks), and the rows in chunks of nc; every R-quantity of a
-// chunk is held "row-major over (row, vector, unit)", so that each product above is one ?gemm over all kb vectors:
-// A_l·[V_l^(1); ...; V_l^(kb)]^T, RA_l·W_l^T with nc·kb rows, G_l·[V_l^(1) ... V_l^(kb)], and so on. Cost 12·k·n·P
-// flops, almost all in ?gemm.
+// chunk is held "row-major over (row, vector, unit)", so that each product above is one product over all kb
+// vectors: A_l·[V_l^(1); ...; V_l^(kb)]^T, RA_l·W_l^T with nc·kb rows, G_l·[V_l^(1) ... V_l^(kb)], and so on. Cost
+// 12·k·n·P flops, almost all in those products, which run on the same small kernel as training (10% less CPU time
+// than OpenBLAS's Haswell dgemm on these shapes; EB_CPU_MLP_GEMM=openblas switches back).
 #include "mlp.hpp"
 
 #include <algorithm>
@@ -451,6 +452,7 @@ void base_pass(const Net& net, const double* theta, const double* x, const doubl
 
 struct HvpScratch {
   std::vector<std::vector<double>> vstack;  // per layer: (kb·d_{l+1}) × d_l, the kb W-blocks one under another
+                                            // (OpenBLAS), or its transpose d_l × (kb·d_{l+1}) (our kernel)
   std::vector<std::vector<double>> vwide;   // per layer: d_{l+1} × (kb·d_l), the kb W-blocks side by side
   std::vector<std::vector<double>> vb;      // per layer: kb × d_{l+1}
   std::vector<std::vector<double>> rz;      // per layer: nc × kb × d_{l+1}
@@ -461,11 +463,15 @@ struct HvpScratch {
   std::vector<double> rg, t;                // nc × kb × max width
 };
 
+// Rows per chunk and vectors per block, measured on the 2-core Zen 5 (docs/notes/h3-native-mlp.md). The block is
+// odd on purpose: the products read rows of kb·d doubles apart, and kb·64·8 bytes is a multiple of 4 KiB for every
+// even kb up to 8, so all the rows of a panel fell into one L1 set (8 vectors: 30% more CPU time than 7 or 9).
 constexpr int kRowChunk = 64;
-constexpr int kVectorBlock = 16;
+constexpr int kVectorBlock = 7;
 
+// own: our small kernel (gemm) with the transposed weights wt (transpose_weights' layout), else OpenBLAS.
 void hvp_block(const Net& net, const double* theta, const double* x, int64_t n, const Base& base, const double* v,
-               int kb, double* out, HvpScratch& s) {
+               int kb, double* out, HvpScratch& s, bool own, SmallGemm gemm, const double* wt) {
   const int L = net.depth;
   const int64_t P = net.params;
   const int nc_max = static_cast<int>(std::min<int64_t>(kRowChunk, n));
@@ -485,7 +491,14 @@ void hvp_block(const Net& net, const double* theta, const double* x, int64_t n, 
     s.vb[l].resize(static_cast<size_t>(kb) * dout);
     for (int j = 0; j < kb; ++j) {
       const double* w = v + j * P + net.woff[l];
-      std::memcpy(s.vstack[l].data() + j * wsize, w, sizeof(double) * wsize);
+      if (own) {
+        for (int o = 0; o < dout; ++o)
+          for (int i = 0; i < din; ++i)
+            s.vstack[l][static_cast<int64_t>(i) * kb * dout + static_cast<int64_t>(j) * dout + o] =
+                w[static_cast<int64_t>(o) * din + i];
+      } else {
+        std::memcpy(s.vstack[l].data() + j * wsize, w, sizeof(double) * wsize);
+      }
       for (int o = 0; o < dout; ++o)
         std::memcpy(s.vwide[l].data() + static_cast<int64_t>(o) * kb * din + static_cast<int64_t>(j) * din,
                     w + static_cast<int64_t>(o) * din, sizeof(double) * din);
@@ -500,6 +513,8 @@ void hvp_block(const Net& net, const double* theta, const double* x, int64_t n, 
   s.rg.resize(static_cast<size_t>(nc_max) * kb * net.max_width);
   s.t.resize(static_cast<size_t>(nc_max) * kb * net.max_width);
 
+  std::vector<int64_t> wtoff(L + 1, 0);
+  for (int l = 0; l < L; ++l) wtoff[l + 1] = wtoff[l] + static_cast<int64_t>(net.width[l]) * net.width[l + 1];
   for (int64_t r0 = 0; r0 < n; r0 += nc_max) {
     const int nc = static_cast<int>(std::min<int64_t>(nc_max, n - r0));
     // R-forward
@@ -507,10 +522,15 @@ void hvp_block(const Net& net, const double* theta, const double* x, int64_t n, 
       const int din = net.width[l], dout = net.width[l + 1];
       const double* a = (l == 0 ? x : base.a[l].data()) + r0 * din;
       double* rz = s.rz[l].data();
-      lapack::gemm(false, true, nc, kb * dout, din, 1.0, a, din, s.vstack[l].data(), din, 0.0, rz, kb * dout);
-      if (l > 0)
-        lapack::gemm(false, true, nc * kb, dout, din, 1.0, s.ra[l].data(), din, theta + net.woff[l], din, 1.0, rz,
-                     dout);
+      if (own) {
+        gemm(nc, kb * dout, din, a, din, 1, s.vstack[l].data(), kb * dout, rz, kb * dout, false);
+        if (l > 0) gemm(nc * kb, dout, din, s.ra[l].data(), din, 1, wt + wtoff[l], dout, rz, dout, true);
+      } else {
+        lapack::gemm(false, true, nc, kb * dout, din, 1.0, a, din, s.vstack[l].data(), din, 0.0, rz, kb * dout);
+        if (l > 0)
+          lapack::gemm(false, true, nc * kb, dout, din, 1.0, s.ra[l].data(), din, theta + net.woff[l], din, 1.0, rz,
+                       dout);
+      }
       const double* vb = s.vb[l].data();
       for (int r = 0; r < nc; ++r) {
         double* row = rz + static_cast<int64_t>(r) * kb * dout;
@@ -555,10 +575,15 @@ void hvp_block(const Net& net, const double* theta, const double* x, int64_t n, 
       const double* g = base.g[l].data() + r0 * dout;
       double* rg = s.rg.data();
       // (Hv)_W: RG^T A (rows (j, o)) and G^T RA (columns (j, i))
-      lapack::gemm(true, false, kb * dout, din, nc, 1.0, rg, kb * dout, a, din, 1.0, s.hw1[l].data(), din);
-      if (l > 0)
-        lapack::gemm(true, false, dout, kb * din, nc, 1.0, g, dout, s.ra[l].data(), kb * din, 1.0, s.hw2[l].data(),
-                     kb * din);
+      if (own) {
+        gemm(kb * dout, din, nc, rg, 1, kb * dout, a, din, s.hw1[l].data(), din, true);
+        if (l > 0) gemm(dout, kb * din, nc, g, 1, dout, s.ra[l].data(), kb * din, s.hw2[l].data(), kb * din, true);
+      } else {
+        lapack::gemm(true, false, kb * dout, din, nc, 1.0, rg, kb * dout, a, din, 1.0, s.hw1[l].data(), din);
+        if (l > 0)
+          lapack::gemm(true, false, dout, kb * din, nc, 1.0, g, dout, s.ra[l].data(), kb * din, 1.0, s.hw2[l].data(),
+                       kb * din);
+      }
       double* hb = s.hb[l].data();
       for (int r = 0; r < nc; ++r) {
         const double* row = rg + static_cast<int64_t>(r) * kb * dout;
@@ -567,8 +592,14 @@ void hvp_block(const Net& net, const double* theta, const double* x, int64_t n, 
       }
       if (l > 0) {
         double* t = s.t.data();
-        lapack::gemm(false, false, nc * kb, din, dout, 1.0, rg, dout, theta + net.woff[l], din, 0.0, t, din);
-        lapack::gemm(false, false, nc, kb * din, dout, 1.0, g, dout, s.vwide[l].data(), kb * din, 1.0, t, kb * din);
+        if (own) {
+          gemm(nc * kb, din, dout, rg, dout, 1, theta + net.woff[l], din, t, din, false);
+          gemm(nc, kb * din, dout, g, dout, 1, s.vwide[l].data(), kb * din, t, kb * din, true);
+        } else {
+          lapack::gemm(false, false, nc * kb, din, dout, 1.0, rg, dout, theta + net.woff[l], din, 0.0, t, din);
+          lapack::gemm(false, false, nc, kb * din, dout, 1.0, g, dout, s.vwide[l].data(), kb * din, 1.0, t,
+                       kb * din);
+        }
         const double* s1 = base.s1[l - 1].data() + r0 * din;
         const double* e = base.e[l - 1].data() + r0 * din;
         const double* rz = s.rz[l - 1].data();
@@ -683,12 +714,16 @@ int32_t eb_cpu_mlp_hvp_f64(int32_t width_count, const int32_t* widths, int32_t a
   try {
     Base base;
     base_pass(net, params, x, y, n, avx512, base);
+    const bool own = own_gemm();
+    const SmallGemm gemm = avx512 ? small_gemm_avx512 : small_gemm_portable;
+    std::vector<double> wt(own ? static_cast<size_t>(net.params) : 0);
+    if (own) transpose_weights(net, params, wt.data());
     pool.run(blocks, workers, [&](int, int64_t b) {
       try {
         const int64_t j0 = b * kb;
         const int count = static_cast<int>(std::min<int64_t>(kb, k - j0));
         hvp_block(net, params, x, n, base, v + j0 * net.params, count, out + j0 * net.params,
-                  worker_scratch<HvpScratch>());
+                  worker_scratch<HvpScratch>(), own, gemm, wt.data());
       } catch (const std::bad_alloc&) {
         out_of_memory = true;
       }
