@@ -340,6 +340,48 @@ int32_t eb_cpu_influence_weighted_product_f64(const double* x, int32_t m, int32_
 int32_t eb_cpu_influence_multiply_f64(const double* a, int32_t a_rows, int32_t a_cols, int32_t transpose_a,
                                       const double* b, int32_t b_rows, int32_t b_cols, int32_t transpose_b,
                                       double* out);
+/* ---- MLP kernels (CPU; MlpKernel, issue 11) ------------------------------------------------------------- */
+
+/* Hidden activations and losses (MlpArchitecture.Activation / Loss ordinals). */
+#define EB_MLP_GELU 0           /* z Phi(z), the exact erf form                                                  */
+#define EB_MLP_RELU 1           /* max(z, 0); derivative 0 at 0                                                  */
+#define EB_MLP_TANH 2
+#define EB_MLP_IDENTITY 3
+#define EB_MLP_CROSS_ENTROPY 0  /* -log softmax(z)_y, y an integer label in [0, dL) stored as a double          */
+#define EB_MLP_SQUARED 1        /* 0.5 ||z - y||^2, y a row of dL doubles                                        */
+
+/*
+ * The network: widths[0..width_count) = d0, ..., dL (width_count >= 2, each in [1, 2^20]); layer l maps h to
+ * W_l h + b_l, the activation after every layer but the last. Parameters: one flat vector of P doubles, per layer
+ * W_l (d_{l+1} x d_l, row-major) then b_l. x is rows x d0, y rows x (dL for squared, else 1). Argument errors
+ * (a shape, an order entry outside [0, rows), a label that is not an integer in [0, dL)) return EB_ERR_ARGUMENT
+ * before anything is written.
+ */
+
+/**
+ * Minibatch SGD with momentum for `jobs` independent jobs, in parallel over the jobs (one job per batch worker).
+ * params holds jobs x P doubles: read as each job's initial parameters, overwritten with its trained ones. Job j
+ * reads the rows orders[order_offsets[j] .. order_offsets[j+1]) (order_offsets[0] = 0, jobs + 1 entries), a length
+ * that is `epochs` times its m: epoch e takes the m rows from offset e*m, in consecutive batches of batch_size (the
+ * last may be smaller); each step: grad of the batch's mean loss, buf <- momentum*buf + grad (buf starts at 0),
+ * theta <- theta - lr_t*buf with lr_t = lr*(1 + cos(pi t / T))/2, t = 0..T-1, T = epochs*ceil(m / batch_size).
+ * A job's result depends on nothing but its own inputs (not on the other jobs nor on the worker count).
+ * Returns EB_OK, EB_ERR_ARGUMENT or EB_ERR_ALLOCATION.
+ */
+int32_t eb_cpu_mlp_train_f64(int32_t width_count, const int32_t* widths, int32_t activation, int32_t loss,
+                             double* params, int32_t jobs, const double* x, const double* y, int64_t rows,
+                             const int32_t* orders, const int64_t* order_offsets, int32_t epochs, int32_t batch_size,
+                             double lr, double momentum);
+
+/**
+ * Exact Hessian-vector products of the mean loss over the n rows of x and y, by Pearlmutter's R-operator:
+ * out[j*P .. (j+1)*P) = H v[j*P .. (j+1)*P) for j < k. Reads params (P), x, y, v (k x P); writes all of out (k x P),
+ * which must not alias v. In parallel over blocks of vectors; about 12 k n P flops, nearly all in ?gemm.
+ * Returns EB_OK, EB_ERR_ARGUMENT or EB_ERR_ALLOCATION.
+ */
+int32_t eb_cpu_mlp_hvp_f64(int32_t width_count, const int32_t* widths, int32_t activation, int32_t loss,
+                           const double* params, const double* x, const double* y, int64_t n, const double* v,
+                           int64_t k, double* out);
 
 #ifdef __cplusplus
 }

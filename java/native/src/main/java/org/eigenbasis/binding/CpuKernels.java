@@ -455,6 +455,85 @@ public final class CpuKernels {
                 d, sigma, horizon, trajectories, seed, euler ? 1 : 0, step, covariance ? 1 : 0, sums, events), false);
     }
 
+    /**
+     * MLP training (eb_cpu_mlp_train_f64) on direct buffers: {@code widths} d0..dL, activation and loss codes
+     * (MlpArchitecture's ordinals), params jobs·P (read and overwritten), x rows·d0, y rows·targetWidth, orders
+     * concatenated with {@code orderOffsets} (jobs + 1 entries, from 0). The shapes are checked here; order entries
+     * and labels are checked by the native code (IllegalArgumentException from its status).
+     */
+    public static void mlpTrain(int[] widths, int activation, int loss, DoubleBuffer params, int jobs, DoubleBuffer x,
+                                DoubleBuffer y, long rows, IntBuffer orders, LongBuffer orderOffsets, int epochs,
+                                int batchSize, double lr, double momentum) {
+        requireLoaded();
+        long p = mlpParameterCount(widths, loss);
+        if (jobs < 0 || rows < 0 || epochs < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("jobs " + jobs + ", rows " + rows + ", epochs " + epochs + " or batchSize "
+                    + batchSize + " is out of range (jobs, rows >= 0; epochs, batchSize >= 1)");
+        }
+        if (jobs == 0) {
+            return;
+        }
+        require("params", params, jobs * p);
+        require("x", x, rows * widths[0]);
+        require("y", y, rows * mlpTargetWidth(widths, loss));
+        require("orderOffsets", orderOffsets, jobs + 1L);
+        require("orders", orders, orderOffsets.get(jobs));
+        IntBuffer w = direct(widths);
+        check("eb_cpu_mlp_train_f64", EbCpuLibrary.eb_cpu_mlp_train_f64(widths.length, w, activation, loss, params, jobs,
+                x, y, rows, orders, orderOffsets, epochs, batchSize, lr, momentum), false);
+    }
+
+    /**
+     * Hessian-vector products (eb_cpu_mlp_hvp_f64) on direct buffers: params P, x n·d0, y n·targetWidth, v and out
+     * k·P (out must be a buffer of its own). Labels are checked by the native code.
+     */
+    public static void mlpHessianProduct(int[] widths, int activation, int loss, DoubleBuffer params, DoubleBuffer x,
+                                         DoubleBuffer y, long n, DoubleBuffer v, long k, DoubleBuffer out) {
+        requireLoaded();
+        long p = mlpParameterCount(widths, loss);
+        if (n < 1 || k < 0) {
+            throw new IllegalArgumentException("n " + n + " or k " + k + " is out of range (n >= 1, k >= 0)");
+        }
+        require("params", params, p);
+        require("x", x, n * widths[0]);
+        require("y", y, n * mlpTargetWidth(widths, loss));
+        require("v", v, k * p);
+        require("out", out, k * p);
+        IntBuffer w = direct(widths);
+        check("eb_cpu_mlp_hvp_f64", EbCpuLibrary.eb_cpu_mlp_hvp_f64(widths.length, w, activation, loss, params, x, y, n,
+                v, k, out), false);
+    }
+
+    private static long mlpParameterCount(int[] widths, int loss) {
+        if (widths == null || widths.length < 2) {
+            throw new IllegalArgumentException("widths: needs at least 2 entries");
+        }
+        long p = 0;
+        for (int l = 0; l < widths.length; l++) {
+            if (widths[l] < 1 || widths[l] > (1 << 20)) {
+                throw new IllegalArgumentException("widths[" + l + "]: " + widths[l] + " is outside [1, 2^20]");
+            }
+            if (l > 0) {
+                p += (long) widths[l] * widths[l - 1] + widths[l];
+            }
+        }
+        if (loss != 0 && loss != 1) {
+            throw new IllegalArgumentException("loss: code " + loss + " is not 0 (cross_entropy) or 1 (squared)");
+        }
+        return p;
+    }
+
+    private static int mlpTargetWidth(int[] widths, int loss) {
+        return loss == 1 ? widths[widths.length - 1] : 1;
+    }
+
+    private static IntBuffer direct(int[] values) {
+        IntBuffer b = java.nio.ByteBuffer.allocateDirect(Integer.BYTES * values.length)
+                .order(java.nio.ByteOrder.nativeOrder()).asIntBuffer();
+        b.put(values).flip();
+        return b;
+    }
+
     /** A buffer the native code will touch: direct, at position 0, with at least {@code needed} elements. */
     static void require(String name, Buffer buffer, long needed) {
         if (buffer == null) {

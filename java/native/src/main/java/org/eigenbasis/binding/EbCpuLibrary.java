@@ -118,4 +118,14 @@ public final class EbCpuLibrary {
                                                   double sigma, double horizon, long trajectories, long seed,
                                                   int scheme, double step, int covariance, DoubleBuffer sums,
                                                   @Cast("int64_t*") LongBuffer events);
+
+    public static native int eb_cpu_mlp_train_f64(int widthCount, @Const IntBuffer widths, int activation, int loss,
+                                                  DoubleBuffer params, int jobs, @Const DoubleBuffer x,
+                                                  @Const DoubleBuffer y, long rows, @Const IntBuffer orders,
+                                                  @Cast("const int64_t*") LongBuffer orderOffsets, int epochs,
+                                                  int batchSize, double lr, double momentum);
+
+    public static native int eb_cpu_mlp_hvp_f64(int widthCount, @Const IntBuffer widths, int activation, int loss,
+                                                @Const DoubleBuffer params, @Const DoubleBuffer x, @Const DoubleBuffer y,
+                                                long n, @Const DoubleBuffer v, long k, DoubleBuffer out);
 }
