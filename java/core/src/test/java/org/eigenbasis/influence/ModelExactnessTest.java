@@ -70,16 +70,70 @@ class ModelExactnessTest {
         MlpArchitecture arch = new MlpArchitecture(new int[] {4, 5, 3, 2}, MlpArchitecture.Activation.IDENTITY,
                 MlpArchitecture.Loss.SQUARED);
         Mlp model = Fixtures.model(arch, 5);
-        // whitened inputs: a random orthogonal-ish design scaled so that (1/n) Σ x xᵀ = I is not needed for the
-        // weight blocks; the within-layer factorisation holds for any inputs because g does not depend on them
-        Examples data = Fixtures.data(arch, 23, 6);
-        kroneckerRungsEqualBlockGgn(model, data, "deep linear");
+        // whitened inputs, (1/n) Σ x_i x_iᵀ = I: Gram–Schmidt on the columns of a Gaussian design, scaled by √n
+        int n = 23;
+        Examples raw = Fixtures.data(arch, n, 6);
+        double[] x = raw.x();
+        int d = arch.inputs();
+        for (int c = 0; c < d; c++) {
+            for (int prev = 0; prev < c; prev++) {
+                double dot = 0;
+                for (int i = 0; i < n; i++) {
+                    dot += x[i * d + c] * x[i * d + prev];
+                }
+                for (int i = 0; i < n; i++) {
+                    x[i * d + c] -= dot * x[i * d + prev];
+                }
+            }
+            double norm = 0;
+            for (int i = 0; i < n; i++) {
+                norm += x[i * d + c] * x[i * d + c];
+            }
+            for (int i = 0; i < n; i++) {
+                x[i * d + c] /= Math.sqrt(norm);
+            }
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= Math.sqrt(n);
+        }
+        Examples data = Examples.regression(x, n, d, raw.y(), arch.outputs());
+        kroneckerRungsEqualBlockGgn(model, data, "deep linear, whitened");
+        // the factorisation needs no whitening: g does not depend on the input in a linear network
+        kroneckerRungsEqualBlockGgn(model, raw, "deep linear, raw inputs");
         // and the block-GGN differs from the full GGN (cross-layer blocks are not zero), so the test has teeth
         List<LayerFactors> f = ModelCurvatures.curvatureFactors(model.layerStatistics(data, FisherVariant.EXACT, 0));
         Map<CurvatureKind, Curvature> rungs = new java.util.LinkedHashMap<>();
         rungs.put(CurvatureKind.GGN, Curvatures.fromFactors(CurvatureKind.GGN, f, JAVA));
         rungs.put(CurvatureKind.BLOCK_GGN, Curvatures.fromFactors(CurvatureKind.BLOCK_GGN, f, JAVA));
         assertTrue(CurvatureDiagnostics.ladder(rungs).get("block-ggn vs ggn") > 0.01);
+    }
+
+    @Test
+    void conjugateGradientsOnTheModelsHessianMatchTheDenseInverse() {
+        MlpArchitecture arch = new MlpArchitecture(new int[] {3, 4, 2}, MlpArchitecture.Activation.TANH,
+                MlpArchitecture.Loss.CROSS_ENTROPY);
+        Mlp model = Fixtures.model(arch, 11);
+        Examples data = Fixtures.data(arch, 15, 12);
+        int p = model.parameterCount();
+        HessianProducts products = ModelCurvatures.hessianProducts(model, data, JAVA);
+        Curvature dense = Curvatures.hessian(products, p, JAVA);
+        double[] lambda = dense.eigenvalues();
+        double min = lambda[0];
+        double max = lambda[lambda.length - 1];
+        double delta = Math.max(0, -min) + 0.05;               // H + δI positive definite with margin 0.05
+        double condition = (max + delta) / (min + delta);
+        double[] v = Fixtures.gaussian(new Random(13), 2 * p);
+        HessianFreeInverse cg = new HessianFreeInverse(products, p);
+        double[] x = cg.applyInverse(v, 2, Damping.of(delta));
+        double[] expected = dense.applyInverse(v, 2, Damping.of(delta));
+        double norm = 0;
+        for (double e : expected) {
+            norm = Math.max(norm, Math.abs(e));
+        }
+        // CG stops at relative residual τ: the error is at most condition·τ·‖x‖; the dense solve adds its own
+        // backward-stable error (threshold × condition × n·ε)
+        double tol = condition * (cg.tolerance() * Math.sqrt(p) + ErrorBounds.threshold(1, p, DType.F64, 1)) * norm;
+        assertSame(expected, x, tol, "cg vs dense");
     }
 
     @Test
