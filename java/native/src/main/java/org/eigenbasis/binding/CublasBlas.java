@@ -9,8 +9,11 @@ import static org.bytedeco.cuda.global.cublas.CUBLAS_FILL_MODE_UPPER;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_POINTER_MODE_HOST;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_SIDE_LEFT;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_SIDE_RIGHT;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_STATUS_SUCCESS;
 import static org.bytedeco.cuda.global.cublas.cublasCreate_v2;
+import static org.bytedeco.cuda.global.cublas.cublasDdgmm;
 import static org.bytedeco.cuda.global.cublas.cublasDgemmStridedBatched;
 import static org.bytedeco.cuda.global.cublas.cublasDsyrk_v2;
 import static org.bytedeco.cuda.global.cublas.cublasSetMathMode;
@@ -19,7 +22,7 @@ import static org.bytedeco.cuda.global.cublas.cublasSgemmStridedBatched;
 import static org.bytedeco.cuda.global.cublas.cublasSsyrk_v2;
 
 /**
- * The cuBLAS level-3 routines the preconditioner needs, through the JavaCPP CUDA presets, on device buffers of
+ * The cuBLAS routines the preconditioner and influence kernels need, through the JavaCPP CUDA presets, on device buffers of
  * our CUDA library. Arguments are cuBLAS's own, in its column-major terms (the caller,
  * {@code org.eigenbasis.backend.cuda.ColumnMajorCalls}, maps our row-major shapes onto them); alpha and beta are
  * host scalars. The handle runs on the legacy default stream, the one our kernels use, so a kernel launched after
@@ -94,6 +97,19 @@ public final class CublasBlas {
                         new RawFloatPointer(a.address()), lda, be, new RawFloatPointer(c.address()), ldc));
             }
         }
+        CudaKernels.check("eb_cuda_synchronize", EbCudaLibrary.eb_cuda_synchronize());
+    }
+
+    /**
+     * {@code C = A·diag(x)} ({@code leftSide} false) or {@code diag(x)·A} (true), column-major, A and C m × n, x of
+     * n (right) or m (left) entries with stride incx (cublasDdgmm, f64). C may not be A. Waits for the device before
+     * returning. With m = 1, lda = ldc = 1 and x = A, C is A squared elementwise.
+     */
+    public synchronized void dgmm(boolean leftSide, int m, int n, DeviceBuffer a, int lda, DeviceBuffer x, int incx,
+                                  DeviceBuffer c, int ldc) {
+        check("cublasDdgmm", cublasDdgmm(handle, leftSide ? CUBLAS_SIDE_LEFT : CUBLAS_SIDE_RIGHT, m, n,
+                new RawDoublePointer(a.address()), lda, new RawDoublePointer(x.address()), incx,
+                new RawDoublePointer(c.address()), ldc));
         CudaKernels.check("eb_cuda_synchronize", EbCudaLibrary.eb_cuda_synchronize());
     }
 
