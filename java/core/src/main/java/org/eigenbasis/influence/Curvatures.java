@@ -77,6 +77,9 @@ public final class Curvatures {
             System.arraycopy(hv, 0, h, j0 * p, k * p);    // row j0 + r = H e_{j0+r} (H symmetric)
         }
         for (int i = 0; i < p; i++) {
+            if (!Double.isFinite(h[i * p + i])) {
+                throw new IllegalArgumentException("hessian[" + i + "][" + i + "]: " + h[i * p + i] + " is not finite");
+            }
             for (int j = 0; j < i; j++) {
                 double s = 0.5 * (h[i * p + j] + h[j * p + i]);
                 if (!Double.isFinite(s)) {
