@@ -9,7 +9,8 @@ import java.util.Objects;
  * CG needs H + δI positive definite along its directions: a direction with pᵀ(H + δI)p ≤ 0 fails with
  * {@link ArithmeticException} saying to raise δ or use the dense Hessian, whose pseudo-inverse drops such directions;
  * so does a vector still above tolerance after {@code maxIterations}. Cost per iteration: one product + O(kP).
- * The eigen floor of {@link Damping} does not apply (there is no eigenbasis).
+ * The eigen floor of {@link Damping} does not apply (there is no eigenbasis); the extreme eigenvalues of the same
+ * products come from {@link Lanczos#ritzValues}.
  */
 public final class HessianFreeInverse implements InverseOperator {
     /** Default relative residual at which a vector stops. */

@@ -137,6 +137,34 @@ class ModelExactnessTest {
     }
 
     @Test
+    void lanczosFindsTheHessiansExtremeEigenvaluesWithinItsResidualBounds() {
+        MlpArchitecture arch = new MlpArchitecture(new int[] {3, 4, 2}, MlpArchitecture.Activation.TANH,
+                MlpArchitecture.Loss.SQUARED);
+        Mlp model = Fixtures.model(arch, 14);
+        Examples data = Fixtures.data(arch, 15, 15);
+        int p = model.parameterCount();
+        HessianProducts products = ModelCurvatures.hessianProducts(model, data, JAVA);
+        double[] exact = Curvatures.hessian(products, p, JAVA).eigenvalues();
+        Lanczos.Ritz ritz = Lanczos.ritzValues(products, p, 20, 16, JAVA);
+        double scale = Math.max(Math.abs(exact[0]), Math.abs(exact[p - 1]));
+        double rounding = ErrorBounds.threshold(1, p, DType.F64, scale);
+        // every Ritz value is within its residual bound of some eigenvalue (the operator is symmetric)
+        for (int j = 0; j < ritz.values().length; j++) {
+            double nearest = Double.POSITIVE_INFINITY;
+            for (double e : exact) {
+                nearest = Math.min(nearest, Math.abs(e - ritz.values()[j]));
+            }
+            assertTrue(nearest <= ritz.residuals()[j] + rounding, "Ritz value " + j + ": " + nearest + " > "
+                    + ritz.residuals()[j]);
+        }
+        // and after 20 of 23 steps the extremes have converged to rounding
+        int m = ritz.values().length;
+        assertEquals(exact[p - 1], ritz.values()[m - 1], Math.max(ritz.residuals()[m - 1], 0) + rounding);
+        assertEquals(exact[0], ritz.values()[0], Math.max(ritz.residuals()[0], 0) + rounding);
+        assertTrue(ritz.residuals()[m - 1] < 1e-6 * scale, "largest not converged: " + ritz.residuals()[m - 1]);
+    }
+
+    @Test
     void logisticRegressionScoresEqualTheClosedForm() {
         int d = 3;
         int classes = 4;
