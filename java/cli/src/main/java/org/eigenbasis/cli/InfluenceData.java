@@ -14,7 +14,7 @@ final class InfluenceData {
 
     /** A float64 vector of shape (P,) for the architecture. */
     static double[] parameters(String option, Path file, MlpArchitecture architecture) throws IOException {
-        Npy.Array a = Npy.read(file);
+        Npy.Array a = read(option, file);
         if (a.dtype() != DType.F64 || a.shape().length != 1) {
             throw new IllegalArgumentException(option + " " + file + ": expected float64 of shape (P,), got "
                     + a.dtype().shortName() + " " + a.shapeString());
@@ -24,13 +24,19 @@ final class InfluenceData {
             throw new IllegalArgumentException(option + " " + file + ": " + a.shape()[0] + " parameters, the model "
                     + architecture + " has " + p);
         }
-        return doubles(a);
+        double[] theta = doubles(a);
+        for (int i = 0; i < theta.length; i++) {
+            if (!Double.isFinite(theta[i])) {
+                throw new IllegalArgumentException(option + " " + file + ": [" + i + "] = " + theta[i] + " is not finite");
+            }
+        }
+        return theta;
     }
 
     /** Features (n, d0) and labels (n,) int32/int64 or targets (n, dL) float, checked against the architecture. */
     static Examples examples(String xOption, Path x, String yOption, Path y, MlpArchitecture architecture)
             throws IOException {
-        Npy.Array xa = Npy.read(x);
+        Npy.Array xa = read(xOption, x);
         if (xa.shape().length != 2) {
             throw new IllegalArgumentException(xOption + " " + x + ": expected shape (n, " + architecture.inputs()
                     + "), got " + xa.shapeString());
@@ -52,7 +58,12 @@ final class InfluenceData {
         }
         Examples examples;
         if (architecture.loss() == MlpArchitecture.Loss.CROSS_ENTROPY) {
-            int[] labels = Npy.readLabels(y);
+            int[] labels;
+            try {
+                labels = Npy.readLabels(y);
+            } catch (IllegalArgumentException e) {
+                throw named(yOption, e);
+            }
             if (labels.length != n) {
                 throw new IllegalArgumentException(yOption + " " + y + ": " + labels.length + " labels, " + xOption
                         + " has " + n + " rows");
@@ -65,7 +76,7 @@ final class InfluenceData {
             }
             examples = Examples.classification(features, n, architecture.inputs(), labels);
         } else {
-            Npy.Array ya = Npy.read(y);
+            Npy.Array ya = read(yOption, y);
             if (ya.shape().length != 2 || ya.shape()[0] != n || ya.shape()[1] != architecture.outputs()) {
                 throw new IllegalArgumentException(yOption + " " + y + ": expected float targets of shape (" + n + ", "
                         + architecture.outputs() + "), got " + ya.shapeString());
@@ -80,6 +91,35 @@ final class InfluenceData {
             examples = Examples.regression(features, n, architecture.inputs(), targets, architecture.outputs());
         }
         return examples;
+    }
+
+    /** {@link Npy#read}, its refusals (dtype, rank, not a .npy file) prefixed with the option that named the file. */
+    static Npy.Array read(String option, Path file) throws IOException {
+        try {
+            return Npy.read(file);
+        } catch (IllegalArgumentException e) {
+            throw named(option, e);
+        }
+    }
+
+    /** The exception with its message prefixed by the command-line option it concerns. */
+    static IllegalArgumentException named(String option, IllegalArgumentException e) {
+        return new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * A library refusal of a value the user gave by an option, with the library's parameter name (the message's
+     * leading "name:" or "name[i]:") replaced by the option, e.g. "batchSize: 0 ..." as "--batch-size: 0 ...".
+     * {@code names} holds pairs (library name, option); a message naming none of them is returned unchanged.
+     */
+    static IllegalArgumentException renamed(IllegalArgumentException e, String... names) {
+        String m = String.valueOf(e.getMessage());
+        for (int i = 0; i + 1 < names.length; i += 2) {
+            if (m.startsWith(names[i] + ":") || m.startsWith(names[i] + "[")) {
+                return new IllegalArgumentException(names[i + 1] + m.substring(names[i].length()), e);
+            }
+        }
+        return e;
     }
 
     static double[] doubles(Npy.Array a) {

@@ -75,14 +75,30 @@ final class InfluenceLadderCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--dampings[" + i + "]: '" + dampings[i] + "' is not a number");
             }
         }
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        for (String key : dampings) {
+            if (!keys.add(key.trim())) {
+                throw new IllegalArgumentException("--dampings: '" + key.trim() + "' is given twice (it is a JSON key)");
+            }
+        }
         List<CurvatureKind> rungs = new ArrayList<>();
         for (String c : curvatures) {
-            rungs.add(CurvatureKind.parse(c.trim()));
+            try {
+                rungs.add(CurvatureKind.parse(c.trim()));
+            } catch (IllegalArgumentException e) {
+                throw InfluenceData.renamed(e, "curvature", "--curvatures");
+            }
         }
         LadderConfig defaults = LadderConfig.defaults();
-        LadderConfig config = defaults.withDampings(deltas).withRungs(rungs).withDiagnostics(!noDiagnostics)
-                .withRecipe(defaults.recipe().withEpochs(epochs))
-                .withLds(defaults.lds().withAlphas(alphas).withSubsets(subsets));
+        LadderConfig config;
+        try {
+            config = defaults.withDampings(deltas).withRungs(rungs).withDiagnostics(!noDiagnostics)
+                    .withRecipe(defaults.recipe().withEpochs(epochs))
+                    .withLds(defaults.lds().withAlphas(alphas).withSubsets(subsets));
+        } catch (IllegalArgumentException e) {
+            throw InfluenceData.renamed(e, "dampings", "--dampings", "rungs", "--curvatures", "epochs", "--epochs",
+                    "alphas", "--alphas", "subsets", "--subsets");
+        }
         Backend chosen = BackendOption.one(backend);
         DigitsInfluence.Split split = DigitsInfluence.split();
         int total = alphas.length * subsets;

@@ -94,8 +94,14 @@ final class InfluenceScoresCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CurvatureKind kind = CurvatureKind.parse(curvature);
-        Damping d = new Damping(damping, eigenFloor, piDamping);
+        CurvatureKind kind;
+        Damping d;
+        try {
+            kind = CurvatureKind.parse(curvature);
+            d = new Damping(damping, eigenFloor, piDamping);
+        } catch (IllegalArgumentException e) {
+            throw InfluenceData.renamed(e, "curvature", "--curvature", "damping", "--damping", "eigen-floor", "--eigen-floor");
+        }
         if (piDamping && kind != CurvatureKind.KFAC) {
             throw new IllegalArgumentException("--pi-damping: only kfac damps its factors; --curvature is " + kind.cliName());
         }

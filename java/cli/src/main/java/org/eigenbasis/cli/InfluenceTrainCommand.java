@@ -65,8 +65,13 @@ final class InfluenceTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SgdRecipe recipe = SgdRecipe.defaults().withEpochs(epochs).withLearningRate(lr).withBatchSize(batchSize)
-                .withMomentum(momentum).withSeed(seed);
+        SgdRecipe recipe;
+        try {
+            recipe = new SgdRecipe(epochs, lr, batchSize, momentum, seed);
+        } catch (IllegalArgumentException e) {
+            throw InfluenceData.renamed(e, "epochs", "--epochs", "learningRate", "--lr", "batchSize", "--batch-size",
+                    "momentum", "--momentum");
+        }
         Backend chosen = BackendOption.one(backend);
         MlpArchitecture architecture = ModelFile.read(model);
         Examples train = InfluenceData.examples("--train-x", trainX, "--train-y", trainY, architecture);

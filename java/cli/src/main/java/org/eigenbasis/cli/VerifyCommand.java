@@ -99,7 +99,9 @@ final class VerifyCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT, "errors in units of n*eps (eps of the dtype), as LAPACK's test ratios"
                 + " (xSYT21: 1-norms); vs ref also scaled by ||A||_1 and 1/gap.%nlimits residual/orthog./vs ref from"
                 + " each algorithm's accuracy: LAPACK's threshold 60 (TESTING/sep.in), 170 for MRRR's orthogonality,"
-                + " 30 for QR (dtest.in)%n"));
+                + " 30 for QR (dtest.in)%ninfluence and mlp rows (f64): errors in units of K*eps*B, Higham's bound for K"
+                + " roundings over B the computation on |inputs|; residual against the closed form on exact integer"
+                + " inputs (limit 1), vs ref limit 2 (mlp: the contract test's 16 and 2)%n"));
         return sb.toString();
     }
 

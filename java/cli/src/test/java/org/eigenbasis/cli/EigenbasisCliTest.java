@@ -166,6 +166,22 @@ class EigenbasisCliTest {
                 assertTrue(row.get("residual_n_eps").asDouble() <= limits.get("residual").asDouble(), row.toString());
             }
         }
+        // The influence and MLP kernels: one f64 row each, judged against closed forms on exact integer inputs
+        // (limit 1 in units of Higham's K·eps·B, org.eigenbasis.verify.InfluenceVerifier).
+        java.util.Set<String> influence = new java.util.TreeSet<>();
+        for (JsonNode row : doc.get("rows")) {
+            String kernel = row.get("kernel").asText();
+            if (kernel.equals("influence") || kernel.equals("mlp")) {
+                influence.add(kernel + " " + row.get("algorithm").asText());
+                assertEquals("f64", row.get("dtype").asText());
+                assertEquals(1.0, row.get("limits_n_eps").get("residual").asDouble(), row.toString());
+                assertTrue(row.get("passed").asBoolean(), row.toString());
+            }
+        }
+        assertEquals(java.util.Set.of("influence ekfac_eigenvalues", "influence kronecker_rotate",
+                "influence weighted_product", "influence multiply", "mlp train", "mlp hessian_product"), influence);
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("java   mlp") && l.contains("hessian_product")
+                && l.endsWith("pass")), r.out());
     }
 
     @Test

@@ -22,7 +22,8 @@ import org.eigenbasis.value.EighAlgorithm;
  * orthogonality, order, signs) and, for a backend other than the reference, agreement with the java reference.
  * Errors are reported as LAPACK's test ratios, in units of n·ε (ε of the dtype; see {@link Accuracy}); a row passes
  * when every case is within the limits {@link Accuracy} gives its algorithm and every structural check (order,
- * signs, convergence, exact symmetry) holds. What {@code eigenbasis verify} prints.
+ * signs, convergence, exact symmetry) holds. The influence and MLP kernels (f64 only) are verified by
+ * {@code InfluenceVerifier}, in units of Higham's rounding bound. What {@code eigenbasis verify} prints.
  */
 public final class Verifier {
     private static final int[] SIZES = {1, 2, 3, 4, 7, 8, 9, 16, 17, 31, 32, 33, 64, 65, 100, 151};
@@ -49,7 +50,8 @@ public final class Verifier {
                 algorithms++;
             }
         }
-        return DType.values().length * (algorithms + 3);
+        // per dtype: one group per eigh algorithm (AUTO included), spectral, refresh
+        return DType.values().length * (algorithms + 2) + InfluenceVerifier.groups();
     }
 
     private boolean isReference() {
@@ -75,6 +77,7 @@ public final class Verifier {
             progress.accept(backend.name() + " refresh " + dtype.shortName());
             rows.add(verifyRefresh(dtype));
         }
+        rows.addAll(InfluenceVerifier.rows(backend, reference, progress));
         return rows;
     }
 
@@ -280,7 +283,7 @@ public final class Verifier {
      * Accumulates the worst measures of one row and the largest limit any case was judged by; each case is judged
      * against its own algorithm's limit as it is measured.
      */
-    private static final class Measure {
+    static final class Measure {
         int cases;
         double residual;
         double orthogonality;
