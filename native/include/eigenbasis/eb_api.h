@@ -383,6 +383,25 @@ int32_t eb_cpu_mlp_hvp_f64(int32_t width_count, const int32_t* widths, int32_t a
                            const double* params, const double* x, const double* y, int64_t n, const double* v,
                            int64_t k, double* out);
 
+/* ---- CUDA MLP kernels (MlpKernel on cuda, issue 11; native/src/cuda/mlp_*.cu) ------------------------------ */
+
+/* Deepest network (width_count - 1) the cuda MLP kernels take: 64 (the stub answers 0). */
+int32_t eb_cuda_mlp_max_depth(void);
+
+/**
+ * eb_cpu_mlp_train_f64 on the GPU: the same network, jobs, schedule and arguments, with d_params (jobs x P), d_x,
+ * d_y and d_orders (order_offsets[jobs] entries) in DEVICE memory; widths and order_offsets (jobs + 1 entries) on
+ * the host. One thread block per job (native/src/cuda/mlp_device.hpp, train_job), the blocks in parallel; a job's
+ * result depends on nothing but its own inputs, and not on the block size. The order entries and the labels are
+ * checked on the device before anything is written. Synchronises before returning. Returns EB_OK,
+ * EB_ERR_ARGUMENT (also for width_count - 1 > eb_cuda_mlp_max_depth()), EB_ERR_ALLOCATION, EB_ERR_NO_DEVICE,
+ * EB_ERR_CUDA or (stub) EB_ERR_NOT_BUILT.
+ */
+int32_t eb_cuda_mlp_train_f64(int32_t width_count, const int32_t* widths, int32_t activation, int32_t loss,
+                              double* d_params, int32_t jobs, const double* d_x, const double* d_y, int64_t rows,
+                              const int32_t* d_orders, const int64_t* order_offsets, int32_t epochs,
+                              int32_t batch_size, double lr, double momentum);
+
 #ifdef __cplusplus
 }
 #endif

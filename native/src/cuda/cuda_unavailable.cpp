@@ -73,3 +73,9 @@ EB_EXPORT int32_t eb_cuda_precond_combine_factor_f64(const double*, double*, int
 EB_EXPORT int32_t eb_cuda_precond_combine_factor_f32(const float*, float*, int64_t, int32_t, double, double) {
   return EB_ERR_NOT_BUILT;
 }
+EB_EXPORT int32_t eb_cuda_mlp_max_depth(void) { return 0; }
+EB_EXPORT int32_t eb_cuda_mlp_train_f64(int32_t, const int32_t*, int32_t, int32_t, double*, int32_t, const double*,
+                                        const double*, int64_t, const int32_t*, const int64_t*, int32_t, int32_t,
+                                        double, double) {
+  return EB_ERR_NOT_BUILT;
+}

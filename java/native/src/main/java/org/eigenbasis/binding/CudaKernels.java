@@ -194,6 +194,44 @@ public final class CudaKernels {
         check(f64 ? "eb_cuda_precond_combine_factor_f64" : "eb_cuda_precond_combine_factor_f32", status);
     }
 
+    /** Deepest MLP (number of linear layers) the cuda MLP kernels take. */
+    public static int mlpMaxDepth() {
+        requireAvailable();
+        return EbCudaLibrary.eb_cuda_mlp_max_depth();
+    }
+
+    /**
+     * MLP training on the GPU ({@code eb_cuda_mlp_train_f64}): {@code jobs} jobs of P parameters each in
+     * {@code params} (trained in place), x (rows × d0) and y (rows × target width) on the device, the jobs' row
+     * orders back to back in {@code orders} (orderOffsets[jobs] ints) with their offsets on the host. The order
+     * entries and the labels are checked on the device (IllegalArgumentException-worthy values come back as a
+     * NativeKernelException with EB_ERR_ARGUMENT); the caller validates first.
+     */
+    public static void mlpTrain(int[] widths, int activation, int loss, DeviceBuffer params, int jobs, DeviceBuffer x,
+                                DeviceBuffer y, long rows, DeviceBuffer orders, long[] orderOffsets, int epochs,
+                                int batchSize, double lr, double momentum) {
+        requireAvailable();
+        if (jobs < 0 || orderOffsets == null || orderOffsets.length != jobs + 1L) {
+            throw new IllegalArgumentException("orderOffsets: needs jobs + 1 = " + (jobs + 1L) + " entries, got "
+                    + (orderOffsets == null ? "null" : orderOffsets.length));
+        }
+        if (jobs == 0) {
+            return;
+        }
+        long p = 0;
+        for (int l = 0; l + 1 < widths.length; l++) {
+            p += (long) widths[l + 1] * widths[l] + widths[l + 1];
+        }
+        int targetWidth = loss == 1 ? widths[widths.length - 1] : 1;
+        requireDevice("params", params, (long) jobs * p * 8);
+        requireDevice("x", x, rows * widths[0] * 8);
+        requireDevice("y", y, rows * targetWidth * 8);
+        requireDevice("orders", orders, orderOffsets[jobs] * 4);
+        check("eb_cuda_mlp_train_f64", EbCudaLibrary.eb_cuda_mlp_train_f64(widths.length, widths, activation, loss,
+                params.address(), jobs, x.address(), y.address(), rows, orders.address(), orderOffsets, epochs,
+                batchSize, lr, momentum));
+    }
+
     private static void requireDevice(String name, DeviceBuffer buffer, long bytes) {
         if (buffer == null) {
             throw new IllegalArgumentException(name + ": is null");

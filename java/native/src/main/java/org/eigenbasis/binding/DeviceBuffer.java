@@ -49,6 +49,24 @@ public final class DeviceBuffer implements AutoCloseable {
         CudaKernels.check("eb_cuda_copy_to_device", EbCudaLibrary.eb_cuda_copy_to_device(address(), host, bytes));
     }
 
+    public void upload(IntBuffer host) {
+        uploadAt(0, host, bytes / 4);
+    }
+
+    /**
+     * Copies the first {@code count} ints of {@code host} (a direct buffer at position 0) to this buffer at {@code byteOffset}, so that a
+     * large array can be staged through a bounded host buffer piece by piece.
+     */
+    public void uploadAt(long byteOffset, IntBuffer host, long count) {
+        if (byteOffset < 0 || count < 0 || byteOffset + count * 4 > bytes) {
+            throw new IllegalArgumentException("uploadAt: " + count + " ints at byte " + byteOffset + " do not fit the "
+                    + bytes + " bytes of this buffer");
+        }
+        CpuKernels.require("host", host, count);
+        CudaKernels.check("eb_cuda_copy_to_device",
+                EbCudaLibrary.eb_cuda_copy_to_device(address() + byteOffset, host, count * 4));
+    }
+
     public void download(DoubleBuffer host) {
         CpuKernels.require("host", host, bytes / 8);
         CudaKernels.check("eb_cuda_copy_to_host", EbCudaLibrary.eb_cuda_copy_to_host(host, address(), bytes));

@@ -98,4 +98,13 @@ public final class EbCudaLibrary {
 
     public static native int eb_cuda_precond_combine_factor_f32(@Cast("const float*") long s, @Cast("float*") long f,
                                                                 long batch, int k, double beta, double alpha);
+
+    public static native int eb_cuda_mlp_max_depth();
+
+    public static native int eb_cuda_mlp_train_f64(int widthCount, @Cast("const int32_t*") int[] widths, int activation,
+                                                   int loss, @Cast("double*") long params, int jobs,
+                                                   @Cast("const double*") long x, @Cast("const double*") long y,
+                                                   long rows, @Cast("const int32_t*") long orders,
+                                                   @Cast("const int64_t*") long[] orderOffsets, int epochs,
+                                                   int batchSize, double lr, double momentum);
 }
