@@ -402,6 +402,32 @@ int32_t eb_cuda_mlp_train_f64(int32_t width_count, const int32_t* widths, int32_
                               const int32_t* d_orders, const int64_t* order_offsets, int32_t epochs,
                               int32_t batch_size, double lr, double momentum);
 
+/*
+ * The elementwise steps of the Hessian-vector products on the GPU. CudaMlp runs the R-operator of
+ * eb_cpu_mlp_hvp_f64 as cuBLAS products (through the JavaCPP presets) and these steps, on DEVICE memory; each is
+ * one kernel, synchronised before returning, per-item arithmetic in native/src/cuda/mlp_device.hpp. Arrays of a
+ * block of `groups` vectors are row-major (rows x groups x width). Returns EB_OK, EB_ERR_ARGUMENT,
+ * EB_ERR_NO_DEVICE, EB_ERR_CUDA or (stub) EB_ERR_NOT_BUILT.
+ */
+/* out[(r, j, o)] = src[j*src_stride + o], or out + that with accumulate != 0 (bias rows; kb vectors' biases). */
+int32_t eb_cuda_mlp_broadcast_rows_f64(double* d_out, int64_t rows, int32_t groups, int32_t width,
+                                       const double* d_src, int64_t src_stride, int32_t accumulate);
+/* a = sigma(z), s1 = sigma'(z), s2 = sigma''(z) (d_s2 may be NULL) over count entries; gelu as the trainer. */
+int32_t eb_cuda_mlp_activate_f64(int32_t activation, const double* d_z, int64_t count, double* d_a, double* d_s1,
+                                 double* d_s2);
+/* Rows of the loss gradient times inv_rows, as the trainer's; d_p (may be NULL) receives the softmax. */
+int32_t eb_cuda_mlp_loss_gradient_f64(int32_t loss, const double* d_z, const double* d_y, int64_t rows,
+                                      int32_t classes, double inv_rows, double* d_g, double* d_p);
+/* out[(r, j, o)] = in[(r, j, o)] * scale[(r, o)] (+ e[(r, o)] * rz[(r, j, o)] when d_e is not NULL); out may be in. */
+int32_t eb_cuda_mlp_scale_groups_f64(double* d_out, const double* d_in, const double* d_scale, int64_t rows,
+                                     int32_t groups, int32_t width, const double* d_e, const double* d_rz);
+/* rg = Lambda rz * inv_n per (row, vector): rz itself (squared) or p (.) (rz - p^T rz) (cross-entropy, p rows x classes). */
+int32_t eb_cuda_mlp_rop_loss_f64(int32_t loss, const double* d_p, const double* d_rz, int64_t rows, int32_t groups,
+                                 int32_t classes, double inv_n, double* d_rg);
+/* out[j*out_stride + o] = sum over r of in[(r, j, o)], rows in order (zeros when rows = 0). */
+int32_t eb_cuda_mlp_column_sums_f64(const double* d_in, int64_t rows, int32_t groups, int32_t width, double* d_out,
+                                    int64_t out_stride);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,4 +14,7 @@ namespace eigenbasis {
 /** Records the failure of `what` for eb_cuda_last_error() and maps it to a status code. */
 int32_t cuda_check(cudaError_t error, const char* what);
 
+/** gelu's coefficient table (mlp_device.hpp) on the device, formed and uploaded on first use (mlp_train.cu). */
+int32_t mlp_gelu_table(const double** out);
+
 }  // namespace eigenbasis

@@ -79,3 +79,24 @@ EB_EXPORT int32_t eb_cuda_mlp_train_f64(int32_t, const int32_t*, int32_t, int32_
                                         double, double) {
   return EB_ERR_NOT_BUILT;
 }
+EB_EXPORT int32_t eb_cuda_mlp_broadcast_rows_f64(double*, int64_t, int32_t, int32_t, const double*, int64_t, int32_t) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_mlp_activate_f64(int32_t, const double*, int64_t, double*, double*, double*) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_mlp_loss_gradient_f64(int32_t, const double*, const double*, int64_t, int32_t, double,
+                                                double*, double*) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_mlp_scale_groups_f64(double*, const double*, const double*, int64_t, int32_t, int32_t,
+                                               const double*, const double*) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_mlp_rop_loss_f64(int32_t, const double*, const double*, int64_t, int32_t, int32_t, double,
+                                           double*) {
+  return EB_ERR_NOT_BUILT;
+}
+EB_EXPORT int32_t eb_cuda_mlp_column_sums_f64(const double*, int64_t, int32_t, int32_t, double*, int64_t) {
+  return EB_ERR_NOT_BUILT;
+}

@@ -410,5 +410,73 @@ EB_MLP_HD void train_job(Exec& ex, const NetShape& net, double* theta, const dou
   }
 }
 
+// ---- Hessian-vector products: the elementwise steps between the cuBLAS products -----------------------------------
+//
+// CudaMlp runs Pearlmutter's R-operator (the recurrences of native/src/cpu/mlp.cpp) as a plan of cuBLAS products
+// and these steps, one grid-stride kernel each (mlp_hvp.cu). R-quantities of a block of kb vectors are held
+// row-major over (row, vector, unit), "groups" = kb: entry i of an (rows × groups × width) array is (r, j, o) with
+// o = i mod width, j = (i / width) mod groups, r = i / (groups·width). Each function computes item i alone.
+
+/** out[(r, j, o)] = src[j·src_stride + o] (accumulate: out + src); a bias row (groups 1) or kb vectors' biases. */
+EB_MLP_HD void broadcast_rows_at(int64_t i, double* out, int groups, int width, const double* src, int64_t src_stride,
+                                 bool accumulate) {
+  const int64_t q = i / width;
+  const int o = static_cast<int>(i - q * width);
+  const int64_t j = q % groups;
+  const double v = src[j * src_stride + o];
+  out[i] = accumulate ? out[i] + v : v;
+}
+
+/** a[i], s1[i] (σ'), s2[i] (σ'', skipped when null) from z[i]. */
+EB_MLP_HD void activate_at(int64_t i, int code, const double* table, const double* z, double* a, double* s1,
+                           double* s2) {
+  double d1, d2;
+  activate(code, table, z[i], a[i], d1, d2);
+  s1[i] = d1;
+  if (s2 != nullptr) s2[i] = d2;
+}
+
+/**
+ * out[(r, j, o)] = in[(r, j, o)]·scale[(r, o)], plus e[(r, o)]·rz[(r, j, o)] when e is not null:
+ * RA_{l+1} = σ'(Z_l) ⊙ RZ_l, and RG_{l−1} = (RG_l W_l + G_l V_l) ⊙ σ'(Z_{l−1}) + E_{l−1} ⊙ RZ_{l−1}.
+ */
+EB_MLP_HD void scale_groups_at(int64_t i, double* out, const double* in, const double* scale, int groups, int width,
+                               const double* e, const double* rz) {
+  const int64_t q = i / width;
+  const int o = static_cast<int>(i - q * width);
+  const int64_t r = q / groups;
+  const double s = in[i] * scale[r * width + o];
+  out[i] = e == nullptr ? s : fma(e[r * width + o], rz[i], s);
+}
+
+/**
+ * Row q = (r, j) of R(∂L/∂z) = Λ_r RZ / n: squared rz·inv_n; cross-entropy p ⊙ (rz − pᵀrz)·inv_n with p the row's
+ * softmax (p is rows × classes, rz and rg rows × groups × classes).
+ */
+EB_MLP_HD void rop_loss_at(int64_t q, int loss, const double* p, const double* rz, int groups, int classes,
+                           double inv_n, double* rg) {
+  const double* z = rz + q * classes;
+  double* g = rg + q * classes;
+  if (loss == kSquared) {
+    for (int o = 0; o < classes; ++o) g[o] = z[o] * inv_n;
+    return;
+  }
+  const double* pr = p + (q / groups) * classes;
+  double dot = 0.0;
+  for (int o = 0; o < classes; ++o) dot = fma(pr[o], z[o], dot);
+  for (int o = 0; o < classes; ++o) g[o] = pr[o] * (z[o] - dot) * inv_n;
+}
+
+/** Column q = (j, o): out[j·out_stride + o] = Σ_r in[(r, j, o)], rows in order ((Hv)_b = Σ_rows RG). */
+EB_MLP_HD void column_sum_at(int64_t q, const double* in, int64_t rows, int groups, int width, double* out,
+                             int64_t out_stride) {
+  const int64_t j = q / width;
+  const int o = static_cast<int>(q - j * width);
+  const int64_t stride = static_cast<int64_t>(groups) * width;
+  double acc = 0.0;
+  for (int64_t r = 0; r < rows; ++r) acc += in[r * stride + q];
+  out[j * out_stride + o] = acc;
+}
+
 }  // namespace mlpdev
 }  // namespace eigenbasis

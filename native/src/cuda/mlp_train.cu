@@ -60,30 +60,6 @@ __global__ void check_kernel(const int32_t* orders, int64_t entries, const doubl
   }
 }
 
-std::mutex table_mutex;
-double* device_table = nullptr;
-
-/** gelu's coefficient table on the device (formed and uploaded on first use; kept for the process). */
-int32_t gelu_table(const double** out) {
-  std::lock_guard<std::mutex> lock(table_mutex);
-  if (device_table == nullptr) {
-    std::vector<double> host(static_cast<size_t>(mlpdev::kGeluCells) * mlpdev::kGeluCoefficients);
-    mlpdev::fill_gelu_table(host.data());
-    void* d = nullptr;
-    int32_t status = cuda_check(cudaMalloc(&d, host.size() * sizeof(double)), "cudaMalloc (gelu table)");
-    if (status != EB_OK) return status;
-    status = cuda_check(cudaMemcpy(d, host.data(), host.size() * sizeof(double), cudaMemcpyHostToDevice),
-                        "cudaMemcpy (gelu table)");
-    if (status != EB_OK) {
-      cudaFree(d);
-      return status;
-    }
-    device_table = static_cast<double*>(d);
-  }
-  *out = device_table;
-  return EB_OK;
-}
-
 /** cudaFree on scope exit. */
 struct DeviceScratch {
   void* p = nullptr;
@@ -133,7 +109,7 @@ int32_t train(int32_t width_count, const int32_t* widths, int32_t activation, in
   if (bad != 0) return EB_ERR_ARGUMENT;
 
   const double* table = nullptr;
-  status = gelu_table(&table);
+  status = mlp_gelu_table(&table);
   if (status != EB_OK) return status;
   status = cuda_check(cudaMalloc(&offsets.p, sizeof(int64_t) * (jobs + 1)), "cudaMalloc (order offsets)");
   if (status != EB_OK) return status;
@@ -158,6 +134,34 @@ int32_t train(int32_t width_count, const int32_t* widths, int32_t activation, in
 }
 
 }  // namespace
+
+namespace {
+std::mutex table_mutex;
+double* device_table = nullptr;
+}  // namespace
+
+
+/** gelu's coefficient table on the device (formed and uploaded on first use; kept for the process). */
+int32_t mlp_gelu_table(const double** out) {
+  std::lock_guard<std::mutex> lock(table_mutex);
+  if (device_table == nullptr) {
+    std::vector<double> host(static_cast<size_t>(mlpdev::kGeluCells) * mlpdev::kGeluCoefficients);
+    mlpdev::fill_gelu_table(host.data());
+    void* d = nullptr;
+    int32_t status = cuda_check(cudaMalloc(&d, host.size() * sizeof(double)), "cudaMalloc (gelu table)");
+    if (status != EB_OK) return status;
+    status = cuda_check(cudaMemcpy(d, host.data(), host.size() * sizeof(double), cudaMemcpyHostToDevice),
+                        "cudaMemcpy (gelu table)");
+    if (status != EB_OK) {
+      cudaFree(d);
+      return status;
+    }
+    device_table = static_cast<double*>(d);
+  }
+  *out = device_table;
+  return EB_OK;
+}
+
 }  // namespace eigenbasis
 
 EB_EXPORT int32_t eb_cuda_mlp_max_depth(void) { return eigenbasis::mlpdev::kMaxDepth; }

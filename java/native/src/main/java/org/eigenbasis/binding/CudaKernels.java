@@ -232,6 +232,85 @@ public final class CudaKernels {
                 batchSize, lr, momentum));
     }
 
+    // ---- the elementwise steps of the MLP Hessian-vector products (eb_api.h; arrays rows × groups × width) ------
+
+    /** out[(r, j, o)] = src[j·srcStride + o], or out + that with accumulate (eb_cuda_mlp_broadcast_rows_f64). */
+    public static void mlpBroadcastRows(DeviceBuffer out, long rows, int groups, int width, DeviceBuffer src,
+                                        long srcStride, boolean accumulate) {
+        requireAvailable();
+        requireDevice("out", out, rows * groups * width * 8);
+        requireDevice("src", src, ((groups - 1L) * srcStride + width) * 8);
+        check("eb_cuda_mlp_broadcast_rows_f64", EbCudaLibrary.eb_cuda_mlp_broadcast_rows_f64(out.address(), rows, groups,
+                width, src.address(), srcStride, accumulate ? 1 : 0));
+    }
+
+    /** a = σ(z), s1 = σ'(z), s2 = σ''(z) (s2 may be null) over count entries (eb_cuda_mlp_activate_f64). */
+    public static void mlpActivate(int activation, DeviceBuffer z, long count, DeviceBuffer a, DeviceBuffer s1,
+                                   DeviceBuffer s2) {
+        requireAvailable();
+        requireDevice("z", z, count * 8);
+        requireDevice("a", a, count * 8);
+        requireDevice("s1", s1, count * 8);
+        if (s2 != null) {
+            requireDevice("s2", s2, count * 8);
+        }
+        check("eb_cuda_mlp_activate_f64", EbCudaLibrary.eb_cuda_mlp_activate_f64(activation, z.address(), count,
+                a.address(), s1.address(), s2 == null ? 0 : s2.address()));
+    }
+
+    /** Rows of the loss gradient times invRows; p (may be null) receives the softmax (eb_cuda_mlp_loss_gradient_f64). */
+    public static void mlpLossGradient(int loss, DeviceBuffer z, DeviceBuffer y, long rows, int classes, double invRows,
+                                       DeviceBuffer g, DeviceBuffer p) {
+        requireAvailable();
+        requireDevice("z", z, rows * classes * 8);
+        requireDevice("y", y, rows * (loss == 1 ? classes : 1) * 8);
+        requireDevice("g", g, rows * classes * 8);
+        if (p != null) {
+            requireDevice("p", p, rows * classes * 8);
+        }
+        check("eb_cuda_mlp_loss_gradient_f64", EbCudaLibrary.eb_cuda_mlp_loss_gradient_f64(loss, z.address(),
+                y.address(), rows, classes, invRows, g.address(), p == null ? 0 : p.address()));
+    }
+
+    /** out = in ⊙ scale (+ e ⊙ rz when e is not null), scale and e broadcast over the groups (eb_cuda_mlp_scale_groups_f64). */
+    public static void mlpScaleGroups(DeviceBuffer out, DeviceBuffer in, DeviceBuffer scale, long rows, int groups,
+                                      int width, DeviceBuffer e, DeviceBuffer rz) {
+        requireAvailable();
+        long all = rows * groups * width * 8;
+        requireDevice("out", out, all);
+        requireDevice("in", in, all);
+        requireDevice("scale", scale, rows * width * 8);
+        if (e != null) {
+            requireDevice("e", e, rows * width * 8);
+            requireDevice("rz", rz, all);
+        }
+        check("eb_cuda_mlp_scale_groups_f64", EbCudaLibrary.eb_cuda_mlp_scale_groups_f64(out.address(), in.address(),
+                scale.address(), rows, groups, width, e == null ? 0 : e.address(), e == null ? 0 : rz.address()));
+    }
+
+    /** rg = Λ rz · invN per (row, vector) (eb_cuda_mlp_rop_loss_f64; p: the softmax, cross-entropy only). */
+    public static void mlpRopLoss(int loss, DeviceBuffer p, DeviceBuffer rz, long rows, int groups, int classes,
+                                  double invN, DeviceBuffer rg) {
+        requireAvailable();
+        long all = rows * groups * classes * 8;
+        requireDevice("rz", rz, all);
+        requireDevice("rg", rg, all);
+        if (loss == 0) {
+            requireDevice("p", p, rows * classes * 8);
+        }
+        check("eb_cuda_mlp_rop_loss_f64", EbCudaLibrary.eb_cuda_mlp_rop_loss_f64(loss, p == null ? 0 : p.address(),
+                rz.address(), rows, groups, classes, invN, rg.address()));
+    }
+
+    /** out[j·outStride + o] = Σ_r in[(r, j, o)] (eb_cuda_mlp_column_sums_f64). */
+    public static void mlpColumnSums(DeviceBuffer in, long rows, int groups, int width, DeviceBuffer out, long outStride) {
+        requireAvailable();
+        requireDevice("in", in, rows * groups * width * 8);
+        requireDevice("out", out, ((groups - 1L) * outStride + width) * 8);
+        check("eb_cuda_mlp_column_sums_f64", EbCudaLibrary.eb_cuda_mlp_column_sums_f64(in.address(), rows, groups, width,
+                out.address(), outStride));
+    }
+
     private static void requireDevice(String name, DeviceBuffer buffer, long bytes) {
         if (buffer == null) {
             throw new IllegalArgumentException(name + ": is null");

@@ -11,11 +11,13 @@ import java.nio.IntBuffer;
 public final class DeviceBuffer implements AutoCloseable {
     private final long address;
     private final long bytes;
+    private final DeviceBuffer owner;
     private boolean closed;
 
-    private DeviceBuffer(long address, long bytes) {
+    private DeviceBuffer(long address, long bytes, DeviceBuffer owner) {
         this.address = address;
         this.bytes = bytes;
+        this.owner = owner;
     }
 
     /** Allocates {@code bytes} bytes of device memory. */
@@ -25,14 +27,26 @@ public final class DeviceBuffer implements AutoCloseable {
         }
         long[] pointer = new long[1];
         CudaKernels.check("eb_cuda_malloc", EbCudaLibrary.eb_cuda_malloc(bytes, pointer));
-        return new DeviceBuffer(pointer[0], bytes);
+        return new DeviceBuffer(pointer[0], bytes, null);
     }
 
     public long address() {
-        if (closed) {
+        if (closed || (owner != null && owner.closed)) {
             throw new IllegalStateException("device buffer is closed");
         }
         return address;
+    }
+
+    /**
+     * The {@code bytes} bytes from {@code byteOffset} as a buffer of their own, for kernels that take a part of a
+     * larger allocation; it owns nothing ({@link #close()} does not free) and is unusable once this buffer is closed.
+     */
+    public DeviceBuffer view(long byteOffset, long bytes) {
+        if (byteOffset < 0 || bytes < 0 || byteOffset + bytes > this.bytes) {
+            throw new IllegalArgumentException("view: " + bytes + " bytes at " + byteOffset + " do not fit the "
+                    + this.bytes + " bytes of this buffer");
+        }
+        return new DeviceBuffer(address() + byteOffset, bytes, owner == null ? this : owner);
     }
 
     public long bytes() {
@@ -99,7 +113,9 @@ public final class DeviceBuffer implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            EbCudaLibrary.eb_cuda_free(address);
+            if (owner == null) {
+                EbCudaLibrary.eb_cuda_free(address);
+            }
         }
     }
 }

@@ -107,4 +107,29 @@ public final class EbCudaLibrary {
                                                    long rows, @Cast("const int32_t*") long orders,
                                                    @Cast("const int64_t*") long[] orderOffsets, int epochs,
                                                    int batchSize, double lr, double momentum);
+
+    public static native int eb_cuda_mlp_broadcast_rows_f64(@Cast("double*") long out, long rows, int groups, int width,
+                                                            @Cast("const double*") long src, long srcStride,
+                                                            int accumulate);
+
+    public static native int eb_cuda_mlp_activate_f64(int activation, @Cast("const double*") long z, long count,
+                                                      @Cast("double*") long a, @Cast("double*") long s1,
+                                                      @Cast("double*") long s2);
+
+    public static native int eb_cuda_mlp_loss_gradient_f64(int loss, @Cast("const double*") long z,
+                                                           @Cast("const double*") long y, long rows, int classes,
+                                                           double invRows, @Cast("double*") long g,
+                                                           @Cast("double*") long p);
+
+    public static native int eb_cuda_mlp_scale_groups_f64(@Cast("double*") long out, @Cast("const double*") long in,
+                                                          @Cast("const double*") long scale, long rows, int groups,
+                                                          int width, @Cast("const double*") long e,
+                                                          @Cast("const double*") long rz);
+
+    public static native int eb_cuda_mlp_rop_loss_f64(int loss, @Cast("const double*") long p,
+                                                      @Cast("const double*") long rz, long rows, int groups,
+                                                      int classes, double invN, @Cast("double*") long rg);
+
+    public static native int eb_cuda_mlp_column_sums_f64(@Cast("const double*") long in, long rows, int groups,
+                                                         int width, @Cast("double*") long out, long outStride);
 }

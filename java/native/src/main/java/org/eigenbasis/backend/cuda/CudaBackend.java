@@ -15,9 +15,9 @@ import org.eigenbasis.spi.SpectralKernel;
  * The GPU backend: our CUDA kernels plus cuSOLVER through the JavaCPP CUDA presets. Needs an NVIDIA GPU with a
  * CUDA 13 driver and the CUDA 13 libraries; elsewhere it reports itself unavailable with the reason.
  *
- * <p>eigh, the resetting simulator, the preconditioner and influence kernels and MLP training ({@link CudaMlp}) run
- * on the GPU. The spectral products, the eigenbasis refresh and the MLP Hessian-vector products run on the best
- * host backend (cpu, else java) in this release; {@link #describe()} says so,
+ * <p>eigh, the resetting simulator, the preconditioner and influence kernels and the MLP kernels ({@link CudaMlp}:
+ * training and Hessian-vector products) run on the GPU. The spectral products and the eigenbasis refresh run on the
+ * best host backend (cpu, else java) in this release; {@link #describe()} says so,
  * and the first call of each logs one line naming the host backend, as {@code auto} logs its choice. Without a
  * usable GPU the preconditioner kernels fall back to the host the same way.
  */
@@ -52,8 +52,8 @@ public final class CudaBackend implements Backend {
         info.put("spectral_and_refresh", "on host backend " + HostFallback.host().name());
         info.put("preconditioner",
                 "cuBLAS syrk / strided-batched gemm + own elementwise kernels; host data copied per call");
-        info.put("mlp", "train: CUDA kernel, one thread block per job; hessian_product: on host backend "
-                + HostFallback.host().name() + " (" + CudaMlp.WHY + ")");
+        info.put("mlp", "train: CUDA kernel, one thread block per job; hessian_product: R-operator as cuBLAS dgemm "
+                + "+ own elementwise kernels; host data copied per call");
         return info;
     }
 

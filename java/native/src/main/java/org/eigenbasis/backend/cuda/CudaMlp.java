@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.IntBuffer;
 import org.eigenbasis.backend.MlpArguments;
+import org.eigenbasis.binding.CublasBlas;
 import org.eigenbasis.binding.CudaKernels;
 import org.eigenbasis.binding.DeviceBuffer;
 import org.eigenbasis.internal.DirectMemory;
@@ -27,12 +28,20 @@ import org.eigenbasis.value.MlpArchitecture;
  * before the call returns. Networks deeper than {@code eb_cuda_mlp_max_depth()} (64 layers) go to the host backend
  * with one log line.
  *
- * <p>{@link #hessianProduct}: the host backend's kernel in this release (one log line the first time); the GPU plan
- * is listed in benchmarks/gpu/PENDING.md (M.2).
+ * <p>{@link #hessianProduct}: Pearlmutter's R-operator as {@link MlpHvpPlan}: the unperturbed pass once over the n rows,
+ * then the vectors in blocks of kb (as many as {@value #HVP_BUDGET_BYTES} bytes of R-quantities allow, at most
+ * {@value #MAX_BLOCK}), every product one cuBLAS dgemm or strided-batched dgemm over the block's vectors
+ * ({@link CublasBlas}: CUBLAS_DEFAULT_MATH, so f64 products on the FP64 units or DMMA, never a reduced precision), the
+ * elementwise steps our kernels (native/src/cuda/mlp_hvp.cu, arithmetic in mlp_device.hpp). Parity with the cpu
+ * kernel is to rounding (cuBLAS sums in its own order). Each block's vectors are uploaded and its products
+ * downloaded through one staging buffer; everything on the device is freed before the call returns.
  */
 final class CudaMlp implements MlpKernel {
-    /** Why Hessian-vector products go to the host, as the log line and the description say. */
-    static final String WHY = "the Hessian-vector products are not on the GPU in this release";
+    /** Device bytes of a block's R-quantities (plus its vectors and products) that set the block size kb. */
+    static final long HVP_BUDGET_BYTES = 1L << 30;
+
+    /** Most vectors per block (cuBLAS's batch count and the n·kb rows of a product stay small). */
+    static final int MAX_BLOCK = 512;
 
     /** Ints staged off-heap per copy of the orders to the device: 8 Mi, 32 MiB. */
     static final int STAGING_INTS = 8 << 20;
@@ -88,7 +97,134 @@ final class CudaMlp implements MlpKernel {
     @Override
     public void hessianProduct(MlpArchitecture architecture, double[] params, double[] x, double[] y, int n,
                                double[] v, double[] out) {
-        HostFallback.forKernel("mlp-hvp", WHY).mlp().hessianProduct(architecture, params, x, y, n, v, out);
+        int k = MlpArguments.checkHessianProduct(architecture, params, x, y, n, v, out);
+        if (k == 0) {
+            return;
+        }
+        if (architecture.depth() > CudaKernels.mlpMaxDepth()) {
+            HostFallback.forKernel("mlp-hvp-deep", "the cuda Hessian-vector products take at most "
+                    + CudaKernels.mlpMaxDepth() + " layers").mlp().hessianProduct(architecture, params, x, y, n, v, out);
+            return;
+        }
+        int p = architecture.parameterCount();
+        int kb = blockSize(architecture, n, k);
+        long xCount = (long) n * architecture.inputs();
+        long yCount = (long) n * architecture.targetWidth();
+        DeviceOps ops = new DeviceOps(CublasBlas.instance());
+        ByteBuffer staged = DirectMemory.allocateUninitialized(Math.max((long) kb * p, Math.max(xCount, yCount)) * F64);
+        MlpHvpPlan.Base<DeviceBuffer> base = null;
+        try (DeviceBuffer dTheta = DeviceBuffer.allocate((long) p * F64);
+             DeviceBuffer dx = DeviceBuffer.allocate(xCount * F64);
+             DeviceBuffer dy = DeviceBuffer.allocate(yCount * F64);
+             DeviceBuffer dv = DeviceBuffer.allocate((long) kb * p * F64);
+             DeviceBuffer dOut = DeviceBuffer.allocate((long) kb * p * F64)) {
+            doubles(staged, p).put(params);
+            dTheta.upload(doubles(staged, p));
+            doubles(staged, xCount).put(x, 0, (int) xCount);
+            dx.upload(doubles(staged, xCount));
+            doubles(staged, yCount).put(y, 0, (int) yCount);
+            dy.upload(doubles(staged, yCount));
+            base = MlpHvpPlan.base(ops, architecture, dTheta, dx, dy, n);
+            for (int first = 0; first < k; first += kb) {
+                int count = Math.min(kb, k - first);
+                long doubles = (long) count * p;
+                DeviceBuffer vBlock = dv.view(0, doubles * F64);
+                DeviceBuffer outBlock = dOut.view(0, doubles * F64);
+                doubles(staged, doubles).put(v, first * p, (int) doubles);
+                vBlock.upload(doubles(staged, doubles));
+                MlpHvpPlan.block(ops, architecture, base, dTheta, dx, n, vBlock, outBlock, count);
+                DoubleBuffer result = doubles(staged, doubles);
+                outBlock.download(result);
+                result.get(out, first * p, (int) doubles);
+            }
+        } finally {
+            if (base != null) {
+                base.release(ops);
+            }
+            DirectMemory.free(staged);
+        }
+    }
+
+    /**
+     * Vectors per block: as many as HVP_BUDGET_BYTES hold, at most MAX_BLOCK and k, and n·kb (the rows of the
+     * products over the whole block, a cuBLAS int) below 2^31; at least one.
+     */
+    static int blockSize(MlpArchitecture architecture, int n, int k) {
+        long perVector = MlpHvpPlan.doublesPerVector(architecture, n) * F64;
+        long byRows = (Integer.MAX_VALUE - 8L) / n;
+        long kb = Math.min(Math.min(HVP_BUDGET_BYTES / perVector, MAX_BLOCK), Math.min(k, byRows));
+        return (int) Math.max(1, kb);
+    }
+
+    /** The plan's device: cuBLAS for the products (row-major mapped onto column-major), our kernels for the steps. */
+    private static final class DeviceOps implements MlpHvpPlan.Ops<DeviceBuffer> {
+        private final CublasBlas blas;
+
+        DeviceOps(CublasBlas blas) {
+            this.blas = blas;
+        }
+
+        @Override
+        public DeviceBuffer allocate(long doubles) {
+            return DeviceBuffer.allocate(doubles * F64);
+        }
+
+        @Override
+        public DeviceBuffer slice(DeviceBuffer buffer, long offset, long doubles) {
+            return buffer.view(offset * F64, doubles * F64);
+        }
+
+        @Override
+        public void release(DeviceBuffer buffer) {
+            buffer.close();
+        }
+
+        /**
+         * Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ on the same buffers (a row-major matrix read
+         * column-major is its transpose): the operands swap, the flags stay (as CudaInfluence.gemmBatched).
+         */
+        @Override
+        public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, DeviceBuffer a, int lda,
+                         long strideA, DeviceBuffer b, int ldb, long strideB, double beta, DeviceBuffer c, int ldc,
+                         long strideC, int batch) {
+            blas.gemmStridedBatched(true, transB, transA, n, m, k, alpha, b, ldb, strideB, a, lda, strideA, beta, c,
+                    ldc, strideC, batch);
+        }
+
+        @Override
+        public void broadcastRows(DeviceBuffer out, long rows, int groups, int width, DeviceBuffer src, long srcStride,
+                                  boolean accumulate) {
+            CudaKernels.mlpBroadcastRows(out, rows, groups, width, src, srcStride, accumulate);
+        }
+
+        @Override
+        public void activate(int activation, DeviceBuffer z, long count, DeviceBuffer a, DeviceBuffer s1,
+                             DeviceBuffer s2) {
+            CudaKernels.mlpActivate(activation, z, count, a, s1, s2);
+        }
+
+        @Override
+        public void lossGradient(int loss, DeviceBuffer z, DeviceBuffer y, long rows, int classes, double invRows,
+                                 DeviceBuffer g, DeviceBuffer p) {
+            CudaKernels.mlpLossGradient(loss, z, y, rows, classes, invRows, g, p);
+        }
+
+        @Override
+        public void scaleGroups(DeviceBuffer out, DeviceBuffer in, DeviceBuffer scale, long rows, int groups, int width,
+                                DeviceBuffer e, DeviceBuffer rz) {
+            CudaKernels.mlpScaleGroups(out, in, scale, rows, groups, width, e, rz);
+        }
+
+        @Override
+        public void ropLoss(int loss, DeviceBuffer p, DeviceBuffer rz, long rows, int groups, int classes, double invN,
+                            DeviceBuffer rg) {
+            CudaKernels.mlpRopLoss(loss, p, rz, rows, groups, classes, invN, rg);
+        }
+
+        @Override
+        public void columnSums(DeviceBuffer in, long rows, int groups, int width, DeviceBuffer out, long outStride) {
+            CudaKernels.mlpColumnSums(in, rows, groups, width, out, outStride);
+        }
     }
 
     /** A double view of the first {@code count} doubles of the staging buffer, at position 0 with that limit. */
