@@ -279,6 +279,146 @@ void runs_match(const Problem& pr, bool cpu_own_products) {
                                 pr.net.depth, pr.activation, pr.loss, want.size());
 }
 
+// ---- Hessian-vector products ------------------------------------------------------------------------------------
+
+/** Row-major C_b = α op(A_b) op(B_b) + β C_b (β = 0: C not read), as CudaMlp asks cuBLAS for it; plain sums. */
+void gemm(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, int64_t sa, const double* b,
+          int ldb, int64_t sb, double beta, double* c, int ldc, int64_t sc, int batch) {
+  for (int q = 0; q < batch; ++q)
+    for (int i = 0; i < m; ++i)
+      for (int j = 0; j < n; ++j) {
+        double s = 0;
+        for (int p = 0; p < k; ++p) {
+          const double av = ta ? a[q * sa + static_cast<int64_t>(p) * lda + i] : a[q * sa + static_cast<int64_t>(i) * lda + p];
+          const double bv = tb ? b[q * sb + static_cast<int64_t>(j) * ldb + p] : b[q * sb + static_cast<int64_t>(p) * ldb + j];
+          s += av * bv;
+        }
+        double& out = c[q * sc + static_cast<int64_t>(i) * ldc + j];
+        out = alpha * s + (beta == 0 ? 0.0 : beta * out);
+      }
+}
+
+/**
+ * CudaMlp's Hessian-vector plan (MlpHvpPlan.java; MlpHvpPlanTest runs the Java plan itself on an emulator) with the
+ * header's elementwise steps item by item, all k vectors in one block.
+ */
+std::vector<double> emulate_hvp(const Problem& pr, const std::vector<double>& v, int k) {
+  const dev::NetShape& net = pr.net;
+  const std::vector<double> table = device_table();
+  const int L = net.depth, n = pr.rows, c = net.out();
+  const int64_t P = net.params;
+  const double* theta = pr.theta.data();
+  // the unperturbed pass
+  std::vector<std::vector<double>> a(L), s1(L), s2(L), g(L), e(L);
+  std::vector<double> z, p(static_cast<size_t>(n) * c);
+  const double* in = pr.x.data();
+  for (int l = 0; l < L; ++l) {
+    const int din = net.width[l], dout = net.width[l + 1];
+    z.assign(static_cast<size_t>(n) * dout, 0.0);
+    for (int64_t i = 0; i < static_cast<int64_t>(z.size()); ++i)
+      dev::broadcast_rows_at(i, z.data(), 1, dout, theta + net.boff[l], 0, false);
+    gemm(false, true, n, dout, din, 1.0, in, din, 0, theta + net.woff[l], din, 0, 1.0, z.data(), dout, 0, 1);
+    if (l + 1 < L) {
+      a[l + 1].resize(z.size());
+      s1[l].resize(z.size());
+      s2[l].resize(z.size());
+      for (int64_t i = 0; i < static_cast<int64_t>(z.size()); ++i)
+        dev::activate_at(i, net.activation, table.data(), z.data(), a[l + 1].data(), s1[l].data(), s2[l].data());
+      in = a[l + 1].data();
+    }
+  }
+  g[L - 1].resize(static_cast<size_t>(n) * c);
+  const int tw = net.target_width();
+  for (int r = 0; r < n; ++r)
+    dev::loss_gradient_row(net.loss, c, z.data() + static_cast<int64_t>(r) * c, pr.y.data() + static_cast<int64_t>(r) * tw,
+                           1.0 / n, g[L - 1].data() + static_cast<int64_t>(r) * c, p.data() + static_cast<int64_t>(r) * c);
+  for (int l = L - 1; l >= 1; --l) {
+    const int din = net.width[l], dout = net.width[l + 1];
+    std::vector<double> t(static_cast<size_t>(n) * din);
+    gemm(false, false, n, din, dout, 1.0, g[l].data(), dout, 0, theta + net.woff[l], din, 0, 0.0, t.data(), din, 0, 1);
+    g[l - 1].resize(t.size());
+    e[l - 1].resize(t.size());
+    for (int64_t i = 0; i < static_cast<int64_t>(t.size()); ++i) {
+      dev::scale_groups_at(i, g[l - 1].data(), t.data(), s1[l - 1].data(), 1, din, nullptr, nullptr);
+      dev::scale_groups_at(i, e[l - 1].data(), t.data(), s2[l - 1].data(), 1, din, nullptr, nullptr);
+    }
+  }
+  // one block of all k vectors
+  const int kb = k;
+  std::vector<double> out(static_cast<size_t>(k) * P, std::nan(""));
+  std::vector<std::vector<double>> rz(L), ra(L);
+  std::vector<double> rg(static_cast<size_t>(n) * kb * net.max_width), t(rg.size());
+  for (int l = 0; l < L; ++l) {
+    const int din = net.width[l], dout = net.width[l + 1];
+    const double* al = l == 0 ? pr.x.data() : a[l].data();
+    rz[l].assign(static_cast<size_t>(n) * kb * dout, std::nan(""));
+    gemm(false, true, n, dout, din, 1.0, al, din, 0, v.data() + net.woff[l], din, P, 0.0, rz[l].data(), kb * dout, dout, kb);
+    if (l > 0)
+      gemm(false, true, n * kb, dout, din, 1.0, ra[l].data(), din, 0, theta + net.woff[l], din, 0, 1.0, rz[l].data(), dout,
+           0, 1);
+    for (int64_t i = 0; i < static_cast<int64_t>(rz[l].size()); ++i)
+      dev::broadcast_rows_at(i, rz[l].data(), kb, dout, v.data() + net.boff[l], P, true);
+    if (l + 1 < L) {
+      ra[l + 1].resize(rz[l].size());
+      for (int64_t i = 0; i < static_cast<int64_t>(rz[l].size()); ++i)
+        dev::scale_groups_at(i, ra[l + 1].data(), rz[l].data(), s1[l].data(), kb, dout, nullptr, nullptr);
+    }
+  }
+  for (int64_t q = 0; q < static_cast<int64_t>(n) * kb; ++q)
+    dev::rop_loss_at(q, net.loss, p.data(), rz[L - 1].data(), kb, c, 1.0 / n, rg.data());
+  for (int l = L - 1; l >= 0; --l) {
+    const int din = net.width[l], dout = net.width[l + 1];
+    const double* al = l == 0 ? pr.x.data() : a[l].data();
+    double* ow = out.data() + net.woff[l];
+    gemm(true, false, dout, din, n, 1.0, rg.data(), kb * dout, dout, al, din, 0, 0.0, ow, din, P, kb);
+    if (l > 0) gemm(true, false, dout, din, n, 1.0, g[l].data(), dout, 0, ra[l].data(), kb * din, din, 1.0, ow, din, P, kb);
+    for (int64_t q = 0; q < static_cast<int64_t>(kb) * dout; ++q)
+      dev::column_sum_at(q, rg.data(), n, kb, dout, out.data() + net.boff[l], P);
+    if (l > 0) {
+      gemm(false, false, n * kb, din, dout, 1.0, rg.data(), dout, 0, theta + net.woff[l], din, 0, 0.0, t.data(), din, 0, 1);
+      gemm(false, false, n, din, dout, 1.0, g[l].data(), dout, 0, v.data() + net.woff[l], din, P, 1.0, t.data(), kb * din,
+           din, kb);
+      for (int64_t i = 0; i < static_cast<int64_t>(n) * kb * din; ++i)
+        dev::scale_groups_at(i, rg.data(), t.data(), s1[l - 1].data(), kb, din, e[l - 1].data(), rz[l - 1].data());
+    }
+  }
+  return out;
+}
+
+void hvp_matches_the_cpu(const Problem& pr) {
+  const int64_t P = pr.net.params;
+  const int k = 9;  // beyond the cpu's blocks of 7 vectors
+  std::mt19937_64 rng(P * 31 + pr.rows);
+  std::normal_distribution<double> normal(0, 1);
+  std::vector<double> v(static_cast<size_t>(k) * P);
+  for (double& e : v) e = normal(rng);
+  std::vector<double> want(v.size());
+  const int32_t status = eb_cpu_mlp_hvp_f64(static_cast<int32_t>(pr.widths.size()), pr.widths.data(), pr.activation,
+                                            pr.loss, pr.theta.data(), pr.x.data(), pr.y.data(), pr.rows, v.data(), k,
+                                            want.data());
+  if (status != EB_OK) {
+    fail("eb_cpu_mlp_hvp_f64 returned %.0f", status);
+    return;
+  }
+  const std::vector<double> got = emulate_hvp(pr, v, k);
+  double scale = 0, worst = 0;
+  for (double w : want) scale = std::fmax(scale, std::fabs(w));
+  // As MlpContract's parity test: each entry is a sum over the n rows of products along a chain of depth L of dot
+  // products of ≤ max width + 1 terms; both within γ_K of their own terms' scale, which cancellation inside the
+  // Hessian can make larger than |Hv| itself: 32 γ_K max|Hv| (the largest measured difference is printed verbose).
+  const double tol = 32 * gamma(roundings(pr.net, pr.rows)) * scale;
+  for (size_t i = 0; i < want.size(); ++i) {
+    const double d = std::fabs(want[i] - got[i]);
+    if (!(d <= tol)) {
+      fail("hvp entry %.0f: differs from the cpu's by %.3g (bound %.3g)", static_cast<double>(i), d, tol);
+      return;
+    }
+    worst = std::fmax(worst, d);
+  }
+  if (verbose) std::printf("hvp %d-layer act %d loss %d: worst |diff| = %.3g = %.3g of the bound\n", pr.net.depth,
+                           pr.activation, pr.loss, worst, worst / tol);
+}
+
 void shapes_are_checked() {
   dev::NetShape net;
   const int32_t ok[] = {3, 4, 2};
@@ -307,6 +447,7 @@ int main() {
   for (const Problem& pr : problems()) {
     one_step_is_the_gradient(pr);
     runs_match(pr, cpu_own_products);
+    hvp_matches_the_cpu(pr);
   }
   if (failures != 0) {
     std::printf("%d failure(s)\n", failures);
