@@ -25,7 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * (3600 steps); {@code train2}, two such retrains in one call (one per worker on the 2-core machine: the ladder's
  * throughput); {@code hvp64}, exact Hessian-vector products of 64 vectors over all n = 1617 rows. Average time per
  * operation. The LDS ladder's 400 retrains and the dense Hessian's 6570 products scale from these
- * (docs/notes/h3-native-mlp.md).
+ * (docs/notes/h3-native-mlp.md). Two more workloads, not in the default list (minutes per operation on the CI
+ * machine's cpu), measure those totals directly for the GPU targets (benchmarks/gpu/PENDING.md, M.1 and M.2):
+ * {@code -p workload=train400}, the ladder's 400 retrains in one call (m = ⌊α·1617⌋ for α = 0.3, 0.5, 0.7, 0.9 in
+ * turn, 100 epochs each), and {@code -p workload=hvp6570}, the dense Hessian's 6570 products over the 1617 rows.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -75,7 +78,8 @@ public class MlpBenchmark {
                 init[i] = bound * (2 * random.nextDouble() - 1);
             }
         }
-        int jobs = workload.equals("train2") ? 2 : 1;
+        int jobs = workload.equals("train400") ? 400 : workload.equals("train2") ? 2 : 1;
+        double[] alphas = {0.3, 0.5, 0.7, 0.9};
         orders = new int[jobs][];
         params = new double[jobs][];
         for (int j = 0; j < jobs; j++) {
@@ -89,14 +93,15 @@ public class MlpBenchmark {
                 subset[i] = subset[r];
                 subset[r] = t;
             }
-            orders[j] = new int[EPOCHS * SUBSET];
+            int m = workload.equals("train400") ? (int) Math.floor(alphas[j % 4] * ROWS) : SUBSET;
+            orders[j] = new int[EPOCHS * m];
             for (int e = 0; e < EPOCHS; e++) {
-                for (int i = 0; i < SUBSET; i++) {
-                    orders[j][e * SUBSET + i] = subset[random.nextInt(SUBSET)];
+                for (int i = 0; i < m; i++) {
+                    orders[j][e * m + i] = subset[random.nextInt(m)];
                 }
             }
         }
-        v = new double[64 * p];
+        v = new double[(workload.equals("hvp6570") ? p : 64) * p];
         for (int i = 0; i < v.length; i++) {
             v[i] = random.nextGaussian();
         }
@@ -105,7 +110,7 @@ public class MlpBenchmark {
 
     @Benchmark
     public double run() {
-        if (workload.equals("hvp64")) {
+        if (workload.startsWith("hvp")) {
             kernel.hessianProduct(DIGITS, init, x, y, ROWS, v, out);
             return out[0];
         }
