@@ -4,9 +4,11 @@ import org.eigenbasis.contract.MlpContract;
 import org.eigenbasis.spi.Backend;
 
 /**
- * The MLP contract through the cuda backend, which runs the host's kernels in this release ({@link CudaMlp}). Without
- * a usable GPU every test is reported skipped with the reason; with one it checks the delegation end to end, and it
- * is the runner a GPU version will have to pass (benchmarks/gpu/PENDING.md, M.1 and M.2).
+ * The MLP contract on the cuda backend's GPU kernels ({@link CudaMlp}: the trainer of native/src/cuda/mlp_train.cu,
+ * the R-operator plan {@link MlpHvpPlan} over cuBLAS and mlp_hvp.cu). Without a usable GPU every test is reported
+ * skipped with the reason; the device check's JUnit step runs it on a GPU (benchmarks/gpu/PENDING.md, M.0). What runs
+ * here instead: native/test/mlp_emulation_test.cpp (the device code on the host against the cpu kernels) and
+ * {@link MlpHvpPlanTest} (the plan on a host emulator).
  */
 class CudaMlpContractTest extends MlpContract {
     private static final Backend BACKEND = new CudaBackend();
