@@ -39,7 +39,10 @@ inline void table_eval(const double* table, const double* z, double* cdf, double
   for (int64_t i = 0; i < count; ++i) {
     double zi = z[i];
     double u = (zi + kRange) * kCellsPerUnit;
-    u = u < 0 ? 0 : (u > kCells - 1 ? kCells - 1 : u);
+    // NaN fails both tests and lands in cell 0 (its outputs are overwritten by the caller's tail path); a cast of
+    // NaN to int would index outside the table
+    u = u >= 0 ? u : 0;
+    u = u <= kCells - 1 ? u : kCells - 1;
     const int cell = static_cast<int>(u);
     const double centre = -kRange + (cell + 0.5) / kCellsPerUnit;
     const double t = zi - centre;

@@ -566,6 +566,33 @@ public abstract class MlpContract extends BackendContract {
         assertArrayEquals(exact[0], big[0], 0.0);
     }
 
+    /**
+     * A run that diverges (squared loss, a learning rate far past stability) overflows to ±∞ and then NaN inside
+     * the activations: the kernel must come back with the non-finite parameters, not crash (gelu's table is indexed
+     * from the input, so a NaN must never reach the index arithmetic).
+     */
+    @Test
+    void aDivergingRunEndsNonFiniteWithoutCrashing() {
+        for (Activation act : Activation.values()) {
+            Problem pr = problem(new int[] {3, 6, 2}, act, Loss.SQUARED, 8, 21);
+            double[][] params = {pr.theta.clone()};
+            int[][] order = {{0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7}};
+            for (int round = 0; round < 40 && allFinite(params[0]); round++) {
+                kernel().train(pr.arch, params, pr.x, pr.y, order, 2, 4, 1e3, 0.9);
+            }
+            assertTrue(!allFinite(params[0]), act + ": a learning rate of 1e3 should have diverged");
+        }
+    }
+
+    private static boolean allFinite(double[] v) {
+        for (double x : v) {
+            if (!Double.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ---- parity with the java reference --------------------------------------------------------------------------
 
     private static MlpKernel reference() {
