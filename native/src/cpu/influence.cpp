@@ -67,8 +67,8 @@ bool for_each_task(int64_t tasks, Fn&& body) {
 
 // Row-major C = alpha op(A) op(B) + beta C, C m x n, inner k > 0: one gemm, or panels of C over the workers when
 // the product is large. Each panel's single-threaded gemm packs the whole of the operand it does not split, so the
-// panels split the larger of m and n (rows of C: rows of op(A); columns of C: columns of op(B)), about kMinPanel
-// wide (at least one panel a worker, at most two): 8 row panels of a 180-row product repacked the other operand 8
+// panels split the larger of m and n (rows of C: rows of op(A); columns of C: columns of op(B)): one panel a
+// worker, or two when they are still kMinPanel wide. 8 row panels of a 180-row product repacked the other operand 8
 // times and ran at half the flops per CPU-second of one gemm (docs/notes/h5-influence-perf.md).
 constexpr int kMinPanel = 256;
 
@@ -80,8 +80,8 @@ void gemm_rows(bool ta, bool tb, int m, int n, int k, double alpha, const double
   const int dim = by_rows ? m : n;
   const int threads = pool.threads();
   int tiles = 1;
-  if (flops >= kSplitFlops && threads > 1)
-    tiles = std::min(dim, std::min(2 * threads, std::max(threads, dim / kMinPanel)));
+  if (flops >= kSplitFlops && threads > 1)  // a multiple of the workers: 3 panels on 2 workers idle one a third
+    tiles = std::min(dim, dim >= 2 * threads * kMinPanel ? 2 * threads : threads);
   BlasSingle single;
   if (tiles <= 1) {
     lapack::gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);

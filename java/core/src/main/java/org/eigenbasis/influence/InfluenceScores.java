@@ -189,7 +189,9 @@ public final class InfluenceScores {
     }
 
     private static void forChunks(PerExampleGradients g, int p, ChunkAction action) {
-        int per = (int) Math.max(1, Math.min(g.count(), CHUNK_BYTES / (8L * p)));
+        int most = (int) Math.max(1, Math.min(g.count(), CHUNK_BYTES / (8L * p)));
+        int chunks = (g.count() + most - 1) / most;
+        int per = (g.count() + chunks - 1) / chunks;          // equal chunks: no short last product
         for (int from = 0; from < g.count(); from += per) {
             int to = Math.min(g.count(), from + per);
             action.run(from, to);

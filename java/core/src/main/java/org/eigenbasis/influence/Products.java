@@ -29,11 +29,26 @@ final class Products {
 
     /** {@code data} (rows × cols, row-major) copied into a matrix where this backend's kernels read it in place. */
     BatchedMatrix wrap(double[] data, int rows, int cols) {
-        return BatchedMatrix.of(data, 1, rows, cols, placement);
+        return wrap(data, 1, rows, cols);
     }
 
+    /** Allocated without zeroing (off-heap, a freed buffer of the same size is reused), then overwritten. */
     private BatchedMatrix wrap(double[] data, int batch, int rows, int cols) {
-        return BatchedMatrix.of(data, batch, rows, cols, placement);
+        BatchedMatrix m = BatchedMatrix.allocate(DType.F64, batch, rows, cols, placement);
+        try {
+            int size = rows * cols;
+            if ((long) batch * size != data.length) {
+                throw new IllegalArgumentException("data: length " + data.length + " is not " + batch + " x " + rows
+                        + " x " + cols);
+            }
+            for (int b = 0; b < batch; b++) {
+                m.copyMatrixFrom(b, data, b * size);
+            }
+            return m;
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
     }
 
     /** An output matrix the kernel writes entirely (contents unspecified until then). */
