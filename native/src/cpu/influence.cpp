@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -82,6 +83,15 @@ void gemm_rows(bool ta, bool tb, int m, int n, int k, double alpha, const double
   int tiles = 1;
   if (flops >= kSplitFlops && threads > 1)  // a multiple of the workers: 3 panels on 2 workers idle one a third
     tiles = std::min(dim, dim >= 2 * threads * kMinPanel ? 2 * threads : threads);
+  static const bool threaded_blas = [] {
+    const char* env = std::getenv("EB_CPU_INFLUENCE_LARGE");  // for measurements: tiles (default) or openblas
+    return env != nullptr && std::strcmp(env, "openblas") == 0;
+  }();
+  if (tiles > 1 && threaded_blas) {
+    OpenBlasThreadsGuard threaded(threads);
+    lapack::gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
   BlasSingle single;
   if (tiles <= 1) {
     lapack::gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
