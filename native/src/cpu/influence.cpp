@@ -5,13 +5,14 @@
 // Parallelism, as precond.cpp decides it. Work that comes in many independent pieces (the examples of the EK-FAC
 // rotations, the slices of a Kronecker rotation) runs in fixed-size chunks on the batch pool, OpenBLAS at one
 // thread in each (BlasSingle). One large product (the final S^T A of EK-FAC, a weighted product, a multiply, the
-// slices of a rotation when there are fewer than workers) runs in row panels of the result over the workers,
+// slices of a rotation when there are fewer than workers) runs in panels of the result over the workers,
 // still single-threaded OpenBLAS in each ("tiles", the mode that won on the 2-core Zen 5 machine for the
 // preconditioner, docs/design-notes.md). Chunks and panels depend only on the sizes and the configured worker
 // count, so a call computes the same bits whatever runs beside it.
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
@@ -65,24 +66,48 @@ bool for_each_task(int64_t tasks, Fn&& body) {
   return !out_of_memory;
 }
 
-// Row-major C = alpha op(A) op(B) + beta C, C m x n, inner k > 0: one gemm, or row panels of C over the workers
-// when the product is large. A row panel of op(A) is rows of A, or (transposed) columns of A.
+// Row-major C = alpha op(A) op(B) + beta C, C m x n, inner k > 0: one gemm, or panels of C over the workers when
+// the product is large. Each panel's single-threaded gemm packs the whole of the operand it does not split, so the
+// panels split the larger of m and n (rows of C: rows of op(A); columns of C: columns of op(B)): one panel a
+// worker, or two when they are still kMinPanel wide. 8 row panels of a 180-row product repacked the other operand 8
+// times and ran at half the flops per CPU-second of one gemm (docs/notes/h5-influence-perf.md).
+constexpr int kMinPanel = 256;
+
 void gemm_rows(bool ta, bool tb, int m, int n, int k, double alpha, const double* a, int lda, const double* b,
                int ldb, double beta, double* c, int ldc) {
   BatchPool& pool = BatchPool::instance();
   const double flops = static_cast<double>(m) * n * k;
-  const int tiles = flops >= kSplitFlops && pool.threads() > 1 ? std::min(m, 4 * pool.threads()) : 1;
+  const bool by_rows = m >= n;
+  const int dim = by_rows ? m : n;
+  const int threads = pool.threads();
+  int tiles = 1;
+  if (flops >= kSplitFlops && threads > 1)  // a multiple of the workers: 3 panels on 2 workers idle one a third
+    tiles = std::min(dim, dim >= 2 * threads * kMinPanel ? 2 * threads : threads);
+  static const bool threaded_blas = [] {
+    const char* env = std::getenv("EB_CPU_INFLUENCE_LARGE");  // for measurements: tiles (default) or openblas
+    return env != nullptr && std::strcmp(env, "openblas") == 0;
+  }();
+  if (tiles > 1 && threaded_blas) {
+    OpenBlasThreadsGuard threaded(threads);
+    lapack::gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    return;
+  }
   BlasSingle single;
   if (tiles <= 1) {
     lapack::gemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     return;
   }
-  auto start = [&](int64_t t) { return static_cast<int>(t >= tiles ? m : static_cast<int64_t>(m) * t / tiles); };
-  pool.run(tiles, pool.threads(), [&](int, int64_t t) {
+  auto start = [&](int64_t t) { return static_cast<int>(t >= tiles ? dim : static_cast<int64_t>(dim) * t / tiles); };
+  pool.run(tiles, threads, [&](int, int64_t t) {
     const int r0 = start(t), r1 = start(t + 1);
     if (r0 >= r1) return;
-    const double* panel = ta ? a + r0 : a + static_cast<size_t>(r0) * lda;
-    lapack::gemm(ta, tb, r1 - r0, n, k, alpha, panel, lda, b, ldb, beta, c + static_cast<size_t>(r0) * ldc, ldc);
+    if (by_rows) {
+      const double* panel = ta ? a + r0 : a + static_cast<size_t>(r0) * lda;
+      lapack::gemm(ta, tb, r1 - r0, n, k, alpha, panel, lda, b, ldb, beta, c + static_cast<size_t>(r0) * ldc, ldc);
+    } else {  // columns r0..r1 of op(B): rows of B when transposed, else columns
+      const double* panel = tb ? b + static_cast<size_t>(r0) * ldb : b + r0;
+      lapack::gemm(ta, tb, m, r1 - r0, k, alpha, a, lda, panel, ldb, beta, c + r0, ldc);
+    }
   });
 }
 

@@ -75,4 +75,25 @@ final class BlockCurvature implements Curvature, Backed {
         }
         return out;
     }
+
+    /**
+     * The diagonal blocks V_b diag(λ_b) V_bᵀ ({@link Products#reconstruct}), zeros elsewhere: Σ n_b³ flops
+     * against 4P·Σ n_b² by rotating the identity.
+     */
+    @Override
+    public double[] dense() {
+        int p = dimension;
+        Checks.denseFits("dense " + kind.cliName(), p);
+        double[] out = new double[p * p];
+        int offset = 0;
+        for (Eigenbasis b : blocks) {
+            int n = b.n();
+            double[] block = products.reconstruct(b.vectors(), b.values(), n);
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(block, r * n, out, (offset + r) * p + offset, n);
+            }
+            offset += n;
+        }
+        return out;
+    }
 }

@@ -44,30 +44,12 @@ public interface Curvature extends InverseOperator {
     }
 
     /**
-     * C as a dense P × P row-major matrix, reconstructed from its eigenbasis in blocks of rows (row j of C is
-     * e_jᵀ Q diag(λ) Qᵀ), so the peak memory is the result plus O(P·block). Refused with an
-     * IllegalArgumentException naming the size when 8·P² bytes exceed the dense limit (half the heap by default).
+     * C as a dense P × P row-major matrix. By default reconstructed from the eigenbasis in blocks of rows (row j of
+     * C is e_jᵀ Q diag(λ) Qᵀ), so the peak memory is the result plus O(P·block); the package's curvatures build it
+     * from their structure instead (equal to rounding). Refused with an IllegalArgumentException naming the size
+     * when 8·P² bytes exceed the dense limit (half the heap by default).
      */
     default double[] dense() {
-        int p = dimension();
-        Checks.denseFits("dense " + kind().cliName(), p);
-        double[] out = new double[p * p];
-        double[] lambda = eigenvalues();
-        int block = Math.max(1, Math.min(p, 512));
-        for (int r0 = 0; r0 < p; r0 += block) {
-            int k = Math.min(block, p - r0);
-            double[] eye = new double[k * p];
-            for (int r = 0; r < k; r++) {
-                eye[r * p + r0 + r] = 1;
-            }
-            double[] c = toEigenbasis(eye, k);          // row r: e_{r0+r}ᵀ Q
-            for (int r = 0; r < k; r++) {
-                for (int j = 0; j < p; j++) {
-                    c[r * p + j] *= lambda[j];
-                }
-            }
-            System.arraycopy(fromEigenbasis(c, k), 0, out, r0 * p, k * p);
-        }
-        return out;
+        return Curvatures.denseByRotation(this);
     }
 }

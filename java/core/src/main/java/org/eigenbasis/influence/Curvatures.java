@@ -109,6 +109,35 @@ public final class Curvatures {
         return new DenseCurvature(kind, Eigenbasis.of(backend, matrix, parameters), new Products(backend));
     }
 
+    /**
+     * C dense, from its rotations alone: row j of C is e_jᵀ Q diag(λ) Qᵀ, in blocks of rows, so the peak memory is
+     * the result plus O(P·block). Works for any {@link Curvature}; costs two rotations of P vectors (4P³ flops for
+     * a dense eigenbasis). The default {@link Curvature#dense()}, and the reference the structured builds are
+     * tested against.
+     */
+    static double[] denseByRotation(Curvature c) {
+        int p = c.dimension();
+        Checks.denseFits("dense " + c.kind().cliName(), p);
+        double[] out = new double[p * p];
+        double[] lambda = c.eigenvalues();
+        int block = Math.max(1, Math.min(p, 512));
+        for (int r0 = 0; r0 < p; r0 += block) {
+            int k = Math.min(block, p - r0);
+            double[] eye = new double[k * p];
+            for (int r = 0; r < k; r++) {
+                eye[r * p + r0 + r] = 1;
+            }
+            double[] rows = c.toEigenbasis(eye, k);          // row r: e_{r0+r}ᵀ Q
+            for (int r = 0; r < k; r++) {
+                for (int j = 0; j < p; j++) {
+                    rows[r * p + j] *= lambda[j];
+                }
+            }
+            System.arraycopy(c.fromEigenbasis(rows, k), 0, out, r0 * p, k * p);
+        }
+        return out;
+    }
+
     // ---- GGN -----------------------------------------------------------------------------------------------------
 
     private static Curvature ggn(List<LayerFactors> layers, Products products) {
@@ -118,7 +147,7 @@ public final class Curvatures {
         int n = first.examples();
         int c = first.perExample();
         int examplesPerChunk = (int) Math.max(1, Math.min(n, CHUNK_BYTES / (8L * c * p)));
-        try (BatchedMatrix gram = BatchedMatrix.zeros(DType.F64, 1, p, p)) {
+        try (BatchedMatrix gram = products.zeroFactor(p)) {
             for (int e0 = 0; e0 < n; e0 += examplesPerChunk) {
                 int e1 = Math.min(n, e0 + examplesPerChunk);
                 double[] rows = factorRows(layers, e0, e1, p);
@@ -173,7 +202,7 @@ public final class Curvatures {
             int rowsTotal = n * l.perExample();
             LayerFactors weightOnly = new LayerFactors(l.inputs(), l.outputs(), false, n, l.perExample(), l.a(), l.g());
             int perChunk = (int) Math.max(1, Math.min(n, CHUNK_BYTES / (8L * l.perExample() * w)));
-            try (BatchedMatrix gram = BatchedMatrix.zeros(DType.F64, 1, w, w)) {
+            try (BatchedMatrix gram = products.zeroFactor(w)) {
                 for (int e0 = 0; e0 < n; e0 += perChunk) {
                     int e1 = Math.min(n, e0 + perChunk);
                     double[] rows = factorRows(List.of(weightOnly), e0, e1, w);
@@ -196,33 +225,76 @@ public final class Curvatures {
             int n = l.examples();
             int dOut = l.outputs();
             int dIn = l.inputs();
-            Eigenbasis s = factor(l.g(), n * l.perExample(), dOut, 1.0 / n, products);
+            int rows = n * l.perExample();
             Eigenbasis a = factor(l.a(), n, dIn, 1.0 / n, products);
-            double[] weightValues;
-            double[] biasValues;
-            if (kind == CurvatureKind.KFAC) {
-                weightValues = new double[dOut * dIn];
-                for (int p = 0; p < dOut; p++) {
-                    for (int k = 0; k < dIn; k++) {
-                        weightValues[p * dIn + k] = s.values()[p] * a.values()[k];
+            // g is read twice (S, then the EK-FAC eigenvalues): wrapped once where the kernels read it in place
+            try (BatchedMatrix g = products.wrap(l.g(), rows, dOut)) {
+                Eigenbasis s = factor(g, 1.0 / n, products);
+                double[] weightValues;
+                double[] biasValues;
+                if (kind == CurvatureKind.KFAC) {
+                    weightValues = new double[dOut * dIn];
+                    for (int p = 0; p < dOut; p++) {
+                        for (int k = 0; k < dIn; k++) {
+                            weightValues[p * dIn + k] = s.values()[p] * a.values()[k];
+                        }
+                    }
+                    biasValues = l.bias() ? s.values().clone() : null;
+                } else if (!l.bias()) {
+                    weightValues = products.ekfacEigenvalues(g, l.perExample(), l.a(), n, dIn, s.vectors(),
+                            a.vectors(), 1.0 / n);
+                    biasValues = null;
+                } else {
+                    // Weights and bias in one call, so that g Q_S is formed once: the inputs get a constant column
+                    // 1 and Q_A the block diag(Q_A, 1), whose rotated square is 1, so that column of the result is
+                    // (1/n) Σ_i Σ_c (Q_Sᵀ g_ic)², the bias eigenvalues by definition.
+                    int dAug = dIn + 1;
+                    double[] lambda = products.ekfacEigenvalues(g, l.perExample(), withOnes(l.a(), n, dIn), n, dAug,
+                            s.vectors(), withUnit(a.vectors(), dIn), 1.0 / n);
+                    weightValues = new double[dOut * dIn];
+                    biasValues = new double[dOut];
+                    for (int p = 0; p < dOut; p++) {
+                        System.arraycopy(lambda, p * dAug, weightValues, p * dIn, dIn);
+                        biasValues[p] = lambda[p * dAug + dIn];
                     }
                 }
-                biasValues = l.bias() ? s.values().clone() : null;
-            } else {
-                weightValues = products.ekfacEigenvalues(l.g(), n * l.perExample(), l.perExample(), dOut, l.a(), n,
-                        dIn, s.vectors(), a.vectors(), 1.0 / n);
-                biasValues = l.bias() ? products.ekfacEigenvalues(l.g(), n * l.perExample(), l.perExample(), dOut,
-                        null, n, 1, s.vectors(), null, 1.0 / n) : null;
+                out.add(new KroneckerCurvature.Layer(dOut, dIn, l.bias(), s, a, weightValues, biasValues));
             }
-            out.add(new KroneckerCurvature.Layer(dOut, dIn, l.bias(), s, a, weightValues, biasValues));
         }
         return new KroneckerCurvature(kind, out, products);
     }
 
+    /** x (rows × cols) with a column of ones appended: rows × (cols + 1). */
+    static double[] withOnes(double[] x, int rows, int cols) {
+        double[] out = new double[rows * (cols + 1)];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(x, r * cols, out, r * (cols + 1), cols);
+            out[r * (cols + 1) + cols] = 1;
+        }
+        return out;
+    }
+
+    /** The (n + 1) × (n + 1) block diagonal diag(q, 1) of the n × n q. */
+    static double[] withUnit(double[] q, int n) {
+        double[] out = new double[(n + 1) * (n + 1)];
+        for (int r = 0; r < n; r++) {
+            System.arraycopy(q, r * n, out, r * (n + 1), n);
+        }
+        out[(n + 1) * (n + 1) - 1] = 1;
+        return out;
+    }
+
     /** scale · XᵀX for X rows × cols, eigendecomposed. */
     private static Eigenbasis factor(double[] x, int rows, int cols, double scale, Products products) {
-        try (BatchedMatrix f = BatchedMatrix.zeros(DType.F64, 1, cols, cols)) {
-            products.accumulateGram(x, rows, cols, scale, f);
+        try (BatchedMatrix xm = products.wrap(x, rows, cols)) {
+            return factor(xm, scale, products);
+        }
+    }
+
+    /** scale · XᵀX for X (1 × rows × cols), eigendecomposed. */
+    private static Eigenbasis factor(BatchedMatrix x, double scale, Products products) {
+        try (BatchedMatrix f = products.zeroFactor(x.cols())) {
+            products.accumulateGram(x, scale, f);
             return Eigenbasis.of(products.backend(), f);
         }
     }

@@ -46,4 +46,12 @@ final class DenseCurvature implements Curvature, Backed {
         int p = basis.n();
         return products.multiply(c, k, p, false, basis.vectors(), p, p, true);
     }
+
+    /** V diag(λ) Vᵀ as symmetric rank updates ({@link Products#reconstruct}): P³ flops against 4P³ by rotation. */
+    @Override
+    public double[] dense() {
+        int p = basis.n();
+        Checks.denseFits("dense " + kind.cliName(), p);
+        return products.reconstruct(basis.vectors(), basis.values(), p);
+    }
 }

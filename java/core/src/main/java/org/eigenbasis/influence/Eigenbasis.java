@@ -12,7 +12,7 @@ import org.eigenbasis.value.BatchedMatrix;
 record Eigenbasis(int n, double[] values, double[] vectors) {
     /** Decomposes the symmetric n × n {@code a} (row-major; the lower triangle is read). */
     static Eigenbasis of(Backend backend, double[] a, int n) {
-        try (BatchedMatrix m = BatchedMatrix.of(a, 1, n, n)) {
+        try (BatchedMatrix m = BatchedMatrix.of(a, 1, n, n, backend.statePlacement())) {
             return of(backend, m);
         }
     }

@@ -1,7 +1,10 @@
 package org.eigenbasis.influence;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * Influence scores S[t][i] = −∇l_tᵀ (C + δI)^-1 ∇l_i of per-example losses (not divided by n), and
@@ -12,6 +15,9 @@ import java.util.Objects;
  */
 public final class InfluenceScores {
     static final long CHUNK_BYTES = 32L << 20;
+    /** Bytes of stacked weighted test rows per product in {@link #pairwise(Curvature, Damping[], PerExampleGradients,
+     * PerExampleGradients)}. */
+    static final long STACK_BYTES = 64L << 20;
 
     private InfluenceScores() {
     }
@@ -29,14 +35,19 @@ public final class InfluenceScores {
         double[] x = curvature.applyInverse(test.rows(0, nt), nt, damping);
         Products products = productsFor(curvature);
         double[] s = new double[nt * train.count()];
-        forChunks(train, p, (from, to, rows) -> {
-            double[] block = products.weightedProduct(x, nt, null, rows, to - from, p, -1);
+        forChunks(train, p, (from, to) -> {
+            double[] block = products.weightedProduct(x, nt, null, train.rows(from, to), to - from, p, -1);
             place(block, nt, from, to, s, train.count());
         });
         return s;
     }
 
-    /** S for each damping, sharing the rotations: result[d] is n_test × n_train. */
+    /**
+     * S for each damping, sharing the rotations: result[d] is n_test × n_train. The dampings' weighted test rows
+     * (rotated test gradient ⊙ w_δ, each product rounded once as the kernels' X·diag(w)) are stacked into one
+     * matrix, so each block of training points costs one product with all dampings (in groups of at most
+     * {@value #STACK_BYTES} bytes of stacked rows) rather than one per damping.
+     */
     public static double[][] pairwise(Curvature curvature, Damping[] dampings, PerExampleGradients test,
                                       PerExampleGradients train) {
         check(curvature, test, train);
@@ -44,21 +55,64 @@ public final class InfluenceScores {
         int p = curvature.dimension();
         int nt = test.count();
         int ni = train.count();
-        double[] rotatedTest = curvature.toEigenbasis(test.rows(0, nt), nt);
         double[][] weights = new double[dampings.length][];
-        double[][] s = new double[dampings.length][nt * ni];
         for (int d = 0; d < dampings.length; d++) {
             weights[d] = curvature.inverseWeights(Objects.requireNonNull(dampings[d], "dampings[" + d + "]"));
         }
+        double[][] s = new double[dampings.length][nt * ni];
+        if (dampings.length == 0) {
+            return s;
+        }
+        double[] rotatedTest = rotate(curvature, test, 0, nt);
         Products products = productsFor(curvature);
-        forChunks(train, p, (from, to, rows) -> {
-            double[] rotated = curvature.toEigenbasis(rows, to - from);
-            for (int d = 0; d < dampings.length; d++) {
-                double[] block = products.weightedProduct(rotatedTest, nt, weights[d], rotated, to - from, p, -1);
-                place(block, nt, from, to, s[d], ni);
+        int group = (int) Math.max(1, Math.min(dampings.length, STACK_BYTES / (8L * nt * p)));
+        List<BatchedMatrix> stacks = new ArrayList<>();
+        try {
+            for (int d0 = 0; d0 < dampings.length; d0 += group) {
+                int d1 = Math.min(dampings.length, d0 + group);
+                double[] stacked = new double[(d1 - d0) * nt * p];
+                for (int d = d0; d < d1; d++) {
+                    double[] w = weights[d];
+                    int base = (d - d0) * nt * p;
+                    for (int t = 0; t < nt; t++) {
+                        for (int j = 0; j < p; j++) {
+                            stacked[base + t * p + j] = rotatedTest[t * p + j] * w[j];
+                        }
+                    }
+                }
+                stacks.add(products.wrap(stacked, (d1 - d0) * nt, p));
             }
-        });
+            forChunks(train, p, (from, to) -> {
+                int k = to - from;
+                try (BatchedMatrix rotated = products.wrap(rotate(curvature, train, from, to), k, p)) {
+                    for (int gi = 0; gi < stacks.size(); gi++) {
+                        double[] block = products.weightedProduct(stacks.get(gi), null, rotated, -1);
+                        for (int d = gi * group; d < Math.min(dampings.length, (gi + 1) * group); d++) {
+                            int first = (d - gi * group) * nt * k;
+                            for (int t = 0; t < nt; t++) {
+                                System.arraycopy(block, first + t * k, s[d], t * ni + from, k);
+                            }
+                        }
+                    }
+                }
+            });
+        } finally {
+            for (BatchedMatrix m : stacks) {
+                m.close();
+            }
+        }
         return s;
+    }
+
+    /**
+     * The k = to − from gradients of examples [from, to) in the curvature's eigenbasis: rotated from their factors
+     * when both are Kronecker-structured with the same layers, else expanded and rotated.
+     */
+    static double[] rotate(Curvature curvature, PerExampleGradients g, int from, int to) {
+        if (curvature instanceof KroneckerCurvature kc && g instanceof FactoredGradients fg && kc.accepts(fg)) {
+            return kc.toEigenbasis(fg, from, to);
+        }
+        return curvature.toEigenbasis(g.rows(from, to), to - from);
     }
 
     /** Self-influence ∇l_iᵀ (C + δI)^-1 ∇l_i of every training point. */
@@ -72,9 +126,10 @@ public final class InfluenceScores {
         }
         double[] out = new double[train.count()];
         double[] w = curvature instanceof Curvature c ? c.inverseWeights(damping) : null;
-        forChunks(train, p, (from, to, rows) -> {
+        forChunks(train, p, (from, to) -> {
             int k = to - from;
-            double[] left = w != null ? ((Curvature) curvature).toEigenbasis(rows, k) : curvature.applyInverse(rows, k, damping);
+            double[] rows = w != null ? null : train.rows(from, to);
+            double[] left = w != null ? rotate((Curvature) curvature, train, from, to) : curvature.applyInverse(rows, k, damping);
             double[] right = w != null ? left : rows;
             for (int r = 0; r < k; r++) {
                 double sum = 0;
@@ -130,14 +185,16 @@ public final class InfluenceScores {
     }
 
     private interface ChunkAction {
-        void run(int from, int to, double[] rows);
+        void run(int from, int to);
     }
 
     private static void forChunks(PerExampleGradients g, int p, ChunkAction action) {
-        int per = (int) Math.max(1, Math.min(g.count(), CHUNK_BYTES / (8L * p)));
+        int most = (int) Math.max(1, Math.min(g.count(), CHUNK_BYTES / (8L * p)));
+        int chunks = (g.count() + most - 1) / most;
+        int per = (g.count() + chunks - 1) / chunks;          // equal chunks: no short last product
         for (int from = 0; from < g.count(); from += per) {
             int to = Math.min(g.count(), from + per);
-            action.run(from, to, g.rows(from, to));
+            action.run(from, to);
         }
     }
 

@@ -48,26 +48,7 @@ public interface PerExampleGradients {
                         + ", gradients have exactly 1 row per example");
             }
         }
-        List<LayerFactors> copy = List.copyOf(layers);
-        int p = Curvatures.parameterCount(copy);
-        int n = copy.get(0).examples();
-        return new PerExampleGradients() {
-            @Override
-            public int count() {
-                return n;
-            }
-
-            @Override
-            public int dimension() {
-                return p;
-            }
-
-            @Override
-            public double[] rows(int from, int to) {
-                checkRange(from, to, n);
-                return Curvatures.factorRows(copy, from, to, p);
-            }
-        };
+        return new FactoredGradients(List.copyOf(layers));
     }
 
     private static void checkRange(int from, int to, int n) {

@@ -87,8 +87,27 @@ class ScoresAndLdsTest {
         Curvature c = Curvatures.fromFactors(CurvatureKind.EKFAC, f, JAVA);
         Damping[] dampings = {Damping.of(1e-2), Damping.of(1)};
         double[][] many = InfluenceScores.pairwise(c, dampings, test, train);
+        int p = c.dimension();
+        // the generic rotation of the expanded gradients, for the rounding scale of each score
+        double[] rt = c.toEigenbasis(test.rows(0, 3), 3);
+        double[] ri = c.toEigenbasis(train.rows(0, 6), 6);
         for (int d = 0; d < dampings.length; d++) {
-            assertArrayEquals(InfluenceScores.pairwise(c, dampings[d], test, denseTrain), many[d], 0);
+            // stacked with the other damping or alone: the same rows, the same bits
+            assertArrayEquals(InfluenceScores.pairwise(c, dampings[d], test, train), many[d], 0);
+            // dense gradients take the generic rotation (Q_Sᵀ g aᵀ Q_A), factored ones (Q_Sᵀ g)(Q_Aᵀ a)ᵀ: equal to
+            // rounding
+            double[] dense = InfluenceScores.pairwise(c, dampings[d], test, denseTrain);
+            double[] w = c.inverseWeights(dampings[d]);
+            for (int t = 0; t < 3; t++) {
+                for (int i = 0; i < 6; i++) {
+                    double scale = 0;
+                    for (int j = 0; j < p; j++) {
+                        scale += Math.abs(w[j] * rt[t * p + j] * ri[i * p + j]);
+                    }
+                    assertEquals(dense[t * 6 + i], many[d][t * 6 + i], ErrorBounds.threshold(1, p, DType.F64, scale),
+                            "S[" + t + "][" + i + "] at damping " + d);
+                }
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package org.eigenbasis.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import org.eigenbasis.backend.java.ReferencePreconditioner;
 import org.eigenbasis.contract.PreconditionerContract;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.PreconditionerKernel;
+import org.eigenbasis.testing.ErrorBounds;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.Placement;
@@ -100,5 +102,62 @@ class CpuPreconditionerTest extends PreconditionerContract {
     private static BatchedMatrix of(DType dtype, double[] values) {
         BatchedMatrix m = BatchedMatrix.of(values, 5, 27, 37);
         return dtype == DType.F64 ? m : m.convert(DType.F32);
+    }
+
+    /**
+     * A tall X with a small factor (the EK-FAC fit's S = gᵀg/n) takes the cpu's split of the inner dimension over
+     * the workers, both sides, both dtypes, with and without the old factor: each entry within 2γ_{inner+2}·Σ|terms|
+     * of the plain sum, exactly symmetric, and the same bits on a second call.
+     */
+    @Test
+    void tallFactorsSplitTheInnerDimension() {
+        Random random = new Random(77);
+        PreconditionerKernel cpu = BACKEND.preconditioner();
+        int k = 20;
+        int inner = 5000;
+        for (DType dtype : DType.values()) {
+            for (boolean left : new boolean[] {false, true}) {
+                int rows = left ? k : inner;
+                int cols = left ? inner : k;
+                double[] xs = new double[rows * cols];
+                for (int i = 0; i < xs.length; i++) {
+                    xs[i] = random.nextGaussian();
+                }
+                for (double beta : new double[] {0, 0.5}) {
+                    double[] old = new double[k * k];
+                    for (int i = 0; i < k; i++) {
+                        for (int j = 0; j <= i; j++) {
+                            old[i * k + j] = random.nextGaussian();
+                            old[j * k + i] = old[i * k + j];
+                        }
+                    }
+                    try (BatchedMatrix x = BatchedMatrix.of(xs, 1, rows, cols).convert(dtype);
+                         BatchedMatrix f = BatchedMatrix.of(old, 1, k, k).convert(dtype);
+                         BatchedMatrix again = BatchedMatrix.of(old, 1, k, k).convert(dtype)) {
+                        double[] xr = x.toDoubleArray();
+                        double[] oldr = f.toDoubleArray();
+                        cpu.accumulateFactor(x, left, beta, 0.25, f);
+                        cpu.accumulateFactor(x, left, beta, 0.25, again);
+                        assertArrayEquals(f.toDoubleArray(), again.toDoubleArray(), "same bits, " + dtype + " left=" + left);
+                        for (int i = 0; i < k; i++) {
+                            for (int j = 0; j < k; j++) {
+                                double sum = 0;
+                                double abs = 0;
+                                for (int c = 0; c < inner; c++) {
+                                    double p = left ? xr[i * inner + c] * xr[j * inner + c] : xr[c * k + i] * xr[c * k + j];
+                                    sum += p;
+                                    abs += Math.abs(p);
+                                }
+                                double o = beta * oldr[i * k + j];
+                                double tol = 2 * ErrorBounds.gamma(inner + 2, dtype) * (Math.abs(o) + 0.25 * abs);
+                                String where = dtype + " left=" + left + " beta=" + beta + " [" + i + "][" + j + "]";
+                                assertEquals(o + 0.25 * sum, f.get(0, i, j), tol, where);
+                                assertEquals(f.get(0, j, i), f.get(0, i, j), 0, "symmetric " + where);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
