@@ -6,37 +6,24 @@ import java.util.List;
  * A block-diagonal curvature, one dense eigendecomposition per parameter tensor (the block-diagonal GGN). Block b
  * covers parameters [offset_b, offset_b + n_b); coordinates keep that layout. Rotations cost 2k Σ n_b².
  */
-final class BlockCurvature implements Curvature, Backed {
-    private final CurvatureKind kind;
+final class BlockCurvature extends BackedCurvature {
     private final List<Eigenbasis> blocks;
-    private final int dimension;
-    private final Products products;
 
     BlockCurvature(CurvatureKind kind, List<Eigenbasis> blocks, Products products) {
-        this.kind = kind;
+        super(kind, total(blocks), products);
         this.blocks = List.copyOf(blocks);
-        this.products = products;
+    }
+
+    private static int total(List<Eigenbasis> blocks) {
         int p = 0;
         for (Eigenbasis b : blocks) {
             p += b.n();
         }
-        this.dimension = p;
+        return p;
     }
 
-    @Override
-    public Products products() {
-        return products;
-    }
 
-    @Override
-    public CurvatureKind kind() {
-        return kind;
-    }
 
-    @Override
-    public int dimension() {
-        return dimension;
-    }
 
     List<Eigenbasis> blocks() {
         return blocks;
@@ -44,7 +31,7 @@ final class BlockCurvature implements Curvature, Backed {
 
     @Override
     public double[] eigenvalues() {
-        double[] out = new double[dimension];
+        double[] out = new double[dimension()];
         int offset = 0;
         for (Eigenbasis b : blocks) {
             System.arraycopy(b.values(), 0, out, offset, b.n());
@@ -68,9 +55,9 @@ final class BlockCurvature implements Curvature, Backed {
         int offset = 0;
         for (Eigenbasis b : blocks) {
             int n = b.n();
-            double[] slice = Slices.columns(v, k, dimension, offset, n);
-            double[] r = products.multiply(slice, k, n, false, b.vectors(), n, n, back);
-            Slices.putColumns(r, k, n, out, dimension, offset);
+            double[] slice = Slices.columns(v, k, dimension(), offset, n);
+            double[] r = products().multiply(slice, k, n, false, b.vectors(), n, n, back);
+            Slices.putColumns(r, k, n, out, dimension(), offset);
             offset += n;
         }
         return out;
@@ -82,13 +69,13 @@ final class BlockCurvature implements Curvature, Backed {
      */
     @Override
     public double[] dense() {
-        int p = dimension;
-        Checks.denseFits("dense " + kind.cliName(), p);
+        int p = dimension();
+        Checks.denseFits("dense " + kind().cliName(), p);
         double[] out = new double[p * p];
         int offset = 0;
         for (Eigenbasis b : blocks) {
             int n = b.n();
-            double[] block = products.reconstruct(b.vectors(), b.values(), n);
+            double[] block = products().reconstruct(b.vectors(), b.values(), n);
             for (int r = 0; r < n; r++) {
                 System.arraycopy(block, r * n, out, (offset + r) * p + offset, n);
             }

@@ -6,33 +6,18 @@ import java.util.Arrays;
  * The identity baseline: C^-1 = I whatever the damping, so scores are plain gradient products −g_tᵀ g_i. Its
  * eigenbasis is the standard one; every eigenvalue is reported as 1.
  */
-final class IdentityCurvature implements Curvature, Backed {
-    private final int dimension;
-    private final Products products;
+final class IdentityCurvature extends BackedCurvature {
 
     IdentityCurvature(int dimension, Products products) {
-        this.dimension = dimension;
-        this.products = products;
+        super(CurvatureKind.IDENTITY, dimension, products);
     }
 
-    @Override
-    public Products products() {
-        return products;
-    }
 
-    @Override
-    public CurvatureKind kind() {
-        return CurvatureKind.IDENTITY;
-    }
 
-    @Override
-    public int dimension() {
-        return dimension;
-    }
 
     @Override
     public double[] eigenvalues() {
-        double[] ones = new double[dimension];
+        double[] ones = new double[dimension()];
         Arrays.fill(ones, 1);
         return ones;
     }

@@ -9,7 +9,7 @@ import java.util.List;
  * parameter layout: each layer's d_out × d_in weight coordinates row-major, then its d_out bias coordinates.
  * Rotating k vectors costs 2k Σ_l (d_out²·d_in + d_out·d_in² + d_out²); memory Σ_l (d_out² + d_in² + d_out·d_in).
  */
-final class KroneckerCurvature implements Curvature, Backed {
+final class KroneckerCurvature extends BackedCurvature {
     /** One layer: its factor eigenbases and the eigenvalues of its weight and bias coordinates. */
     record Layer(int dOut, int dIn, boolean bias, Eigenbasis s, Eigenbasis a, double[] weightValues,
                  double[] biasValues) {
@@ -18,36 +18,23 @@ final class KroneckerCurvature implements Curvature, Backed {
         }
     }
 
-    private final CurvatureKind kind;
     private final List<Layer> layers;
-    private final int dimension;
-    private final Products products;
 
     KroneckerCurvature(CurvatureKind kind, List<Layer> layers, Products products) {
-        this.kind = kind;
+        super(kind, total(layers), products);
         this.layers = List.copyOf(layers);
-        this.products = products;
+    }
+
+    private static int total(List<Layer> layers) {
         int p = 0;
         for (Layer l : layers) {
             p += l.size();
         }
-        this.dimension = p;
+        return p;
     }
 
-    @Override
-    public Products products() {
-        return products;
-    }
 
-    @Override
-    public CurvatureKind kind() {
-        return kind;
-    }
 
-    @Override
-    public int dimension() {
-        return dimension;
-    }
 
     List<Layer> layers() {
         return layers;
@@ -55,7 +42,7 @@ final class KroneckerCurvature implements Curvature, Backed {
 
     @Override
     public double[] eigenvalues() {
-        double[] out = new double[dimension];
+        double[] out = new double[dimension()];
         int offset = 0;
         for (Layer l : layers) {
             System.arraycopy(l.weightValues(), 0, out, offset, l.dOut() * l.dIn());
@@ -75,10 +62,10 @@ final class KroneckerCurvature implements Curvature, Backed {
      */
     @Override
     public double[] inverseWeights(Damping damping) {
-        if (!(damping.piFactorDamping() && kind == CurvatureKind.KFAC)) {
-            return Curvature.super.inverseWeights(damping);
+        if (!(damping.piFactorDamping() && kind() == CurvatureKind.KFAC)) {
+            return super.inverseWeights(damping);
         }
-        double[] w = new double[dimension];
+        double[] w = new double[dimension()];
         double root = Math.sqrt(damping.delta());
         int offset = 0;
         for (Layer l : layers) {
@@ -151,7 +138,7 @@ final class KroneckerCurvature implements Curvature, Backed {
      */
     double[] toEigenbasis(FactoredGradients gradients, int from, int to) {
         int k = to - from;
-        double[] out = new double[k * dimension];
+        double[] out = new double[k * dimension()];
         int offset = 0;
         for (int i = 0; i < layers.size(); i++) {
             Layer l = layers.get(i);
@@ -160,10 +147,10 @@ final class KroneckerCurvature implements Curvature, Backed {
             int dIn = l.dIn();
             double[] g = java.util.Arrays.copyOfRange(f.g(), from * dOut, to * dOut);
             double[] a = java.util.Arrays.copyOfRange(f.a(), from * dIn, to * dIn);
-            double[] gs = products.multiply(g, k, dOut, false, l.s().vectors(), dOut, dOut, false);   // rows (Q_Sᵀ g)ᵀ
-            double[] as = products.multiply(a, k, dIn, false, l.a().vectors(), dIn, dIn, false);      // rows (Q_Aᵀ a)ᵀ
+            double[] gs = products().multiply(g, k, dOut, false, l.s().vectors(), dOut, dOut, false);   // rows (Q_Sᵀ g)ᵀ
+            double[] as = products().multiply(a, k, dIn, false, l.a().vectors(), dIn, dIn, false);      // rows (Q_Aᵀ a)ᵀ
             for (int r = 0; r < k; r++) {
-                int row = r * dimension + offset;
+                int row = r * dimension() + offset;
                 for (int p = 0; p < dOut; p++) {
                     double gp = gs[r * dOut + p];
                     int base = row + p * dIn;
@@ -185,15 +172,15 @@ final class KroneckerCurvature implements Curvature, Backed {
         int offset = 0;
         for (Layer l : layers) {
             int w = l.dOut() * l.dIn();
-            double[] slice = Slices.columns(v, k, dimension, offset, w);
-            double[] r = products.kroneckerRotate(l.s().vectors(), l.dOut(), l.a().vectors(), l.dIn(), slice, k, forward);
-            Slices.putColumns(r, k, w, out, dimension, offset);
+            double[] slice = Slices.columns(v, k, dimension(), offset, w);
+            double[] r = products().kroneckerRotate(l.s().vectors(), l.dOut(), l.a().vectors(), l.dIn(), slice, k, forward);
+            Slices.putColumns(r, k, w, out, dimension(), offset);
             offset += w;
             if (l.bias()) {
-                double[] b = Slices.columns(v, k, dimension, offset, l.dOut());
+                double[] b = Slices.columns(v, k, dimension(), offset, l.dOut());
                 // rows: bᵀ Q_S = (Q_Sᵀ b)ᵀ forward, cᵀ Q_Sᵀ back
-                double[] rb = products.multiply(b, k, l.dOut(), false, l.s().vectors(), l.dOut(), l.dOut(), !forward);
-                Slices.putColumns(rb, k, l.dOut(), out, dimension, offset);
+                double[] rb = products().multiply(b, k, l.dOut(), false, l.s().vectors(), l.dOut(), l.dOut(), !forward);
+                Slices.putColumns(rb, k, l.dOut(), out, dimension(), offset);
                 offset += l.dOut();
             }
         }
@@ -214,8 +201,8 @@ final class KroneckerCurvature implements Curvature, Backed {
      */
     @Override
     public double[] dense() {
-        int p = dimension;
-        Checks.denseFits("dense " + kind.cliName(), p);
+        int p = dimension();
+        Checks.denseFits("dense " + kind().cliName(), p);
         double[] out = new double[p * p];
         int offset = 0;
         for (Layer l : layers) {
@@ -234,7 +221,7 @@ final class KroneckerCurvature implements Curvature, Backed {
                     }
                 }
             }
-            double[] m = products.multiply(left, w, dIn, false, qa, dIn, dIn, true);   // row p: M_p, d_in² entries
+            double[] m = products().multiply(left, w, dIn, false, qa, dIn, dIn, true);   // row p: M_p, d_in² entries
             int pairs = dOut * (dOut + 1) / 2;
             int perChunk = Math.max(1, Math.min(pairs, DENSE_CHUNK / d2));
             int[] first = new int[pairs];
@@ -255,7 +242,7 @@ final class KroneckerCurvature implements Curvature, Backed {
                         r[q * dOut + k] = qs[o * dOut + k] * qs[o2 * dOut + k];
                     }
                 }
-                double[] t = products.multiply(r, c, dOut, false, m, dOut, d2, false);
+                double[] t = products().multiply(r, c, dOut, false, m, dOut, d2, false);
                 for (int q = 0; q < c; q++) {
                     int rowBase = offset + first[q0 + q] * dIn;
                     int colBase = offset + second[q0 + q] * dIn;
@@ -270,7 +257,7 @@ final class KroneckerCurvature implements Curvature, Backed {
             }
             offset += w;
             if (l.bias()) {
-                double[] b = products.reconstruct(qs, l.biasValues(), dOut);
+                double[] b = products().reconstruct(qs, l.biasValues(), dOut);
                 for (int r = 0; r < dOut; r++) {
                     System.arraycopy(b, r * dOut, out, (offset + r) * p + offset, dOut);
                 }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import org.eigenbasis.backend.MlpArguments;
 import org.eigenbasis.binding.CpuKernels;
 import org.eigenbasis.internal.DirectMemory;
 import org.eigenbasis.spi.MlpKernel;
@@ -35,31 +36,8 @@ final class CpuMlp implements MlpKernel {
     public void train(MlpArchitecture architecture, double[][] params, double[] x, double[] y, int[][] orders,
                       int epochs, int batchSize, double lr, double momentum) {
         int p = architecture.parameterCount();
-        int rows = checkData(architecture, x, y, Integer.MAX_VALUE, "x");
-        if (params == null || orders == null || params.length != orders.length) {
-            throw new IllegalArgumentException("params and orders: one of each per job, got "
-                    + (params == null ? "null" : params.length) + " and " + (orders == null ? "null" : orders.length));
-        }
-        if (epochs < 1 || batchSize < 1) {
-            throw new IllegalArgumentException("epochs " + epochs + " and batchSize " + batchSize + " must be >= 1");
-        }
-        for (int j = 0; j < params.length; j++) {
-            if (params[j] == null || params[j].length != p) {
-                throw new IllegalArgumentException("params[" + j + "]: length "
-                        + (params[j] == null ? "null" : params[j].length) + ", the architecture has " + p + " parameters");
-            }
-            int[] order = orders[j];
-            if (order == null || order.length % epochs != 0) {
-                throw new IllegalArgumentException("orders[" + j + "]: length " + (order == null ? "null" : order.length)
-                        + " is not a multiple of epochs = " + epochs);
-            }
-            for (int i = 0; i < order.length; i++) {
-                if (order[i] < 0 || order[i] >= rows) {
-                    throw new IllegalArgumentException("orders[" + j + "][" + i + "]: " + order[i] + " is outside [0, "
-                            + rows + ")");
-                }
-            }
-        }
+        MlpArguments.checkTrain(architecture, params, x, y, orders, epochs, batchSize);
+        int rows = x.length / architecture.inputs();
         if (params.length == 0) {
             return;
         }
@@ -123,22 +101,7 @@ final class CpuMlp implements MlpKernel {
     public void hessianProduct(MlpArchitecture architecture, double[] params, double[] x, double[] y, int n,
                                double[] v, double[] out) {
         int p = architecture.parameterCount();
-        if (params == null || params.length != p) {
-            throw new IllegalArgumentException("params: length " + (params == null ? "null" : params.length)
-                    + ", the architecture has " + p + " parameters");
-        }
-        int rows = checkData(architecture, x, y, n, "x");
-        if (n < 1 || n > rows) {
-            throw new IllegalArgumentException("n: " + n + " is outside [1, " + rows + "] (the rows of x)");
-        }
-        if (v == null || v.length % p != 0) {
-            throw new IllegalArgumentException("v: length " + (v == null ? "null" : v.length) + " is not a multiple of P = "
-                    + p);
-        }
-        if (out == null || out.length != v.length) {
-            throw new IllegalArgumentException("out: length " + (out == null ? "null" : out.length) + ", needs "
-                    + v.length + " (k × P)");
-        }
+        MlpArguments.checkHessianProduct(architecture, params, x, y, n, v, out);
         int k = v.length / p;
         if (k == 0) {
             return;
@@ -162,35 +125,6 @@ final class CpuMlp implements MlpKernel {
             DirectMemory.free(vb);
             DirectMemory.free(ob);
         }
-    }
-
-    /**
-     * Checks x (rows × d0) and y (rows × targetWidth) against the architecture, and the cross-entropy labels of the
-     * first {@code upTo} rows (integers in [0, dL)); returns rows.
-     */
-    static int checkData(MlpArchitecture a, double[] x, double[] y, int upTo, String name) {
-        int d0 = a.inputs();
-        int tw = a.targetWidth();
-        if (x == null || x.length % d0 != 0) {
-            throw new IllegalArgumentException(name + ": length " + (x == null ? "null" : x.length)
-                    + " is not a multiple of d0 = " + d0);
-        }
-        int rows = x.length / d0;
-        if (y == null || y.length != (long) rows * tw) {
-            throw new IllegalArgumentException("y: length " + (y == null ? "null" : y.length) + ", needs " + rows + " × "
-                    + tw + " for the " + rows + " rows of " + name);
-        }
-        if (a.loss() == MlpArchitecture.Loss.CROSS_ENTROPY) {
-            int c = a.outputs();
-            for (int i = 0; i < Math.min(rows, upTo); i++) {
-                double label = y[i];
-                if (!(label >= 0 && label < c) || label != Math.floor(label)) {
-                    throw new IllegalArgumentException("y[" + i + "]: label " + label + " is not an integer in [0, " + c
-                            + ")");
-                }
-            }
-        }
-        return rows;
     }
 
     private static ByteBuffer stage(double[] values) {
