@@ -26,11 +26,18 @@ public final class CpuKernels {
      */
     public static final String PORTABLE_PROPERTY = "eigenbasis.cpu.portable";
 
+    /**
+     * System property setting the CPU library's batch workers when it loads: an integer in [0, 4096], 0 (the
+     * default) for one per core. Set it to 1 where an outer scheduler already runs one task per core (Spark
+     * executors: {@code spark.executor.extraJavaOptions=-Deigenbasis.cpu.threads=1}).
+     */
+    public static final String THREADS_PROPERTY = "eigenbasis.cpu.threads";
+
     private static volatile Availability availability;
     /** Who forced the portable paths from Java (the property), or null; names it in {@link #describe()}. */
     private static volatile String portableForcedBy;
-    /** The refusal of a bad {@value #PORTABLE_PROPERTY}, thrown by every call; null when the value was legal. */
-    private static volatile String portableRefusal;
+    /** The refusal of a bad {@value #PORTABLE_PROPERTY} or {@value #THREADS_PROPERTY}, thrown by every call; null when legal. */
+    private static volatile String propertyRefusal;
 
     private CpuKernels() {
     }
@@ -58,6 +65,7 @@ public final class CpuKernels {
                         + "; rebuild with mvn -B install");
             }
             applyPortableProperty();
+            applyThreadsProperty();
             return Availability.yes();
         } catch (Throwable e) {
             return Availability.no("the native CPU library failed to load (" + e.getClass().getSimpleName() + ": "
@@ -75,11 +83,31 @@ public final class CpuKernels {
         try {
             portable = portableSetting(System.getProperty(PORTABLE_PROPERTY));
         } catch (IllegalArgumentException e) {
-            portableRefusal = e.getMessage();
+            propertyRefusal = e.getMessage();
             return;
         }
         check("eb_cpu_set_portable", EbCpuLibrary.eb_cpu_set_portable(portable ? 1 : 0), false);
         portableForcedBy = portable ? "-D" + PORTABLE_PROPERTY + "=true" : null;
+    }
+
+    /** {@value #THREADS_PROPERTY} to the library, once; a bad value is refused by every call, as the portable one. */
+    private static void applyThreadsProperty() {
+        String value = System.getProperty(THREADS_PROPERTY);
+        if (value == null) {
+            return;
+        }
+        int threads;
+        try {
+            threads = Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            threads = -1;
+        }
+        if (threads < 0 || threads > 4096) {
+            propertyRefusal = "-D" + THREADS_PROPERTY + "=" + value + ": the value must be an integer in [0, 4096] (0: one "
+                    + "batch worker per core)";
+            return;
+        }
+        EbCpuLibrary.eb_cpu_set_threads(threads);     // returns the count in effect, not a status
     }
 
     /**
@@ -113,7 +141,7 @@ public final class CpuKernels {
         if (!a.available()) {
             throw new IllegalStateException("cpu backend unavailable: " + a.reason());
         }
-        String refusal = portableRefusal;
+        String refusal = propertyRefusal;
         if (refusal != null) {
             throw new IllegalArgumentException(refusal);
         }

@@ -32,10 +32,16 @@ import org.eigenbasis.spi.SpectralKernel;
  * own kernels ({@code OPENBLAS_CORETYPE}). {@link #describe()} (and {@code eigenbasis backends}) shows the path
  * taken, e.g. {@code avx512_kernels=off (forced portable by -Deigenbasis.cpu.portable=true)}; the environment
  * variable {@code EB_CPU_AVX512=0} forces the same in the native library itself (its C drivers included).
+ *
+ * <p><b>Batch workers</b> ({@value #THREADS_PROPERTY}): one per core by default; an integer in [0, 4096] sets the
+ * count when the library loads (1 under a scheduler that already runs one task per core, such as Spark executors),
+ * {@link #setWorkerThreads} at run time.
  */
 public final class CpuBackend implements Backend {
     /** The system property that forces our C++ kernels onto their portable paths: {@code true} or {@code false}. */
     public static final String PORTABLE_PROPERTY = CpuKernels.PORTABLE_PROPERTY;
+    /** The system property that sets the batch workers when the library loads. */
+    public static final String THREADS_PROPERTY = CpuKernels.THREADS_PROPERTY;
 
     private final EighKernel eigh = new CpuEigh();
     private final SpectralKernel spectral = new CpuSpectral();
