@@ -88,18 +88,17 @@ final class PartitionEigh implements MapPartitionsFunction<Row, Row> {
                 DoubleBuffer d = dtype == DType.F64 ? a.doubleBuffer() : null;
                 FloatBuffer f = dtype == DType.F32 ? a.floatBuffer() : null;
                 for (int b = 0; b < present.size(); b++) {
-                    List<Object> m = chunk.get(present.get(b)).getList(column);
-                    if (m.size() != nn) {
+                    Object m = chunk.get(present.get(b)).get(column);
+                    int length = ArrayColumns.length(m);
+                    if (length != nn) {
                         throw new IllegalArgumentException(where(partition, first + present.get(b)) + ": length "
-                                + m.size() + ", expected n·n = " + nn);
+                                + length + ", expected n·n = " + nn);
                     }
                     for (int i = 0; i < nn; i++) {
-                        Object o = m.get(i);
-                        double v = o == null ? Double.NaN : ((Number) o).doubleValue();
+                        double v = ArrayColumns.get(m, i);
                         if (!Double.isFinite(v) && i % n <= i / n) {
                             throw new IllegalArgumentException(where(partition, first + present.get(b)) + ": entry ["
-                                    + i / n + "][" + i % n + "] = " + (o == null ? "null" : v)
-                                    + " is not finite (the lower triangle is read)");
+                                    + i / n + "][" + i % n + "] = " + v + " is not finite (the lower triangle is read)");
                         }
                         if (d != null) {
                             d.put(b * nn + i, v);

@@ -88,7 +88,7 @@ public final class SparkEigh {
         if (first.isEmpty()) {
             throw new IllegalArgumentException("inputCol '" + name + "': no non-null row to infer n from; give n");
         }
-        int length = first.get(0).getList(0).size();
+        int length = ArrayColumns.length(first.get(0).get(0));
         int n = (int) Math.round(Math.sqrt(length));
         if (n < 1 || (long) n * n != length) {
             throw new IllegalArgumentException("inputCol '" + name + "': the first row has " + length

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eigenbasis spark", mixinStandardHelpOptions = true,
         description = "eigenbasis kernels across a Spark cluster, bit-identical to one machine.",
-        subcommands = {SparkEighCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SparkEighCommand.class, SparkBenchCommand.class, CommandLine.HelpCommand.class})
 public final class SparkCli implements Runnable {
     static final int OK = 0;
     static final int BAD_INPUT = 2;
