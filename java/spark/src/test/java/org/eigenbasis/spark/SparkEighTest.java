@@ -121,6 +121,43 @@ class SparkEighTest {
         }
     }
 
+    /** Rows made by a typed function hold the double[] itself: Spark elides the encoder before the next function. */
+    static final class Squares implements org.apache.spark.api.java.function.MapPartitionsFunction<Row, Row> {
+        private static final long serialVersionUID = 1L;
+        private final double[][] m;
+
+        Squares(double[][] m) {
+            this.m = m;
+        }
+
+        @Override
+        public java.util.Iterator<Row> call(java.util.Iterator<Row> ids) {
+            List<Row> out = new ArrayList<>();
+            while (ids.hasNext()) {
+                int id = (int) ids.next().getLong(0);
+                out.add(RowFactory.create(id, m[id]));
+            }
+            return out.iterator();
+        }
+    }
+
+    @Test
+    void matricesMadeByATypedFunctionUpstream() {
+        int n = 7;
+        double[][] m = matrices(30, n, 21);
+        StructType schema = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("id", DataTypes.IntegerType, false),
+                DataTypes.createStructField("matrix", DataTypes.createArrayType(DataTypes.DoubleType, false), false)));
+        Dataset<Row> in = spark.range(0, 30, 1, 3).toDF("id").mapPartitions(new Squares(m),
+                org.apache.spark.sql.Encoders.row(schema));
+        try (EighResult expected = single(m, n, false, EighAlgorithm.AUTO)) {
+            for (Row row : SparkEigh.transform(in, SparkEighConfig.defaults()).collectAsList()) {
+                int b = row.getInt(0);
+                assertArrayEquals(expected.valuesOf(b), toDoubles(row.getList(2)), 0.0, "matrix " + b);
+            }
+        }
+    }
+
     @Test
     void floatsNullsAndValuesOnly() {
         int n = 6;
