@@ -5,8 +5,8 @@ import picocli.CommandLine.Option;
 
 /** --master and --partitions, shared by every spark command. */
 final class SparkOptions {
-    @Option(names = "--master", required = true, paramLabel = "M",
-            description = "Spark master: local[N], local-cluster[...], spark://host:port, yarn, k8s://...")
+    @Option(names = "--master", paramLabel = "M",
+            description = "Spark master: local[N], spark://host:port, yarn, k8s://... (under spark-submit: its --master).")
     String master;
 
     @Option(names = "--partitions", paramLabel = "P", description = "Partitions of the work (default: the session's default parallelism).")
@@ -15,6 +15,12 @@ final class SparkOptions {
     SparkSession session(String app) {
         if (partitions != null && partitions < 1) {
             throw new IllegalArgumentException("--partitions: " + partitions + " is outside [1, " + Integer.MAX_VALUE + "]");
+        }
+        if (master == null) {
+            master = System.getProperty("spark.master");    // set by spark-submit
+            if (master == null) {
+                throw new IllegalArgumentException("--master: required (or run the command under spark-submit)");
+            }
         }
         SparkSession.Builder b = SparkSession.builder().master(master).appName(app)
                 .config("spark.ui.showConsoleProgress", "false");
