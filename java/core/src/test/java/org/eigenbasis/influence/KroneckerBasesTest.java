@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * K-FAC and EK-FAC assembled from additive sums over parts of the training set (FactorSums → KroneckerBases →
  * EkfacSums → curvature, the distributed path) equal Curvatures.fromFactors on the whole set to rounding, on the
- * java reference and on cpu; scores through preconditionedTest equal pairwise's.
+ * backends present (the java reference here; the Spark module runs cpu); scores through preconditionedTest equal
+ * pairwise's.
  */
 class KroneckerBasesTest {
     private static List<LayerFactors> slice(List<LayerFactors> layers, int from, int to) {
@@ -39,7 +40,7 @@ class KroneckerBasesTest {
 
     @Test
     void sumsOfPartsGiveTheWholeSetsCurvature() {
-        for (String name : new String[] {"java", "cpu"}) {
+        for (String name : Backends.names()) {
             Backend backend = Backends.select(name);
             List<LayerFactors> layers = FactorFixtures.random(new int[] {6, 5, 3}, 41, 3, 7);
             int[] cuts = {0, 1, 17, 30, 41};
