@@ -105,6 +105,64 @@ public final class InfluenceScores {
     }
 
     /**
+     * The test side of {@link #pairwise(Curvature, Damping[], PerExampleGradients, PerExampleGradients)} for one
+     * damping, formed once and kept: row t is ∇l_t rotated into the curvature's eigenbasis times the weights of
+     * (C + δI)^-1 coordinate by coordinate (n_test × P, row-major), the very rows pairwise forms, so that training
+     * points scored elsewhere against it ({@link #pairwise(Curvature, double[], int, PerExampleGradients)}, on
+     * another machine with the same curvature) get pairwise's scores. Cost: one rotation of n_test rows.
+     */
+    public static double[] preconditionedTest(Curvature curvature, Damping damping, PerExampleGradients test) {
+        Objects.requireNonNull(curvature, "curvature");
+        Objects.requireNonNull(damping, "damping");
+        Objects.requireNonNull(test, "test");
+        int p = curvature.dimension();
+        if (test.dimension() != p) {
+            throw new IllegalArgumentException("test: " + test.dimension() + " parameters, the curvature has " + p);
+        }
+        int nt = test.count();
+        double[] w = curvature.inverseWeights(damping);
+        double[] out = rotate(curvature, test, 0, nt);
+        for (int t = 0; t < nt; t++) {
+            for (int j = 0; j < p; j++) {
+                out[t * p + j] = out[t * p + j] * w[j];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * S (n_test × n_train, row-major) of the training points {@code train} against test rows from
+     * {@link #preconditionedTest} of the same curvature and damping: the training gradients rotated in blocks of at
+     * most {@value #CHUNK_BYTES} bytes and one product per block, S = −X·Yᵀ, as pairwise does.
+     */
+    public static double[] pairwise(Curvature curvature, double[] preconditionedTest, int nTest,
+                                    PerExampleGradients train) {
+        Objects.requireNonNull(curvature, "curvature");
+        Objects.requireNonNull(train, "train");
+        int p = curvature.dimension();
+        Checks.rows("preconditionedTest", preconditionedTest, nTest, p);
+        if (train.dimension() != p) {
+            throw new IllegalArgumentException("train: " + train.dimension() + " parameters, the curvature has " + p);
+        }
+        int ni = train.count();
+        if ((long) nTest * ni > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("test x train: " + (long) nTest * ni
+                    + " scores, more than one array holds; score the training points in blocks");
+        }
+        Products products = productsFor(curvature);
+        double[] s = new double[nTest * ni];
+        try (BatchedMatrix x = products.wrap(preconditionedTest, nTest, p)) {
+            forChunks(train, p, (from, to) -> {
+                int k = to - from;
+                try (BatchedMatrix rotated = products.wrap(rotate(curvature, train, from, to), k, p)) {
+                    place(products.weightedProduct(x, null, rotated, -1), nTest, from, to, s, ni);
+                }
+            });
+        }
+        return s;
+    }
+
+    /**
      * The k = to − from gradients of examples [from, to) in the curvature's eigenbasis: rotated from their factors
      * when both are Kronecker-structured with the same layers, else expanded and rotated.
      */

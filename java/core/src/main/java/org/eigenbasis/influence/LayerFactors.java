@@ -1,5 +1,6 @@
 package org.eigenbasis.influence;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -19,7 +20,7 @@ import java.util.Arrays;
  * @param g          (n·C) × d_out, row-major, finite
  */
 public record LayerFactors(int inputs, int outputs, boolean bias, int examples, int perExample, double[] a,
-                           double[] g) {
+                           double[] g) implements Serializable {
     public LayerFactors {
         positive("inputs", inputs);
         positive("outputs", outputs);
