@@ -313,6 +313,41 @@ void check_det_math(std::mt19937_64& rng) {
   }
 }
 
+/**
+ * eb_cpu_reset_sim_range_f64: 100 trajectories (mean-only, P = 64, s = 2: 50 sub-blocks) cut at trajectory 40 and
+ * merged block by block give eb_cpu_reset_sim_f64's sums bit for bit; misaligned ranges and short capacities are
+ * refused.
+ */
+void check_reset_sim_range() {
+  const double mu[2] = {0.5, 1.0}, a[2] = {1.0, -1.0}, rate = 1.0;
+  double whole[12], totals[12] = {0}, centres[4], blocks[50 * 8];
+  int64_t events = -1, range_events = 0, count = -1, ev = -1;
+  bool ok = eb_cpu_reset_sim_f64(EB_LAW_EXPONENTIAL, &rate, 1, mu, a, 2, 0.5, 3.0, 100, 9, EB_SIM_EXACT, 0, 0, whole,
+                                 &events) == EB_OK &&
+            eb_cpu_reset_sim_block_length(2, 0) == 8 && eb_cpu_reset_sim_block_length(2, 1) == 23 &&
+            eb_cpu_reset_sim_range_blocks(2, 0, 100, 40, 60) == 30;
+  const int64_t cuts[3] = {0, 40, 100};
+  for (int r = 0; ok && r < 2; ++r) {
+    ok = eb_cpu_reset_sim_range_f64(EB_LAW_EXPONENTIAL, &rate, 1, mu, a, 2, 0.5, 3.0, 100, 9, EB_SIM_EXACT, 0, 0,
+                                    cuts[r], cuts[r + 1] - cuts[r], blocks, 50, centres, &count, &ev) == EB_OK &&
+         count == (cuts[r + 1] - cuts[r]) / 2;
+    for (int64_t b = 0; ok && b < count; ++b)
+      for (int i = 0; i < 8; ++i) totals[i] += blocks[b * 8 + i];
+    range_events += ev;
+  }
+  ok = ok && range_events == events && std::memcmp(totals, whole, sizeof(double) * 8) == 0;
+  const int32_t misaligned = eb_cpu_reset_sim_range_f64(EB_LAW_EXPONENTIAL, &rate, 1, mu, a, 2, 0.5, 3.0, 100, 9,
+                                                        EB_SIM_EXACT, 0, 0, 41, 59, blocks, 50, centres, &count, &ev);
+  const int32_t short_capacity = eb_cpu_reset_sim_range_f64(EB_LAW_EXPONENTIAL, &rate, 1, mu, a, 2, 0.5, 3.0, 100,
+                                                            9, EB_SIM_EXACT, 0, 0, 0, 100, blocks, 49, centres,
+                                                            &count, &ev);
+  if (!ok || misaligned != EB_ERR_ARGUMENT || short_capacity != EB_ERR_ARGUMENT) {
+    std::printf("FAIL reset_sim range: merged %s, misaligned %d, short capacity %d\n", ok ? "equal" : "different",
+                misaligned, short_capacity);
+    ++failures;
+  }
+}
+
 void check_reset_sim_arguments() {
   const double mu[2] = {0.5, 1.0}, a[2] = {1.0, -1.0}, rate = 1.0, bad_rate[2] = {1.0, 2.0};
   double sums[64];
@@ -444,6 +479,7 @@ int main() {
   check_philox();
   check_det_math(rng);
   check_reset_sim_arguments();
+  check_reset_sim_range();
   check_portable_switch(rng);
   std::printf("native_test: worst LAPACK test ratio %.3g (n ulp), %d failure(s)\n", worst, failures);
   return failures == 0 ? 0 : 1;

@@ -191,6 +191,36 @@ int32_t eb_cpu_reset_sim_f64(int32_t law_kind, const double* law_params, int32_t
                              int64_t trajectories, int64_t seed, int32_t scheme, double step, int32_t covariance,
                              double* sums, int64_t* events);
 
+/**
+ * Number of doubles of one packed sub-block in eb_cpu_reset_sim_range_f64's block_sums: 4 d (snapshot sum X,
+ * sum X^2, time sum X, sum X^2), plus with covariance the lower triangles, row by row, of the five d x d sums
+ * (5 d (d + 1) / 2); 0 for d < 1.
+ */
+int64_t eb_cpu_reset_sim_block_length(int32_t d, int32_t covariance);
+
+/**
+ * Number of non-empty sub-blocks (docs/resetting-simulator.md) among the trajectories [first, first + count) of a
+ * run of `trajectories`; 0 when the range is empty or outside [0, trajectories).
+ */
+int64_t eb_cpu_reset_sim_range_blocks(int32_t d, int32_t covariance, int64_t trajectories, int64_t first,
+                                      int64_t count);
+
+/**
+ * The trajectories [first, first + count) of the run eb_cpu_reset_sim_f64 would make with the same arguments, as
+ * raw per-sub-block sums: the range must start and end on sub-block boundaries (chunks of 65536, each cut into P
+ * sub-blocks; the run's end counts as one). Writes, for each non-empty sub-block in index order, its packed sums
+ * (eb_cpu_reset_sim_block_length doubles) to block_sums[block_capacity * block length], the pilot centres
+ * (snapshot c, time c; zeros without covariance) to centres[2 d], the sub-block count to *blocks and the
+ * trajectory-events to *events. Adding the blocks of consecutive ranges, in order, to zeroed totals gives
+ * eb_cpu_reset_sim_f64's sums bit for bit. Covariance runs repeat the pilot pass (one sub-block, means only).
+ * Returns EB_OK, EB_ERR_ARGUMENT (also for a misaligned range or too small a capacity), EB_ERR_ALLOCATION.
+ */
+int32_t eb_cpu_reset_sim_range_f64(int32_t law_kind, const double* law_params, int32_t law_param_count,
+                                   const double* mu, const double* target, int32_t d, double sigma, double horizon,
+                                   int64_t trajectories, int64_t seed, int32_t scheme, double step,
+                                   int32_t covariance, int64_t first, int64_t count, double* block_sums,
+                                   int64_t block_capacity, double* centres, int64_t* blocks, int64_t* events);
+
 /* ---- CUDA backend (libeigenbasis_cuda) ------------------------------------------------------------------- */
 
 /** ABI version of the CUDA library; equals eb_abi_version() when both come from one build. */

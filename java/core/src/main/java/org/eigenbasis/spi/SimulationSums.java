@@ -58,6 +58,189 @@ public final class SimulationSums {
         return 6 * d + which * d * d;
     }
 
+    /** Doubles in one packed sub-block of {@link RangeSums}: 4d, plus 5·d(d + 1)/2 with covariance. */
+    public static long blockLength(int d, boolean covariance) {
+        return 4L * d + (covariance ? 5L * ((long) d * (d + 1) / 2) : 0);
+    }
+
+    /**
+     * The number of non-empty sub-blocks of a run of n trajectories: every full chunk has all P of them
+     * (P(P − 1) &lt; C), the last chunk of n_c trajectories ceil(n_c/ceil(n_c/P)).
+     */
+    public static long blockCount(long n, int d, boolean covariance) {
+        requireTrajectories(n);
+        int p = subBlocks(d, covariance);
+        long chunks = (n - 1) / CHUNK + 1;
+        long last = n - (chunks - 1) * CHUNK;
+        return (chunks - 1) * blocksIn(CHUNK, p) + blocksIn(last, p);
+    }
+
+    /**
+     * The first trajectory of sub-block g (0 ≤ g ≤ {@link #blockCount}; g = blockCount gives n), sub-blocks
+     * numbered in the order the run adds them to its totals.
+     */
+    public static long blockStart(long n, int d, boolean covariance, long g) {
+        long total = blockCount(n, d, covariance);
+        if (g < 0 || g > total) {
+            throw new IllegalArgumentException("block: " + g + " is outside [0, " + total + "]");
+        }
+        if (g == total) {
+            return n;
+        }
+        int p = subBlocks(d, covariance);
+        long perChunk = blocksIn(CHUNK, p);
+        long chunk = g / perChunk;
+        long chunkStart = chunk * CHUNK;
+        long size = ceilDiv(Math.min(CHUNK, n - chunkStart), p);
+        return chunkStart + (g - chunk * perChunk) * size;
+    }
+
+    /**
+     * The sub-block holding trajectory t (0 ≤ t ≤ n; t = n gives {@link #blockCount}): t is a sub-block boundary
+     * iff {@code blockStart(blockOf(t)) == t}.
+     */
+    public static long blockOf(long n, int d, boolean covariance, long t) {
+        requireTrajectories(n);
+        if (t < 0 || t > n) {
+            throw new IllegalArgumentException("trajectory: " + t + " is outside [0, " + n + "]");
+        }
+        if (t == n) {
+            return blockCount(n, d, covariance);
+        }
+        int p = subBlocks(d, covariance);
+        long chunk = t / CHUNK;
+        long chunkStart = chunk * CHUNK;
+        long size = ceilDiv(Math.min(CHUNK, n - chunkStart), p);
+        return chunk * blocksIn(CHUNK, p) + (t - chunkStart) / size;
+    }
+
+    /** The number of non-empty sub-blocks in [first, first + count), after {@link #requireRange}. */
+    public static long rangeBlocks(long n, int d, boolean covariance, long first, long count) {
+        requireRange(n, d, covariance, first, count);
+        return blockOf(n, d, covariance, first + count) - blockOf(n, d, covariance, first);
+    }
+
+    /**
+     * Checks that [first, first + count) lies in [0, n) and starts and ends on sub-block boundaries.
+     *
+     * @throws IllegalArgumentException naming the value, and for a misaligned end the boundaries around it
+     */
+    public static void requireRange(long n, int d, boolean covariance, long first, long count) {
+        requireTrajectories(n);
+        if (first < 0 || first >= n) {
+            throw new IllegalArgumentException("first: " + first + " is outside [0, " + n + ")");
+        }
+        if (count < 1 || count > n - first) {
+            throw new IllegalArgumentException("count: " + count + " is outside [1, " + (n - first) + "]");
+        }
+        requireBoundary("first", n, d, covariance, first);
+        requireBoundary("first + count", n, d, covariance, first + count);
+    }
+
+    private static void requireBoundary(String what, long n, int d, boolean covariance, long t) {
+        long g = blockOf(n, d, covariance, t);
+        long start = blockStart(n, d, covariance, g);
+        if (start != t) {
+            throw new IllegalArgumentException(what + ": " + t + " is not a sub-block boundary (sub-block " + g
+                    + " covers [" + start + ", " + blockStart(n, d, covariance, g + 1) + "); see blockStart)");
+        }
+    }
+
+    /**
+     * The run totals (the layout of this class) from ranges that cover [0, N) in order: each range's blocks added
+     * to zeroed totals, block after block, exactly as the kernels add their sub-blocks, so the result is the bits
+     * of a whole-run {@link ResetSimulationKernel#simulate}. Empty ranges are skipped; the centres are the
+     * first non-empty range's (every range computes the same pilot).
+     *
+     * @throws IllegalArgumentException when the ranges leave a gap or overlap, miss [0, N), or a block array has
+     *                                  the wrong length
+     */
+    public static double[] merge(ResetSimulationConfig c, java.util.List<RangeSums> ranges) {
+        int d = c.dimension();
+        boolean cov = c.covariance();
+        long n = c.trajectories();
+        int blockLength = (int) blockLength(d, cov);
+        double[] totals = new double[(int) length(d, cov)];
+        long next = 0;
+        boolean centred = false;
+        for (RangeSums r : ranges) {
+            if (r.first() != next && r.count() > 0) {
+                throw new IllegalArgumentException("ranges: one starts at " + r.first() + ", expected " + next
+                        + " (ranges must be consecutive, in order)");
+            }
+            if (r.count() == 0) {
+                continue;
+            }
+            if (r.centres().length != 2 * d || (long) r.blocks() * blockLength != r.blockSums().length) {
+                throw new IllegalArgumentException("range at " + r.first() + ": " + r.centres().length + " centres and "
+                        + r.blockSums().length + " block sums, expected " + 2 * d + " and " + r.blocks() + " × "
+                        + blockLength);
+            }
+            if (!centred) {
+                System.arraycopy(r.centres(), 0, totals, vector(d, SNAP_CENTRE), 2 * d);
+                centred = true;
+            }
+            for (int b = 0; b < r.blocks(); b++) {
+                addBlock(totals, d, cov, r.blockSums(), b * blockLength);
+            }
+            next += r.count();
+        }
+        if (next != n) {
+            throw new IllegalArgumentException("ranges: cover [0, " + next + "), expected [0, " + n + ")");
+        }
+        return totals;
+    }
+
+    /** totals += the packed block at {@code offset}, element by element (the kernels' per-sub-block addition). */
+    public static void addBlock(double[] totals, int d, boolean covariance, double[] blocks, int offset) {
+        int q = offset;
+        for (int i = 0; i < 4 * d; i++) {
+            totals[i] += blocks[q++];
+        }
+        if (covariance) {
+            for (int r = 0; r < 5; r++) {
+                int off = matrix(d, r);
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j <= i; j++) {
+                        totals[off + i * d + j] += blocks[q++];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Copies the sums' sub-block part (all but the centres, lower triangles only) into a packed block. */
+    public static void packBlock(double[] sums, int d, boolean covariance, double[] blocks, int offset) {
+        int q = offset;
+        for (int i = 0; i < 4 * d; i++) {
+            blocks[q++] = sums[i];
+        }
+        if (covariance) {
+            for (int r = 0; r < 5; r++) {
+                int off = matrix(d, r);
+                for (int i = 0; i < d; i++) {
+                    for (int j = 0; j <= i; j++) {
+                        blocks[q++] = sums[off + i * d + j];
+                    }
+                }
+            }
+        }
+    }
+
+    private static long blocksIn(long chunk, int p) {
+        return ceilDiv(chunk, ceilDiv(chunk, p));
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    private static void requireTrajectories(long n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("trajectories: " + n + " is outside [1, 2^63)");
+        }
+    }
+
     /** The checks every kernel makes beyond the config's own: bounded work per trajectory, array sizes. */
     public static void validate(ResetSimulationConfig c) {
         double[] p = c.lawParameters();

@@ -458,6 +458,60 @@ public final class CpuKernels {
                                        long seed, boolean euler, double step, boolean covariance, DoubleBuffer sums,
                                        LongBuffer events) {
         requireLoaded();
+        checkResetArguments(lawKind, lawParamCount, d, trajectories, sigma, horizon, euler, step);
+        require("lawParams", lawParams, lawParamCount);
+        require("mu", mu, d);
+        require("target", target, d);
+        require("sums", sums, EbCpuLibrary.eb_cpu_reset_sim_sums_length(d, covariance ? 1 : 0));
+        require("events", events, 1);
+        check("eb_cpu_reset_sim_f64", EbCpuLibrary.eb_cpu_reset_sim_f64(lawKind, lawParams, lawParamCount, mu, target,
+                d, sigma, horizon, trajectories, seed, euler ? 1 : 0, step, covariance ? 1 : 0, sums, events), false);
+    }
+
+    /** The number of doubles of one packed sub-block {@link #resetSimulationRange} writes. */
+    public static long resetSimulationBlockLength(int d, boolean covariance) {
+        requireLoaded();
+        return EbCpuLibrary.eb_cpu_reset_sim_block_length(d, covariance ? 1 : 0);
+    }
+
+    /** The number of non-empty sub-blocks in [first, first + count) of a run (0 for a range outside it). */
+    public static long resetSimulationRangeBlocks(int d, boolean covariance, long trajectories, long first, long count) {
+        requireLoaded();
+        return EbCpuLibrary.eb_cpu_reset_sim_range_blocks(d, covariance ? 1 : 0, trajectories, first, count);
+    }
+
+    /**
+     * The trajectories [first, first + count) of a reset simulation as packed per-sub-block sums
+     * (eb_cpu_reset_sim_range_f64): the arguments of {@link #resetSimulation}, then the range, blockSums (room for
+     * {@code blockCapacity} blocks of {@link #resetSimulationBlockLength}), centres[2d]; writes blocks[0] and
+     * events[0]. A misaligned range comes back as IllegalArgumentException from the native status.
+     */
+    public static void resetSimulationRange(int lawKind, DoubleBuffer lawParams, int lawParamCount, DoubleBuffer mu,
+                                            DoubleBuffer target, int d, double sigma, double horizon,
+                                            long trajectories, long seed, boolean euler, double step,
+                                            boolean covariance, long first, long count, DoubleBuffer blockSums,
+                                            long blockCapacity, DoubleBuffer centres, LongBuffer blocks,
+                                            LongBuffer events) {
+        requireLoaded();
+        checkResetArguments(lawKind, lawParamCount, d, trajectories, sigma, horizon, euler, step);
+        if (first < 0 || count < 1 || count > trajectories - first || blockCapacity < 0) {
+            throw new IllegalArgumentException("range [" + first + ", " + first + " + " + count + ") or capacity "
+                    + blockCapacity + " is outside [0, " + trajectories + ")");
+        }
+        require("lawParams", lawParams, lawParamCount);
+        require("mu", mu, d);
+        require("target", target, d);
+        require("blockSums", blockSums, blockCapacity * EbCpuLibrary.eb_cpu_reset_sim_block_length(d, covariance ? 1 : 0));
+        require("centres", centres, 2L * d);
+        require("blocks", blocks, 1);
+        require("events", events, 1);
+        check("eb_cpu_reset_sim_range_f64", EbCpuLibrary.eb_cpu_reset_sim_range_f64(lawKind, lawParams, lawParamCount,
+                mu, target, d, sigma, horizon, trajectories, seed, euler ? 1 : 0, step, covariance ? 1 : 0, first,
+                count, blockSums, blockCapacity, centres, blocks, events), false);
+    }
+
+    private static void checkResetArguments(int lawKind, int lawParamCount, int d, long trajectories, double sigma,
+                                            double horizon, boolean euler, double step) {
         if (lawKind < 0 || lawKind > 8) {
             throw new IllegalArgumentException("lawKind: " + lawKind + " is outside [0, 8]");
         }
@@ -474,13 +528,6 @@ public final class CpuKernels {
             throw new IllegalArgumentException("sigma " + sigma + ", horizon " + horizon + " or step " + step
                     + " is out of range");
         }
-        require("lawParams", lawParams, lawParamCount);
-        require("mu", mu, d);
-        require("target", target, d);
-        require("sums", sums, EbCpuLibrary.eb_cpu_reset_sim_sums_length(d, covariance ? 1 : 0));
-        require("events", events, 1);
-        check("eb_cpu_reset_sim_f64", EbCpuLibrary.eb_cpu_reset_sim_f64(lawKind, lawParams, lawParamCount, mu, target,
-                d, sigma, horizon, trajectories, seed, euler ? 1 : 0, step, covariance ? 1 : 0, sums, events), false);
     }
 
     /**

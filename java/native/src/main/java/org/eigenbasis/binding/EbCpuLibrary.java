@@ -119,6 +119,19 @@ public final class EbCpuLibrary {
                                                   int scheme, double step, int covariance, DoubleBuffer sums,
                                                   @Cast("int64_t*") LongBuffer events);
 
+    public static native long eb_cpu_reset_sim_block_length(int d, int covariance);
+
+    public static native long eb_cpu_reset_sim_range_blocks(int d, int covariance, long trajectories, long first,
+                                                            long count);
+
+    public static native int eb_cpu_reset_sim_range_f64(int lawKind, @Const DoubleBuffer lawParams, int lawParamCount,
+                                                        @Const DoubleBuffer mu, @Const DoubleBuffer target, int d,
+                                                        double sigma, double horizon, long trajectories, long seed,
+                                                        int scheme, double step, int covariance, long first,
+                                                        long count, DoubleBuffer blockSums, long blockCapacity,
+                                                        DoubleBuffer centres, @Cast("int64_t*") LongBuffer blocks,
+                                                        @Cast("int64_t*") LongBuffer events);
+
     public static native int eb_cpu_mlp_train_f64(int widthCount, @Const IntBuffer widths, int activation, int loss,
                                                   DoubleBuffer params, int jobs, @Const DoubleBuffer x,
                                                   @Const DoubleBuffer y, long rows, @Const IntBuffer orders,

@@ -3,6 +3,7 @@ package org.eigenbasis.backend.java;
 import org.eigenbasis.internal.random.DetMath;
 import org.eigenbasis.internal.random.LawSampler;
 import org.eigenbasis.internal.random.Philox;
+import org.eigenbasis.spi.RangeSums;
 import org.eigenbasis.spi.ResetSimulationKernel;
 import org.eigenbasis.spi.SimulationSums;
 import org.eigenbasis.value.ResetSimulation;
@@ -24,6 +25,13 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
         double[] totals = run.all();
         double seconds = (System.nanoTime() - start) * 1e-9;
         return SimulationSums.finish(config, totals, run.events, seconds);
+    }
+
+    @Override
+    public RangeSums simulateRange(ResetSimulationConfig config, long first, long count) {
+        SimulationSums.validate(config);
+        SimulationSums.requireRange(config.trajectories(), config.dimension(), config.covariance(), first, count);
+        return new Run(config).range(first, count);
     }
 
     /** One run: the config unpacked, the per-trajectory scratch and the sub-block sums. */
@@ -91,6 +99,36 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
         double[] all() {
             int len = (int) SimulationSums.length(d, cov);
             double[] totals = new double[len];
+            double[] centres = new double[2 * d];
+            blocks(0, n, centres, block -> addSums(totals, block));
+            System.arraycopy(centres, 0, totals, SimulationSums.vector(d, SimulationSums.SNAP_CENTRE), 2 * d);
+            return totals;
+        }
+
+        /** The sub-blocks of [first, first + count) packed in order (the range is checked by the caller). */
+        RangeSums range(long first, long count) {
+            long blocks = SimulationSums.rangeBlocks(n, d, cov, first, count);
+            int blockLength = (int) SimulationSums.blockLength(d, cov);
+            if (blocks * blockLength > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("count: " + count + " trajectories make " + blocks + " sub-blocks of "
+                        + blockLength + " sums, more than one array holds; split the range");
+            }
+            double[] out = new double[(int) (blocks * blockLength)];
+            double[] centres = new double[2 * d];
+            int[] written = {0};
+            blocks(first, count, centres, block -> {
+                SimulationSums.packBlock(block, d, cov, out, written[0] * blockLength);
+                written[0]++;
+            });
+            return new RangeSums(first, count, written[0], centres, out, events);
+        }
+
+        /**
+         * Runs the sub-blocks of [first, first + count) in the spec's order, handing each one's sums to
+         * {@code sink}; the pilot centres (covariance runs) go to {@code centres} first.
+         */
+        private void blocks(long first, long count, double[] centres, java.util.function.Consumer<double[]> sink) {
+            int len = (int) SimulationSums.length(d, cov);
             double[] block = new double[len];
             int p = SimulationSums.subBlocks(d, cov);
             if (cov) {
@@ -103,26 +141,28 @@ public final class JavaResetSimulator implements ResetSimulationKernel {
                 }
                 events = saved;
                 int sc = SimulationSums.vector(d, SimulationSums.SNAP_CENTRE);
-                int tc = SimulationSums.vector(d, SimulationSums.TIME_CENTRE);
                 for (int k = 0; k < d; k++) {
-                    totals[sc + k] = block[SimulationSums.vector(d, SimulationSums.SNAP_SUM) + k] / size0;
-                    totals[tc + k] = block[SimulationSums.vector(d, SimulationSums.TIME_SUM) + k] / size0;
+                    centres[k] = block[SimulationSums.vector(d, SimulationSums.SNAP_SUM) + k] / size0;
+                    centres[d + k] = block[SimulationSums.vector(d, SimulationSums.TIME_SUM) + k] / size0;
                 }
-                System.arraycopy(totals, sc, block, sc, 2 * d);
+                System.arraycopy(centres, 0, block, sc, 2 * d);
             }
-            for (long chunkStart = 0; chunkStart < n; chunkStart += SimulationSums.CHUNK) {
+            long end = first + count;
+            for (long chunkStart = first / SimulationSums.CHUNK * SimulationSums.CHUNK; chunkStart < end;
+                    chunkStart += SimulationSums.CHUNK) {
                 long chunk = Math.min(SimulationSums.CHUNK, n - chunkStart);
                 long size = subBlockSize(chunk, p);
-                for (long lo = 0; lo < chunk; lo += size) {
+                long from = Math.max(first - chunkStart, 0);
+                long to = Math.min(end - chunkStart, chunk);
+                for (long lo = from; lo < to; lo += size) {
                     long hi = Math.min(lo + size, chunk);
                     clearSums(block);
                     for (long t = lo; t < hi; t++) {
                         trajectory(chunkStart + t, block, cov);
                     }
-                    addSums(totals, block);
+                    sink.accept(block);
                 }
             }
-            return totals;
         }
 
         private void clearSums(double[] block) {

@@ -3,6 +3,7 @@ package org.eigenbasis.backend.cpu;
 import java.nio.LongBuffer;
 import org.eigenbasis.backend.Scratch;
 import org.eigenbasis.binding.CpuKernels;
+import org.eigenbasis.spi.RangeSums;
 import org.eigenbasis.spi.ResetSimulationKernel;
 import org.eigenbasis.spi.SimulationSums;
 import org.eigenbasis.value.BatchedMatrix;
@@ -41,6 +42,46 @@ final class CpuResetSimulator implements ResetSimulationKernel {
                     config.step(), config.covariance(), sums.doubleBuffer(), events);
             double seconds = (System.nanoTime() - start) * 1e-9;
             return SimulationSums.finish(config, sums.toDoubleArray(), events.get(0), seconds);
+        }
+    }
+
+    /** One native call for the range; the packed blocks are copied to the heap (the result travels). */
+    @Override
+    public RangeSums simulateRange(ResetSimulationConfig config, long first, long count) {
+        SimulationSums.validate(config);
+        int d = config.dimension();
+        boolean cov = config.covariance();
+        long blocks = SimulationSums.rangeBlocks(config.trajectories(), d, cov, first, count);
+        long blockLength = CpuKernels.resetSimulationBlockLength(d, cov);
+        if (blockLength != SimulationSums.blockLength(d, cov)) {
+            throw new IllegalStateException("native block length " + blockLength + " differs from the Java layout "
+                    + SimulationSums.blockLength(d, cov));
+        }
+        if (blocks * blockLength > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("count: " + count + " trajectories make " + blocks + " sub-blocks of "
+                    + blockLength + " sums, more than one array holds; split the range");
+        }
+        double[] params = config.lawParameters();
+        try (BatchedMatrix law = BatchedMatrix.of(params, 1, 1, params.length, Placement.OFF_HEAP);
+             BatchedMatrix mu = BatchedMatrix.of(config.eigenvalues(), 1, 1, d, Placement.OFF_HEAP);
+             BatchedMatrix target = BatchedMatrix.of(config.target(), 1, 1, d, Placement.OFF_HEAP);
+             BatchedMatrix sums = BatchedMatrix.allocate(DType.F64, 1, 1, (int) (blocks * blockLength),
+                     Placement.OFF_HEAP);
+             BatchedMatrix centres = BatchedMatrix.allocate(DType.F64, 1, 1, 2 * d, Placement.OFF_HEAP)) {
+            LongBuffer counts = Scratch.bytes(2 * Long.BYTES).asLongBuffer();
+            LongBuffer written = counts.slice(0, 1);
+            LongBuffer events = counts.slice(1, 1);
+            CpuKernels.resetSimulationRange(config.law().kind().code(), law.doubleBuffer(), params.length,
+                    mu.doubleBuffer(), target.doubleBuffer(), d, config.sigma(), config.horizon(),
+                    config.trajectories(), config.seed(), config.scheme() == ResetSimulationConfig.Scheme.EULER,
+                    config.step(), cov, first, count, sums.doubleBuffer(), blocks, centres.doubleBuffer(), written,
+                    events);
+            if (written.get(0) != blocks) {
+                throw new IllegalStateException("native range wrote " + written.get(0) + " sub-blocks, expected "
+                        + blocks);
+            }
+            return new RangeSums(first, count, (int) blocks, centres.toDoubleArray(), sums.toDoubleArray(),
+                    events.get(0));
         }
     }
 }
