@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 @Command(name = "scores", description = {
     "Influence scores S[t, i] = -grad l_t^T (C + damping I)^-1 grad l_i of a trained MLP (per-example losses, not",
     "divided by n), written as float64 (n_test, n_train); with --self the self-influence of each training point."})
-final class InfluenceScoresCommand implements Callable<Integer> {
+public class InfluenceScoresCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Common common;
 
@@ -124,17 +124,8 @@ final class InfluenceScoresCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--top-k: " + topK + " is outside [1, " + train.n() + "]");
         }
         long start = System.nanoTime();
-        InverseOperator c = ModelCurvatures.build(kind, mlp, train, variant, seed, chosen);
-        PerExampleGradients trainGradients = ModelCurvatures.gradients(mlp, train);
-        double[] s;
-        long[] shape;
-        if (self) {
-            s = InfluenceScores.selfInfluence(c, d, trainGradients);
-            shape = new long[] {train.n()};
-        } else {
-            s = InfluenceScores.pairwise(c, d, ModelCurvatures.gradients(mlp, test), trainGradients);
-            shape = new long[] {test.n(), train.n()};
-        }
+        double[] s = scores(kind, d, variant, seed, mlp, train, test, chosen);
+        long[] shape = self ? new long[] {train.n()} : new long[] {test.n(), train.n()};
         double seconds = (System.nanoTime() - start) * 1e-9;
         try (BatchedMatrix m = BatchedMatrix.of(s, 1, 1, s.length)) {
             Npy.write(out, m, shape);
@@ -166,6 +157,18 @@ final class InfluenceScoresCommand implements Callable<Integer> {
                     seconds, out);
         }
         return EigenbasisCli.OK;
+    }
+
+    /**
+     * The scores of the parsed inputs: S (n_test × n_train, row-major), or with {@code test} null the
+     * self-influence (n_train). The Spark command computes them across a cluster instead.
+     */
+    protected double[] scores(CurvatureKind kind, Damping d, FisherVariant variant, long seed, Mlp mlp, Examples train,
+                              Examples test, Backend chosen) {
+        InverseOperator c = ModelCurvatures.build(kind, mlp, train, variant, seed, chosen);
+        PerExampleGradients trainGradients = ModelCurvatures.gradients(mlp, train);
+        return test == null ? InfluenceScores.selfInfluence(c, d, trainGradients)
+                : InfluenceScores.pairwise(c, d, ModelCurvatures.gradients(mlp, test), trainGradients);
     }
 
     static FisherVariant parseFisher(String text) {

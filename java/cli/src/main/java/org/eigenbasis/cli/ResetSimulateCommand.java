@@ -24,7 +24,7 @@ import picocli.CommandLine;
 @Command(name = "simulate", mixinStandardHelpOptions = true, description = {
     "Monte Carlo estimates (with standard errors) of the stationary mean and covariance of the reset dynamics",
     "of 'reset moments', and the kernel's throughput in trajectory-events per second."})
-final class ResetSimulateCommand implements Callable<Integer> {
+public class ResetSimulateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Common common;
 
@@ -52,6 +52,39 @@ final class ResetSimulateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Runs the simulation of the parsed problem (the Spark command runs it across a cluster instead). EXACT uses the
+     * diagonal problem's closed-form transitions; EULER the Euler–Maruyama scheme at --euler-step.
+     */
+    protected ResetSimulation simulate(RenewalLaw law, double[] mus, double[] star, double sigma, double t,
+                                       ResetSimulationConfig.Scheme scheme, Backend chosen) {
+        if (scheme == ResetSimulationConfig.Scheme.EXACT) {
+            return ResetSimulator.diagonal(mus, star, sigma, law, t, trajectories, seed, true, chosen);
+        }
+        // H = diag(mu) reset to the origin: the eigen-coordinates are θ itself, with target a = θ*.
+        return ResetSimulator.run(simulationConfig(law, mus, star, sigma, t, scheme), chosen);
+    }
+
+    /** The full configuration of an EULER (or any) run with these options. */
+    protected final ResetSimulationConfig simulationConfig(RenewalLaw law, double[] mus, double[] star, double sigma,
+                                                           double t, ResetSimulationConfig.Scheme scheme) {
+        return new ResetSimulationConfig(law, mus, star, sigma, t, trajectories, seed, scheme,
+                scheme == ResetSimulationConfig.Scheme.EULER ? eulerStep : Double.NaN, true);
+    }
+
+    /** The backend named in the output. */
+    protected String backendName(Backend chosen) {
+        return chosen.name();
+    }
+
+    protected final long trajectories() {
+        return trajectories;
+    }
+
+    protected final long seed() {
+        return seed;
+    }
+
     @Override
     public Integer call() {
         DiagonalResetOptions.Problem p = problem.parse();
@@ -72,14 +105,7 @@ final class ResetSimulateCommand implements Callable<Integer> {
         double t = horizon != null ? horizon : 10 * parsed.mean();
         ResetSimulationConfig.Scheme scheme = eulerStep == null ? ResetSimulationConfig.Scheme.EXACT
                 : ResetSimulationConfig.Scheme.EULER;
-        ResetSimulation sim;
-        if (scheme == ResetSimulationConfig.Scheme.EXACT) {
-            sim = ResetSimulator.diagonal(mus, star, sigma, parsed, t, trajectories, seed, true, chosen);
-        } else {
-            // H = diag(mu) reset to the origin: the eigen-coordinates are θ itself, with target a = θ*.
-            sim = ResetSimulator.run(new ResetSimulationConfig(parsed, mus, star, sigma, t, trajectories, seed, scheme,
-                    eulerStep, true), chosen);
-        }
+        ResetSimulation sim = simulate(parsed, mus, star, sigma, t, scheme, chosen);
         int d = mus.length;
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -90,7 +116,7 @@ final class ResetSimulateCommand implements Callable<Integer> {
             doc.put("covariance_stderr", ResetArgs.json(sim.timeCovarianceStderr(), d));
             doc.put("events_per_second", Json.finite(sim.eventsPerSecond()));
             doc.put("estimator", "time_average");
-            doc.put("backend", chosen.name());
+            doc.put("backend", backendName(chosen));
             doc.put("law", parsed.spec());
             doc.put("scheme", scheme.name().toLowerCase(Locale.ROOT));
             if (eulerStep != null) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "eigenbasis spark", mixinStandardHelpOptions = true,
         description = "eigenbasis kernels across a Spark cluster, bit-identical to one machine.",
-        subcommands = {SparkEighCommand.class, SparkBenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SparkEighCommand.class, SparkResetCommand.class, SparkInfluenceCommand.class, SparkBenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class SparkCli implements Runnable {
     static final int OK = 0;
     static final int BAD_INPUT = 2;
@@ -22,7 +23,7 @@ public final class SparkCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: eigh");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: eigh, reset simulate, influence scores or bench-eigh");
     }
 
     public static void main(String[] args) {
@@ -31,7 +32,14 @@ public final class SparkCli implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests). */
     public static int run(String... args) {
+        return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given streams and returns the exit code. */
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new SparkCli());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("eigenbasis spark: " + e.getMessage());
             return BAD_INPUT;
