@@ -216,6 +216,9 @@ class SparkFaultTest {
                 () -> SymmetricEigen.on("cpu").decompose(batch(count, n), oneSweep));
         single.result().close();
         events.clear();
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> SparkEighConfig.defaults().withMaxIterations(10_001));
+        assertEquals("maxIterations: 10001 is outside [0, 10000]", range.getMessage());
         SparkEighConfig failing = SparkEighConfig.defaults().withN(n).withAlgorithm(EighAlgorithm.TRIDIAGONAL_QL)
                 .withMaxIterations(1);
         Dataset<Row> one = spark.createDataFrame(ids(count, 1).map(i -> RowFactory.create(i, matrix(i, n))), SCHEMA);
