@@ -10,6 +10,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.eigenbasis.linalg.EighConvergenceException;
 import org.eigenbasis.linalg.EighOptions;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.SymmetricEigen;
@@ -38,7 +39,8 @@ final class PartitionEigh implements MapPartitionsFunction<Row, Row> {
     public Iterator<Row> call(Iterator<Row> rows) {
         SymmetricEigen eigen = SymmetricEigen.on(Backends.select(config.backend()));
         EighOptions options = EighOptions.defaults().withAlgorithm(config.algorithm())
-                .withVectors(config.vectorsCol() != null).withOutputPlacement(Placement.HEAP);
+                .withVectors(config.vectorsCol() != null).withMaxIterations(config.maxIterations())
+                .withOutputPlacement(Placement.HEAP);
         int partition = TaskContext.get() == null ? -1 : TaskContext.getPartitionId();
         return new Iterator<>() {
             private final List<Row> pending = new ArrayList<>();
@@ -107,7 +109,7 @@ final class PartitionEigh implements MapPartitionsFunction<Row, Row> {
                         }
                     }
                 }
-                try (EighResult r = eigen.decompose(a, options)) {
+                try (EighResult r = decompose(eigen, a, options, partition, first, present)) {
                     for (int b = 0; b < present.size(); b++) {
                         values[present.get(b)] = new Object[] {extract(r.values(), b, n),
                             r.vectors() == null ? null : extract(r.vectors(), b, nn)};
@@ -134,6 +136,28 @@ final class PartitionEigh implements MapPartitionsFunction<Row, Row> {
         return out;
     }
 
+    /**
+     * The batch's eigh; a convergence failure fails the task naming the partition and the rows within it (the batch
+     * indices alone mean nothing to the caller), after closing the partial result the exception carries.
+     */
+    private EighResult decompose(SymmetricEigen eigen, BatchedMatrix a, EighOptions options, int partition, long first,
+                                 List<Integer> present) {
+        try {
+            return eigen.decompose(a, options);
+        } catch (EighConvergenceException e) {
+            e.result().close();
+            int[] failed = e.failedIndices();
+            List<Long> rows = new ArrayList<>();
+            for (int i = 0; i < Math.min(failed.length, 20); i++) {
+                rows.add(first + present.get(failed[i]));
+            }
+            ArithmeticException failure = new ArithmeticException(place(partition) + ", rows " + rows
+                    + (failed.length > 20 ? " …" : "") + ": " + e.getMessage());
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
     /** Matrix b's count scalars as double[] or float[] (the input's type). */
     private Object extract(BatchedMatrix m, int b, int count) {
         if (dtype == DType.F64) {
@@ -147,6 +171,10 @@ final class PartitionEigh implements MapPartitionsFunction<Row, Row> {
     }
 
     private String where(int partition, long row) {
-        return "inputCol '" + config.inputCol() + "', partition " + partition + ", row " + row;
+        return place(partition) + ", row " + row;
+    }
+
+    private String place(int partition) {
+        return "inputCol '" + config.inputCol() + "', partition " + partition;
     }
 }

@@ -24,7 +24,9 @@ import org.eigenbasis.value.DType;
  *
  * <p>Nulls in the input column give nulls in both output columns. A row of the wrong length or with a non-finite
  * entry in its lower triangle fails its task with an IllegalArgumentException naming the column, the partition,
- * the row within it and the legal length (Spark then retries and fails the job with that message). Cost per
+ * the row within it and the legal length (Spark then retries and fails the job with that message). A matrix that does
+ * not converge within {@link SparkEighConfig#maxIterations()} fails its task with an ArithmeticException naming the
+ * partition, its rows within it and the eigenbasis message; the executor lives on. Cost per
  * matrix that of the backend's eigh (about 9n³ flops with vectors); memory per task two batches of
  * matricesPerCall·n² scalars off-heap.
  */
