@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <shared_mutex>
 #include <thread>
 #include <vector>
@@ -87,5 +88,24 @@ class OpenBlasThreadsGuard {
  private:
   std::unique_lock<std::shared_mutex> lock_;
 };
+
+/**
+ * Runs body(i) for every i in [0, count) on the pool with OpenBLAS held at one thread; a std::bad_alloc in a body
+ * is caught (the pool's bodies must not throw) and reported by returning false, for the caller's EB_ERR_ALLOCATION.
+ */
+template <class Fn>
+bool for_each_on_pool(int64_t count, Fn&& body) {
+  std::atomic<bool> out_of_memory{false};
+  BatchPool& pool = BatchPool::instance();
+  BlasSingle single;
+  pool.run(count, pool.threads(), [&](int, int64_t i) {
+    try {
+      body(i);
+    } catch (const std::bad_alloc&) {
+      out_of_memory = true;
+    }
+  });
+  return !out_of_memory;
+}
 
 }  // namespace eigenbasis

@@ -50,22 +50,6 @@ std::vector<double>& scratch() {
   return buffer;
 }
 
-// Runs body(task) for task in [0, tasks) on the pool, OpenBLAS at one thread; false when memory ran out.
-template <class Fn>
-bool for_each_task(int64_t tasks, Fn&& body) {
-  std::atomic<bool> out_of_memory{false};
-  BatchPool& pool = BatchPool::instance();
-  BlasSingle single;
-  pool.run(tasks, pool.threads(), [&](int, int64_t t) {
-    try {
-      body(t);
-    } catch (const std::bad_alloc&) {
-      out_of_memory = true;
-    }
-  });
-  return !out_of_memory;
-}
-
 // Row-major C = alpha op(A) op(B) + beta C, C m x n, inner k > 0: one gemm, or panels of C over the workers when
 // the product is large. Each panel's single-threaded gemm packs the whole of the operand it does not split, so the
 // panels split the larger of m and n (rows of C: rows of op(A); columns of C: columns of op(B)): one panel a
@@ -135,7 +119,7 @@ int32_t ekfac_eigenvalues(const double* g, int64_t n, int32_t per_example, int32
   std::vector<double> t(bias ? 0 : static_cast<size_t>(n) * d_in);
   const int64_t chunk = std::max<int64_t>(1, kChunkScalars / (static_cast<int64_t>(per_example) * d_out));
   const int64_t chunks = (n + chunk - 1) / chunk;
-  const bool ok = for_each_task(chunks, [&](int64_t task) {
+  const bool ok = for_each_on_pool(chunks, [&](int64_t task) {
     const int64_t e0 = task * chunk, e1 = std::min(n, e0 + chunk);
     const int rows = static_cast<int>((e1 - e0) * per_example);
     std::vector<double>& r = scratch();
@@ -194,7 +178,7 @@ int32_t kronecker_rotate(const double* qs, const double* qa, const double* x, in
   const int64_t rows_limit = std::numeric_limits<int32_t>::max() / std::max(d_out, 1);
   const int64_t chunk = std::max<int64_t>(1, std::min({kChunkScalars / slice, per_worker, rows_limit}));
   const int64_t chunks = (k + chunk - 1) / chunk;
-  const bool ok = for_each_task(chunks, [&](int64_t task) {
+  const bool ok = for_each_on_pool(chunks, [&](int64_t task) {
     const int64_t j0 = task * chunk, j1 = std::min(k, j0 + chunk);
     std::vector<double>& tmp = scratch();
     tmp.resize(static_cast<size_t>((j1 - j0) * slice));

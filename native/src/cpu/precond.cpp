@@ -74,22 +74,6 @@ void release_scratch_if_large() {
   if (s.capacity() * sizeof(T) > kKeepScratchBytes) std::vector<T>().swap(s);
 }
 
-// Runs body(b) for every block on the pool (OpenBLAS at one thread); false when memory ran out.
-template <class Fn>
-bool for_each_block(int64_t batch, Fn&& body) {
-  std::atomic<bool> out_of_memory{false};
-  BatchPool& pool = BatchPool::instance();
-  BlasSingle single;
-  pool.run(batch, pool.threads(), [&](int, int64_t b) {
-    try {
-      body(b);
-    } catch (const std::bad_alloc&) {
-      out_of_memory = true;
-    }
-  });
-  return !out_of_memory;
-}
-
 // Runs tile(t) for t in [0, tiles) on the pool (OpenBLAS at one thread each). Tiles never allocate.
 template <class Fn>
 void for_each_tile(int tiles, Fn&& tile) {
@@ -192,7 +176,7 @@ int32_t factor_accumulate(const T* x, int64_t batch, int32_t rows, int32_t cols,
   const T b = static_cast<T>(beta), a = static_cast<T>(alpha);
   const double flops = static_cast<double>(k) * k * inner;
   if (!split_blocks(batch, flops)) {
-    const bool ok = for_each_block(batch, [&](int64_t i) { accumulate_rows(x + i * xs, left != 0, k, inner, b, a, factor + i * fs, 0, k); });
+    const bool ok = for_each_on_pool(batch, [&](int64_t i) { accumulate_rows(x + i * xs, left != 0, k, inner, b, a, factor + i * fs, 0, k); });
     return ok ? EB_OK : EB_ERR_ALLOCATION;
   }
   for (int64_t i = 0; i < batch; ++i) {
@@ -258,7 +242,7 @@ int32_t rotate(const T* l, int32_t tl, const T* g, const T* r, int32_t tr, int64
   const double flops = static_cast<double>(m) * n * ((l != nullptr ? m : 0) + (r != nullptr ? n : 0));
   auto at = [](const T* p, size_t stride, int64_t b) { return p == nullptr ? nullptr : p + b * stride; };
   if (!split_blocks(batch, flops)) {
-    const bool ok = for_each_block(batch, [&](int64_t b) {
+    const bool ok = for_each_on_pool(batch, [&](int64_t b) {
       T* tmp = nullptr;
       if (both) {
         scratch<T>().resize(gs);

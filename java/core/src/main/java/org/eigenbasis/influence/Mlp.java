@@ -32,22 +32,10 @@ public final class Mlp {
         this.architecture = architecture;
         this.params = params;
         this.layers = architecture.layers();
-        this.activation = activationCode(architecture.activation());
-        this.loss = architecture.loss() == MlpArchitecture.Loss.CROSS_ENTROPY ? MlpMath.CROSS_ENTROPY : MlpMath.SQUARED;
+        this.activation = architecture.activation().ordinal();    // MlpMath's codes are the enums' ordinals
+        this.loss = architecture.loss().ordinal();
     }
 
-    static int activationCode(MlpArchitecture.Activation a) {
-        switch (a) {
-            case GELU:
-                return MlpMath.GELU;
-            case RELU:
-                return MlpMath.RELU;
-            case TANH:
-                return MlpMath.TANH;
-            default:
-                return MlpMath.IDENTITY;
-        }
-    }
 
     /**
      * The model with parameters θ (copied).

@@ -14,8 +14,8 @@ final class ReferenceMlp implements MlpKernel {
                       int epochs, int batchSize, double lr, double momentum) {
         int[] layers = architecture.layers();
         for (int j = 0; j < params.length; j++) {
-            MlpMath.train(layers, activation(architecture), loss(architecture), params[j], x, y, orders[j], epochs,
-                    batchSize, lr, momentum);
+            MlpMath.train(layers, architecture.activation().ordinal(), architecture.loss().ordinal(), params[j], x, y,
+                    orders[j], epochs, batchSize, lr, momentum);
         }
     }
 
@@ -23,24 +23,7 @@ final class ReferenceMlp implements MlpKernel {
     public void hessianProduct(MlpArchitecture architecture, double[] params, double[] x, double[] y, int n,
                                double[] v, double[] out) {
         int k = v.length / architecture.parameterCount();
-        MlpMath.hessianVectorProducts(architecture.layers(), activation(architecture), loss(architecture), params, x, y,
-                n, v, k, out);
-    }
-
-    static int activation(MlpArchitecture architecture) {
-        switch (architecture.activation()) {
-            case GELU:
-                return MlpMath.GELU;
-            case RELU:
-                return MlpMath.RELU;
-            case TANH:
-                return MlpMath.TANH;
-            default:
-                return MlpMath.IDENTITY;
-        }
-    }
-
-    static int loss(MlpArchitecture architecture) {
-        return architecture.loss() == MlpArchitecture.Loss.CROSS_ENTROPY ? MlpMath.CROSS_ENTROPY : MlpMath.SQUARED;
+        MlpMath.hessianVectorProducts(architecture.layers(), architecture.activation().ordinal(),
+                architecture.loss().ordinal(), params, x, y, n, v, k, out);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Arrays;
  * <p>Notation in the doc comments: n examples, L layers, P parameters, k vectors, C rows per example.
  */
 public final class MlpMath {
+    // The codes are the ordinals of MlpArchitecture.Activation and .Loss, as in the C ABI (MlpMathTest holds it).
     public static final int GELU = 0;
     public static final int RELU = 1;
     public static final int TANH = 2;
