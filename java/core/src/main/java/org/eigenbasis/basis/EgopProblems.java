@@ -1,6 +1,8 @@
 package org.eigenbasis.basis;
 
+import java.util.Objects;
 import java.util.SplittableRandom;
+import org.eigenbasis.spi.Backend;
 
 /**
  * Seeded test problems of issue 13, point 3 (DePavia, Charisopoulos, Willett's experiments): every draw comes from one
@@ -57,12 +59,16 @@ public final class EgopProblems {
         requirePositive("d", d);
         requireFinite("alpha", alpha);
         double[] r = randomRotation(d, random);
+        double[] lambda = new double[d];
+        for (int k = 0; k < d; k++) {
+            lambda[k] = Math.pow(k + 1, -alpha);
+        }
         double[] a = new double[d * d];
         for (int i = 0; i < d; i++) {
             for (int j = 0; j <= i; j++) {
                 double s = 0;
                 for (int k = 0; k < d; k++) {
-                    s += r[i * d + k] * Math.pow(k + 1, -alpha) * r[j * d + k];
+                    s += r[i * d + k] * lambda[k] * r[j * d + k];
                 }
                 a[i * d + j] = s;
                 a[j * d + i] = s;
@@ -78,12 +84,9 @@ public final class EgopProblems {
      * @throws IllegalArgumentException when d &lt; 1 or α is not finite
      */
     public static EgopProblem rotatedQuadratic(int d, double alpha, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        double[] a = rotatedPowerLawMatrix(d, alpha, random);
-        double[] optimum = new double[d];
-        for (int i = 0; i < d; i++) {
-            optimum[i] = random.nextGaussian();
-        }
+        double[][] parts = rotatedQuadraticParts(d, alpha, seed);
+        double[] a = parts[0];
+        double[] optimum = parts[1];
         EgopGradient gradient = theta -> {
             requireLength(theta, d);
             double[] e = new double[d];
@@ -108,6 +111,30 @@ public final class EgopProblems {
             }
             return 0.5 * s;
         }, gradient, new double[d], 0.0);
+    }
+
+    /**
+     * The batched gradient of {@link #rotatedQuadratic}(d, α, seed) (the same draws, so the same A and θ*) on
+     * {@code backend}: a block of k points costs one k × d × d GEMM there ({@link EgopQuadraticGradient}). Close it
+     * to free its copy of A.
+     *
+     * @throws IllegalArgumentException when d &lt; 1 or α is not finite
+     */
+    public static EgopQuadraticGradient rotatedQuadraticGradient(Backend backend, int d, double alpha, long seed) {
+        Objects.requireNonNull(backend, "backend");
+        double[][] parts = rotatedQuadraticParts(d, alpha, seed);
+        return EgopQuadraticGradient.on(backend, parts[0], parts[1]);
+    }
+
+    /** {A, θ*} of the rotated quadratic, drawn in the order {@link #rotatedQuadratic} states. */
+    private static double[][] rotatedQuadraticParts(int d, double alpha, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] a = rotatedPowerLawMatrix(d, alpha, random);
+        double[] optimum = new double[d];
+        for (int i = 0; i < d; i++) {
+            optimum[i] = random.nextGaussian();
+        }
+        return new double[][] {a, optimum};
     }
 
     /**
