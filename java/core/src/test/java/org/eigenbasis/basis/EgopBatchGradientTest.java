@@ -1,5 +1,6 @@
 package org.eigenbasis.basis;
 
+import static org.eigenbasis.basis.EgopFixtures.absoluteOuterProductMean;
 import static org.eigenbasis.basis.EgopFixtures.matVec;
 import static org.eigenbasis.basis.EgopFixtures.quadratic;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.SplittableRandom;
+import org.eigenbasis.basis.EgopFixtures.RecordingSampler;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.testing.ErrorBounds;
@@ -24,22 +26,6 @@ import org.junit.jupiter.api.Test;
  */
 class EgopBatchGradientTest {
     private static final Backend JAVA = Backends.select("java");
-
-    /** Records every draw of an N(center, s²I) sampler, in order. */
-    private static final class Recording implements EgopSampler {
-        final EgopSampler inner;
-        final List<double[]> draws = new ArrayList<>();
-
-        Recording(double[] center, double scale) {
-            inner = EgopSampler.gaussian(center, scale);
-        }
-
-        @Override
-        public void sample(SplittableRandom random, double[] out) {
-            inner.sample(random, out);
-            draws.add(out.clone());
-        }
-    }
 
     /** The oracles see the same θ_j sequence, whatever the oracle kind and the block size. */
     @Test
@@ -108,27 +94,14 @@ class EgopBatchGradientTest {
             center[i] = rng.nextGaussian();
         }
         EgopConfig config = EgopConfig.defaults().withSamples(m).withBlockRows(16).withScale(0.8).withSeed(3);
-        Recording draws = new Recording(center, config.scale());
+        RecordingSampler draws = new RecordingSampler(center, config.scale());
         EgopResult gemv = EgopEstimator.on(JAVA, config).estimate(quadratic(a, optimum), draws, d);
         EgopResult gemm;
         try (EgopQuadraticGradient g = EgopQuadraticGradient.on(JAVA, a, optimum)) {
             gemm = EgopEstimator.on(JAVA, config).estimate(g, center);
         }
         assertEquals(m, draws.draws.size());
-        double[] s = new double[d * d];
-        for (double[] theta : draws.draws) {
-            double[] h = new double[d];
-            for (int i = 0; i < d; i++) {
-                for (int k = 0; k < d; k++) {
-                    h[i] += Math.abs(a[i * d + k]) * Math.abs(theta[k] - optimum[k]);
-                }
-            }
-            for (int i = 0; i < d; i++) {
-                for (int k = 0; k < d; k++) {
-                    s[i * d + k] += h[i] * h[k] / m;
-                }
-            }
-        }
+        double[] s = absoluteOuterProductMean(a, optimum, draws.draws);
         double factor = 5 * ErrorBounds.gamma(d, DType.F64) + 3 * ErrorBounds.gamma(2 * m, DType.F64);
         double[] x = gemv.egop();
         double[] y = gemm.egop();

@@ -1,8 +1,51 @@
 package org.eigenbasis.basis;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
 /** Dense helpers for the EGOP tests: plain loops in double. */
 final class EgopFixtures {
     private EgopFixtures() {
+    }
+
+    /** An N(center, s²I) sampler that records every draw, in order. */
+    static final class RecordingSampler implements EgopSampler {
+        private final EgopSampler inner;
+        final List<double[]> draws = new ArrayList<>();
+
+        RecordingSampler(double[] center, double scale) {
+            inner = EgopSampler.gaussian(center, scale);
+        }
+
+        @Override
+        public void sample(SplittableRandom random, double[] out) {
+            inner.sample(random, out);
+            draws.add(out.clone());
+        }
+    }
+
+    /**
+     * S = (1/M) Σ_j h_j h_jᵀ with h_j = |A||θ_j − θ*| over the recorded draws: the scale of the rounding error of an
+     * EGOP estimate of the quadratic, entry by entry (each gradient entry is within γ_d·h of A(θ − θ*)).
+     */
+    static double[] absoluteOuterProductMean(double[] a, double[] optimum, List<double[]> draws) {
+        int d = optimum.length;
+        double[] s = new double[d * d];
+        for (double[] theta : draws) {
+            double[] h = new double[d];
+            for (int i = 0; i < d; i++) {
+                for (int k = 0; k < d; k++) {
+                    h[i] += Math.abs(a[i * d + k]) * Math.abs(theta[k] - optimum[k]);
+                }
+            }
+            for (int i = 0; i < d; i++) {
+                for (int k = 0; k < d; k++) {
+                    s[i * d + k] += h[i] * h[k] / draws.size();
+                }
+            }
+        }
+        return s;
     }
 
     static double[] matVec(double[] a, double[] x) {
