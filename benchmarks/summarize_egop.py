@@ -71,6 +71,10 @@ def section(results):
             loads = [line.split() for line in f if line.strip()]
         w("Load average (1, 5, 15 min) before and after the run: " + "; ".join(" ".join(l) for l in loads)
           + f" on {os.cpu_count()} cores.")
+        if max(float(l[0]) for l in loads) > (os.cpu_count() or 1):
+            w("**Loaded machine** (1-minute load above the core count): the threaded paths (eigh, GEMM, SYRK) wait on")
+            w("descheduled workers at every synchronisation, unevenly from one operation to the next, so the ratios")
+            w("are indicative only (most at the small shape, whose operations are short); re-measure on a quiet machine.")
     w("")
     w("| backend | d x M | estimate | per-sample | gemm (GFLOP/s) | eigh | estimate / (gemm + eigh) |")
     w("|---|---|---:|---:|---:|---:|---:|")
