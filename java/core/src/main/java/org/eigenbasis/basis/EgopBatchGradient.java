@@ -21,8 +21,8 @@ public interface EgopBatchGradient {
 
     /**
      * One {@link EgopGradient} call per row, in row order (each gets a fresh copy of its θ_r), for oracles that have
-     * no batched form. Fails with {@link IllegalArgumentException} naming the row when a gradient is null or not of
-     * length d.
+     * no batched form. Fails with {@link IllegalArgumentException} naming the row (as "sample r", r counted from 0
+     * within the block) when a gradient is null or not of length d.
      */
     static EgopBatchGradient perSample(EgopGradient gradient) {
         Objects.requireNonNull(gradient, "gradient");
