@@ -1,5 +1,7 @@
 package org.eigenbasis.basis;
 
+import static org.eigenbasis.testing.TestMatrices.gaussian;
+import static org.eigenbasis.testing.TestMatrices.spd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +21,7 @@ import org.eigenbasis.precond.Parameter;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.testing.ErrorBounds;
+import org.eigenbasis.testing.TestMatrices;
 import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,38 +38,6 @@ class BasisDiagonalOptimizerTest {
 
     @TempDir
     Path dir;
-
-    static double[] gaussian(Random rng, int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = rng.nextGaussian();
-        }
-        return x;
-    }
-
-    /** X Xᵀ/n + I for a Gaussian n × n X: symmetric positive definite, row-major. */
-    static double[] spd(Random rng, int n) {
-        double[] x = gaussian(rng, n * n);
-        double[] a = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = i == j ? 1 : 0;
-                for (int k = 0; k < n; k++) {
-                    s += x[i * n + k] * x[j * n + k] / n;
-                }
-                a[i * n + j] = s;
-            }
-        }
-        return a;
-    }
-
-    static double[][] rows(double[] rowMajor, int n) {
-        double[][] out = new double[n][n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(rowMajor, i * n, out[i], 0, n);
-        }
-        return out;
-    }
 
     private static BasisDiagonalOptimizer optimizer(DiagonalRule rule, double lr, List<Parameter> ps,
                                                     Map<String, ParameterBasis> bases) {
@@ -154,8 +125,7 @@ class BasisDiagonalOptimizerTest {
 
     /** U_L ⊗ U_R, row-major (U_{(a,b),(p,k)} = (U_L)_ap (U_R)_bk): the dense twin of a Kronecker basis. */
     static double[] kron(Basis left, Basis right) {
-        return BasisRotation.kroneckerProduct(left.toRowMajor(), left.dimension(), right.toRowMajor(),
-                right.dimension());
+        return TestMatrices.kron(left.toRowMajor(), left.dimension(), right.toRowMajor(), right.dimension());
     }
 
     /**
@@ -233,7 +203,7 @@ class BasisDiagonalOptimizerTest {
         Random rng = new Random(24);
         double[] l = spd(rng, m);
         double[] r = spd(rng, n);
-        double[] g = BasisRotation.kroneckerProduct(l, m, r, n);
+        double[] g = TestMatrices.kron(l, m, r, n);
         double[] w = gaussian(rng, size);
         for (int a = 0; a < m; a++) {
             for (int b = 0; b < n; b++) {

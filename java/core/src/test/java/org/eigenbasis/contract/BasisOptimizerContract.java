@@ -1,5 +1,7 @@
 package org.eigenbasis.contract;
 
+import static org.eigenbasis.testing.TestMatrices.gaussian;
+import static org.eigenbasis.testing.TestMatrices.spd;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,6 +22,7 @@ import org.eigenbasis.precond.Gradients;
 import org.eigenbasis.precond.Parameter;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.testing.ErrorBounds;
+import org.eigenbasis.testing.TestMatrices;
 import org.eigenbasis.value.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,14 +52,6 @@ public abstract class BasisOptimizerContract extends BackendContract {
     @TempDir
     Path dir;
 
-    private static double[] gaussian(Random rng, int n) {
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = rng.nextGaussian();
-        }
-        return x;
-    }
-
     /** The eigenbasis of a random symmetric matrix (on the reference, so both sides get the same bits). */
     private static Basis randomBasis(Random rng, int d) {
         double[][] a = new double[d][d];
@@ -67,21 +62,6 @@ public abstract class BasisOptimizerContract extends BackendContract {
             }
         }
         return Basis.eigenbasisOf(a, REFERENCE);
-    }
-
-    private static double[] spd(Random rng, int n) {
-        double[] x = gaussian(rng, n * n);
-        double[] a = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double s = i == j ? 1 : 0;
-                for (int k = 0; k < n; k++) {
-                    s += x[i * n + k] * x[j * n + k] / n;
-                }
-                a[i * n + j] = s;
-            }
-        }
-        return a;
     }
 
     /** |M|, row-major. */
@@ -149,20 +129,6 @@ public abstract class BasisOptimizerContract extends BackendContract {
         return out;
     }
 
-    private static double[] kron(double[] l, int m, double[] r, int n) {
-        double[] out = new double[m * n * m * n];
-        for (int a = 0; a < m; a++) {
-            for (int b = 0; b < n; b++) {
-                for (int c = 0; c < m; c++) {
-                    for (int e = 0; e < n; e++) {
-                        out[(a * n + b) * m * n + c * n + e] = l[a * m + c] * r[b * n + e];
-                    }
-                }
-            }
-        }
-        return out;
-    }
-
     @Test
     void gaussNewtonStepsMatchTheJavaReference() {
         Setup s = Setup.of(41);
@@ -171,7 +137,7 @@ public abstract class BasisOptimizerContract extends BackendContract {
         double[][] ref = {new double[M * N], new double[DENSE], new double[5]};
         List<Parameter> pm = parameters(mine[0], mine[1], mine[2]);
         List<Parameter> pr = parameters(ref[0], ref[1], ref[2]);
-        double[] absKron = abs(kron(s.left().toRowMajor(), M, s.right().toRowMajor(), N));
+        double[] absKron = abs(TestMatrices.kron(s.left().toRowMajor(), M, s.right().toRowMajor(), N));
         double[] absDense = abs(s.dense().toRowMajor());
         double gk = ErrorBounds.gamma(M, DType.F64) + ErrorBounds.gamma(N, DType.F64);
         double gd = ErrorBounds.gamma(DENSE, DType.F64);
