@@ -191,7 +191,8 @@ final class ResetCharts {
         a.setBase(10);
         a.setSmallestValue(1e-300);
         if (lo > 0 && hi / lo >= 100) {
-            a.setTickUnit(new NumberTickUnit(1));
+            // one tick per decade, or per few decades when there are more than a dozen of them
+            a.setTickUnit(new NumberTickUnit(Math.max(1, Math.ceil(Math.log10(hi / lo) / 12))));
             // below 1e-5 the plain format would label the decades 0
             a.setNumberFormatOverride(new DecimalFormat(lo < 1e-5 ? "0E0" : "0.#####"));
         } else {
