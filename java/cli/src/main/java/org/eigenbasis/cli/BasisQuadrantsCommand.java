@@ -45,9 +45,7 @@ final class BasisQuadrantsCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of every draw (default: the config's, 7).")
     Long seed;
 
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "java", description = {
-        "java, cpu, cuda or auto (default: ${DEFAULT-VALUE}: the problems have d <= 20, where one native call per",
-        "20 x 20 product costs more than the product; measured 6.5 s on java against about 40 s on cpu)."})
+    @Option(names = "--backend", paramLabel = "NAME", description = "java, cpu, cuda or auto (default: -Deigenbasis.backend, else auto).")
     String backend;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write quadrants.json, quadrants.csv and quadrants.png here.")
