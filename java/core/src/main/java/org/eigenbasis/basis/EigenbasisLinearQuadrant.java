@@ -31,21 +31,7 @@ final class EigenbasisLinearQuadrant {
 
     static Data data(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        double[] q = EgopProblems.randomRotation(D, random);
-        double[][] x = new double[N][D];
-        for (int i = 0; i < N; i++) {
-            double[] z = new double[D];
-            for (int k = 0; k < D; k++) {
-                z[k] = random.nextGaussian() * Math.sqrt(Math.pow(10, -2.0 * k / (D - 1)));
-            }
-            for (int j = 0; j < D; j++) {
-                double s = 0;
-                for (int k = 0; k < D; k++) {
-                    s += q[j * D + k] * z[k];
-                }
-                x[i][j] = s;
-            }
-        }
+        double[][] x = gaussianRows(random, N, D, 2);
         double[] optimum = new double[D];
         for (int j = 0; j < D; j++) {
             optimum[j] = random.nextGaussian();
@@ -55,6 +41,29 @@ final class EigenbasisLinearQuadrant {
             y[i] = Models.dot(x[i], optimum);
         }
         return new Data(x, y, optimum);
+    }
+
+    /**
+     * n rows x_i = Q Λ^½ z_i in d dimensions, Λ_k = 10^(−decades·k/(d−1)), Q a Haar rotation
+     * ({@link EgopProblems#randomRotation}), z_i ∼ N(0, I): covariance QΛQᵀ. Draws Q, then the z_i row by row.
+     */
+    static double[][] gaussianRows(SplittableRandom random, int n, int d, double decades) {
+        double[] q = EgopProblems.randomRotation(d, random);
+        double[][] x = new double[n][d];
+        for (int i = 0; i < n; i++) {
+            double[] z = new double[d];
+            for (int k = 0; k < d; k++) {
+                z[k] = random.nextGaussian() * Math.sqrt(Math.pow(10, -decades * k / (d - 1)));
+            }
+            for (int j = 0; j < d; j++) {
+                double s = 0;
+                for (int k = 0; k < d; k++) {
+                    s += q[j * d + k] * z[k];
+                }
+                x[i][j] = s;
+            }
+        }
+        return x;
     }
 
     static EigenbasisLinearResult run(QuadrantsConfig config, Backend backend) {

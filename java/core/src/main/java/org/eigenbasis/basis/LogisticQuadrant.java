@@ -28,21 +28,7 @@ final class LogisticQuadrant {
      */
     static Data data(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        double[] q = EgopProblems.randomRotation(D, random);
-        double[][] x = new double[N][D];
-        for (int i = 0; i < N; i++) {
-            double[] z = new double[D];
-            for (int k = 0; k < D; k++) {
-                z[k] = random.nextGaussian() * Math.sqrt(Math.pow(10, -DECADES * k / (D - 1)));
-            }
-            for (int j = 0; j < D; j++) {
-                double s = 0;
-                for (int k = 0; k < D; k++) {
-                    s += q[j * D + k] * z[k];
-                }
-                x[i][j] = s;
-            }
-        }
+        double[][] x = EigenbasisLinearQuadrant.gaussianRows(random, N, D, DECADES);
         double[] w = new double[D];
         double norm = 0;
         for (int j = 0; j < D; j++) {

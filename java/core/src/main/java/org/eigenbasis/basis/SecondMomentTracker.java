@@ -43,20 +43,19 @@ final class SecondMomentTracker implements QuadrantRunner.Observer {
 
     /** v̂ = v / (1 − β₂ᵗ). */
     double[] corrected() {
-        double c = 1 - Math.pow(beta2, t);
-        double[] out = new double[v.length];
-        for (int j = 0; j < v.length; j++) {
-            out[j] = v[j] / c;
-        }
-        return out;
+        return biasCorrected(v);
     }
 
     /** The bias-corrected average of a_j. */
     double[] signalPart() {
+        return biasCorrected(signal);
+    }
+
+    private double[] biasCorrected(double[] average) {
         double c = 1 - Math.pow(beta2, t);
-        double[] out = new double[v.length];
-        for (int j = 0; j < v.length; j++) {
-            out[j] = signal[j] / c;
+        double[] out = new double[average.length];
+        for (int j = 0; j < out.length; j++) {
+            out[j] = average[j] / c;
         }
         return out;
     }
