@@ -18,8 +18,9 @@ import org.eigenbasis.spi.Backend;
  *   <li>(d) {@link LogisticQuadrant}: eigenbasis, full batch, logistic regression: Adam beats both GN rules at their
  *       best rates, because G's scale s(1 − s) collapses as the fit becomes confident.</li>
  * </ul>
- * <b>Cost</b> (defaults): about 7 s on one core of a laptop-class CPU with the java backend (dimension ≤ 20; the
- * mini-batch quadrant's 2·20000-step Adam runs and 2·20000 Monte Carlo gradients dominate). Everything is seeded by
+ * <b>Cost</b> (defaults): about 5 s of CPU time with the java backend on the 2-core CI machine (dimension ≤ 20;
+ * the mini-batch quadrant's 2·20000-step Adam runs, 2·20000 Monte Carlo gradients and 60 tuning runs of 2000
+ * mini-batch steps dominate). Everything is seeded by
  * {@link QuadrantsConfig#seed()}: the same config gives the same numbers on the same backend. <b>Fails</b> only as the
  * config's constructor does; divergence is reported, never thrown. Library code: prints nothing.
  */

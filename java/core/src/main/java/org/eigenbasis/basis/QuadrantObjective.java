@@ -4,8 +4,8 @@ import java.util.SplittableRandom;
 
 /**
  * What one quadrant optimises: the tracked loss, a (full-batch or mini-batch) gradient oracle and the Gauss–Newton
- * matrix a GN step reads. The random source is the run's own (seeded identically for every method and learning rate,
- * so the methods see common random numbers); full-batch objectives ignore it. Must not modify θ.
+ * matrix a GN step reads. The random sources are the run's own (seeded identically for every method and learning
+ * rate: common random numbers); full-batch objectives ignore them. Must not modify θ.
  */
 interface QuadrantObjective {
     double[] initial();

@@ -8,7 +8,8 @@ import org.eigenbasis.spi.Backend;
 
 /**
  * Runs one method at one learning rate, or tunes it over the grid, on a {@link QuadrantObjective}. Every run draws
- * its mini-batches from {@code new SplittableRandom(seed)}, so all methods and rates see the same stream. A run
+ * its gradient mini-batches from one stream seeded by the config, so all methods and rates see the same batches
+ * (common random numbers); a Gauss–Newton step's own curvature batch comes from a second, independent stream. A run
  * stops early, as data, when θ, the loss or the gradient stops being finite (final loss +∞, never reached) or when a
  * Gauss–Newton step has a zero denominator (ε = 0 and no curvature along a basis column: the curve ends at the last
  * loss, which is the final loss).
@@ -94,6 +95,7 @@ final class QuadrantRunner {
                  DiagonalRule.Adam adam, Observer observer) {
         double[] theta = objective.initial();
         SplittableRandom random = new SplittableRandom(config.seed() ^ 0x9E3779B97F4A7C15L);
+        SplittableRandom curvatureRandom = new SplittableRandom(config.seed() ^ 0xC2B2AE3D27D4EB4FL);
         double[] curve = new double[steps + 1];
         curve[0] = objective.loss(theta);
         DiagonalRule rule = method.rule(adam);
@@ -116,7 +118,7 @@ final class QuadrantRunner {
                         theta[i] -= lr * g[i];
                     }
                 } else if (rule instanceof DiagonalRule.GaussNewton && objective.fixedCurvature() == null) {
-                    double[][] curvature = objective.curvature(theta, random);
+                    double[][] curvature = objective.curvature(theta, curvatureRandom);
                     if (!finite(curvature)) {
                         return diverged(curve, t);
                     }
