@@ -48,6 +48,21 @@ public record MinibatchResult(List<MethodResult> methods, double eigenvalueDecad
             mean = mean.clone();
             standardError = standardError.clone();
         }
+
+        @Override
+        public double[] expected() {
+            return expected.clone();
+        }
+
+        @Override
+        public double[] mean() {
+            return mean.clone();
+        }
+
+        @Override
+        public double[] standardError() {
+            return standardError.clone();
+        }
     }
 
     /**
@@ -71,6 +86,16 @@ public record MinibatchResult(List<MethodResult> methods, double eigenvalueDecad
         public Alignment {
             v = v.clone();
             diagonal = diagonal.clone();
+        }
+
+        @Override
+        public double[] v() {
+            return v.clone();
+        }
+
+        @Override
+        public double[] diagonal() {
+            return diagonal.clone();
         }
     }
 }

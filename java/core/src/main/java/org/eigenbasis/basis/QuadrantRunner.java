@@ -122,6 +122,8 @@ final class QuadrantRunner {
                     if (!finite(curvature)) {
                         return diverged(curve, t);
                     }
+                    // BasisOptimizer refuses a zero denominator by exception; asking first keeps that out of the
+                    // control flow, for one more O(d³) diagonal per step at d ≤ 20
                     if (!hasStep(basis, curvature)) {
                         return Arrays.copyOf(curve, t);
                     }
