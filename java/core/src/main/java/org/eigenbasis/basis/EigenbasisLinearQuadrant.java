@@ -89,32 +89,7 @@ final class EigenbasisLinearQuadrant {
     }
 
     static QuadrantObjective objective(LinearRegression model, double[][] g) {
-        return new QuadrantObjective() {
-            @Override
-            public double[] initial() {
-                return new double[model.dimension()];
-            }
-
-            @Override
-            public double loss(double[] theta) {
-                return model.loss(theta);
-            }
-
-            @Override
-            public double[] gradient(double[] theta, SplittableRandom random) {
-                return model.gradient(theta);
-            }
-
-            @Override
-            public double[][] fixedCurvature() {
-                return Models.copy(g);
-            }
-
-            @Override
-            public double[][] curvature(double[] theta, SplittableRandom random) {
-                throw new UnsupportedOperationException("fixed curvature");
-            }
-        };
+        return FullBatchObjective.withFixedCurvature(model.dimension(), model::loss, model::gradient, g);
     }
 
     /**

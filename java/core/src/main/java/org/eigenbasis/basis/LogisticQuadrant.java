@@ -94,32 +94,8 @@ final class LogisticQuadrant {
     static QuadrantObjective objective(LogisticRegression model, double[] optimum, Backend backend) {
         double[][] x = model.data();
         double minimum = model.loss(optimum);
-        return new QuadrantObjective() {
-            @Override
-            public double[] initial() {
-                return new double[model.dimension()];
-            }
-
-            @Override
-            public double loss(double[] theta) {
-                return model.loss(theta) - minimum;
-            }
-
-            @Override
-            public double[] gradient(double[] theta, SplittableRandom random) {
-                return model.gradient(theta);
-            }
-
-            @Override
-            public double[][] fixedCurvature() {
-                return null;
-            }
-
-            @Override
-            public double[][] curvature(double[] theta, SplittableRandom random) {
-                return GaussNewton.logisticRegression(x, theta, backend);
-            }
-        };
+        return FullBatchObjective.withCurvature(model.dimension(), theta -> model.loss(theta) - minimum,
+                model::gradient, theta -> GaussNewton.logisticRegression(x, theta, backend));
     }
 
     static LogisticResult run(QuadrantsConfig config, Backend backend) {
