@@ -71,26 +71,25 @@ final class EgopCompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        EgopStudy study = EgopStudy.of(problem, optimizer, seed);
-        EgopComparisonConfig config = study.config();
-        if (steps != null) {
-            if (steps < 1) {
-                throw new IllegalArgumentException("--steps: " + steps + " is outside [1, ∞)");
-            }
-            config = config.withSteps(steps);
+        if (steps != null && steps < 1) {
+            throw new IllegalArgumentException("--steps: " + steps + " is outside [1, ∞)");
         }
-        if (samples != null) {
-            if (samples < 1) {
-                throw new IllegalArgumentException("--samples: " + samples + " is outside [1, ∞)");
-            }
-            config = config.withEgop(config.egop().withSamples(samples));
+        if (samples != null && samples < 1) {
+            throw new IllegalArgumentException("--samples: " + samples + " is outside [1, ∞)");
         }
         if (rank < 0) {
             throw new IllegalArgumentException("--rank: " + rank + " is outside [0, ∞) (0 = the full EGOP basis)");
         }
-        config = config.withRank(rank);
         if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out: " + out + " exists and is not a directory");
+        }
+        EgopStudy study = EgopStudy.of(problem, optimizer, seed);
+        EgopComparisonConfig config = study.config().withRank(rank);
+        if (steps != null) {
+            config = config.withSteps(steps);
+        }
+        if (samples != null) {
+            config = config.withEgop(config.egop().withSamples(samples));
         }
         var chosenBackend = BackendOption.one(backend);
         EgopProblem p = study.problem();
