@@ -126,6 +126,7 @@ final class EgopCompareCommand implements Callable<Integer> {
         doc.put("egop", side(result.egop()));
         doc.put("gd_equivariance_error", Json.finite(result.gdEquivarianceError()));
         doc.put("target_loss", config.targetLoss());
+        doc.put("minimum_loss", Json.finite(study.problem().minimumLoss()));
         doc.put("step_budget", config.steps());
         doc.put("lr_grid", ResetArgs.json(config.learningRates()));
         doc.put("rank", config.rank());

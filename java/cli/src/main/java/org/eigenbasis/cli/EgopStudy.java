@@ -45,10 +45,10 @@ record EgopStudy(String name, String optimizer, EgopProblem problem, EgopCompari
                         .withEgop(egop.withSamples(1024)));
             }
             case "digits-logreg" -> new EgopStudy(problemName, optimizer, EgopDigitsProblems.logisticRegression(),
-                    base.withLrMinHalfDecade(-6).withLrMaxHalfDecade(2).withSteps(200).withTargetLoss(0.02)
+                    base.withLrMinHalfDecade(-6).withLrMaxHalfDecade(6).withSteps(200).withTargetLoss(1e-3)
                             .withEgop(egop.withSamples(512)));
             case "digits-mlp" -> new EgopStudy(problemName, optimizer, EgopDigitsProblems.mlp(seed),
-                    base.withLrMinHalfDecade(-6).withLrMaxHalfDecade(0).withSteps(100).withTargetLoss(0.05)
+                    base.withLrMinHalfDecade(-6).withLrMaxHalfDecade(1).withSteps(100).withTargetLoss(0.01)
                             .withEgop(egop.withSamples(128)));
             default -> throw new IllegalArgumentException("--problem: '" + problemName + "' is not one of " + PROBLEMS);
         };
