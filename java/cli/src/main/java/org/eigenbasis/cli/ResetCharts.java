@@ -26,7 +26,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
-/** The PNG plots of {@code reset experiment}, written atomically. */
+/** The PNG plots of {@code reset experiment} (and the line charts of other commands), written atomically. */
 final class ResetCharts {
     private static final int WIDTH = 900;
     private static final int HEIGHT = 560;
@@ -45,6 +45,12 @@ final class ResetCharts {
     /** A line chart, one series per {@link Line}. */
     static void lines(Path file, String title, String subtitle, String xLabel, String yLabel, List<Line> lines,
             boolean logX, boolean logY) throws IOException {
+        write(file, lineChart(title, subtitle, xLabel, yLabel, lines, logX, logY));
+    }
+
+    /** The chart {@link #lines} writes. */
+    static JFreeChart lineChart(String title, String subtitle, String xLabel, String yLabel, List<Line> lines,
+            boolean logX, boolean logY) {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Line line : lines) {
             XYSeries s = new XYSeries(line.name(), false, true);
@@ -74,7 +80,30 @@ final class ResetCharts {
                     : new BasicStroke(1.8f));
         }
         plot.setRenderer(renderer);
-        write(file, chart);
+        return chart;
+    }
+
+    /**
+     * Charts tiled row by row, {@code columns} per row, each WIDTH × HEIGHT, into one PNG written atomically.
+     */
+    static void grid(Path file, List<JFreeChart> charts, int columns) throws IOException {
+        int rows = (charts.size() + columns - 1) / columns;
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(columns * WIDTH, rows * HEIGHT,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = image.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, image.getWidth(), image.getHeight());
+            for (int i = 0; i < charts.size(); i++) {
+                charts.get(i).draw(g, new java.awt.geom.Rectangle2D.Double((i % columns) * WIDTH, (i / columns) * HEIGHT,
+                        WIDTH, HEIGHT));
+            }
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+        Npy.writeAtomically(file, ByteBuffer.wrap(png.toByteArray()));
     }
 
     /**
@@ -162,7 +191,8 @@ final class ResetCharts {
         a.setBase(10);
         a.setSmallestValue(1e-300);
         if (lo > 0 && hi / lo >= 100) {
-            a.setTickUnit(new NumberTickUnit(1));
+            // one tick per decade, or per few decades when there are more than a dozen of them
+            a.setTickUnit(new NumberTickUnit(Math.max(1, Math.ceil(Math.log10(hi / lo) / 12))));
             // below 1e-5 the plain format would label the decades 0
             a.setNumberFormatOverride(new DecimalFormat(lo < 1e-5 ? "0E0" : "0.#####"));
         } else {

@@ -16,9 +16,8 @@ import org.eigenbasis.value.BatchedMatrix;
  *   <li>{@link #eigenbasisOf}: the eigenvectors of a symmetric matrix, one per column.</li>
  *   <li>{@link #of}: a caller's matrix, accepted when ‖UᵀU − I‖_max ≤ {@value #ORTHOGONALITY_TOLERANCE}.</li>
  * </ul>
- * A per-layer Kronecker basis (U = U_S ⊗ U_A for each weight matrix, block-diagonal over layers) is not here yet:
- * it should be a second implementation of the two rotations (two small GEMMs per layer, {@code
- * PreconditionerKernel.rotate}) behind the same calls, never a dense d × d matrix.
+ * A per-layer Kronecker basis (U_L ⊗ U_R for each weight matrix, never formed densely) is a pair of these:
+ * {@link ParameterBasis#kronecker}, used by {@link BasisDiagonalOptimizer}.
  */
 public final class Basis {
     /** The largest accepted ‖UᵀU − I‖_max of a caller's matrix (issue 13's contract). */
@@ -188,11 +187,6 @@ public final class Basis {
             out[i] = s;
         }
         return out;
-    }
-
-    /** U as a 1 × d × d f64 heap matrix for the backend's kernels; the caller closes it. */
-    BatchedMatrix toBatchedMatrix() {
-        return BatchedMatrix.of(u, 1, d, d);
     }
 
     private void requireLength(String name, double[] v) {

@@ -1,10 +1,7 @@
 package org.eigenbasis.precond;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -150,7 +147,7 @@ public final class EigenbasisOptimizer implements Optimizer {
                 groupOf.put(p.name(), group);
             }
         }
-        this.fingerprint = sha256(spec.toString() + "|fixed:" + fixedDigest(fixedBases));
+        this.fingerprint = OptimizerStates.fingerprint(spec.toString() + "|fixed:" + fixedDigest(fixedBases));
     }
 
     private static double[][] fixedBasesOf(Parameter p, List<double[]> given, boolean[] factored) {
@@ -375,61 +372,8 @@ public final class EigenbasisOptimizer implements Optimizer {
     public void load(Path file) throws IOException {
         checkOpen();
         Objects.requireNonNull(file, "file");
-        StateFile.Contents c = StateFile.read(file);
-        if (!Arrays.equals(c.fingerprint(), fingerprint)) {
-            throw new IllegalArgumentException("optimizer state " + file + ": written by an optimizer with another "
-                    + "configuration (fingerprint differs; this one is " + spec + ")");
-        }
-        if (!c.shapes().keySet().equals(groupOf.keySet())) {
-            throw new IllegalArgumentException("optimizer state " + file + ": holds parameters " + c.shapes().keySet()
-                    + ", this optimizer has " + groupOf.keySet());
-        }
-        for (Parameter p : parameters) {
-            int[] saved = c.shapes().get(p.name());
-            if (!Arrays.equals(saved, p.shape()) || c.dtypes().get(p.name()) != p.dtype()) {
-                throw new IllegalArgumentException("optimizer state " + file + ": parameter '" + p.name() + "' was "
-                        + Arrays.toString(saved) + " " + c.dtypes().get(p.name()) + " when saved, is "
-                        + Arrays.toString(p.shape()) + " " + p.dtype() + " now");
-            }
-        }
-        Map<String, Object> live = state();
-        if (!live.keySet().equals(c.entries().keySet())) {
-            throw new IllegalArgumentException("optimizer state " + file + ": holds entries " + c.entries().keySet()
-                    + ", this optimizer needs " + live.keySet());
-        }
-        for (Map.Entry<String, Object> e : live.entrySet()) {
-            StateFile.Entry saved = c.entries().get(e.getKey());
-            String expected;
-            boolean fits;
-            if (e.getValue() instanceof BatchedMatrix x) {
-                int[] dims = {x.batch(), x.rows(), x.cols()};
-                fits = saved.kind() == (x.dtype() == DType.F64 ? 0 : 1) && Arrays.equals(saved.dims(), dims);
-                expected = x.dtype().shortName() + " " + Arrays.toString(dims);
-            } else {
-                long[] values = (long[]) e.getValue();
-                fits = saved.kind() == 2 && saved.longs().length == values.length;
-                expected = "int64[" + values.length + "]";
-            }
-            if (!fits) {
-                throw new IllegalArgumentException("optimizer state " + file + ": entry '" + e.getKey() + "' is "
-                        + saved.describe() + ", expected " + expected);
-            }
-        }
-        // Everything checked: only now is the live state overwritten.
-        for (Map.Entry<String, Object> e : live.entrySet()) {
-            StateFile.Entry saved = c.entries().get(e.getKey());
-            if (e.getValue() instanceof BatchedMatrix x) {
-                if (x.dtype() == DType.F64) {
-                    x.doubleBuffer().put(saved.doubles());
-                } else {
-                    x.floatBuffer().put(saved.floats());
-                }
-            } else {
-                long[] values = (long[]) e.getValue();
-                System.arraycopy(saved.longs(), 0, values, 0, values.length);
-            }
-        }
-        steps = c.step();
+        OptimizerStates.Counters c = OptimizerStates.restore(file, fingerprint, spec.toString(), parameters, state());
+        steps = c.steps();
         skipped = c.skipped();
     }
 
@@ -463,13 +407,5 @@ public final class EigenbasisOptimizer implements Optimizer {
             }
         });
         return sb.toString();
-    }
-
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }
