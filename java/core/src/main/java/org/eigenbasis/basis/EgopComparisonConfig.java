@@ -16,10 +16,19 @@ import java.util.Objects;
  *       f(θ₀) already is).</li>
  *   <li>{@code gdLr} &gt; 0, finite: the learning rate of the plain gradient-descent equivariance check.</li>
  *   <li>{@code egop}: the estimator's settings; ρ = N(θ₀, s²I) with s = {@code egop.scale()}.</li>
+ *   <li>{@code rank} ≥ 0: 0 runs the full reparameterisation (all d EGOP eigenvectors, one state per coordinate);
+ *       r ≥ 1 runs the reduced top-r form ({@link EgopReducedForm}) with min(r, block size) leading eigenvectors
+ *       per EGOP block and one shared-scalar block for the orthogonal complement. r ≥ d is the full form again.</li>
  * </ul>
  */
 public record EgopComparisonConfig(DiagonalRule rule, int lrMinHalfDecade, int lrMaxHalfDecade, int steps,
-                                   double targetLoss, double gdLr, EgopConfig egop) {
+                                   double targetLoss, double gdLr, EgopConfig egop, int rank) {
+    /** The full reparameterisation (rank 0). */
+    public EgopComparisonConfig(DiagonalRule rule, int lrMinHalfDecade, int lrMaxHalfDecade, int steps,
+                                double targetLoss, double gdLr, EgopConfig egop) {
+        this(rule, lrMinHalfDecade, lrMaxHalfDecade, steps, targetLoss, gdLr, egop, 0);
+    }
+
     /** The widest accepted |k| of the grid (lr from 1e-20 to 1e20). */
     public static final int MAX_HALF_DECADE = 40;
 
@@ -45,6 +54,9 @@ public record EgopComparisonConfig(DiagonalRule rule, int lrMinHalfDecade, int l
             throw new IllegalArgumentException("gdLr: " + gdLr + " is outside (0, ∞) (must be finite and positive)");
         }
         Objects.requireNonNull(egop, "egop");
+        if (rank < 0) {
+            throw new IllegalArgumentException("rank: " + rank + " is outside [0, ∞) (0 = full reparameterisation)");
+        }
     }
 
     /**
@@ -65,31 +77,35 @@ public record EgopComparisonConfig(DiagonalRule rule, int lrMinHalfDecade, int l
     }
 
     public EgopComparisonConfig withRule(DiagonalRule v) {
-        return new EgopComparisonConfig(v, lrMinHalfDecade, lrMaxHalfDecade, steps, targetLoss, gdLr, egop);
+        return new EgopComparisonConfig(v, lrMinHalfDecade, lrMaxHalfDecade, steps, targetLoss, gdLr, egop, rank);
     }
 
     public EgopComparisonConfig withLrMinHalfDecade(int v) {
-        return new EgopComparisonConfig(rule, v, lrMaxHalfDecade, steps, targetLoss, gdLr, egop);
+        return new EgopComparisonConfig(rule, v, lrMaxHalfDecade, steps, targetLoss, gdLr, egop, rank);
     }
 
     public EgopComparisonConfig withLrMaxHalfDecade(int v) {
-        return new EgopComparisonConfig(rule, lrMinHalfDecade, v, steps, targetLoss, gdLr, egop);
+        return new EgopComparisonConfig(rule, lrMinHalfDecade, v, steps, targetLoss, gdLr, egop, rank);
     }
 
     public EgopComparisonConfig withSteps(int v) {
-        return new EgopComparisonConfig(rule, lrMinHalfDecade, lrMaxHalfDecade, v, targetLoss, gdLr, egop);
+        return new EgopComparisonConfig(rule, lrMinHalfDecade, lrMaxHalfDecade, v, targetLoss, gdLr, egop, rank);
     }
 
     public EgopComparisonConfig withTargetLoss(double v) {
-        return new EgopComparisonConfig(rule, lrMinHalfDecade, lrMaxHalfDecade, steps, v, gdLr, egop);
+        return new EgopComparisonConfig(rule, lrMinHalfDecade, lrMaxHalfDecade, steps, v, gdLr, egop, rank);
     }
 
     public EgopComparisonConfig withGdLr(double v) {
-        return new EgopComparisonConfig(rule, lrMinHalfDecade, lrMaxHalfDecade, steps, targetLoss, v, egop);
+        return new EgopComparisonConfig(rule, lrMinHalfDecade, lrMaxHalfDecade, steps, targetLoss, v, egop, rank);
     }
 
     public EgopComparisonConfig withEgop(EgopConfig v) {
-        return new EgopComparisonConfig(rule, lrMinHalfDecade, lrMaxHalfDecade, steps, targetLoss, gdLr, v);
+        return new EgopComparisonConfig(rule, lrMinHalfDecade, lrMaxHalfDecade, steps, targetLoss, gdLr, v, rank);
+    }
+
+    public EgopComparisonConfig withRank(int v) {
+        return new EgopComparisonConfig(rule, lrMinHalfDecade, lrMaxHalfDecade, steps, targetLoss, gdLr, egop, v);
     }
 
     private static void halfDecade(String name, int k) {

@@ -13,13 +13,24 @@ import java.util.Objects;
  * @param gdEquivarianceError max over steps t = 0..budget of ‖Vθ~_t − θ_t‖₂ / ‖θ_t‖₂ for plain gradient descent at
  *                            {@link EgopComparisonConfig#gdLr()} (0 where both are exactly 0); about d·u for an
  *                            orthogonal V, since GD is rotation-equivariant
- * @param estimate            the EGOP estimate (V = its eigenvectors, eigenvalues descending)
+ * @param estimates           the EGOP estimates, one per block of {@link EgopProblem#blocks()} in order (V is
+ *                            block-diagonal with their eigenvectors; eigenvalues descending)
+ * @param rank                the reduced form's r ({@link EgopComparisonConfig#rank()}), 0 for the full form
  */
-public record EgopComparisonResult(Side original, Side egop, double gdEquivarianceError, EgopResult estimate) {
+public record EgopComparisonResult(Side original, Side egop, double gdEquivarianceError, List<EgopResult> estimates,
+                                   int rank) {
     public EgopComparisonResult {
         Objects.requireNonNull(original, "original");
         Objects.requireNonNull(egop, "egop");
-        Objects.requireNonNull(estimate, "estimate");
+        estimates = List.copyOf(estimates);
+        if (estimates.isEmpty()) {
+            throw new IllegalArgumentException("estimates: empty (one per block, at least one)");
+        }
+    }
+
+    /** The estimate of the first (for a one-block problem, the only) block. */
+    public EgopResult estimate() {
+        return estimates.get(0);
     }
 
     /**

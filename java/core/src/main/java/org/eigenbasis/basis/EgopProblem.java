@@ -13,9 +13,18 @@ import java.util.function.ToDoubleFunction;
  * @param gradient     θ ↦ ∇f(θ), a new d-vector, not null
  * @param initial      θ₀, d ≥ 1 finite entries
  * @param minimumLoss  f* = min f when known, else NaN
+ * @param blocks       the sizes of consecutive parameter blocks that get one EGOP each (block-diagonal V, e.g. one
+ *                     block per layer of an MLP), each ≥ 1, summing to d; {@code {d}} (one EGOP over all θ) when
+ *                     built without it
  */
 public record EgopProblem(String name, ToDoubleFunction<double[]> loss, EgopGradient gradient, double[] initial,
-                          double minimumLoss) {
+                          double minimumLoss, int[] blocks) {
+    /** A problem with one EGOP over all of θ (blocks = {d}). */
+    public EgopProblem(String name, ToDoubleFunction<double[]> loss, EgopGradient gradient, double[] initial,
+                       double minimumLoss) {
+        this(name, loss, gradient, initial, minimumLoss, initial == null ? null : new int[] {initial.length});
+    }
+
     public EgopProblem {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(loss, "loss");
@@ -30,6 +39,23 @@ public record EgopProblem(String name, ToDoubleFunction<double[]> loss, EgopGrad
             }
         }
         initial = initial.clone();
+        Objects.requireNonNull(blocks, "blocks");
+        long sum = 0;
+        for (int b = 0; b < blocks.length; b++) {
+            if (blocks[b] < 1) {
+                throw new IllegalArgumentException("blocks: entry " + b + " is " + blocks[b] + " (must be ≥ 1)");
+            }
+            sum += blocks[b];
+        }
+        if (sum != initial.length) {
+            throw new IllegalArgumentException("blocks: sizes sum to " + sum + ", not the dimension " + initial.length);
+        }
+        blocks = blocks.clone();
+    }
+
+    @Override
+    public int[] blocks() {
+        return blocks.clone();
     }
 
     public int dimension() {

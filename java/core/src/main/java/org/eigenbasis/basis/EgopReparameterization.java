@@ -47,21 +47,37 @@ public final class EgopReparameterization {
                 throw new IllegalArgumentException("v[" + i + "]: " + v[i] + " is not finite");
             }
         }
-        double worst = 0;
-        for (int a = 0; a < d; a++) {
-            for (int b = 0; b <= a; b++) {
-                double s = 0;
-                for (int i = 0; i < d; i++) {
-                    s += v[i * d + a] * v[i * d + b];
-                }
-                worst = Math.max(worst, Math.abs(s - (a == b ? 1 : 0)));
-            }
-        }
+        double worst = orthonormalityError(v, d, d);
         if (!(worst <= ORTHOGONALITY_TOLERANCE)) {
             throw new IllegalArgumentException("v: not orthogonal, max |VᵀV − I| = " + worst + " > "
                     + ORTHOGONALITY_TOLERANCE);
         }
         return new EgopReparameterization(d, v.clone());
+    }
+
+    /**
+     * max |QᵀQ − I| over the lower triangle for Q (rows × cols, row-major): each entry summed over rows in ascending
+     * order, accumulated row by row so the reads are contiguous (cols² doubles of work space, rows·cols²/2 flops).
+     */
+    static double orthonormalityError(double[] q, int rows, int cols) {
+        double[] gram = new double[cols * cols];
+        for (int i = 0; i < rows; i++) {
+            int row = i * cols;
+            for (int a = 0; a < cols; a++) {
+                double qa = q[row + a];
+                int at = a * cols;
+                for (int b = 0; b <= a; b++) {
+                    gram[at + b] += qa * q[row + b];
+                }
+            }
+        }
+        double worst = 0;
+        for (int a = 0; a < cols; a++) {
+            for (int b = 0; b <= a; b++) {
+                worst = Math.max(worst, Math.abs(gram[a * cols + b] - (a == b ? 1 : 0)));
+            }
+        }
+        return worst;
     }
 
     public int dimension() {
