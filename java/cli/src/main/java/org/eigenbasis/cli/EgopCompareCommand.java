@@ -48,7 +48,7 @@ final class EgopCompareCommand implements Callable<Integer> {
     @Option(names = "--rank", paramLabel = "R", defaultValue = "0", description = "0: the full EGOP basis; R >= 1: the reduced top-R form with a shared-scalar complement block (default: ${DEFAULT-VALUE}).")
     int rank;
 
-    @Option(names = "--steps", paramLabel = "T", description = "Step budget of every run (default: the problem's, see --help of the README table).")
+    @Option(names = "--steps", paramLabel = "T", description = "Step budget of every run (default: the problem's budget, listed in the README).")
     Integer steps;
 
     @Option(names = "--samples", paramLabel = "M", description = "EGOP samples per block (default: the problem's).")
