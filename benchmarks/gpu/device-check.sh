@@ -118,7 +118,7 @@ head -n 40 "$out/backends.json"
 grant 110 220
 step "cuda tests, every class of org.eigenbasis.backend.cuda (JUnit; ${limit} s)"
 run "$java" -Xmx8g -jar "$bundle"/junit-platform-console-standalone-*.jar execute -cp "$cp" \
-  --select-package org.eigenbasis.backend.cuda --select-class org.eigenbasis.basis.EgopEstimatorOnNativeTest \
+  --select-package org.eigenbasis.backend.cuda --select-class org.eigenbasis.basis.egop.EgopEstimatorOnNativeTest \
   --reports-dir "$out/junit" --details=summary --disable-banner > "$out/junit.txt" 2>&1
 echo "junit exit $?" >> "$out/junit.txt"
 if grep -qE '^\[ +0 tests found' "$out/junit.txt"; then

@@ -2,11 +2,11 @@ package org.eigenbasis.benchmarks;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.eigenbasis.basis.EgopConfig;
-import org.eigenbasis.basis.EgopEstimator;
-import org.eigenbasis.basis.EgopGradient;
-import org.eigenbasis.basis.EgopQuadraticGradient;
-import org.eigenbasis.basis.EgopResult;
+import org.eigenbasis.basis.egop.EgopConfig;
+import org.eigenbasis.basis.egop.EgopEstimator;
+import org.eigenbasis.basis.egop.EgopGradient;
+import org.eigenbasis.basis.egop.EgopQuadraticGradient;
+import org.eigenbasis.basis.egop.EgopResult;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;

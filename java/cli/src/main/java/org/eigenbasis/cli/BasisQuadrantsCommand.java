@@ -11,20 +11,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.eigenbasis.basis.BlockCovarianceResult;
-import org.eigenbasis.basis.EigenbasisLinearResult;
-import org.eigenbasis.basis.FourQuadrants;
-import org.eigenbasis.basis.FourQuadrantsResult;
-import org.eigenbasis.basis.LogisticResult;
-import org.eigenbasis.basis.MethodResult;
-import org.eigenbasis.basis.MinibatchResult;
-import org.eigenbasis.basis.QuadrantsConfig;
-import org.eigenbasis.basis.RateCheck;
+import org.eigenbasis.basis.quadrants.BlockCovarianceResult;
+import org.eigenbasis.basis.quadrants.EigenbasisLinearResult;
+import org.eigenbasis.basis.quadrants.FourQuadrants;
+import org.eigenbasis.basis.quadrants.FourQuadrantsResult;
+import org.eigenbasis.basis.quadrants.LogisticResult;
+import org.eigenbasis.basis.quadrants.MethodResult;
+import org.eigenbasis.basis.quadrants.MinibatchResult;
+import org.eigenbasis.basis.quadrants.QuadrantsConfig;
+import org.eigenbasis.basis.quadrants.RateCheck;
 import org.eigenbasis.io.Npy;
 import org.eigenbasis.spi.Backend;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis basis quadrants}: {@link FourQuadrants} on the default config. Prints a table, or with --json

@@ -12,15 +12,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.eigenbasis.basis.EgopComparison;
-import org.eigenbasis.basis.EgopComparisonConfig;
-import org.eigenbasis.basis.EgopComparisonResult;
-import org.eigenbasis.basis.EgopProblem;
-import org.eigenbasis.basis.EgopResult;
+import org.eigenbasis.basis.egop.EgopComparison;
+import org.eigenbasis.basis.egop.EgopComparisonConfig;
+import org.eigenbasis.basis.egop.EgopComparisonResult;
+import org.eigenbasis.basis.egop.EgopProblem;
+import org.eigenbasis.basis.egop.EgopResult;
 import org.eigenbasis.io.Npy;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis egop compare}: Adagrad or Adam in the original basis against the EGOP basis on one of the issue's

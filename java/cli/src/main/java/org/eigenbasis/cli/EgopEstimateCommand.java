@@ -5,10 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.eigenbasis.basis.EgopQuadraticCheck;
-import picocli.CommandLine;
+import org.eigenbasis.basis.egop.EgopQuadraticCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code eigenbasis egop estimate}: the EGOP estimator on f = ½θᵀAθ, A = R diag(i^-α) Rᵀ, ρ = N(0, I), against the

@@ -2,11 +2,11 @@ package org.eigenbasis.cli;
 
 import java.util.Locale;
 import org.eigenbasis.basis.DiagonalRule;
-import org.eigenbasis.basis.EgopComparisonConfig;
-import org.eigenbasis.basis.EgopConfig;
-import org.eigenbasis.basis.EgopDigitsProblems;
-import org.eigenbasis.basis.EgopProblem;
-import org.eigenbasis.basis.EgopProblems;
+import org.eigenbasis.basis.egop.EgopComparisonConfig;
+import org.eigenbasis.basis.egop.EgopConfig;
+import org.eigenbasis.basis.egop.EgopDigitsProblems;
+import org.eigenbasis.basis.egop.EgopProblem;
+import org.eigenbasis.basis.egop.EgopProblems;
 
 /**
  * The problems of {@code eigenbasis egop compare} with their budgets: the problem, the rule with its defaults, the

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.eigenbasis.basis.FourQuadrantsResult;
-import org.eigenbasis.basis.MethodResult;
+import org.eigenbasis.basis.quadrants.FourQuadrantsResult;
+import org.eigenbasis.basis.quadrants.MethodResult;
 import org.jfree.chart.JFreeChart;
 
 /** The 2 × 2 PNG of {@code basis quadrants}: loss against step (log loss), one panel per quadrant. */

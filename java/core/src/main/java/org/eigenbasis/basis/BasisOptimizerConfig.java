@@ -1,6 +1,7 @@
 package org.eigenbasis.basis;
 
 import java.util.Objects;
+import org.eigenbasis.internal.RuleChecks;
 
 /**
  * What {@link BasisOptimizer} runs: θ ← θ − lr·U·step(Uᵀg) with the {@link DiagonalRule}'s step.

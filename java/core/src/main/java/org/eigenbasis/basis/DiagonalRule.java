@@ -1,5 +1,7 @@
 package org.eigenbasis.basis;
 
+import org.eigenbasis.internal.RuleChecks;
+
 /**
  * The elementwise rule of a diagonal preconditioner, applied by {@link BasisOptimizer} to the coordinates
  * g̃ = Uᵀg of the gradient in a basis U; the parameters then move by θ ← θ − lr·U·step. Records, validated at

@@ -1,6 +1,7 @@
 package org.eigenbasis.basis;
 
 import java.util.Objects;
+import org.eigenbasis.internal.ModelMath;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
@@ -32,7 +33,7 @@ public final class GaussNewton {
         Models.requireFinite("theta", theta);
         double[] weights = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            double s = LogisticRegression.sigmoid(Models.dot(x[i], theta));
+            double s = ModelMath.sigmoid(ModelMath.dot(x[i], theta));
             weights[i] = Math.sqrt(s * (1 - s));
         }
         return scaledGram(x, weights, backend);

@@ -1,6 +1,7 @@
 package org.eigenbasis.basis;
 
 import java.util.Objects;
+import org.eigenbasis.internal.ModelMath;
 
 /**
  * Least squares on a data matrix X (n × d, rows are examples) and targets y: L(θ) = ‖Xθ − y‖² / (2n),
@@ -19,7 +20,7 @@ public final class LinearRegression {
             throw new IllegalArgumentException("y: length " + y.length + " does not match the " + x.length + " rows of x");
         }
         Models.requireFinite("y", y);
-        this.x = Models.copy(x);
+        this.x = ModelMath.copy(x);
         this.y = y.clone();
     }
 
@@ -29,7 +30,7 @@ public final class LinearRegression {
 
     /** A copy of X. */
     public double[][] data() {
-        return Models.copy(x);
+        return ModelMath.copy(x);
     }
 
     /** ‖Xθ − y‖² / (2n). */
@@ -37,7 +38,7 @@ public final class LinearRegression {
         Models.requireLength("theta", theta, d);
         double s = 0;
         for (int i = 0; i < x.length; i++) {
-            double r = Models.dot(x[i], theta) - y[i];
+            double r = ModelMath.dot(x[i], theta) - y[i];
             s += r * r;
         }
         return s / (2.0 * x.length);
@@ -48,7 +49,7 @@ public final class LinearRegression {
         Models.requireLength("theta", theta, d);
         double[] g = new double[d];
         for (int i = 0; i < x.length; i++) {
-            double r = Models.dot(x[i], theta) - y[i];
+            double r = ModelMath.dot(x[i], theta) - y[i];
             for (int j = 0; j < d; j++) {
                 g[j] += x[i][j] * r;
             }

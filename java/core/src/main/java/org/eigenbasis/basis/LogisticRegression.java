@@ -1,6 +1,7 @@
 package org.eigenbasis.basis;
 
 import java.util.Objects;
+import org.eigenbasis.internal.ModelMath;
 
 /**
  * Binary logistic regression on a data matrix X (n × d) and labels y_i ∈ {0, 1}, no intercept (append a column
@@ -28,7 +29,7 @@ public final class LogisticRegression {
                 throw new IllegalArgumentException("labels: entry " + i + " is " + labels[i] + " (must be 0 or 1)");
             }
         }
-        this.x = Models.copy(x);
+        this.x = ModelMath.copy(x);
         this.y = labels.clone();
     }
 
@@ -38,7 +39,7 @@ public final class LogisticRegression {
 
     /** A copy of X. */
     public double[][] data() {
-        return Models.copy(x);
+        return ModelMath.copy(x);
     }
 
     /** The mean logistic loss. */
@@ -46,7 +47,7 @@ public final class LogisticRegression {
         Models.requireLength("theta", theta, d);
         double s = 0;
         for (int i = 0; i < x.length; i++) {
-            double z = Models.dot(x[i], theta);
+            double z = ModelMath.dot(x[i], theta);
             s += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - y[i] * z;
         }
         return s / x.length;
@@ -57,7 +58,7 @@ public final class LogisticRegression {
         Models.requireLength("theta", theta, d);
         double[] g = new double[d];
         for (int i = 0; i < x.length; i++) {
-            double r = sigmoid(Models.dot(x[i], theta)) - y[i];
+            double r = ModelMath.sigmoid(ModelMath.dot(x[i], theta)) - y[i];
             for (int j = 0; j < d; j++) {
                 g[j] += x[i][j] * r;
             }
@@ -73,17 +74,8 @@ public final class LogisticRegression {
         Models.requireLength("theta", theta, d);
         double[] s = new double[x.length];
         for (int i = 0; i < x.length; i++) {
-            s[i] = sigmoid(Models.dot(x[i], theta));
+            s[i] = ModelMath.sigmoid(ModelMath.dot(x[i], theta));
         }
         return s;
-    }
-
-    /** σ(z) = 1/(1 + e^{−z}), written so that neither branch overflows. */
-    static double sigmoid(double z) {
-        if (z >= 0) {
-            return 1 / (1 + Math.exp(-z));
-        }
-        double e = Math.exp(z);
-        return e / (1 + e);
     }
 }

@@ -2,7 +2,7 @@ package org.eigenbasis.basis;
 
 import java.util.Objects;
 
-/** Argument checks and small loops shared by the regression models. */
+/** Argument checks shared by the regression models (their loops are in org.eigenbasis.internal.ModelMath). */
 final class Models {
     private Models() {
     }
@@ -41,21 +41,5 @@ final class Models {
         if (v.length != d) {
             throw new IllegalArgumentException(name + ": length " + v.length + " does not match the dimension " + d);
         }
-    }
-
-    static double[][] copy(double[][] x) {
-        double[][] c = new double[x.length][];
-        for (int i = 0; i < x.length; i++) {
-            c[i] = x[i].clone();
-        }
-        return c;
-    }
-
-    static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int j = 0; j < a.length; j++) {
-            s += a[j] * b[j];
-        }
-        return s;
     }
 }

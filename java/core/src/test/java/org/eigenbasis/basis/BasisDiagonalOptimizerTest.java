@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.eigenbasis.internal.ModelMath;
 import org.eigenbasis.precond.AdamWConfig;
 import org.eigenbasis.precond.EigenbasisOptimizer;
 import org.eigenbasis.precond.Gradients;
@@ -430,7 +431,7 @@ class BasisDiagonalOptimizerTest {
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             x[i] = gaussian(rng, d);
-            y[i] = Models.dot(x[i], target);
+            y[i] = ModelMath.dot(x[i], target);
         }
         double[][] g = GaussNewton.linearRegression(x, JAVA);
         double[] theta = new double[d];

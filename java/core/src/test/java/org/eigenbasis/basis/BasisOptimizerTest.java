@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.eigenbasis.internal.ModelMath;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.testing.ErrorBounds;
@@ -243,7 +244,7 @@ class BasisOptimizerTest {
             for (int j = 0; j < d; j++) {
                 x[i][j] = rng.nextGaussian() * Math.pow(10, -j / 2.5);
             }
-            y[i] = Models.dot(x[i], truth);
+            y[i] = ModelMath.dot(x[i], truth);
         }
         LinearRegression problem = new LinearRegression(x, y);
         double[][] gn = GaussNewton.linearRegression(x, JAVA);

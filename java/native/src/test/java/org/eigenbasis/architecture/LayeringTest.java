@@ -144,7 +144,8 @@ class LayeringTest {
             "org.eigenbasis.linalg.SymmetricEigen", "org.eigenbasis.precond.Optimizers",
             "org.eigenbasis.resetting.RenewalLaw", "org.eigenbasis.backend.java.JavaBackend",
             "org.eigenbasis.backend.cpu.CpuBackend", "org.eigenbasis.binding.CpuKernels",
-            "org.eigenbasis.internal.random.Philox"}) {
+            "org.eigenbasis.internal.random.Philox", "org.eigenbasis.basis.BasisOptimizer",
+            "org.eigenbasis.basis.egop.EgopEstimator", "org.eigenbasis.basis.quadrants.FourQuadrants"}) {
             assertTrue(CLASSES.contain(name), name);
         }
     }

@@ -2,9 +2,9 @@ package org.eigenbasis.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.eigenbasis.basis.EigenbasisLinearResult;
-import org.eigenbasis.basis.FourQuadrants;
-import org.eigenbasis.basis.FourQuadrantsContract;
+import org.eigenbasis.basis.quadrants.EigenbasisLinearResult;
+import org.eigenbasis.basis.quadrants.FourQuadrants;
+import org.eigenbasis.basis.quadrants.FourQuadrantsContract;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,35 @@
+package org.eigenbasis.basis.quadrants;
+
+/**
+ * y ≈ a + p·x by ordinary least squares, with p's standard error √(SSR/(n − 2)/Sxx) and the Pearson correlation
+ * Sxy/√(Sxx·Syy) (NaN when x or y is constant). Sums in index order, centred first.
+ */
+record LeastSquaresLine(double slope, double slopeStdError, double correlation) {
+    static LeastSquaresLine fit(double[] x, double[] y) {
+        int n = x.length;
+        double mx = 0;
+        double my = 0;
+        for (int i = 0; i < n; i++) {
+            mx += x[i];
+            my += y[i];
+        }
+        mx /= n;
+        my /= n;
+        double sxx = 0;
+        double syy = 0;
+        double sxy = 0;
+        for (int i = 0; i < n; i++) {
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+            sxy += (x[i] - mx) * (y[i] - my);
+        }
+        double slope = sxy / sxx;
+        double ssr = 0;
+        for (int i = 0; i < n; i++) {
+            double r = y[i] - my - slope * (x[i] - mx);
+            ssr += r * r;
+        }
+        double se = n > 2 ? Math.sqrt(ssr / (n - 2) / sxx) : Double.NaN;
+        return new LeastSquaresLine(slope, se, sxy / Math.sqrt(sxx * syy));
+    }
+}
