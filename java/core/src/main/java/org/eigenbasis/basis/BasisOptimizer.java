@@ -51,6 +51,15 @@ public final class BasisOptimizer implements AutoCloseable {
         return basis;
     }
 
+    /**
+     * A copy of the optimizer's own second moment in the basis's coordinates, before bias correction: for Adam
+     * v_t = β₂v_{t−1} + (1 − β₂)g̃_t² (divide by 1 − β₂ᵗ for v̂), for AdaGrad the running sum Σg̃², for
+     * Gauss–Newton zeros (it keeps no moments). Cost O(d).
+     */
+    public double[] secondMoment() {
+        return block.secondMoment();
+    }
+
     /** Steps taken so far. */
     public long stepCount() {
         return steps;

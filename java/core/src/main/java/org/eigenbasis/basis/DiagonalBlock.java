@@ -75,6 +75,13 @@ final class DiagonalBlock implements AutoCloseable {
         return update;
     }
 
+    /** A copy of the second moment v (N values, in the basis's coordinates). */
+    double[] secondMoment() {
+        double[] out = new double[size];
+        v.copyMatrixTo(0, out, 0);
+        return out;
+    }
+
     /** The state entries under {@code prefix}: moments, then the basis matrices. */
     void collectState(String prefix, Map<String, Object> state) {
         state.put(prefix + "m", m);

@@ -57,7 +57,7 @@ class BasisOptimizerTest {
                 opt.step(theta, g[t - 1]);
                 for (int i = 0; i < d; i++) {
                     m[i] = b1 * m[i] + (1 - b1) * g[t - 1][i];
-                    v[i] = b2 * v[i] + (1 - b2) * g[t - 1][i] * g[t - 1][i];
+                    v[i] = b2 * v[i] + (1 - b2) * (g[t - 1][i] * g[t - 1][i]);
                     double mHat = m[i] / (1 - Math.pow(b1, t));
                     double vHat = v[i] / (1 - Math.pow(b2, t));
                     ref[i] -= lr * mHat / (Math.sqrt(vHat) + eps);
@@ -67,6 +67,8 @@ class BasisOptimizerTest {
                 for (int i = 0; i < d; i++) {
                     assertEquals(ref[i], theta[i], tol[i], "step " + t + ", coordinate " + i);
                 }
+                // the identity's rotations are copies and v's recursion is evaluated in the same order: same bits
+                assertArrayEquals(v, opt.secondMoment(), "second moment after step " + t);
             }
             assertEquals(steps, opt.stepCount());
         }

@@ -21,9 +21,15 @@ import org.eigenbasis.spi.Backend;
  * loss, which is the final loss).
  */
 final class QuadrantRunner {
-    /** Sees θ_{t−1} and the gradient g_t of step t before the step is applied (e.g. to track Adam's moments). */
+    /**
+     * Sees θ_{t−1} and the gradient g_t of step t before the step is applied, and the optimizer once at the end of
+     * the run, before it is closed (not called for gradient descent, which has none).
+     */
     interface Observer {
         void before(double[] theta, double[] gradient);
+
+        default void after(BasisOptimizer optimizer) {
+        }
     }
 
     private final Backend backend;
@@ -146,6 +152,9 @@ final class QuadrantRunner {
             return curve;
         } finally {
             if (optimizer != null) {
+                if (observer != null) {
+                    observer.after(optimizer);
+                }
                 optimizer.close();
             }
         }

@@ -218,12 +218,12 @@ public abstract class FourQuadrantsContract {
     }
 
     /**
-     * The tracker is Adam's own v̂: with β₁ = 0 and ε = 0 Adam's step is g̃_j/√v̂_j, so Uᵀ(θ_{t−1} − θ_t)/lr·√v̂_j
-     * recovers g̃_j. Rounding: the update θ − lr·U·s and the read-back Uᵀ(Δθ)/lr each cost γ_{d+2} of |U||s| and of
+     * The v̂ the quadrant reads ({@link BasisOptimizer#secondMoment()}, bias-corrected) is the one Adam divides by:
+     * with β₁ = 0 and ε = 0 Adam's step is g̃_j/√v̂_j, so Uᵀ(θ_{t−1} − θ_t)/lr·√v̂_j recovers g̃_j. Rounding: the update θ − lr·U·s and the read-back Uᵀ(Δθ)/lr each cost γ_{d+2} of |U||s| and of
      * |θ|/lr per entry, so |recovered − g̃_j| ≤ γ_{2d+4}·(2‖s‖₁ + 2‖θ‖∞/lr)·√v̂_j + γ_{d}·|g̃_j|.
      */
     @Test
-    public void trackerIsAdamsOwnSecondMoment() {
+    public void secondMomentIsTheOneAdamDividesBy() {
         PopulationQuadratic model = MinibatchQuadrant.objective(CONFIG, backend());
         int d = MinibatchQuadrant.D;
         Basis basis = Basis.of(EgopProblems.randomRotation(d, new SplittableRandom(3)), d);
@@ -239,6 +239,7 @@ public abstract class FourQuadrantsContract {
                 tracker.before(theta, g);
                 double[] before = theta.clone();
                 adam.step(theta, g);
+                tracker.after(adam);
                 double[] delta = new double[d];
                 double thetaMax = 0;
                 for (int i = 0; i < d; i++) {
