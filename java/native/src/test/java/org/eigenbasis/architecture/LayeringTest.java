@@ -35,7 +35,8 @@ class LayeringTest {
             .importPackages("org.eigenbasis");
 
     private static final String[] DOMAIN = {"org.eigenbasis.resetting..", "org.eigenbasis.precond..",
-        "org.eigenbasis.train..", "org.eigenbasis.verify..", "org.eigenbasis.influence..", "org.eigenbasis.basis.."};
+        "org.eigenbasis.train..", "org.eigenbasis.verify..", "org.eigenbasis.influence..", "org.eigenbasis.basis..",
+        "org.eigenbasis.diffusion.."};
     private static final String[] BACKENDS = {"org.eigenbasis.backend..", "org.eigenbasis.binding.."};
 
     @Test
@@ -103,7 +104,8 @@ class LayeringTest {
         "org.eigenbasis.backend.."};
     private static final String[] API = {"org.eigenbasis.value..", "org.eigenbasis.spi..", "org.eigenbasis.linalg..",
         "org.eigenbasis.filter..", "org.eigenbasis.io..", "org.eigenbasis.verify..", "org.eigenbasis.resetting..",
-        "org.eigenbasis.precond..", "org.eigenbasis.train..", "org.eigenbasis.influence..", "org.eigenbasis.basis.."};
+        "org.eigenbasis.precond..", "org.eigenbasis.train..", "org.eigenbasis.influence..", "org.eigenbasis.basis..",
+        "org.eigenbasis.diffusion.."};
 
     @Test
     void noInternalTypeLeaksIntoThePublicApi() {

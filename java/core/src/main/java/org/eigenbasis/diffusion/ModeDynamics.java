@@ -1,0 +1,125 @@
+package org.eigenbasis.diffusion;
+
+import java.util.Objects;
+import org.eigenbasis.internal.ExponentialIntegral;
+
+/**
+ * Closed forms for one eigen-mode (variance λ) of a linear denoiser trained by gradient flow (issue 14, point 1):
+ * its weight ψ(τ; σ), the probability-flow integral I(τ) and the generated variance λ̃(τ). Everything is O(1) per
+ * call, double precision, and refuses a negative or non-finite λ or τ with {@link IllegalArgumentException}.
+ *
+ * <p><b>Generated variance.</b> The probability-flow ODE of a denoiser D is dx/dσ = (x − D(x; σ))/σ (EDM). With
+ * D = ψ(σ)·x along the mode it is linear, x(σ_min) = x(σ_max)·exp(−I), I = ∫_{σ_min}^{σ_max} (1 − ψ(τ; σ))/σ dσ,
+ * and sampling starts from x(σ_max) ~ N(0, σ_max²), so λ̃(τ) = σ_max²·exp(−2I(τ)).
+ *
+ * <p><b>One layer</b>, with u = σ², a = 2ητ, 1 − K = u/(λ + u) and λ/(u(λ + u)) = 1/u − 1/(λ + u):
+ * <pre>
+ *   I = ½ ln((λ + u₂)/(λ + u₁)) + ½(1 − Q)·e^(−aλ)·[E₁(a u₁) − E₁(a u₂)] − ½[E₁(a(λ + u₁)) − E₁(a(λ + u₂))]
+ * </pre>
+ * (u₁ = σ_min², u₂ = σ_max²), from ∫_{u₁}^{u₂} e^(−bu)/u du = E₁(bu₁) − E₁(bu₂). At τ = 0 it is (1 − Q)·ln(σ_max/σ_min);
+ * as τ → ∞, ½ ln((λ + u₂)/(λ + u₁)).
+ *
+ * <p><b>Symmetric two layer</b>, with c = e^(−8ηλτ) and g = (1 − c)/λ (g = 8ητ at λ = 0), ψ = Q/(A + Bu) where
+ * A = c + Qλg and B = Qg, so
+ * <pre>
+ *   I = ½ ln(u₂/u₁) − (Q/(2A))·[ln(u₂/u₁) − ln((A + Bu₂)/(A + Bu₁))]
+ * </pre>
+ * from ∫ du/(u(A + Bu)) = (1/A)·ln(u/(A + Bu)). Same limits as the one layer.
+ */
+public final class ModeDynamics {
+    private ModeDynamics() {
+    }
+
+    /** The weight ψ(τ; σ) of a mode of variance λ at noise level σ after training time τ ({@link DenoiserModel}). */
+    public static double weight(DenoiserModel model, double lambda, double sigma, double tau, DiffusionConfig config) {
+        check(model, lambda, tau, config);
+        if (!(sigma > 0) || !Double.isFinite(sigma)) {
+            throw new IllegalArgumentException("sigma: " + sigma + " is outside (0, ∞) (finite)");
+        }
+        double u = sigma * sigma;
+        double q = config.init();
+        double eta = config.eta();
+        if (model == DenoiserModel.ONE_LAYER) {
+            double k = lambda / (lambda + u);
+            return k + (q - k) * Math.exp(-2 * eta * tau * (u + lambda));
+        }
+        double c = Math.exp(-8 * eta * lambda * tau);
+        double g = growth(lambda, tau, eta);
+        return q / (c + q * (lambda + u) * g);
+    }
+
+    /** I(τ) = ∫_{σ_min}^{σ_max} (1 − ψ(τ; σ))/σ dσ in closed form. */
+    public static double flowIntegral(DenoiserModel model, double lambda, double tau, DiffusionConfig config) {
+        check(model, lambda, tau, config);
+        double u1 = config.sigmaMin() * config.sigmaMin();
+        double u2 = config.sigmaMax() * config.sigmaMax();
+        double q = config.init();
+        double logRatio = Math.log(u2 / u1);
+        if (tau == 0) {
+            return 0.5 * (1 - q) * logRatio;
+        }
+        if (model == DenoiserModel.ONE_LAYER) {
+            double a = 2 * config.eta() * tau;
+            double settled = 0.5 * Math.log((lambda + u2) / (lambda + u1));
+            double noiseOnly = ExponentialIntegral.difference(a * u1, a * u2);
+            double withSignal = ExponentialIntegral.difference(a * (lambda + u1), a * (lambda + u2));
+            return settled + 0.5 * (1 - q) * Math.exp(-a * lambda) * noiseOnly - 0.5 * withSignal;
+        }
+        double c = Math.exp(-8 * config.eta() * lambda * tau);
+        double g = growth(lambda, tau, config.eta());
+        double a = c + q * lambda * g;
+        double b = q * g;
+        double logDenominators = Math.log1p(b * (u2 - u1) / (a + b * u1));
+        return 0.5 * logRatio - (q / (2 * a)) * (logRatio - logDenominators);
+    }
+
+    /** λ̃(τ) = σ_max²·exp(−2I(τ)), the variance along the mode of samples drawn with the trained denoiser. */
+    public static double generatedVariance(DenoiserModel model, double lambda, double tau, DiffusionConfig config) {
+        return Math.exp(logGeneratedVariance(model, lambda, tau, config));
+    }
+
+    /** ln λ̃(τ) = 2 ln σ_max − 2I(τ) (no overflow or underflow for any finite I). */
+    public static double logGeneratedVariance(DenoiserModel model, double lambda, double tau, DiffusionConfig config) {
+        return 2 * Math.log(config.sigmaMax()) - 2 * flowIntegral(model, lambda, tau, config);
+    }
+
+    /** λ̃(∞) = σ_max²·(λ + σ_min²)/(λ + σ_max²), the same for both models (ψ → K). */
+    public static double finalGeneratedVariance(double lambda, DiffusionConfig config) {
+        check(DenoiserModel.ONE_LAYER, lambda, 0, config);
+        double u1 = config.sigmaMin() * config.sigmaMin();
+        double u2 = config.sigmaMax() * config.sigmaMax();
+        return u2 * (lambda + u1) / (lambda + u2);
+    }
+
+    /**
+     * KL(N(0, λ̃) ‖ N(0, λ)) = ½(r − 1 − ln r), r = λ̃/λ, for one mode; over modes of a shared eigenbasis the
+     * divergences add. λ must be &gt; 0 and λ̃ ≥ 0 (+∞ at λ̃ = 0).
+     */
+    public static double klDivergence(double generated, double lambda) {
+        if (!(lambda > 0) || !Double.isFinite(lambda)) {
+            throw new IllegalArgumentException("lambda: " + lambda + " is outside (0, ∞) (finite)");
+        }
+        if (!(generated >= 0) || !Double.isFinite(generated)) {
+            throw new IllegalArgumentException("generated: " + generated + " is outside [0, ∞) (finite)");
+        }
+        double r = generated / lambda;
+        return 0.5 * (r - 1 - Math.log(r));
+    }
+
+    /** (1 − e^(−8ηλτ))/λ, its limit 8ητ at λ = 0, without cancellation for small λτ. */
+    private static double growth(double lambda, double tau, double eta) {
+        double rate = 8 * eta * tau;
+        return lambda == 0 ? rate : -Math.expm1(-rate * lambda) / lambda;
+    }
+
+    static void check(DenoiserModel model, double lambda, double tau, DiffusionConfig config) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(config, "config");
+        if (!(lambda >= 0) || !Double.isFinite(lambda)) {
+            throw new IllegalArgumentException("lambda: " + lambda + " is outside [0, ∞) (finite)");
+        }
+        if (!(tau >= 0) || !Double.isFinite(tau)) {
+            throw new IllegalArgumentException("tau: " + tau + " is outside [0, ∞) (finite)");
+        }
+    }
+}

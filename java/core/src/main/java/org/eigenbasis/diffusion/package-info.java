@@ -1,0 +1,7 @@
+/**
+ * Linear-denoiser diffusion dynamics (issue 14): closed-form per-mode learning curves of one- and symmetric
+ * two-layer linear denoisers trained by gradient flow, the generated distribution through training, emergence times
+ * and their power law in the mode variance. Entry points: {@link org.eigenbasis.diffusion.ModeDynamics},
+ * {@link org.eigenbasis.diffusion.DiffusionConfig}, {@link org.eigenbasis.diffusion.DenoiserModel}.
+ */
+package org.eigenbasis.diffusion;
