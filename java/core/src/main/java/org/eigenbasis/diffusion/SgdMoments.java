@@ -11,7 +11,7 @@ import java.util.Objects;
  * for the one layer the expected weights obey the population recursion exactly, and stay diagonal in the
  * eigenbasis: E ψ_T = K + (Q − K)(1 − 2ηhr)^T. Against the gradient flow's e^(−2ηrτ), τ = Th, the discretisation
  * error is, for x = 2ηhr ≤ 1, 0 ≤ e^(−xT) − (1 − x)^T ≤ T·(x²/2)·e^(−x(T−1)) (from 0 ≤ e^(−x) − (1 − x) ≤ x²/2 and
- * a^T − b^T ≤ T(a − b)a^(T−1) for 0 ≤ b ≤ a), i.e. about ηhr·(2ηrτ)·e^(−2ηrτ)·|Q − K|, first order in h.
+ * a^T − b^T ≤ T(a − b)a^(T−1) for 0 ≤ b ≤ a): the SGD mean runs ahead of the flow toward K by about ηhr·(2ηrτ)·e^(−2ηrτ)·|Q − K|, first order in h.
  * For the two layer p = √ψ follows the Euler step p ← p − 4ηh·p(p²r − λ) of the flow dp/dτ = −4ηp(p²r − λ)
  * (whose ψ = p² is the logistic law); the mean of the noisy recursion differs from it by O(variance), which is
  * second order in the noise and far below one standard error.
