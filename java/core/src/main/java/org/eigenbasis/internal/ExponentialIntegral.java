@@ -71,6 +71,22 @@ public final class ExponentialIntegral {
         return e1(x1) - e1(x2);
     }
 
+    /**
+     * Ein(x₂) − Ein(x₁) for x₁, x₂ &gt; 0, where Ein(x) = ∫₀ˣ (1 − e^(−t))/t dt = γ + ln x + E₁(x) is the entire
+     * exponential integral (A&amp;S 5.1.40). Where both are at most 1 it is the series difference
+     * Σ_{k≥1} (−1)^(k+1)(x₂^k − x₁^k)/(k·k!), free of logarithms, so a small result (both arguments small) keeps its
+     * relative accuracy; elsewhere ln(x₂/x₁) − (E₁(x₁) − E₁(x₂)). NaN if either is not &gt; 0.
+     */
+    public static double einDifference(double x1, double x2) {
+        if (!(x1 > 0) || !(x2 > 0)) {
+            return Double.NaN;
+        }
+        if (x1 <= 1 && x2 <= 1) {
+            return seriesTail(x1) - seriesTail(x2);
+        }
+        return Math.log(x2 / x1) - difference(x1, x2);
+    }
+
     /** Σ_{k≥1} (−x)^k/(k·k!) for 0 &lt; x ≤ 1. */
     private static double seriesTail(double x) {
         double term = 1;   // (−x)^k / k!
