@@ -92,7 +92,7 @@ class GeneratedGaussianTest {
     }
 
     /** {KL, tr(Σ⁻¹Σ̃)} densely: Σ = LLᵀ, Σ̃ = L̃L̃ᵀ, tr(Σ⁻¹Σ̃) = ‖L⁻¹L̃‖_F², ln det(Σ⁻¹Σ̃) = 2Σ ln L̃_ii − 2Σ ln L_ii. */
-    private static double[] denseKl(double[][] sigma, double[][] tilde) {
+    static double[] denseKl(double[][] sigma, double[][] tilde) {
         int d = sigma.length;
         double[][] l = cholesky(sigma);
         double[][] lt = cholesky(tilde);
