@@ -11,8 +11,8 @@ import org.eigenbasis.linalg.SymmetricEigen;
  * evolves alone because the flow keeps D a function of Σ, see {@link WeightSpaceFlow}). Since Σ and Σ̃ share U,
  * KL(N(0, Σ̃) ‖ N(0, Σ)) = ½(tr(Σ⁻¹Σ̃) − d − ln det(Σ⁻¹Σ̃)) = Σ_k ½(r_k − 1 − ln r_k), r_k = λ̃_k/λ_k.
  *
- * <p>Immutable. Cost: O(d) per τ for the variances and the KL, O(d²) for the covariance matrix;
- * {@link #of} adds one O(d³) eigendecomposition.
+ * <p>Immutable. Cost: O(d) per τ for the variances and the KL,
+ * {@link #covariance} O(d³); {@link #of} adds one O(d³) eigendecomposition.
  */
 public final class GeneratedGaussian {
     /**
@@ -118,14 +118,18 @@ public final class GeneratedGaussian {
 
     /** Σ̃(τ) = U diag(λ̃(τ)) Uᵀ, d × d, symmetric by construction. */
     public double[][] covariance(double tau) {
-        double[] v = variances(tau);
+        return rotate(vectors, variances(tau));
+    }
+
+    /** U diag(v) Uᵀ, lower triangle computed and mirrored (exactly symmetric); O(d³). */
+    static double[][] rotate(double[][] u, double[] v) {
         int d = v.length;
         double[][] c = new double[d][d];
         for (int i = 0; i < d; i++) {
             for (int j = 0; j <= i; j++) {
                 double s = 0;
                 for (int k = 0; k < d; k++) {
-                    s += vectors[i][k] * v[k] * vectors[j][k];
+                    s += u[i][k] * v[k] * u[j][k];
                 }
                 c[i][j] = s;
                 c[j][i] = s;

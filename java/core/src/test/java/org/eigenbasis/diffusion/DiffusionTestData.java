@@ -1,6 +1,7 @@
 package org.eigenbasis.diffusion;
 
 import java.util.SplittableRandom;
+import org.eigenbasis.testing.TestMatrices;
 
 /** Seeded test data for the diffusion checks: a random rotation and a rotated power-law covariance. */
 final class DiffusionTestData {
@@ -16,28 +17,7 @@ final class DiffusionTestData {
                 q[i][j] = gaussian(rng);
             }
         }
-        for (int pass = 0; pass < 2; pass++) {
-            for (int j = 0; j < d; j++) {
-                for (int k = 0; k < j; k++) {
-                    double dot = 0;
-                    for (int i = 0; i < d; i++) {
-                        dot += q[i][k] * q[i][j];
-                    }
-                    for (int i = 0; i < d; i++) {
-                        q[i][j] -= dot * q[i][k];
-                    }
-                }
-                double norm = 0;
-                for (int i = 0; i < d; i++) {
-                    norm += q[i][j] * q[i][j];
-                }
-                norm = Math.sqrt(norm);
-                for (int i = 0; i < d; i++) {
-                    q[i][j] /= norm;
-                }
-            }
-        }
-        return q;
+        return TestMatrices.orthonormalizeColumns(q);
     }
 
     /** λ_k = (k + 1)^(−β), k = 0 … d − 1. */
@@ -49,21 +29,9 @@ final class DiffusionTestData {
         return lambda;
     }
 
-    /** U diag(λ) Uᵀ, symmetrised exactly (lower triangle mirrored). */
+    /** U diag(λ) Uᵀ (exactly symmetric), by the same product as {@link GeneratedGaussian#covariance}. */
     static double[][] covariance(double[][] u, double[] lambda) {
-        int d = lambda.length;
-        double[][] c = new double[d][d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = 0;
-                for (int k = 0; k < d; k++) {
-                    s += u[i][k] * lambda[k] * u[j][k];
-                }
-                c[i][j] = s;
-                c[j][i] = s;
-            }
-        }
-        return c;
+        return GeneratedGaussian.rotate(u, lambda);
     }
 
     /** Uᵀ A U. */
