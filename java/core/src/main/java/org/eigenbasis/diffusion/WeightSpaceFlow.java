@@ -54,8 +54,17 @@ public final class WeightSpaceFlow {
         this.eta = eta;
     }
 
-    /** The trained weights, the denoiser matrix D they make, and the integrator's bookkeeping. */
-    public record Trajectory(double[][] weights, double[][] denoiser, DormandPrince.Result integration) {
+    /**
+     * The trained weights, the denoiser matrix D they make, and the integrator's bookkeeping.
+     *
+     * @param weights       W (or W₁) at τ
+     * @param denoiser      D = W (or W₁ᵀW₁) at τ
+     * @param steps         accepted Dormand–Prince steps
+     * @param rejected      rejected steps
+     * @param localErrorSum the sum over accepted steps of the max-norm local error estimate: for the one-layer flow,
+     *                      which contracts, d times it bounds the Frobenius error of W
+     */
+    public record Trajectory(double[][] weights, double[][] denoiser, int steps, int rejected, double localErrorSum) {
     }
 
     /** D: W (one layer) or W₁ᵀW₁ (two layer). */
@@ -105,7 +114,7 @@ public final class WeightSpaceFlow {
         for (int i = 0; i < d; i++) {
             System.arraycopy(r.y(), i * d, w[i], 0, d);
         }
-        return new Trajectory(w, denoiser(w), r);
+        return new Trajectory(w, denoiser(w), r.steps(), r.rejected(), r.localErrorSum());
     }
 
     /** out = −scale·∇L (scale = η for the flow, −1 for the gradient itself). */
