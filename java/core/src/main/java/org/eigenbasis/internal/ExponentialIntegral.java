@@ -5,20 +5,23 @@ package org.eigenbasis.internal;
  * cancellation of subtracting two values near ln(1/x) when both arguments are small.
  *
  * <p>Method (Abramowitz and Stegun 5.1.11 and 5.1.22): for x ≤ {@value #SERIES_LIMIT} the convergent series
- * E₁(x) = −γ − ln x − Σ_{k≥1} (−x)^k/(k·k!), summed until a term no longer changes the sum; above it the continued
- * fraction e^(−x)·1/(x + 1 − 1²/(x + 3 − 2²/(x + 5 − …))), evaluated from the tail backwards with
- * N = 20 + ⌈160/x⌉ levels. The fraction's truncation error falls like exp(−4√(Nx)) (it is a Stieltjes fraction),
- * so N·x ≥ 160 leaves e^(−50) ≈ 2e-22 relative; the backward evaluation does not accumulate the per-level rounding
- * that a forward (Lentz) product of ~90 factors does near x = 1. The series is cut at 0.5 rather than 1 because
- * its cancellation (−γ − ln x against the sum) costs up to 13 ulp on (0.7, 1]. Measured against mpmath (40 digits)
- * on 20,000 points: at most 2 ulp for the series on (0, 0.5] and 3 ulp for the fraction on (0.5, 60]
- * (docs/design-notes.md §15). Cost: at most ~60 series terms, or N ≤ 340 divisions.
+ * E₁(x) = −γ − ln x − Σ_{k≥1} (−x)^k/(k·k!), its parts (γ as a double-double) added with Neumaier's compensated
+ * summation until a term falls below 2⁻⁶⁰ of the sum, because near x = 1 the result (0.22) is the small
+ * difference of parts of size 0.6–0.8 and plain summation loses up to 16 ulp there; above it the continued fraction
+ * e^(−x)·1/(x + 1 − 1²/(x + 3 − 2²/(x + 5 − …))), evaluated from the tail backwards with N = 20 + ⌈160/x⌉ levels.
+ * The fraction's truncation error falls like exp(−4√(Nx)) (it is a Stieltjes fraction), so N·x ≥ 160 leaves
+ * e^(−50) ≈ 2e-22 relative; the backward evaluation does not accumulate the per-level rounding that a forward
+ * (Lentz) product of ~90 factors does near x = 1 (15 ulp). Measured against mpmath (40 digits) on 22,000 points of
+ * (1e-300, 60]: see docs/design-notes.md §15. Cost: at most ~25 series terms, or N ≤ 180 divisions (x just
+ * above 1; 37 at x = 10).
  */
 public final class ExponentialIntegral {
     /** The Euler–Mascheroni constant γ. */
     public static final double EULER_GAMMA = 0.57721566490153286060651209;
+    /** γ − EULER_GAMMA: the low part of γ as a double-double. */
+    private static final double EULER_GAMMA_LOW = -4.942915152430645e-18;
     /** The series is used up to here, the continued fraction above. */
-    static final double SERIES_LIMIT = 0.5;
+    static final double SERIES_LIMIT = 1;
 
     private ExponentialIntegral() {
     }
@@ -35,7 +38,7 @@ public final class ExponentialIntegral {
             return 0;
         }
         if (x <= SERIES_LIMIT) {
-            return -EULER_GAMMA - Math.log(x) - seriesTail(x);
+            return compensatedSeries(x);
         }
         return Math.exp(-x) * continuedFraction(x);
     }
@@ -85,6 +88,25 @@ public final class ExponentialIntegral {
             return seriesTail(x1) - seriesTail(x2);
         }
         return Math.log(x2 / x1) - difference(x1, x2);
+    }
+
+    /** −γ − ln x − Σ_{k≥1} (−x)^k/(k·k!) for 0 &lt; x ≤ 1, by Neumaier's compensated summation of the parts. */
+    private static double compensatedSeries(double x) {
+        double sum = -EULER_GAMMA;
+        double carry = -EULER_GAMMA_LOW;
+        double part = -Math.log(x);
+        double term = 1;   // (−x)^k / k!
+        for (int k = 1; k < 60; k++) {
+            double next = sum + part;
+            carry += Math.abs(sum) >= Math.abs(part) ? (sum - next) + part : (part - next) + sum;
+            sum = next;
+            term *= -x / k;
+            part = -term / k;
+            if (Math.abs(part) <= 0x1p-60 * Math.abs(sum)) {
+                break;
+            }
+        }
+        return sum + carry;
     }
 
     /** Σ_{k≥1} (−x)^k/(k·k!) for 0 &lt; x ≤ 1. */
