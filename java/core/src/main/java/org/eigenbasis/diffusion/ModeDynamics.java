@@ -12,19 +12,23 @@ import org.eigenbasis.internal.ExponentialIntegral;
  * D = ψ(σ)·x along the mode it is linear, x(σ_min) = x(σ_max)·exp(−I), I = ∫_{σ_min}^{σ_max} (1 − ψ(τ; σ))/σ dσ,
  * and sampling starts from x(σ_max) ~ N(0, σ_max²), so λ̃(τ) = σ_max²·exp(−2I(τ)).
  *
- * <p><b>One layer</b>, with u = σ², a = 2ητ, 1 − K = u/(λ + u) and λ/(u(λ + u)) = 1/u − 1/(λ + u):
+ * <p><b>One layer</b>, with u = σ², a = 2ητ, e = e^(−a(λ + u)) and 1 − ψ = (1 − K)(1 − e) + (1 − Q)e (two terms of
+ * one sign for Q ≤ 1), 1 − K = u/(λ + u), v = λ + u and dσ/σ = du/(2u):
  * <pre>
- *   I = ½ ln((λ + u₂)/(λ + u₁)) + ½(1 − Q)·e^(−aλ)·[E₁(a u₁) − E₁(a u₂)] − ½[E₁(a(λ + u₁)) − E₁(a(λ + u₂))]
+ *   I = ½[Ein(a(λ + u₂)) − Ein(a(λ + u₁))] + ½(1 − Q)·e^(−aλ)·[E₁(a u₁) − E₁(a u₂)]
  * </pre>
- * (u₁ = σ_min², u₂ = σ_max²), from ∫_{u₁}^{u₂} e^(−bu)/u du = E₁(bu₁) − E₁(bu₂). At τ = 0 it is (1 − Q)·ln(σ_max/σ_min);
- * as τ → ∞, ½ ln((λ + u₂)/(λ + u₁)).
+ * (u₁ = σ_min², u₂ = σ_max²), from ∫ (1 − e^(−av))/v dv = Ein(av) and ∫_{u₁}^{u₂} e^(−bu)/u du = E₁(bu₁) − E₁(bu₂);
+ * Ein(x) = γ + ln x + E₁(x) ({@link ExponentialIntegral#einDifference}). At τ = 0 it is (1 − Q)·ln(σ_max/σ_min);
+ * as τ → ∞, ½ ln((λ + u₂)/(λ + u₁)). Written with Ein, not as ½ ln(v₂/v₁) − ½[E₁(av₁) − E₁(av₂)], because that
+ * form subtracts two logarithms of size ln(σ_max/σ_min) to get a small I at small τ and Q near 1 (2e-10 relative
+ * at Q = 1, τ = 1e-6).
  *
  * <p><b>Symmetric two layer</b>, with c = e^(−8ηλτ) and g = (1 − c)/λ (g = 8ητ at λ = 0), ψ = Q/(A + Bu) where
- * A = c + Qλg and B = Qg, so
+ * A = c + Qλg and B = Qg, so, with ∫ du/(u(A + Bu)) = (1/A)·ln(u/(A + Bu)) and 1 − Q/A = c(1 − Q)/A (since λg = 1 − c),
  * <pre>
- *   I = ½ ln(u₂/u₁) − (Q/(2A))·[ln(u₂/u₁) − ln((A + Bu₂)/(A + Bu₁))]
+ *   I = (c(1 − Q)/(2A))·ln(u₂/u₁) + (Q/(2A))·ln((A + Bu₂)/(A + Bu₁)),
  * </pre>
- * from ∫ du/(u(A + Bu)) = (1/A)·ln(u/(A + Bu)). Same limits as the one layer.
+ * again two terms of one sign for Q ≤ 1. Same limits as the one layer.
  */
 public final class ModeDynamics {
     private ModeDynamics() {
@@ -60,17 +64,16 @@ public final class ModeDynamics {
         }
         if (model == DenoiserModel.ONE_LAYER) {
             double a = 2 * config.eta() * tau;
-            double settled = 0.5 * Math.log((lambda + u2) / (lambda + u1));
+            double signal = ExponentialIntegral.einDifference(a * (lambda + u1), a * (lambda + u2));
             double noiseOnly = ExponentialIntegral.difference(a * u1, a * u2);
-            double withSignal = ExponentialIntegral.difference(a * (lambda + u1), a * (lambda + u2));
-            return settled + 0.5 * (1 - q) * Math.exp(-a * lambda) * noiseOnly - 0.5 * withSignal;
+            return 0.5 * signal + 0.5 * (1 - q) * Math.exp(-a * lambda) * noiseOnly;
         }
         double c = Math.exp(-8 * config.eta() * lambda * tau);
         double g = growth(lambda, tau, config.eta());
         double a = c + q * lambda * g;
         double b = q * g;
         double logDenominators = Math.log1p(b * (u2 - u1) / (a + b * u1));
-        return 0.5 * logRatio - (q / (2 * a)) * (logRatio - logDenominators);
+        return (c * (1 - q) / (2 * a)) * logRatio + (q / (2 * a)) * logDenominators;
     }
 
     /** λ̃(τ) = σ_max²·exp(−2I(τ)), the variance along the mode of samples drawn with the trained denoiser. */

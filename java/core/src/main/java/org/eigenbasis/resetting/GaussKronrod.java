@@ -2,6 +2,7 @@ package org.eigenbasis.resetting;
 
 import java.util.PriorityQueue;
 import java.util.function.DoubleUnaryOperator;
+import org.eigenbasis.internal.AdaptiveQuadrature;
 
 /**
  * Quadrature rules for the age expectations: adaptive Gauss–Kronrod (7-point Gauss, 15-point Kronrod; Piessens
@@ -14,20 +15,6 @@ import java.util.function.DoubleUnaryOperator;
  */
 final class GaussKronrod {
     static final int MAX_PANELS = 4000;
-
-    private static final double[] XGK = {
-        0.991455371120812639206854697526329, 0.949107912342758524526189684047851,
-        0.864864423359769072789712788640926, 0.741531185599394439863864773280788,
-        0.586087235467691130294144845693013, 0.405845151377397166906606412076961,
-        0.207784955007898467600689403773245, 0.000000000000000000000000000000000};
-    private static final double[] WGK = {
-        0.022935322010529224963732008058970, 0.063092092629978553290700663189204,
-        0.104790010322250183839876322541518, 0.140653259715525918745189590510238,
-        0.169004726639267902826583426598550, 0.190350578064785409913256402421014,
-        0.204432940075298892414161999234649, 0.209482141084727828012999174891714};
-    private static final double[] WG = {
-        0.129484966168869693270611432679082, 0.279705391489276667901467771423780,
-        0.381830050505118944950369775488975, 0.417959183673469387755102040816327};
 
     private GaussKronrod() {
     }
@@ -69,24 +56,9 @@ final class GaussKronrod {
         return sum;
     }
 
+    /** {a, b, K15, |K15 − G7|, …}: the rule is {@link AdaptiveQuadrature#panel}'s. */
     private static double[] panel(DoubleUnaryOperator f, double a, double b) {
-        double centre = 0.5 * (a + b);
-        double half = 0.5 * (b - a);
-        double fc = f.applyAsDouble(centre);
-        double kronrod = fc * WGK[7];
-        double gauss = fc * WG[3];
-        for (int j = 0; j < 7; j++) {
-            double dx = half * XGK[j];
-            double f1 = f.applyAsDouble(centre - dx);
-            double f2 = f.applyAsDouble(centre + dx);
-            kronrod += WGK[j] * (f1 + f2);
-            if (j % 2 == 1) {
-                gauss += WG[j / 2] * (f1 + f2);
-            }
-        }
-        kronrod *= half;
-        gauss *= half;
-        return new double[] {a, b, kronrod, Math.abs(kronrod - gauss)};
+        return AdaptiveQuadrature.panel(f, a, b);
     }
 
     /** Breaks 0, x0·2^j (j = 0, 1, …) up to {@code to}, then steps of at most {@code step} up to {@code to}. */

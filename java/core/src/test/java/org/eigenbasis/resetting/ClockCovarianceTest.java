@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Function;
 import org.eigenbasis.testing.ErrorBounds;
+import org.eigenbasis.testing.TestMatrices;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.EighAlgorithm;
 import org.eigenbasis.verify.Accuracy;
@@ -193,29 +194,7 @@ class ClockCovarianceTest {
 
     /** Columns of a Gaussian matrix, modified Gram–Schmidt twice. */
     static double[][] orthonormal(Random rnd, int d) {
-        double[][] q = Reference.randomMatrix(rnd, d, d);
-        for (int pass = 0; pass < 2; pass++) {
-            for (int k = 0; k < d; k++) {
-                for (int j = 0; j < k; j++) {
-                    double dot = 0;
-                    for (int i = 0; i < d; i++) {
-                        dot += q[i][j] * q[i][k];
-                    }
-                    for (int i = 0; i < d; i++) {
-                        q[i][k] -= dot * q[i][j];
-                    }
-                }
-                double norm = 0;
-                for (int i = 0; i < d; i++) {
-                    norm += q[i][k] * q[i][k];
-                }
-                norm = Math.sqrt(norm);
-                for (int i = 0; i < d; i++) {
-                    q[i][k] /= norm;
-                }
-            }
-        }
-        return q;
+        return TestMatrices.orthonormalizeColumns(Reference.randomMatrix(rnd, d, d));
     }
 
     @Test

@@ -49,4 +49,31 @@ public final class TestMatrices {
         }
         return out;
     }
+
+    /** Orthonormalises the columns of the square {@code q} in place: modified Gram–Schmidt, applied twice. */
+    public static double[][] orthonormalizeColumns(double[][] q) {
+        int d = q.length;
+        for (int pass = 0; pass < 2; pass++) {
+            for (int k = 0; k < d; k++) {
+                for (int j = 0; j < k; j++) {
+                    double dot = 0;
+                    for (int i = 0; i < d; i++) {
+                        dot += q[i][j] * q[i][k];
+                    }
+                    for (int i = 0; i < d; i++) {
+                        q[i][k] -= dot * q[i][j];
+                    }
+                }
+                double norm = 0;
+                for (int i = 0; i < d; i++) {
+                    norm += q[i][k] * q[i][k];
+                }
+                norm = Math.sqrt(norm);
+                for (int i = 0; i < d; i++) {
+                    q[i][k] /= norm;
+                }
+            }
+        }
+        return q;
+    }
 }
