@@ -13,17 +13,19 @@ import java.util.function.DoubleUnaryOperator;
  * direction is sign(K(σ) − Q), and K falls with σ: where Q &lt; K (small σ) ψ rises, where Q &gt; K (large σ) it
  * falls. So ln λ̃ = 2 ln σ_max − 2∫(1 − ψ)/σ dσ is monotone in τ only when K − Q keeps one sign on
  * [σ_min, σ_max] (e.g. Q ≤ λ/(λ + σ_max²)); with the defaults (Q = 0.1, σ_max = 80) a mode of λ = 1 first dips.
- * What does hold for both models is that <b>ln λ̃ has at most one turning point, and it is a minimum when
- * λ̃(∞) &gt; λ̃(0)</b>: d ln λ̃/dτ = 2∫ ∂_τψ dσ/σ is, in u = σ²,
+ * What does hold for both models is that <b>ln λ̃ has at most one turning point, and it is a minimum</b> (it can
+ * only fall first, then rise): d ln λ̃/dτ = 2∫ ∂_τψ dσ/σ is, in u = σ²,
  * <ul>
  *   <li>one layer: ∫ (K − Q)·2η(u + λ)·e^(−2ητ(u + λ)) du/(2u), a Laplace transform in the rate r = 2η(u + λ) of a
- *       measure whose sign, sign(K − Q), changes at most once in r (from + to −);</li>
+ *       measure whose sign, sign(K − Q), changes at most once in r, from + (small σ, slow) to − (large σ, fast);
+ *       the fast falling part dies first;</li>
  *   <li>two layer: ψ depends on τ only through c = e^(−8ηλτ), ∂_cψ = −KQ(K − Q)/((K − Q)c + Q)², and the kernel
  *       ((K − Q)c + Q)^(−2) is sign-regular of order 2 in (K − Q, c) (∂²ln/∂s∂c = −2Q/(sc + Q)² &lt; 0).</li>
  * </ul>
  * By the variation-diminishing property of sign-regular kernels (Karlin, <i>Total Positivity</i>, 1968, ch. 5) the
  * derivative changes sign at most once in τ. Hence any level strictly between ln λ̃(0) and ln λ̃(∞) is crossed
- * exactly once: before a turning point the path moves away from the final value, never past the level. That makes
+ * exactly once: when λ̃(∞) &gt; λ̃(0) the early fall stays below the level; when λ̃(∞) &lt; λ̃(0) the fall crosses it
+ * and the late rise ends at λ̃(∞), below it ({@code EmergenceTimesTest} checks both on a fine grid). That makes
  * the log-midpoint and fraction times well defined and found by bracketing: from τ = 1/η double or halve τ until
  * the sign of ln λ̃(τ) − level differs at the two ends, then bisect on ln τ until τ_hi/τ_lo − 1 ≤
  * {@link EmergenceConfig#relativeTolerance()} (about 45 halvings for 1e-12). The returned τ is the geometric mean of

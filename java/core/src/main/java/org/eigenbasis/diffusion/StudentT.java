@@ -87,10 +87,13 @@ final class StudentT {
         return logGamma(a) + logGamma(b) - logGamma(a + b);
     }
 
-    /** ln Γ(x), x &gt; 0: Stirling's series at x + n ≥ 10, shifted down by ln Γ(x) = ln Γ(x + n) − ln(x(x+1)…(x+n−1)). */
+    /**
+     * ln Γ(x), x &gt; 0: Stirling's series (4 terms, the next ≤ 1/(1188·20⁹) ≈ 2e-15) at x + n ≥ 20, shifted down by
+     * ln Γ(x) = ln Γ(x + n) − ln(x(x+1)…(x+n−1)).
+     */
     static double logGamma(double x) {
         double shift = 0;
-        while (x < 10) {
+        while (x < 20) {
             shift += Math.log(x);
             x += 1;
         }
