@@ -42,14 +42,8 @@ final class DiffusionCurvesCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DiffusionArgs args;
 
-    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    @CommandLine.Mixin
     DiffusionSpectrumSource source;
-
-    @Option(names = "--model", required = true, paramLabel = "M", description = "one-layer or two-layer.")
-    String model;
-
-    @Option(names = "--init", paramLabel = "Q", description = "Initial per-mode weight Q, > 0 (default 0.1).")
-    double init = DiffusionConfig.defaults().init();
 
     @Option(names = "--points", paramLabel = "N", description = "Points of the tau grid, in [2, 100000] (default 121).")
     int points = 121;
@@ -59,9 +53,6 @@ final class DiffusionCurvesCommand implements Callable<Integer> {
 
     @Option(names = "--tau-max", paramLabel = "T", description = "Last tau, > --tau-min (default: the largest emergence time x 100).")
     Double tauMax;
-
-    @Option(names = "--backend", paramLabel = "NAME", description = "eigh backend for --covariance: java, cpu, cuda or auto.")
-    String backend;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write curves.json, curves.csv, curves.png and kl.png here.")
     Path out;
@@ -74,8 +65,8 @@ final class DiffusionCurvesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DenoiserModel m = DiffusionArgs.model(model);
-        DiffusionConfig config = args.config(init);
+        DenoiserModel m = source.model();
+        DiffusionConfig config = args.config(source.init);
         if (points < 2 || points > 100_000) {
             throw new IllegalArgumentException("--points: " + points + " is outside [2, 100000]");
         }
@@ -88,7 +79,7 @@ final class DiffusionCurvesCommand implements Callable<Integer> {
         if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out: " + out + " exists and is not a directory");
         }
-        Spectrum spectrum = DiffusionArgs.spectrum(source.spectrum, source.covariance, backend);
+        Spectrum spectrum = source.spectrum();
         EmergenceTimes.Mode[] modes = EmergenceTimes.of(m, config).of(spectrum);
         double[] tau = grid(modes, config);
         int d = spectrum.size();
@@ -106,7 +97,7 @@ final class DiffusionCurvesCommand implements Callable<Integer> {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("spectrum", spectrum.name());
         doc.put("model", m.label());
-        doc.put("init", init);
+        doc.put("init", source.init);
         doc.put("tau", ResetArgs.json(tau));
         doc.put("kl", ResetArgs.json(kl));
         List<Map<String, Object>> list = new ArrayList<>();
@@ -126,7 +117,7 @@ final class DiffusionCurvesCommand implements Callable<Integer> {
             o.println(Json.write(doc));
         } else {
             o.printf(Locale.ROOT, "%s, %s, init %s: %d modes, tau in [%s, %s] (%d points)%n", spectrum.name(), m.label(),
-                    ResetArgs.num(init), d, ResetArgs.num(tau[0]), ResetArgs.num(tau[tau.length - 1]), tau.length);
+                    ResetArgs.num(source.init), d, ResetArgs.num(tau[0]), ResetArgs.num(tau[tau.length - 1]), tau.length);
             o.printf(Locale.ROOT, "KL: %s at the first tau, %s at the last%n", ResetArgs.num(kl[0]),
                     ResetArgs.num(kl[kl.length - 1]));
             if (out != null) {

@@ -34,14 +34,8 @@ final class DiffusionPowerlawCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DiffusionArgs args;
 
-    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    @CommandLine.Mixin
     DiffusionSpectrumSource source;
-
-    @Option(names = "--model", required = true, paramLabel = "M", description = "one-layer or two-layer.")
-    String model;
-
-    @Option(names = "--init", paramLabel = "Q", description = "Initial per-mode weight Q, > 0 (default 0.1).")
-    double init = DiffusionConfig.defaults().init();
 
     @Option(names = "--lambda-min", paramLabel = "L", description = "Fit only modes with lambda >= L (default: above "
             + "the rounding floor 8 d eps lambda_1).")
@@ -49,9 +43,6 @@ final class DiffusionPowerlawCommand implements Callable<Integer> {
 
     @Option(names = "--lambda-max", paramLabel = "L", description = "Fit only modes with lambda <= L (default: all).")
     Double lambdaMax;
-
-    @Option(names = "--backend", paramLabel = "NAME", description = "eigh backend for --covariance: java, cpu, cuda or auto.")
-    String backend;
 
     @Option(names = "--json", description = "Print the fit and the modes as JSON.")
     boolean json;
@@ -61,15 +52,15 @@ final class DiffusionPowerlawCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        DenoiserModel m = DiffusionArgs.model(model);
-        DiffusionConfig config = args.config(init);
+        DenoiserModel m = source.model();
+        DiffusionConfig config = args.config(source.init);
         if (lambdaMin != null) {
             ResetArgs.nonNegative("--lambda-min", lambdaMin);
         }
         if (lambdaMax != null && !(lambdaMax >= (lambdaMin == null ? 0 : lambdaMin))) {
             throw new IllegalArgumentException("--lambda-max: " + lambdaMax + " is below --lambda-min");
         }
-        Spectrum spectrum = DiffusionArgs.spectrum(source.spectrum, source.covariance, backend);
+        Spectrum spectrum = source.spectrum();
         EmergenceTimes times = EmergenceTimes.of(m, config, EmergenceConfig.defaults());
         EmergenceTimes.Mode[] modes = times.of(spectrum);
         double lo = lambdaMin != null ? lambdaMin : Math.nextUp(spectrum.roundingFloor());
@@ -85,7 +76,7 @@ final class DiffusionPowerlawCommand implements Callable<Integer> {
             out.println(Json.write(document(fit, config, modes, m, spectrum, lo, hi)));
         } else {
             out.printf(Locale.ROOT, "%s, %s, init %s, criterion %s%n", spectrum.name(), m.label(),
-                    ResetArgs.num(init), times.config().criterion().label());
+                    ResetArgs.num(source.init), times.config().criterion().label());
             out.printf(Locale.ROOT, "%6s %14s %14s%n", "mode", "lambda", "tau*");
             for (int k = 0; k < modes.length; k++) {
                 out.printf(Locale.ROOT, "%6d %14s %14s%n", k + 1, ResetArgs.num(modes[k].lambda()),
