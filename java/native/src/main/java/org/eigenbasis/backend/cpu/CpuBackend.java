@@ -50,6 +50,7 @@ public final class CpuBackend implements Backend {
     private final PreconditionerKernel preconditioner = new CpuPreconditioner();
     private final org.eigenbasis.spi.InfluenceKernel influence = new CpuInfluence();
     private final org.eigenbasis.spi.MlpKernel mlp = new CpuMlp();
+    private final org.eigenbasis.spi.DiffusionKernel diffusion = new CpuDiffusion();
 
     @Override
     public String name() {
@@ -150,6 +151,11 @@ public final class CpuBackend implements Backend {
     @Override
     public org.eigenbasis.spi.MlpKernel mlp() {
         return mlp;
+    }
+
+    @Override
+    public org.eigenbasis.spi.DiffusionKernel diffusion() {
+        return diffusion;
     }
 
     /** Optimizer state off-heap: the kernels read and write it in place (no staging copies per call). */
