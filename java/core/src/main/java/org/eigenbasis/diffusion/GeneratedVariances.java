@@ -3,6 +3,7 @@ package org.eigenbasis.diffusion;
 import java.util.Objects;
 import org.eigenbasis.internal.DiffusionFlow;
 import org.eigenbasis.spi.Backend;
+import org.eigenbasis.spi.DiffusionKernel;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.Placement;
@@ -46,12 +47,7 @@ public final class GeneratedVariances {
     public static void fill(Backend backend, DenoiserModel model, double[] lambdas, double[] taus,
                             DiffusionConfig config, boolean log, BatchedMatrix out) {
         check(backend, model, lambdas, taus, config);
-        Objects.requireNonNull(out, "out");
-        if (out.dtype() != DType.F64 || out.batch() != 1 || out.rows() != lambdas.length
-                || out.cols() != taus.length) {
-            throw new IllegalArgumentException("out: " + out.shape() + " " + out.dtype().shortName() + " must be (1, "
-                    + lambdas.length + ", " + taus.length + ") f64");
-        }
+        DiffusionKernel.checkOutput(lambdas.length, taus.length, out);
         backend.diffusion().generatedVariances(model == DenoiserModel.TWO_LAYER, lambdas, taus, config.sigmaMin(),
                 config.sigmaMax(), config.eta(), config.init(), log, out);
     }

@@ -1,6 +1,7 @@
 package org.eigenbasis.spi;
 
 import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.DType;
 
 /**
  * The closed-form generated variances of linear denoisers trained by gradient flow (issue 14), for many modes and
@@ -23,4 +24,13 @@ public interface DiffusionKernel {
      */
     void generatedVariances(boolean twoLayer, double[] lambdas, double[] taus, double sigmaMin, double sigmaMax,
                             double eta, double init, boolean log, BatchedMatrix out);
+
+    /** Refuses an {@code out} that is not F64 1 × n × t with an {@link IllegalArgumentException} naming its shape. */
+    static void checkOutput(int n, int t, BatchedMatrix out) {
+        if (out == null || out.dtype() != DType.F64 || out.batch() != 1 || out.rows() != n
+                || out.cols() != t) {
+            throw new IllegalArgumentException("out: " + (out == null ? "null" : out.shape() + " "
+                    + out.dtype().shortName()) + " must be (1, " + n + ", " + t + ") f64");
+        }
+    }
 }

@@ -3,7 +3,6 @@ package org.eigenbasis.backend.java;
 import org.eigenbasis.internal.DiffusionFlow;
 import org.eigenbasis.spi.DiffusionKernel;
 import org.eigenbasis.value.BatchedMatrix;
-import org.eigenbasis.value.DType;
 
 /**
  * The reference generated variances: {@link DiffusionFlow#flowIntegral} (the formula of
@@ -20,10 +19,7 @@ final class ReferenceDiffusion implements DiffusionKernel {
         DiffusionFlow.checkBatch(lambdas, taus, sigmaMin, sigmaMax, eta, init);
         int n = lambdas.length;
         int t = taus.length;
-        if (out == null || out.dtype() != DType.F64 || out.batch() != 1 || out.rows() != n || out.cols() != t) {
-            throw new IllegalArgumentException("out: " + out.shape() + " " + out.dtype().shortName() + " must be (1, "
-                    + n + ", " + t + ") f64");
-        }
+        DiffusionKernel.checkOutput(n, t, out);
         double logSigmaMax2 = 2 * Math.log(sigmaMax);
         double[] row = new double[t];
         for (int i = 0; i < n; i++) {

@@ -7,7 +7,6 @@ import org.eigenbasis.internal.DiffusionFlow;
 import org.eigenbasis.internal.DirectMemory;
 import org.eigenbasis.spi.DiffusionKernel;
 import org.eigenbasis.value.BatchedMatrix;
-import org.eigenbasis.value.DType;
 
 /**
  * The generated variances on the CPU library (native/src/cpu/diffusion.cpp): modes in blocks of 64 across the
@@ -23,10 +22,7 @@ final class CpuDiffusion implements DiffusionKernel {
         DiffusionFlow.checkBatch(lambdas, taus, sigmaMin, sigmaMax, eta, init);
         int n = lambdas.length;
         int t = taus.length;
-        if (out == null || out.dtype() != DType.F64 || out.batch() != 1 || out.rows() != n || out.cols() != t) {
-            throw new IllegalArgumentException("out: " + (out == null ? "null" : out.shape() + " "
-                    + out.dtype().shortName()) + " must be (1, " + n + ", " + t + ") f64");
-        }
+        DiffusionKernel.checkOutput(n, t, out);
         if (n == 0 || t == 0) {
             return;
         }
