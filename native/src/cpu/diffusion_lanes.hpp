@@ -1,4 +1,4 @@
-// Branch-free elementary functions on four lanes for the diffusion closed forms (diffusion.cpp): every lane takes the
+// Branch-free elementary functions on 4 or 8 lanes for the diffusion closed forms (diffusion_rows.hpp): every lane takes the
 // same instructions, choices are per-lane selects, the only memory reads are the E1 table's. Double precision; the
 // error of each is stated where it is defined. Nothing here depends on the instruction set beyond rounding: the
 // same operations in the same order on any x86-64 build (fused multiply-adds where -ffp-contract=fast forms them).
@@ -11,14 +11,19 @@
 namespace eigenbasis::diffusion {
 namespace {
 
+#ifndef EB_DIFFUSION_LANES
+#define EB_DIFFUSION_LANES 4
+#endif
+
 /**
- * Four doubles, one AVX2 register under -march=x86-64-v3 (two SSE2 registers on a plain x86-64 build): GCC's
- * vector extensions, because GCC's loop vectoriser splits the table reads of e1_table into masked gathers that
- * AVX2 lacks and then gives up. Comparisons give int64 lanes of 0 or −1; a ? b : c on them selects per lane.
+ * EB_DIFFUSION_LANES doubles (4: one AVX2 register, diffusion.cpp; 8: one AVX-512 register, diffusion_avx512.cpp),
+ * as GCC's vector extensions, because GCC's loop vectoriser splits the table reads of e1_table into masked gathers
+ * that AVX2 lacks and then gives up. Comparisons give int64 lanes of 0 or −1; a ? b : c on them selects per lane.
+ * Every lane runs the same operations in the same order in both builds.
  */
-using V = double __attribute__((vector_size(32)));
-using M = int64_t __attribute__((vector_size(32)));
-constexpr int kLanes = 4;
+constexpr int kLanes = EB_DIFFUSION_LANES;
+using V = double __attribute__((vector_size(8 * kLanes)));
+using M = int64_t __attribute__((vector_size(8 * kLanes)));
 
 constexpr double kEulerGamma = 0.57721566490153286060651209;
 constexpr double kLog2e = 1.4426950408889634074;
@@ -28,7 +33,9 @@ constexpr double kRoundMagic = 0x1.8p52;          // x + 1.5·2^52 − 1.5·2^52
 constexpr double kTwo52 = 0x1p52;
 
 inline V splat(double x) {
-  return V{x, x, x, x};
+  V v = {};
+  for (int l = 0; l < kLanes; ++l) v[l] = x;
+  return v;
 }
 
 inline M bits_of(V x) {
@@ -39,9 +46,11 @@ inline V double_of(M b) {
   return __builtin_bit_cast(V, b);
 }
 
-/** Whether every lane of the mask is set: a branch taken by all four lanes together, never per lane. */
+/** Whether every lane of the mask is set: a branch taken by all lanes together, never per lane. */
 inline bool all_lanes(M mask) {
-  return (mask[0] & mask[1] & mask[2] & mask[3]) != 0;
+  int64_t all = -1;
+  for (int l = 0; l < kLanes; ++l) all &= mask[l];
+  return all != 0;
 }
 
 inline V select(M mask, V yes, V no) {
@@ -151,11 +160,13 @@ inline V one_minus_exp_over(V r) {
 }
 
 /**
- * The table entries kE1Chebyshev[row[l] + k] of the four lanes, as four loads: measured faster than AVX2's
+ * The table entries kE1Chebyshev[row[l] + k] of the lanes, one scalar load each: measured faster than AVX2's
  * vgatherqpd on Zen 5 (1.3 against 1.8 s of CPU time for 10⁸ one-layer pairs).
  */
 inline V gather(M row, int k) {
-  return V{kE1Chebyshev[row[0] + k], kE1Chebyshev[row[1] + k], kE1Chebyshev[row[2] + k], kE1Chebyshev[row[3] + k]};
+  V v = {};
+  for (int l = 0; l < kLanes; ++l) v[l] = kE1Chebyshev[row[l] + k];
+  return v;
 }
 
 /**
