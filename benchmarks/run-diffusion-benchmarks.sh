@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the closed-form generated variances of issue 14 (point 5: 10^5 modes x 10^3 training times under a
 # second on cpu) on this machine: the JMH DiffusionBenchmark (cpu backend at 1000 x 1000 and 100000 x 1000, java
-# reference at 1000 x 1000 only: about 2 us a pair), both models, off-heap output written in place; then the numpy
+# reference at 1000 x 1000 only: about 0.4 us a pair), both models, off-heap output written in place; then the numpy
 # peer (peers/numpy_diffusion.py: self-check against mpmath quadrature, then one process and one per core) at
 # 100000 x 1000. Writes benchmarks/results/jmh-diffusion-{cpu,java}.json (+ .log), numpy-diffusion.json and
 # numpy-diffusion-2proc.json, then prints ns per pair and the ratios. About 4 minutes on 2 cores. JMH refuses to

@@ -6,7 +6,7 @@
 // What depends on one index only is formed once: per time a, e^(−au₁), e^(−au₂), ln a and the noise-only difference
 // E₁(au₁) − E₁(au₂) (the same lane code at λ = 0); per mode w₁, w₂, ln w₁, ln(w₂/w₁). Per pair: one exponential
 // e^(−aλ) (so e^(−aw) = e^(−aλ)·e^(−au) needs none), two table evaluations of E₁, and the final e^(−2I), four
-// lanes at a time (diffusion_lanes.hpp).
+// lanes at a time (diffusion_lanes.hpp), eight where the CPU has AVX-512 (diffusion_rows.hpp, diffusion_avx512.cpp).
 // Symmetric two layer, with c = e^(−8ηλτ), g = (1 − c)/λ (8ητ at λ = 0), A = c + Qλg, B = Qg:
 //   I = ½ ln(u₂/u₁) − (Q/(2A))·[ln(u₂/u₁) − ln(1 + B(u₂ − u₁)/(A + Bu₁))].
 // Both give λ̃ = σ_max²·e^(−2I), or ln λ̃ = 2 ln σ_max − 2I.

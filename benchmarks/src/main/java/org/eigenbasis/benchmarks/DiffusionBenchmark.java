@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code size} is "n x t"; {@code model} one-layer (four E₁ a pair, two of them per time only) or two-layer
  * (elementary). The output is preallocated off-heap (the cpu kernel writes it in place, no copy) or on the heap
  * ({@code placement=heap}: one staging copy back). Average time per call: divide by n·t for the time per pair.
- * The java reference takes about 2 µs a pair: run it at 1000 x 1000 only (benchmarks/run-diffusion-benchmarks.sh);
- * 10⁸ pairs would take minutes per call.
+ * The java reference takes about 0.4 µs a pair: run it at 1000 x 1000 only (benchmarks/run-diffusion-benchmarks.sh);
+ * 10⁸ pairs would take a minute per call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -11,8 +11,9 @@ import org.eigenbasis.value.Placement;
 /**
  * Generated variances λ̃(λ_i, τ_j) of {@link ModeDynamics#generatedVariance} for n modes × t training times in one
  * call, on a backend's {@link org.eigenbasis.spi.DiffusionKernel}: java evaluates {@link ModeDynamics}'s formula
- * pair by pair (about 2 µs a pair); cpu runs native/src/cpu/diffusion.cpp, four pairs at a time on every core
- * (10⁵ × 10³ in about a second on 2 cores, benchmarks/RESULTS.md); cuda hands the work to the host backend.
+ * pair by pair (about 0.1–0.4 µs a pair); cpu runs native/src/cpu/diffusion.cpp, four or eight (AVX-512) pairs at a
+ * time on every core (10⁵ × 10³ in about half a second on 2 cores, benchmarks/RESULTS.md); cuda hands the work to
+ * the host backend.
  * Row i of the result is mode i's learning curve over the given times.
  *
  * <p>Everything is validated before any work ({@link IllegalArgumentException} naming the argument, its index and

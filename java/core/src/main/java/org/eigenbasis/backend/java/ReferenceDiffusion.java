@@ -7,7 +7,7 @@ import org.eigenbasis.value.BatchedMatrix;
 /**
  * The reference generated variances: {@link DiffusionFlow#flowIntegral} (the formula of
  * {@code ModeDynamics.flowIntegral}) for every pair, one at a time, on the calling thread; E₁ by its series and
- * continued fraction. About 2 µs a pair (one layer), so 10⁸ pairs take minutes: the baseline the cpu kernel is
+ * continued fraction. About 0.4 µs a pair (one layer; 0.13 two layer), so 10⁸ pairs take a minute: the baseline the cpu kernel is
  * measured against (benchmarks/DiffusionBenchmark), not a production path. Refuses a wrong shape or dtype of
  * {@code out} and every value {@code DiffusionFlow.checkBatch} refuses with {@link IllegalArgumentException},
  * before writing anything.

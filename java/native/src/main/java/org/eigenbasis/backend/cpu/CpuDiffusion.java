@@ -10,7 +10,8 @@ import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * The generated variances on the CPU library (native/src/cpu/diffusion.cpp): modes in blocks of 64 across the
- * batch workers, four times at a time in each, E₁ from Chebyshev interpolants on 16 cells. An off-heap {@code out}
+ * batch workers, four times at a time in each (eight on AVX-512, see {@link CpuBackend}), E₁ from Chebyshev
+ * interpolants on 16 cells. An off-heap {@code out}
  * is written in place; a heap one through an off-heap buffer of the same size and one copy back (10⁸ pairs: 800 MB
  * more, and about a tenth of the kernel's time). Arguments are checked here first (IllegalArgumentException naming
  * the argument and index, nothing written), then again by the native code.

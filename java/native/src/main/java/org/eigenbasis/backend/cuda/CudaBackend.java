@@ -103,8 +103,8 @@ public final class CudaBackend implements Backend {
     }
 
     /**
-     * The host backend's: the closed forms are O(1) per pair and bound by E₁ evaluations that a 2-core cpu already
-     * does for 10⁸ pairs in about a second; the copy of n × t results back over PCIe would cost as much as the work.
+     * The host backend's: the diffusion closed forms are not on the GPU in this release (10⁸ pairs take about half a
+     * second on 2 host cores; a GPU port of the same table E₁ is not written).
      */
     @Override
     public org.eigenbasis.spi.DiffusionKernel diffusion() {
