@@ -422,8 +422,8 @@ int32_t eb_cpu_mlp_hvp_f64(int32_t width_count, const int32_t* widths, int32_t a
  * and taus (t, finite, >= 0); writes all of out (n x t), never reading it. sigma_min, sigma_max, eta, init finite
  * and > 0, sigma_min < sigma_max. E1 from Chebyshev interpolants on 16 cells (within 5e-15 relative), elementary
  * functions of our own (within 2 ulp), so the result is the same on every x86-64 CPU up to rounding. In parallel
- * over blocks of modes, vectorised over the times. About 150 flops a pair (one layer). Returns EB_OK,
- * EB_ERR_ARGUMENT (nothing written) or EB_ERR_ALLOCATION.
+ * over blocks of modes, vectorised over the times (4 lanes, 8 where use_avx512()). About 190 flops a pair (one
+ * layer). Returns EB_OK, EB_ERR_ARGUMENT (nothing written) or EB_ERR_ALLOCATION.
  */
 int32_t eb_cpu_diffusion_variance_f64(int32_t model, const double* lambdas, int64_t n, const double* taus, int64_t t,
                                       double sigma_min, double sigma_max, double eta, double init, int32_t log_form,

@@ -20,7 +20,7 @@ public interface DiffusionKernel {
      * (which neither overflows nor underflows). Reads lambdas (n, finite, ≥ 0) and taus (t, finite, ≥ 0); writes all
      * of {@code out} (F64, 1 × n × t, heap or off-heap), never reading it. {@code twoLayer} picks the symmetric
      * two-layer model, else the one layer; 0 &lt; sigmaMin &lt; sigmaMax, eta &gt; 0, init &gt; 0, all finite.
-     * Cost O(n·t), about 150 flops a pair on cpu (one layer).
+     * Cost O(n·t), about 190 flops a pair on cpu (one layer).
      */
     void generatedVariances(boolean twoLayer, double[] lambdas, double[] taus, double sigmaMin, double sigmaMax,
                             double eta, double init, boolean log, BatchedMatrix out);
