@@ -28,7 +28,11 @@ bool run_rows_avx512(int model, const double* lambdas, int64_t n, const double* 
 
 namespace {
 
-/** Modes per task of the batch pool: 10⁵ modes give ~1500 tasks, enough to balance two to a hundred workers. */
+/**
+ * At most this many modes per task of the batch pool: 10⁵ modes give ~1500 tasks, enough to balance two to a hundred
+ * workers; fewer modes are cut finer (at least 8 tasks a worker where there are modes enough), so that a few long
+ * learning curves still spread over the cores.
+ */
 constexpr int64_t kModesPerTask = 64;
 
 
@@ -118,10 +122,12 @@ inline bool run_rows(int model, const double* lambdas, int64_t n, const double* 
                      bool log_form, double* out) {
   const TimeTerms tt(taus, t, st);
   const auto row = model == 0 ? one_layer_row : two_layer_row;
-  const int64_t tasks = (n + kModesPerTask - 1) / kModesPerTask;
+  const int64_t workers = BatchPool::instance().threads();
+  const int64_t per_task = std::clamp<int64_t>((n + 8 * workers - 1) / (8 * workers), 1, kModesPerTask);
+  const int64_t tasks = (n + per_task - 1) / per_task;
   return eigenbasis::for_each_on_pool(tasks, [&](int64_t task) {
-    const int64_t end = std::min(n, (task + 1) * kModesPerTask);
-    for (int64_t i = task * kModesPerTask; i < end; ++i) {
+    const int64_t end = std::min(n, (task + 1) * per_task);
+    for (int64_t i = task * per_task; i < end; ++i) {
       row(lambdas[i], tt, t, st, log_form, out + i * t);
     }
   });
