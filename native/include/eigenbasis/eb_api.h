@@ -413,6 +413,25 @@ int32_t eb_cpu_mlp_hvp_f64(int32_t width_count, const int32_t* widths, int32_t a
                            const double* params, const double* x, const double* y, int64_t n, const double* v,
                            int64_t k, double* out);
 
+/* ---- Diffusion closed forms (DiffusionKernel on cpu, issue 14; native/src/cpu/diffusion.cpp) ------------------ */
+
+/*
+ * Generated variances of linear denoisers trained by gradient flow, for n modes x t training times:
+ * out[i*t + j] = lambda~(lambdas[i], taus[j]) (or its natural logarithm when log_form = 1) of
+ * org.eigenbasis.diffusion.ModeDynamics, model 0 one-layer, 1 symmetric two-layer. Reads lambdas (n, finite, >= 0)
+ * and taus (t, finite, >= 0); writes all of out (n x t), never reading it. sigma_min, sigma_max, eta, init finite
+ * and > 0, sigma_min < sigma_max. E1 from Chebyshev interpolants on 16 cells (within 5e-15 relative), elementary
+ * functions of our own (within 2 ulp), so the result is the same on every x86-64 CPU up to rounding. In parallel
+ * over blocks of modes, vectorised over the times (4 lanes, 8 where use_avx512()). About 190 flops a pair (one
+ * layer). Returns EB_OK, EB_ERR_ARGUMENT (nothing written) or EB_ERR_ALLOCATION.
+ */
+int32_t eb_cpu_diffusion_variance_f64(int32_t model, const double* lambdas, int64_t n, const double* taus, int64_t t,
+                                      double sigma_min, double sigma_max, double eta, double init, int32_t log_form,
+                                      double* out);
+
+/* E1(x) for x[0..count) by the kernel's lanes (x >= 0; +inf at 0): for eb_diffusion_test and the parity tests. */
+int32_t eb_cpu_diffusion_e1_f64(const double* x, int64_t count, double* out);
+
 /* ---- CUDA MLP kernels (MlpKernel on cuda, issue 11; native/src/cuda/mlp_*.cu) ------------------------------ */
 
 /* Deepest network (width_count - 1) the cuda MLP kernels take: 64 (the stub answers 0). */

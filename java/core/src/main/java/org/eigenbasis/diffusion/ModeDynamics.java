@@ -1,12 +1,13 @@
 package org.eigenbasis.diffusion;
 
 import java.util.Objects;
-import org.eigenbasis.internal.ExponentialIntegral;
+import org.eigenbasis.internal.DiffusionFlow;
 
 /**
  * Closed forms for one eigen-mode (variance λ) of a linear denoiser trained by gradient flow (issue 14, point 1):
  * its weight ψ(τ; σ), the probability-flow integral I(τ) and the generated variance λ̃(τ). Everything is O(1) per
- * call, double precision, and refuses a negative or non-finite λ or τ with {@link IllegalArgumentException}.
+ * call (the formulas live in {@link DiffusionFlow}, shared with the java backend), double precision, and refuses
+ * a negative or non-finite λ or τ with {@link IllegalArgumentException}.
  *
  * <p><b>Generated variance.</b> The probability-flow ODE of a denoiser D is dx/dσ = (x − D(x; σ))/σ (EDM). With
  * D = ψ(σ)·x along the mode it is linear, x(σ_min) = x(σ_max)·exp(−I), I = ∫_{σ_min}^{σ_max} (1 − ψ(τ; σ))/σ dσ,
@@ -48,32 +49,15 @@ public final class ModeDynamics {
             return k + (q - k) * Math.exp(-2 * eta * tau * (u + lambda));
         }
         double c = Math.exp(-8 * eta * lambda * tau);
-        double g = growth(lambda, tau, eta);
+        double g = DiffusionFlow.growth(lambda, tau, eta);
         return q / (c + q * (lambda + u) * g);
     }
 
     /** I(τ) = ∫_{σ_min}^{σ_max} (1 − ψ(τ; σ))/σ dσ in closed form. */
     public static double flowIntegral(DenoiserModel model, double lambda, double tau, DiffusionConfig config) {
         check(model, lambda, tau, config);
-        double u1 = config.sigmaMin() * config.sigmaMin();
-        double u2 = config.sigmaMax() * config.sigmaMax();
-        double q = config.init();
-        double logRatio = Math.log(u2 / u1);
-        if (tau == 0) {
-            return 0.5 * (1 - q) * logRatio;
-        }
-        if (model == DenoiserModel.ONE_LAYER) {
-            double a = 2 * config.eta() * tau;
-            double signal = ExponentialIntegral.einDifference(a * (lambda + u1), a * (lambda + u2));
-            double noiseOnly = ExponentialIntegral.difference(a * u1, a * u2);
-            return 0.5 * signal + 0.5 * (1 - q) * Math.exp(-a * lambda) * noiseOnly;
-        }
-        double c = Math.exp(-8 * config.eta() * lambda * tau);
-        double g = growth(lambda, tau, config.eta());
-        double a = c + q * lambda * g;
-        double b = q * g;
-        double logDenominators = Math.log1p(b * (u2 - u1) / (a + b * u1));
-        return (c * (1 - q) / (2 * a)) * logRatio + (q / (2 * a)) * logDenominators;
+        return DiffusionFlow.flowIntegral(model == DenoiserModel.TWO_LAYER, lambda, tau, config.sigmaMin(),
+                config.sigmaMax(), config.eta(), config.init());
     }
 
     /** λ̃(τ) = σ_max²·exp(−2I(τ)), the variance along the mode of samples drawn with the trained denoiser. */
@@ -107,12 +91,6 @@ public final class ModeDynamics {
         }
         double r = generated / lambda;
         return 0.5 * (r - 1 - Math.log(r));
-    }
-
-    /** (1 − e^(−8ηλτ))/λ, its limit 8ητ at λ = 0, without cancellation for small λτ. */
-    private static double growth(double lambda, double tau, double eta) {
-        double rate = 8 * eta * tau;
-        return lambda == 0 ? rate : -Math.expm1(-rate * lambda) / lambda;
     }
 
     static void check(DenoiserModel model, double lambda, double tau, DiffusionConfig config) {

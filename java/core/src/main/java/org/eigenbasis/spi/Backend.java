@@ -45,6 +45,9 @@ public interface Backend {
     /** SGD training and exact Hessian-vector products of multilayer perceptrons. */
     MlpKernel mlp();
 
+    /** Closed-form generated variances of linear denoisers for modes × training times (issue 14). */
+    DiffusionKernel diffusion();
+
     /**
      * Where long-lived working state that this backend's kernels read and write every call (an optimizer's
      * factors, bases and moments) should be allocated: {@link Placement#OFF_HEAP} for native backends, whose

@@ -79,6 +79,11 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public org.eigenbasis.spi.DiffusionKernel diffusion() {
+        return base.diffusion();
+    }
+
+    @Override
     public Placement statePlacement() {
         return base.statePlacement();
     }

@@ -579,6 +579,45 @@ public final class CpuKernels {
                 v, k, out), false);
     }
 
+    /**
+     * Generated variances of linear denoisers (eb_cpu_diffusion_variance_f64) on direct buffers: lambdas n, taus t,
+     * out n·t (row-major, mode by mode, a buffer of its own). The model is 0 (one layer) or 1 (symmetric two layer).
+     * Sizes and the setting are checked here; the values of lambdas and taus by the native code, which refuses a
+     * negative or non-finite one (NativeKernelException with EB_ERR_ARGUMENT) before writing.
+     */
+    public static void diffusionVariance(int model, DoubleBuffer lambdas, long n, DoubleBuffer taus, long t,
+                                         double sigmaMin, double sigmaMax, double eta, double init, boolean log,
+                                         DoubleBuffer out) {
+        requireLoaded();
+        if (model != 0 && model != 1) {
+            throw new IllegalArgumentException("model: code " + model + " is not 0 (one layer) or 1 (two layer)");
+        }
+        if (n < 0 || t < 0) {
+            throw new IllegalArgumentException("n " + n + " or t " + t + " is negative");
+        }
+        if (!(sigmaMin > 0) || !(sigmaMin < sigmaMax) || !Double.isFinite(sigmaMax) || !(eta > 0)
+                || !Double.isFinite(eta) || !(init > 0) || !Double.isFinite(init)) {
+            throw new IllegalArgumentException("sigmaMin " + sigmaMin + ", sigmaMax " + sigmaMax + ", eta " + eta
+                    + " or init " + init + " is out of range (0 < sigmaMin < sigmaMax; eta, init > 0; all finite)");
+        }
+        if (n == 0 || t == 0) {
+            return;
+        }
+        require("lambdas", lambdas, n);
+        require("taus", taus, t);
+        require("out", out, n * t);
+        check("eb_cpu_diffusion_variance_f64", EbCpuLibrary.eb_cpu_diffusion_variance_f64(model, lambdas, n, taus, t,
+                sigmaMin, sigmaMax, eta, init, log ? 1 : 0, out), false);
+    }
+
+    /** E₁(x) by the diffusion kernel's own lanes (eb_cpu_diffusion_e1_f64), for its accuracy tests: x, out count. */
+    public static void diffusionE1(DoubleBuffer x, long count, DoubleBuffer out) {
+        requireLoaded();
+        require("x", x, count);
+        require("out", out, count);
+        check("eb_cpu_diffusion_e1_f64", EbCpuLibrary.eb_cpu_diffusion_e1_f64(x, count, out), false);
+    }
+
     private static long mlpParameterCount(int[] widths, int loss) {
         if (widths == null || widths.length < 2) {
             throw new IllegalArgumentException("widths: needs at least 2 entries");

@@ -141,4 +141,11 @@ public final class EbCpuLibrary {
     public static native int eb_cpu_mlp_hvp_f64(int widthCount, @Const IntBuffer widths, int activation, int loss,
                                                 @Const DoubleBuffer params, @Const DoubleBuffer x, @Const DoubleBuffer y,
                                                 long n, @Const DoubleBuffer v, long k, DoubleBuffer out);
+
+    public static native int eb_cpu_diffusion_variance_f64(int model, @Const DoubleBuffer lambdas, long n,
+                                                           @Const DoubleBuffer taus, long t, double sigmaMin,
+                                                           double sigmaMax, double eta, double init, int logForm,
+                                                           DoubleBuffer out);
+
+    public static native int eb_cpu_diffusion_e1_f64(@Const DoubleBuffer x, long count, DoubleBuffer out);
 }

@@ -22,6 +22,7 @@ public final class JavaBackend implements Backend {
     private final PreconditionerKernel preconditioner = new ReferencePreconditioner();
     private final org.eigenbasis.spi.InfluenceKernel influence = new ReferenceInfluence();
     private final org.eigenbasis.spi.MlpKernel mlp = new ReferenceMlp();
+    private final org.eigenbasis.spi.DiffusionKernel diffusion = new ReferenceDiffusion();
 
     @Override
     public String name() {
@@ -80,5 +81,10 @@ public final class JavaBackend implements Backend {
     @Override
     public org.eigenbasis.spi.MlpKernel mlp() {
         return mlp;
+    }
+
+    @Override
+    public org.eigenbasis.spi.DiffusionKernel diffusion() {
+        return diffusion;
     }
 }

@@ -21,8 +21,8 @@ import org.eigenbasis.spi.SpectralKernel;
  *
  * <p><b>Portable kernels</b> ({@value #PORTABLE_PROPERTY}). The library is built for x86-64-v3 (AVX2); some of our
  * own kernels have a second build for AVX-512 that they take at run time where the CPU has it: the f64 tridiagonal
- * QL of eigh (n &ge; 48) and the resetting simulator (its em loops, whole-trajectory and lane paths, Philox refills
- * and polar factors). {@code -Deigenbasis.cpu.portable=true} forces the portable paths on any CPU, so that CI can
+ * QL of eigh (n &ge; 48), the resetting simulator (its em loops, whole-trajectory and lane paths, Philox refills
+ * and polar factors) and the diffusion closed forms (eight lanes instead of four). {@code -Deigenbasis.cpu.portable=true} forces the portable paths on any CPU, so that CI can
  * run the numerical contract tests a second time on the paths a machine without AVX-512 takes (its machine kind
  * changes between AMD Zen 5 and Intel Xeon). {@code false}, the default, lets the kernels dispatch on the CPU; any
  * other value is refused with an {@link IllegalArgumentException}, naming the property and the legal values, by the
@@ -50,6 +50,7 @@ public final class CpuBackend implements Backend {
     private final PreconditionerKernel preconditioner = new CpuPreconditioner();
     private final org.eigenbasis.spi.InfluenceKernel influence = new CpuInfluence();
     private final org.eigenbasis.spi.MlpKernel mlp = new CpuMlp();
+    private final org.eigenbasis.spi.DiffusionKernel diffusion = new CpuDiffusion();
 
     @Override
     public String name() {
@@ -150,6 +151,11 @@ public final class CpuBackend implements Backend {
     @Override
     public org.eigenbasis.spi.MlpKernel mlp() {
         return mlp;
+    }
+
+    @Override
+    public org.eigenbasis.spi.DiffusionKernel diffusion() {
+        return diffusion;
     }
 
     /** Optimizer state off-heap: the kernels read and write it in place (no staging copies per call). */

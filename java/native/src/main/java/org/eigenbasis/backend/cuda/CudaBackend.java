@@ -50,6 +50,7 @@ public final class CudaBackend implements Backend {
         info.putAll(CudaKernels.describe());
         info.put("reset_simulation", "CUDA kernel, one thread per trajectory (statistically equal to java/cpu)");
         info.put("spectral_and_refresh", "on host backend " + HostFallback.host().name());
+        info.put("diffusion", "on host backend " + HostFallback.host().name());
         info.put("preconditioner",
                 "cuBLAS syrk / strided-batched gemm + own elementwise kernels; host data copied per call");
         info.put("mlp", "train: CUDA kernel, one thread block per job; hessian_product: R-operator as cuBLAS dgemm "
@@ -99,6 +100,16 @@ public final class CudaBackend implements Backend {
     public org.eigenbasis.spi.MlpKernel mlp() {
         Availability a = availability();
         return a.available() ? mlp : HostFallback.forKernel("mlp", "no usable GPU: " + a.reason()).mlp();
+    }
+
+    /**
+     * The host backend's: the diffusion closed forms are not on the GPU in this release (10⁸ pairs take about half a
+     * second on 2 host cores; a GPU port of the same table E₁ is not written).
+     */
+    @Override
+    public org.eigenbasis.spi.DiffusionKernel diffusion() {
+        return HostFallback.forKernel("diffusion", "the diffusion closed forms are not on the GPU in this release")
+                .diffusion();
     }
 
     /** Optimizer state off-heap: the kernels read and write it in place (no staging copies per call). */

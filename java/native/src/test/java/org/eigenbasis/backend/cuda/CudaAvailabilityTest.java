@@ -27,16 +27,20 @@ class CudaAvailabilityTest {
     @Test
     void hostFallbacksAreLoggedOncePerKernel() {
         CudaBackend cuda = new CudaBackend();
-        // Spectral products and the refresh always run on the host; so do the preconditioner kernels without a GPU.
+        // Spectral products, the refresh and the diffusion closed forms always run on the host; so do the
+        // preconditioner kernels without a GPU.
         for (int call = 0; call < 3; call++) {
             assertEquals(Backends.select("cpu").spectral().getClass(), cuda.spectral().getClass());
             assertEquals(Backends.select("cpu").refresh().getClass(), cuda.refresh().getClass());
+            assertEquals(Backends.select("cpu").diffusion().getClass(), cuda.diffusion().getClass());
         }
         java.util.List<String> lines = HostFallback.lines();
         assertEquals(1, lines.stream().filter(l -> l.startsWith("eigenbasis: cuda spectral -> host backend cpu")).count(),
                 lines.toString());
         assertEquals(1, lines.stream().filter(l -> l.startsWith("eigenbasis: cuda refresh -> host backend cpu")).count(),
                 lines.toString());
+        assertEquals(1, lines.stream().filter(l -> l.startsWith("eigenbasis: cuda diffusion -> host backend cpu"))
+                .count(), lines.toString());
         if (!cuda.availability().available()) {
             cuda.preconditioner();
             cuda.preconditioner();
