@@ -25,15 +25,27 @@ public final class DiffusionFlow {
             // I = ½[Ein(a(λ+u₂)) − Ein(a(λ+u₁))] + ½(1 − Q)e^(−aλ)[E₁(au₁) − E₁(au₂)]: both terms keep their sign for
             // Q ≤ 1, so small I (small τ, Q near 1) is not the difference of two logarithms of size ln(σ_max/σ_min)
             double a = 2 * eta * tau;
-            double signal = ExponentialIntegral.einDifference(a * (lambda + u1), a * (lambda + u2));
+            double x1 = a * (lambda + u1);
+            double signal;
+            if (x1 > 1) {
+                // Ein(y) − Ein(x) = ln(y/x) + E₁(y) − E₁(x), the ratio taken before a multiplies (a·(λ+u₂) may
+                // overflow for huge τ, where E₁ = 0 and I is the settled ½ ln((λ+u₂)/(λ+u₁)))
+                signal = Math.log((lambda + u2) / (lambda + u1)) - ExponentialIntegral.difference(x1, a * (lambda + u2));
+            } else {
+                signal = ExponentialIntegral.einDifference(x1, a * (lambda + u2));
+            }
             double noiseOnly = ExponentialIntegral.difference(a * u1, a * u2);
-            return 0.5 * signal + 0.5 * (1 - q) * Math.exp(-a * lambda) * noiseOnly;
+            // 0 once both E₁ underflow; skipping the product keeps e^(−aλ) = e^(−∞·0) out of it at λ = 0
+            double noise = noiseOnly == 0 ? 0 : 0.5 * (1 - q) * Math.exp(-a * lambda) * noiseOnly;
+            return 0.5 * signal + noise;
         }
-        double c = Math.exp(-8 * eta * lambda * tau);
-        double g = growth(lambda, tau, eta);
-        double a = c + q * lambda * g;
-        double b = q * g;
-        double logDenominators = Math.log1p(b * (u2 - u1) / (a + b * u1));
+        double rate = 8 * eta * lambda * tau;
+        double c = Math.exp(-rate);
+        double a = c - q * Math.expm1(-rate);   // c + Q·λg with λg = 1 − c
+        double b = q * growth(lambda, tau, eta);   // +∞ only at λ = 0 for τ near the largest double
+        // ln((A + Bu₂)/(A + Bu₁)), divided through by B once B > 1 so that B·u₂ cannot overflow
+        double logDenominators = b <= 1 ? Math.log1p(b * (u2 - u1) / (a + b * u1))
+                : Math.log1p((u2 - u1) / (a / b + u1));
         return (c * (1 - q) / (2 * a)) * logRatio + (q / (2 * a)) * logDenominators;
     }
 
