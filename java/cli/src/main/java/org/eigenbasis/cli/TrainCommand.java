@@ -22,6 +22,7 @@ import org.eigenbasis.train.FeedForwardNetwork;
 import org.eigenbasis.train.LayerStatisticsMode;
 import org.eigenbasis.train.Model;
 import org.eigenbasis.train.Trainer;
+import org.eigenbasis.train.TrainingCheckpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +34,11 @@ import picocli.CommandLine.Option;
  * atomically, {@code loss.csv} (optimizer, step, train_loss), {@code summary.csv} and {@code loss.png} (all curves
  * in one chart) into {@code --out}, and prints the final training loss and test accuracy of each run. Exit 1 when
  * a run diverged (its loss turned NaN or infinite; the files are still written).
+ *
+ * <p>{@code --checkpoint FILE} writes a {@link TrainingCheckpoint} (parameters, optimizer state, random state,
+ * losses so far; versioned, CRC32C, no timestamps) atomically every {@code --checkpoint-every} steps and after the
+ * last; {@code --resume FILE} restores one (refused, with nothing changed, when it does not fit the options) and
+ * continues to {@code --steps}: its outputs and checkpoints equal those of an uninterrupted run byte for byte.
  *
  * <p>K-FAC and EK-FAC: the model reports, with each gradient, the layer statistics of every linear layer (inputs
  * and per-sample output gradients, under the weight's name); {@code --statistics auto} gives them labels sampled
@@ -99,6 +105,18 @@ final class TrainCommand implements Callable<Integer> {
             description = {"K-FAC layer statistics passed with each gradient: none, the empirical Fisher, or the true Fisher",
                 "with labels sampled from the model; auto = sampled for kfac and ekfac, none for the others (default: ${DEFAULT-VALUE})."})
     String statistics;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = {"Write the model's parameters, the optimizer",
+        "state and the run's random state atomically to FILE every --checkpoint-every steps and after the last step",
+        "(one --optimizer only)."})
+    Path checkpoint;
+
+    @Option(names = "--checkpoint-every", defaultValue = "50", paramLabel = "K", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
+    int checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "FILE", description = {"Continue from a checkpoint's step up to --steps,",
+        "bit-identically to an uninterrupted run (same options required; one --optimizer only)."})
+    Path resume;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -178,6 +196,14 @@ final class TrainCommand implements Callable<Integer> {
             }
             choices.add(choice);
         }
+        if ((checkpoint != null || resume != null) && choices.size() != 1) {
+            throw new CommandLine.ParameterException(cl, "--checkpoint/--resume: one --optimizer only, not " + choices.size());
+        }
+        if (checkpointEvery < 1) {
+            throw new CommandLine.ParameterException(cl, "--checkpoint-every: " + checkpointEvery + " is outside [1, "
+                    + Integer.MAX_VALUE + "]");
+        }
+        TrainingCheckpoint resumed = resume == null ? null : TrainingCheckpoint.read(resume);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new IllegalArgumentException("--out: " + out + " exists and is not a directory");
         }
@@ -204,7 +230,12 @@ final class TrainCommand implements Callable<Integer> {
                         : mode;
                 runs.add(new Run(choice.label(), m, OptimizerFactory.create(choice.name(), own, m.parameters(), chosen), ownMode));
             }
-            return train(runs, split, trainerConfig, chosen);
+            if (resumed != null) {
+                Run only = runs.get(0);
+                resumed.restoreInto(only.name(), TrainingCheckpoint.setup(only.model(),
+                        trainerConfig.withStatistics(only.statistics()), split.train()), only.model().parameters(), only.optimizer());
+            }
+            return train(runs, split, trainerConfig, chosen, resumed);
         } finally {
             for (Run r : runs) {
                 r.optimizer().close();
@@ -212,7 +243,8 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int train(List<Run> runs, Dataset.Split split, Trainer.Config trainerConfig, Backend chosen) throws IOException {
+    private int train(List<Run> runs, Dataset.Split split, Trainer.Config trainerConfig, Backend chosen,
+                      TrainingCheckpoint resumed) throws IOException {
         PrintWriter console = spec.commandLine().getOut();
         Files.createDirectories(out);
         String modelName = runs.get(0).model().name();
@@ -229,7 +261,8 @@ final class TrainCommand implements Callable<Integer> {
             try (Progress progress = Progress.start("train " + run.name(), steps, false)) {
                 r = Trainer.run(run.model(), run.optimizer(), split.train(), split.test(),
                         trainerConfig.withStatistics(run.statistics()),
-                        (step, loss) -> progress.step(String.format(Locale.ROOT, "loss %.4f", loss)));
+                        (step, loss) -> progress.step(String.format(Locale.ROOT, "loss %.4f", loss)),
+                        new Trainer.Checkpointing(checkpoint, checkpointEvery, run.name(), resumed));
             }
             double[] losses = r.losses();
             double[] x = new double[losses.length];

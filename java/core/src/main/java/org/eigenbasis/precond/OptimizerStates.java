@@ -55,6 +55,31 @@ public final class OptimizerStates {
         return restore(file, fingerprint(configuration), configuration, parameters, live);
     }
 
+    /** What {@link #inspect} finds in a state file: its counters, parameter count and scalar count. */
+    public record Summary(long steps, long skipped, int parameters, long scalars) {
+    }
+
+    /**
+     * Checks a state file held in memory (magic, version, length, CRC32C, structure) without an optimizer to load
+     * it into; reads {@code bytes}, writes nothing.
+     *
+     * @param where prefix of every error message (e.g. the file name)
+     * @throws IOException naming the defect: truncated, bad magic, unsupported version, checksum mismatch, malformed
+     */
+    public static Summary inspect(byte[] bytes, String where) throws IOException {
+        Objects.requireNonNull(bytes, "bytes");
+        StateFile.Contents c = StateFile.read(bytes, where);
+        long scalars = 0;
+        for (int[] shape : c.shapes().values()) {
+            long n = 1;
+            for (int d : shape) {
+                n *= d;
+            }
+            scalars += n;
+        }
+        return new Summary(c.step(), c.skipped(), c.shapes().size(), scalars);
+    }
+
     /** SHA-256 of the configuration string (UTF-8). */
     static byte[] fingerprint(String configuration) {
         Objects.requireNonNull(configuration, "configuration");

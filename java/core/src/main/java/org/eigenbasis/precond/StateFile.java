@@ -147,8 +147,11 @@ final class StateFile {
 
     /** Reads and checks magic, version, length and checksum, then parses; any defect is an IOException. */
     static Contents read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        String where = "optimizer state " + file + ": ";
+        return read(Files.readAllBytes(file), "optimizer state " + file + ": ");
+    }
+
+    /** {@link #read(Path)} of bytes already in memory; {@code where} prefixes every error message. */
+    static Contents read(byte[] bytes, String where) throws IOException {
         if (bytes.length < MAGIC.length + 12) {
             throw new IOException(where + "truncated (" + bytes.length + " bytes, shorter than the header)");
         }

@@ -129,9 +129,50 @@ public final class Trainer {
         }
     }
 
+    /**
+     * Checkpoints of one run: after every {@code every} steps and after the last, the state of the run is written
+     * atomically to {@code file} as a {@link TrainingCheckpoint}; {@code resume}, when not null, is the checkpoint
+     * the run continues from (already restored into the model and optimizer by
+     * {@link TrainingCheckpoint#restoreInto}).
+     *
+     * @param file  where checkpoints go; null for none
+     * @param every steps between checkpoints, ≥ 1
+     * @param label the optimizer's label, stored in the checkpoint and checked on resume
+     */
+    public record Checkpointing(java.nio.file.Path file, int every, String label, TrainingCheckpoint resume) {
+        public Checkpointing {
+            if (every < 1) {
+                throw new IllegalArgumentException("every: " + every + " is outside [1, " + Integer.MAX_VALUE + "]");
+            }
+            Objects.requireNonNull(label, "label");
+        }
+
+        /** No checkpoints, no resume. */
+        public static Checkpointing none() {
+            return new Checkpointing(null, 1, "", null);
+        }
+    }
+
     /** Runs {@code config.steps()} steps; {@code test} and {@code listener} may be null. */
     public static Result run(Model model, Optimizer optimizer, Dataset train, Dataset test, Config config,
             StepListener listener) {
+        try {
+            return run(model, optimizer, train, test, config, listener, Checkpointing.none());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);   // unreachable: no checkpoint file
+        }
+    }
+
+    /**
+     * {@link #run(Model, Optimizer, Dataset, Dataset, Config, StepListener)} with checkpoints and resume: a run
+     * resumed from the checkpoint of step N takes steps N+1..{@code config.steps()} and ends with the parameters,
+     * optimizer state, losses and checkpoints of an uninterrupted run, bit for bit (the generators' states, the
+     * minibatch order and the losses so far travel in the checkpoint).
+     *
+     * @throws java.io.IOException when a checkpoint cannot be written
+     */
+    public static Result run(Model model, Optimizer optimizer, Dataset train, Dataset test, Config config,
+            StepListener listener, Checkpointing checkpoints) throws java.io.IOException {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(optimizer, "optimizer");
         Objects.requireNonNull(train, "train");
@@ -142,15 +183,27 @@ public final class Trainer {
         }
         long start = System.nanoTime();
         boolean full = config.batchSize() == 0 || config.batchSize() >= train.samples();
-        Random batches = new Random(config.seed());
-        Random labels = new Random(config.seed() ^ 0x5DEECE66DL);
-        int[] order = identity(train.samples());
-        int cursor = order.length;   // reshuffle before the first minibatch
+        TrainingCheckpoint resume = checkpoints.resume();
+        String setup = TrainingCheckpoint.setup(model, config, train);
+        if (resume != null && (resume.step() > config.steps() || !resume.setup().equals(setup)
+                || resume.order().length != train.samples())) {
+            throw new IllegalArgumentException("checkpoints.resume: step " + resume.step() + " of '" + resume.setup()
+                    + "' does not continue this run of " + config.steps() + " steps of '" + setup + "'");
+        }
+        ReplayableRandom batches = resume == null ? new ReplayableRandom(config.seed())
+                : ReplayableRandom.restore(resume.batchesState());
+        ReplayableRandom labels = resume == null ? new ReplayableRandom(config.seed() ^ 0x5DEECE66DL)
+                : ReplayableRandom.restore(resume.labelsState());
+        int[] order = resume == null ? identity(train.samples()) : resume.order();
+        int cursor = resume == null ? order.length : resume.cursor();   // a fresh run reshuffles before its first minibatch
         double[] losses = new double[config.steps() + 1];
-        int stepsRun = 0;
+        int stepsRun = resume == null ? 0 : resume.step();
+        if (resume != null) {
+            System.arraycopy(resume.losses(), 0, losses, 0, stepsRun);
+        }
         boolean diverged = false;
         double current = full ? Double.NaN : model.loss(train);
-        for (int step = 0; step < config.steps(); step++) {
+        for (int step = stepsRun; step < config.steps(); step++) {
             Gradients gradients = new Gradients();
             if (full) {
                 current = model.lossAndGradients(train, gradients, config.statistics(), labels);
@@ -173,6 +226,11 @@ public final class Trainer {
             }
             optimizer.step(gradients);
             stepsRun++;
+            if (checkpoints.file() != null && (stepsRun % checkpoints.every() == 0 || stepsRun == config.steps())) {
+                new TrainingCheckpoint(checkpoints.label(), setup, stepsRun, batches.state(), labels.state(), cursor,
+                        order, Arrays.copyOf(losses, stepsRun), TrainingCheckpoint.snapshot(model.parameters()),
+                        TrainingCheckpoint.optimizerBytes(optimizer, checkpoints.file())).write(checkpoints.file());
+            }
             if (!full) {
                 current = model.loss(train);
                 if (listener != null) {
