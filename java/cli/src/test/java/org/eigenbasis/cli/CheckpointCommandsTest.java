@@ -87,6 +87,25 @@ class CheckpointCommandsTest {
         assertTrue(text.out().contains("step 4") && text.out().contains("checksum ok"), text.out());
     }
 
+    @Test
+    void checkStateReadsABareOptimizerStateFile() throws IOException {
+        Path file = dir.resolve("adamw.state");
+        java.util.List<org.eigenbasis.precond.Parameter> params =
+                java.util.List.of(org.eigenbasis.precond.Parameter.of("w", new double[] {1, 2, 3}, 3));
+        try (var opt = org.eigenbasis.precond.Optimizers.create("adamw", java.util.Map.of(), params,
+                org.eigenbasis.spi.Backends.select("java"))) {
+            opt.save(file);
+        }
+        Run check = run("optim", "check-state", file.toString(), "--json");
+        assertEquals(0, check.code(), check.err());
+        JsonNode json = new ObjectMapper().readTree(check.out());
+        assertEquals(0, json.get("step").asInt());
+        assertEquals(1, json.get("parameters").asInt());
+        assertEquals(3, json.get("scalars").asInt());
+        byte[] bytes = Files.readAllBytes(file);
+        damaged(java.util.Arrays.copyOf(bytes, bytes.length - 1), "truncated");
+    }
+
     private void damaged(byte[] bytes, String defect) throws IOException {
         Path file = Files.write(dir.resolve("bad.ckpt"), bytes);
         assertBadInput(run("optim", "check-state", file.toString(), "--json"), defect);

@@ -36,6 +36,9 @@ import org.eigenbasis.value.DType;
  * Written with {@link Npy#writeAtomically} (temporary file, fsync, atomic rename), so a crash leaves the old file
  * or the new one. {@link #read} refuses a damaged file with an {@link IOException} that names the defect.
  *
+ * <p>Two checkpoints are the same when their {@link #encode()} bytes are; the record's {@code equals} compares the
+ * arrays by reference.
+ *
  * @param optimizer      the optimizer's label (e.g. {@code adamw:0.01})
  * @param setup          what must match on resume besides the optimizer ({@link #setup})
  * @param step           steps taken
