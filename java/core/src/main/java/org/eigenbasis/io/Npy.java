@@ -328,7 +328,14 @@ public final class Npy {
         return head;
     }
 
-    /** Writes buffers to a temporary file beside {@code file}, forces it to disk, then moves it into place. */
+    /**
+     * Writes buffers to a temporary file beside {@code file}, forces it to disk, renames it over {@code file}
+     * (atomic on one file system: a reader sees the old file or the new one, never a mix) and forces the directory,
+     * so that the rename itself survives a power loss where the platform can sync a directory. A process killed
+     * mid-write leaves the old file intact and a hidden {@code .NAME*.tmp} beside it.
+     *
+     * @throws IOException when writing fails or the file system cannot rename atomically (the old file is kept)
+     */
     public static void writeAtomically(Path file, ByteBuffer... parts) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
@@ -353,7 +360,14 @@ public final class Npy {
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+                throw new IOException("cannot replace " + target + " atomically on this file system: " + e.getMessage(), e);
+            }
+            if (dir != null) {
+                try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    d.force(true);
+                } catch (IOException | UnsupportedOperationException ignored) {
+                    // not every platform can open a directory for fsync (Windows); the rename itself is atomic
+                }
             }
         } finally {
             Files.deleteIfExists(temp);
