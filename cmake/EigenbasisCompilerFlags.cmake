@@ -25,3 +25,14 @@ function(eb_cpu_target_flags target)
     # Fused multiply-add where the source has a*b + c (rotations, rank-2 updates): one rounding instead of two.
     -ffp-contract=fast)
 endfunction()
+
+# EB_SANITIZE=ON builds every native target (kernels, tests, benchmarks, the stub cuda library) with
+# AddressSanitizer and UndefinedBehaviorSanitizer; any undefined behaviour aborts instead of printing and going on.
+# For native/sanitize.sh, never for a release: the runtime must be first in the process (LD_PRELOAD in a JVM).
+option(EB_SANITIZE "build the native code with -fsanitize=address,undefined" OFF)
+if(EB_SANITIZE)
+  set(EB_SANITIZE_FLAGS -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_compile_options(${EB_SANITIZE_FLAGS} -g)
+  add_link_options(${EB_SANITIZE_FLAGS})
+  message(STATUS "eigenbasis: EB_SANITIZE=ON (${EB_SANITIZE_FLAGS})")
+endif()

@@ -306,7 +306,9 @@ void check_det_math(std::mt19937_64& rng) {
   const bool edges = dm::exp(-746) == 0 && std::isinf(dm::exp(710)) && dm::expm1(-60) == -1 &&
                      dm::log(1) == 0 && std::isinf(dm::log(0)) && dm::log(0) < 0 && std::isnan(dm::log(-1)) &&
                      std::isnan(dm::exp(NAN)) && dm::em(0) == 0 && dm::k_from_em(0, 0) == 1 &&
-                     dm::g(0, 1) == 0.5;
+                     dm::g(0, 1) == 0.5 &&
+                     // out of range, pow2 wraps as Java's (k + 1023) << 52 does: 2048 << 52 is Long.MIN_VALUE
+                     dm::bits_of(dm::pow2(1025)) == INT64_MIN && dm::bits_of(dm::pow2(-1023)) == 0;
   if (!edges) {
     std::printf("FAIL det_math edge values\n");
     ++failures;

@@ -56,8 +56,12 @@ inline double poly(double r) {
   return t0 + t1 * r8;
 }
 
-/** 2^k for k in [-1022, 1023]. */
-inline double pow2(int64_t k) { return from_bits((k + 1023) << 52); }
+/**
+ * 2^k for k in [-1022, 1023]. Outside that range (exp's k for a NaN argument, whose result is then discarded) the
+ * bits wrap as Java's long shift does: the shift is done unsigned, since a signed left shift that overflows is
+ * undefined behaviour in C++17 (found by native/sanitize.sh).
+ */
+inline double pow2(int64_t k) { return from_bits(static_cast<int64_t>(static_cast<uint64_t>(k + 1023) << 52)); }
 
 /** The integer value of an integral double of magnitude below 2^51. */
 inline int64_t to_int(double integral) { return bits_of(integral + kShifter) - bits_of(kShifter); }
