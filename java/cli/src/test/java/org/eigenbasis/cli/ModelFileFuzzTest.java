@@ -2,9 +2,9 @@ package org.eigenbasis.cli;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes the model JSON that {@code train} and the influence commands read, {@link ModelFile#read}: arbitrary
@@ -12,25 +12,17 @@ import java.nio.file.Path;
  * else is a finding.
  */
 class ModelFileFuzzTest {
-    private static final Path FILE = tempFile();
+    @TempDir
+    static Path dir;
 
     @FuzzTest
     void read(byte[] json) throws IOException {
-        Files.write(FILE, json);
+        Path file = dir.resolve("fuzz.json");
+        Files.write(file, json);
         try {
-            ModelFile.read(FILE);
+            ModelFile.read(file);
         } catch (IllegalArgumentException | IOException documented) {
             // refused with a message
-        }
-    }
-
-    private static Path tempFile() {
-        try {
-            Path file = Files.createTempFile("model-fuzz", ".json");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

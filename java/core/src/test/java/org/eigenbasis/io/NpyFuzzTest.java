@@ -2,9 +2,9 @@ package org.eigenbasis.io;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes every {@link Npy} reader with arbitrary file contents. The documented failures are
@@ -13,17 +13,19 @@ import java.nio.file.Path;
  * {@code src/test/resources/org/eigenbasis/io/NpyFuzzTestInputs}; {@code JAZZER_FUZZ=1} fuzzes.
  */
 class NpyFuzzTest {
-    private static final Path FILE = tempFile();
+    @TempDir
+    static Path dir;
 
     @FuzzTest
     void readers(byte[] bytes) throws IOException {
-        Files.write(FILE, bytes);
-        expectDocumented(() -> Npy.read(FILE));
-        expectDocumented(() -> Npy.readLabels(FILE));
-        expectDocumented(() -> Npy.readMatrices(FILE));
-        expectDocumented(() -> Npy.readBatch(FILE));
-        expectDocumented(() -> Npy.readDoubles(FILE));
-        expectDocumented(() -> Npy.readDoubles(FILE, -1, 2));
+        Path file = dir.resolve("fuzz.npy");
+        Files.write(file, bytes);
+        expectDocumented(() -> Npy.read(file));
+        expectDocumented(() -> Npy.readLabels(file));
+        expectDocumented(() -> Npy.readMatrices(file));
+        expectDocumented(() -> Npy.readBatch(file));
+        expectDocumented(() -> Npy.readDoubles(file));
+        expectDocumented(() -> Npy.readDoubles(file, -1, 2));
     }
 
     interface Reader {
@@ -35,16 +37,6 @@ class NpyFuzzTest {
             reader.read();
         } catch (IllegalArgumentException | IOException documented) {
             // refused with a message: the contract
-        }
-    }
-
-    private static Path tempFile() {
-        try {
-            Path file = Files.createTempFile("npy-fuzz", ".npy");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -3,13 +3,13 @@ package org.eigenbasis.precond;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Fuzzes the optimizer-state decoder, {@link StateFile#read} and {@link OptimizerStates#load}. Half the inputs
@@ -19,21 +19,23 @@ import java.util.zip.CRC32C;
  * configuration, other parameters or entries). An OutOfMemoryError from a claimed count is a finding.
  */
 class StateFileFuzzTest {
-    private static final Path FILE = tempFile();
+    @TempDir
+    static Path dir;
 
     @FuzzTest
     void read(FuzzedDataProvider data) throws IOException {
         boolean framed = data.consumeBoolean();
         byte[] body = data.consumeRemainingAsBytes();
-        Files.write(FILE, framed ? framed(body) : body);
+        Path file = dir.resolve("fuzz.state");
+        Files.write(file, framed ? framed(body) : body);
         try {
-            StateFile.read(FILE);
+            StateFile.read(file);
         } catch (IOException documented) {
             // refused with a message
         }
         List<Parameter> params = List.of(Parameter.of("w", new double[4], 2, 2));
         try {
-            OptimizerStates.load(FILE, "fuzz", params, Map.of("w.m", new long[2]));
+            OptimizerStates.load(file, "fuzz", params, Map.of("w.m", new long[2]));
         } catch (IOException | IllegalArgumentException documented) {
             // refused with a message, nothing overwritten
         }
@@ -49,15 +51,5 @@ class StateFileFuzzTest {
         crc.update(buf.array(), 0, length - 4);
         buf.putInt((int) crc.getValue());
         return buf.array();
-    }
-
-    private static Path tempFile() {
-        try {
-            Path file = Files.createTempFile("state-fuzz", ".bin");
-            file.toFile().deleteOnExit();
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
