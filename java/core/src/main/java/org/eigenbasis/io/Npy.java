@@ -196,15 +196,16 @@ public final class Npy {
             }
             int major = magic[6];
             int headerLength;
-            if (major == 1) {
-                byte[] len = in.readNBytes(2);
-                headerLength = (len[0] & 0xff) | (len[1] & 0xff) << 8;
-            } else if (major == 2 || major == 3) {
-                byte[] len = in.readNBytes(4);
-                headerLength = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
-            } else {
+            if (major != 1 && major != 2 && major != 3) {
                 throw new IllegalArgumentException(file + ": .npy format version " + major + " is not supported (1 to 3)");
             }
+            int lengthBytes = major == 1 ? 2 : 4;
+            byte[] len = in.readNBytes(lengthBytes);
+            if (len.length != lengthBytes) {
+                throw new IllegalArgumentException(file + ": truncated: the file ends inside the header length");
+            }
+            headerLength = major == 1 ? (len[0] & 0xff) | (len[1] & 0xff) << 8
+                    : ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getInt();
             if (headerLength < 0 || headerLength > 1 << 20) {
                 throw new IllegalArgumentException(file + ": header length " + headerLength + " is not plausible");
             }
@@ -224,13 +225,12 @@ public final class Npy {
             ByteOrder order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
             int itemSize = Integer.parseInt(descr.substring(2));
             long[] shape = parseShape(shapeText, file);
-            long count = 1;
-            for (long d : shape) {
-                count = Math.multiplyExact(count, d);
-            }
-            long bytes = Math.multiplyExact(count, (long) itemSize);
-            if (bytes > Integer.MAX_VALUE - 8) {
-                throw new IllegalArgumentException(file + ": " + bytes + " bytes of data exceed the 2 GiB limit of one array");
+            long bytes = dataBytes(shape, itemSize, file);
+            long available = Files.isRegularFile(file) ? Files.size(file) - MAGIC.length - 2 - lengthBytes - headerLength
+                    : Long.MAX_VALUE;
+            if (bytes > available) {   // refuse before allocating what an untrusted header claims
+                throw new IllegalArgumentException(file + ": truncated: the header promises " + bytes + " bytes of data, "
+                        + "the file holds " + Math.max(0, available));
             }
             byte[] raw = in.readNBytes((int) bytes);
             if (raw.length != bytes) {
@@ -389,6 +389,34 @@ public final class Npy {
             throw new IllegalArgumentException(file + ": the header has no valid '" + name + "' entry: " + header.trim());
         }
         return m.group(1);
+    }
+
+    /**
+     * The data size of {@code shape}: refuses a dimension or a total beyond what one Java array holds (2 GiB) before
+     * anything is allocated, without overflowing on hostile dimensions.
+     */
+    private static long dataBytes(long[] shape, int itemSize, Path file) {
+        long limit = Integer.MAX_VALUE - 8;
+        boolean empty = false;
+        for (long d : shape) {
+            empty |= d == 0;
+            if (d > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(file + ": shape " + formatShape(shape) + ": dimension " + d
+                        + " exceeds " + Integer.MAX_VALUE);
+            }
+        }
+        if (empty) {
+            return 0;
+        }
+        long bytes = itemSize;
+        for (long d : shape) {
+            if (bytes > limit / d) {
+                throw new IllegalArgumentException(file + ": shape " + formatShape(shape) + " of " + itemSize
+                        + "-byte items exceeds the 2 GiB limit of one array");
+            }
+            bytes *= d;
+        }
+        return bytes;
     }
 
     private static long[] parseShape(String text, Path file) {

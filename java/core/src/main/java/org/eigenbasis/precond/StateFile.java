@@ -164,7 +164,7 @@ final class StateFile {
             for (int i = 0; i < count; i++) {
                 String name = getString(buf);
                 dtypes.put(name, buf.get() == 0 ? DType.F64 : DType.F32);
-                int[] dims = new int[nonNegative(buf.getInt(), "rank")];
+                int[] dims = new int[fits(buf, nonNegative(buf.getInt(), "rank"), 4, "parameter '" + name + "'")];
                 for (int j = 0; j < dims.length; j++) {
                     dims[j] = buf.getInt();
                 }
@@ -176,17 +176,20 @@ final class StateFile {
                 String key = getString(buf);
                 byte kind = buf.get();
                 if (kind == KIND_LONGS) {
-                    long[] values = new long[nonNegative(buf.getInt(), "array length")];
+                    long[] values = new long[fits(buf, nonNegative(buf.getInt(), "array length"), 8, "entry '" + key + "'")];
                     for (int j = 0; j < values.length; j++) {
                         values[j] = buf.getLong();
                     }
                     map.put(key, new Entry(kind, new int[] {values.length}, null, null, values));
                 } else if (kind == KIND_F64 || kind == KIND_F32) {
                     int[] dims = {buf.getInt(), buf.getInt(), buf.getInt()};
-                    long n = (long) nonNegative(dims[0], "batch") * nonNegative(dims[1], "rows") * nonNegative(dims[2], "cols");
-                    if (n * (kind == KIND_F64 ? 8 : 4) > buf.remaining()) {
+                    int itemSize = kind == KIND_F64 ? 8 : 4;
+                    long n = (long) nonNegative(dims[0], "batch") * nonNegative(dims[1], "rows");
+                    // checked after each product: three int dimensions can overflow a long
+                    if (n > buf.remaining() / itemSize || n * nonNegative(dims[2], "cols") > buf.remaining() / itemSize) {
                         throw new IOException(where + "entry '" + key + "' claims more data than the file holds");
                     }
+                    n *= dims[2];
                     if (kind == KIND_F64) {
                         double[] values = new double[(int) n];
                         buf.asDoubleBuffer().get(values);
@@ -209,6 +212,14 @@ final class StateFile {
         } catch (BufferUnderflowException | IllegalArgumentException e) {
             throw new IOException(where + "malformed (" + e + ")", e);
         }
+    }
+
+    /** {@code count} items of {@code itemSize} bytes, refused unless the rest of the file can hold them. */
+    private static int fits(ByteBuffer buf, int count, int itemSize, String what) throws IOException {
+        if ((long) count * itemSize > buf.remaining()) {
+            throw new IOException("optimizer state: " + what + " claims " + count + " items, more than the file holds");
+        }
+        return count;
     }
 
     private static int nonNegative(int value, String what) throws IOException {

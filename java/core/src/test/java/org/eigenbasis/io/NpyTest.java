@@ -224,4 +224,41 @@ class NpyTest {
         Npy.writeLabels(labels, new int[] {1, 2});
         assertTrue(message(IllegalArgumentException.class, () -> Npy.readDoubles(labels)).contains("'<i4'"));
     }
+
+    // Hostile headers (found by NpyFuzzTest): each is refused with an IllegalArgumentException before any data
+    // buffer is sized from the header, never an ArithmeticException, an index error or an OutOfMemoryError.
+
+    @Test
+    void aShapeWhoseProductOverflowsIsRefusedNamingTheLimit() throws Exception {
+        Path file = raw("overflow.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (2147483647, 2147483647, 2147483647), }",
+                ByteOrder.LITTLE_ENDIAN);
+        String m = message(IllegalArgumentException.class, () -> Npy.read(file));
+        assertTrue(m.contains("2 GiB") && m.contains("(2147483647, 2147483647, 2147483647)"), m);
+    }
+
+    @Test
+    void aDimensionBeyondAnIntIsRefusedEvenWhenTheArrayIsEmpty() throws Exception {
+        Path file = raw("wide.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (0, 3000000000), }",
+                ByteOrder.LITTLE_ENDIAN);
+        String m = message(IllegalArgumentException.class, () -> Npy.readMatrices(file));
+        assertTrue(m.contains("dimension 3000000000 exceeds " + Integer.MAX_VALUE), m);
+    }
+
+    @Test
+    void aHeaderClaimingMoreDataThanTheFileHoldsIsRefusedWithBothSizes() throws Exception {
+        Path file = raw("claims.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (200000000,), }",
+                ByteOrder.LITTLE_ENDIAN, 1.0);
+        String m = message(IllegalArgumentException.class, () -> Npy.read(file));
+        assertTrue(m.contains("truncated") && m.contains("1600000000 bytes") && m.contains("holds 8"), m);
+    }
+
+    @Test
+    void aFileEndingInsideTheHeaderLengthIsRefused() throws Exception {
+        for (int version = 1; version <= 3; version++) {
+            Path file = dir.resolve("short" + version + ".npy");
+            Files.write(file, new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) version, 0, 16});
+            String m = message(IllegalArgumentException.class, () -> Npy.read(file));
+            assertTrue(m.contains("truncated") && m.contains("header length"), m);
+        }
+    }
 }

@@ -219,4 +219,33 @@ class StateFileTest {
         f.refusedAndKept(IllegalArgumentException.class, "entry 'w/factor1' is f64 [1, 1, 9], expected f64 [1, 3, 3]",
                 withChecksum(tampered));
     }
+
+    // Hostile counts behind a valid checksum (found by StateFileFuzzTest): a rank, an array length or a matrix size
+    // larger than the rest of the file is refused before the array is allocated; three int dimensions whose
+    // product overflows a long are refused too (they used to reach new double[negative]).
+
+    private static byte[] hostile(java.util.function.Consumer<ByteBuffer> contents) throws IOException {
+        ByteBuffer body = ByteBuffer.allocate(256);
+        body.putLong(5).putLong(0);
+        contents.accept(body);
+        return StateFileFuzzTest.framed(java.util.Arrays.copyOf(body.array(), body.position()));
+    }
+
+    private void refused(byte[] file, String message) throws IOException {
+        Path path = dir.resolve("hostile.state");
+        Files.write(path, file);
+        IOException e = assertThrows(IOException.class, () -> StateFile.read(path));
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    @Test
+    void hostileCountsAreRefusedBeforeAllocating() throws IOException {
+        refused(hostile(b -> b.putInt(1).putInt(1).put((byte) 'w').put((byte) 0).putInt(Integer.MAX_VALUE)),
+                "parameter 'w' claims 2147483647 items, more than the file holds");
+        refused(hostile(b -> b.putInt(0).putInt(1).putInt(1).put((byte) 'k').put((byte) 2).putInt(Integer.MAX_VALUE)),
+                "entry 'k' claims 2147483647 items, more than the file holds");
+        refused(hostile(b -> b.putInt(0).putInt(1).putInt(1).put((byte) 'k').put((byte) 0)
+                .putInt(Integer.MAX_VALUE).putInt(Integer.MAX_VALUE).putInt(Integer.MAX_VALUE)),
+                "entry 'k' claims more data than the file holds");
+    }
 }
