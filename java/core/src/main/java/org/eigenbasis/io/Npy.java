@@ -97,8 +97,22 @@ public final class Npy {
     private record Raw(String descr, int itemSize, long[] shape, ByteBuffer data) {
     }
 
-    /** Reads an array of rank 1 to 3. */
+    /**
+     * Reads an f32 or f64 array of rank 1 to 3.
+     *
+     * @throws IllegalArgumentException naming the file and the reason: another dtype, Fortran order, a rank outside
+     *                                  [1, 3], a size beyond 2 GiB or a truncated file
+     */
     public static Array read(Path file) throws IOException {
+        Array array = readAnyRank(file);
+        if (array.shape().length < 1 || array.shape().length > 3) {
+            throw new IllegalArgumentException(file + ": rank " + array.shape().length + " arrays are not supported (1 to 3)");
+        }
+        return array;
+    }
+
+    /** An f32 or f64 array of any rank, for the readers below that name the shapes they accept themselves. */
+    private static Array readAnyRank(Path file) throws IOException {
         Raw raw = readRaw(file, descr -> FLOAT_DESCRS.contains(descr) ? null : "dtype '" + descr
                 + "' is not supported; use float32 (<f4) or float64 (<f8)");
         DType dtype = raw.itemSize() == 4 ? DType.F32 : DType.F64;
@@ -117,7 +131,7 @@ public final class Npy {
         if (expectedShape.length > 2) {
             throw new IllegalArgumentException("expectedShape: rank " + expectedShape.length + " is outside [0, 2]");
         }
-        Array array = read(file);
+        Array array = readAnyRank(file);
         long[] shape = array.shape();
         boolean matches = expectedShape.length == 0 ? shape.length == 1 || shape.length == 2
                 : shape.length == expectedShape.length;
@@ -246,7 +260,7 @@ public final class Npy {
      * Anything else is an {@link IllegalArgumentException} naming the file and its shape.
      */
     public static BatchedMatrix readMatrices(Path file) throws IOException {
-        Array array = read(file);
+        Array array = readAnyRank(file);
         long[] s = array.shape();
         int batch;
         int rows;
@@ -270,7 +284,7 @@ public final class Npy {
 
     /** Reads any array of rank 1 to 3 as a batch: (m,) → (1, 1, m), (r, c) → (1, r, c), (B, r, c) as is. */
     public static BatchedMatrix readBatch(Path file) throws IOException {
-        Array array = read(file);
+        Array array = readAnyRank(file);
         long[] s = array.shape();
         return switch (s.length) {
             case 1 -> toMatrix(array, 1, 1, (int) s[0]);

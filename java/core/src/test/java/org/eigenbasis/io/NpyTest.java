@@ -225,7 +225,17 @@ class NpyTest {
         assertTrue(message(IllegalArgumentException.class, () -> Npy.readDoubles(labels)).contains("'<i4'"));
     }
 
-    // Hostile headers (found by NpyFuzzTest): each is refused with an IllegalArgumentException before any data
+    @Test
+    void readRefusesRanksOutsideOneToThree() throws Exception {
+        Path scalar = raw("scalar.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (), }", ByteOrder.LITTLE_ENDIAN, 1);
+        String m = message(IllegalArgumentException.class, () -> Npy.read(scalar));
+        assertTrue(m.contains("scalar.npy") && m.contains("rank 0"), m);
+        Path rank4 = raw("rank4.npy", "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 1, 1), }", ByteOrder.LITTLE_ENDIAN, 1);
+        m = message(IllegalArgumentException.class, () -> Npy.read(rank4));
+        assertTrue(m.contains("rank 4") && m.contains("(1 to 3)"), m);
+    }
+
+    // Hostile headers (the cases NpyFuzzTest's committed seeds replay): each is refused with an IllegalArgumentException before any data
     // buffer is sized from the header, never an ArithmeticException, an index error or an OutOfMemoryError.
 
     @Test
