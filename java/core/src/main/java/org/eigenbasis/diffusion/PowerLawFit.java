@@ -1,6 +1,7 @@
 package org.eigenbasis.diffusion;
 
 import java.util.Objects;
+import org.eigenbasis.internal.LeastSquaresLine;
 
 /**
  * The power law τ* ∝ λ^(−α) of emergence times: ordinary least squares of y = ln τ* on x = ln λ over the modes,
@@ -72,34 +73,21 @@ public record PowerLawFit(double alpha, double lower, double upper, double inter
         if (n < 3) {
             throw new IllegalArgumentException("lambda: " + n + " modes, need at least 3");
         }
-        double mx = 0;
-        double my = 0;
+        double[] x = new double[n];
+        double[] y = new double[n];
         for (int i = 0; i < n; i++) {
             positive("lambda", i, lambda[i]);
             positive("tau", i, tau[i]);
-            mx += Math.log(lambda[i]);
-            my += Math.log(tau[i]);
+            x[i] = Math.log(lambda[i]);
+            y[i] = Math.log(tau[i]);
         }
-        mx /= n;
-        my /= n;
-        double sxx = 0;
-        double sxy = 0;
-        for (int i = 0; i < n; i++) {
-            double dx = Math.log(lambda[i]) - mx;
-            sxx += dx * dx;
-            sxy += dx * (Math.log(tau[i]) - my);
-        }
-        if (!(sxx > 0)) {
+        LeastSquaresLine line = LeastSquaresLine.fit(x, y);
+        if (!Double.isFinite(line.slope())) {   // Sxx = 0
             throw new IllegalArgumentException("lambda: all " + n + " values are equal; no slope to fit");
         }
-        double slope = sxy / sxx;
-        double intercept = my - slope * mx;
-        double ssr = 0;
-        for (int i = 0; i < n; i++) {
-            double r = Math.log(tau[i]) - intercept - slope * Math.log(lambda[i]);
-            ssr += r * r;
-        }
-        double se = Math.sqrt(ssr / (n - 2) / sxx);
+        double slope = line.slope();
+        double intercept = line.intercept();
+        double se = line.slopeStdError();
         double half = StudentT.quantile(0.975, n - 2) * se;
         return new PowerLawFit(-slope, -slope - half, -slope + half, intercept, se, n);
     }

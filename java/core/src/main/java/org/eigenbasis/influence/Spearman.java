@@ -1,6 +1,7 @@
 package org.eigenbasis.influence;
 
 import java.util.Arrays;
+import org.eigenbasis.internal.LeastSquaresLine;
 
 /** Spearman's rank correlation: Pearson's correlation of the ranks, ties given their average rank. */
 public final class Spearman {
@@ -51,29 +52,9 @@ public final class Spearman {
         return r;
     }
 
+    /** Pearson's r of the ranks, NaN when either is constant, clamped to [−1, 1] against rounding. */
     private static double pearson(double[] a, double[] b) {
-        int m = a.length;
-        double ma = 0;
-        double mb = 0;
-        for (int i = 0; i < m; i++) {
-            ma += a[i];
-            mb += b[i];
-        }
-        ma /= m;
-        mb /= m;
-        double sab = 0;
-        double saa = 0;
-        double sbb = 0;
-        for (int i = 0; i < m; i++) {
-            double da = a[i] - ma;
-            double db = b[i] - mb;
-            sab += da * db;
-            saa += da * da;
-            sbb += db * db;
-        }
-        if (saa == 0 || sbb == 0) {
-            return Double.NaN;
-        }
-        return Math.max(-1, Math.min(1, sab / Math.sqrt(saa * sbb)));
+        double r = LeastSquaresLine.fit(a, b).correlation();
+        return Double.isNaN(r) ? r : Math.max(-1, Math.min(1, r));
     }
 }

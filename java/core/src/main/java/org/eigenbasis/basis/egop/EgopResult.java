@@ -1,5 +1,7 @@
 package org.eigenbasis.basis.egop;
 
+import org.eigenbasis.internal.LeastSquaresLine;
+
 /**
  * An EGOP estimate and its spectrum. Arrays are copied in and out.
  *
@@ -87,21 +89,12 @@ public record EgopResult(int dimension, int samples, double[] egop, double[] val
         if (k < 2) {
             return Double.NaN;
         }
-        double mx = 0;
-        double my = 0;
+        double[] x = new double[k];
+        double[] y = new double[k];
         for (int i = 0; i < k; i++) {
-            mx += Math.log(i + 1);
-            my += Math.log(descending[i]);
+            x[i] = Math.log(i + 1);
+            y[i] = Math.log(descending[i]);
         }
-        mx /= k;
-        my /= k;
-        double sxy = 0;
-        double sxx = 0;
-        for (int i = 0; i < k; i++) {
-            double dx = Math.log(i + 1) - mx;
-            sxy += dx * (Math.log(descending[i]) - my);
-            sxx += dx * dx;
-        }
-        return -sxy / sxx;
+        return -LeastSquaresLine.fit(x, y).slope();
     }
 }

@@ -7,6 +7,7 @@ import org.eigenbasis.basis.Basis;
 import org.eigenbasis.basis.BasisOptimizer;
 import org.eigenbasis.basis.DiagonalRule;
 import org.eigenbasis.basis.egop.EgopProblems;
+import org.eigenbasis.internal.LeastSquaresLine;
 import org.eigenbasis.spi.Backend;
 
 /**

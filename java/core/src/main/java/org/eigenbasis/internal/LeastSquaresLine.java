@@ -1,11 +1,13 @@
-package org.eigenbasis.basis.quadrants;
+package org.eigenbasis.internal;
 
 /**
- * y ≈ a + p·x by ordinary least squares, with p's standard error √(SSR/(n − 2)/Sxx) and the Pearson correlation
- * Sxy/√(Sxx·Syy) (NaN when x or y is constant). Sums in index order, centred first.
+ * y ≈ a + p·x by ordinary least squares: the one fit behind the quadrant exponents, the EGOP decay exponent, the
+ * emergence-time power law and the LDS's Pearson correlation. Sums in index order, centred first; p = Sxy/Sxx,
+ * a = ȳ − p·x̄, p's standard error √(SSR/(n − 2)/Sxx) (NaN for n ≤ 2), the Pearson correlation Sxy/√(Sxx·Syy)
+ * (NaN when x or y is constant). Inputs are not checked: callers validate.
  */
-record LeastSquaresLine(double slope, double slopeStdError, double correlation) {
-    static LeastSquaresLine fit(double[] x, double[] y) {
+public record LeastSquaresLine(double slope, double intercept, double slopeStdError, double correlation) {
+    public static LeastSquaresLine fit(double[] x, double[] y) {
         int n = x.length;
         double mx = 0;
         double my = 0;
@@ -30,6 +32,6 @@ record LeastSquaresLine(double slope, double slopeStdError, double correlation) 
             ssr += r * r;
         }
         double se = n > 2 ? Math.sqrt(ssr / (n - 2) / sxx) : Double.NaN;
-        return new LeastSquaresLine(slope, se, sxy / Math.sqrt(sxx * syy));
+        return new LeastSquaresLine(slope, my - slope * mx, se, sxy / Math.sqrt(sxx * syy));
     }
 }
