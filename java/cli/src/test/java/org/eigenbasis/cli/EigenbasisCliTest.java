@@ -149,6 +149,19 @@ class EigenbasisCliTest {
     }
 
     @Test
+    void atFileArgumentsAreOrdinaryArgumentsNotExpanded() throws Exception {
+        // picocli's @file expansion is off: "@/" used to escape as an InitializationException (exit 1)
+        Path args = dir.resolve("args.txt");
+        Files.writeString(args, "backends\n");
+        for (String at : new String[] {"@/", "@" + args, "@" + dir.resolve("missing.txt")}) {
+            Run r = run(at);
+            assertEquals(2, r.code(), at + ": " + r.err());
+            assertTrue(r.err().startsWith("eigenbasis: ") && r.err().contains(at), r.err());
+            assertFalse(r.err().contains("\tat "), r.err());
+        }
+    }
+
+    @Test
     void verifyPassesOnTheReferenceAndPrintsATable() throws Exception {
         Run r = run("verify", "--backend", "java");
         assertEquals(0, r.code(), r.out() + r.err());
