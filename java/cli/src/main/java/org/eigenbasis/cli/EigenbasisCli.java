@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "Spectral kernels on the JVM: batched symmetric eigendecomposition, verified against a reference.",
         subcommands = {BackendsCommand.class, EighCommand.class, VerifyCommand.class, BenchCommand.class, CudaBenchCommand.class,
             DemoCommand.class, FilterCommand.class, ResetCommand.class, TrainCommand.class, OptimCommand.class,
-            InfluenceCommand.class, BasisCommand.class, EgopCommand.class, DiffusionCommand.class,
+            InfluenceCommand.class, BasisCommand.class, EgopCommand.class, DiffusionCommand.class, SoakCommand.class,
             CommandLine.HelpCommand.class})
 public final class EigenbasisCli implements Runnable {
     public static final int OK = 0;
