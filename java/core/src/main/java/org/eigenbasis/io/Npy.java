@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -346,7 +347,8 @@ public final class Npy {
      * Writes buffers to a temporary file beside {@code file}, forces it to disk, renames it over {@code file}
      * (atomic on one file system: a reader sees the old file or the new one, never a mix) and forces the directory,
      * so that the rename itself survives a power loss where the platform can sync a directory. A process killed
-     * mid-write leaves the old file intact and a hidden {@code .NAME*.tmp} beside it.
+     * mid-write leaves the old file intact and a hidden {@code .NAME.pidPID.*.tmp} beside it, which the next write
+     * of the same file deletes once process PID is gone (a live writer's, this process's included, is left alone).
      *
      * @throws IOException when writing fails or the file system cannot rename atomically (the old file is kept)
      */
@@ -356,7 +358,9 @@ public final class Npy {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+        String prefix = "." + target.getFileName() + ".pid";
+        sweepOrphans(dir == null ? target.getFileSystem().getPath(".") : dir, prefix);
+        Path temp = Files.createTempFile(dir, prefix + ProcessHandle.current().pid() + ".", ".tmp");
         try {
             try {   // temporary files are created 0600; the result should read like any other file
                 Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
@@ -385,6 +389,33 @@ public final class Npy {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /**
+     * Deletes {@code PREFIX<pid>.*.tmp} files whose writing process no longer exists: what a kill during
+     * {@link #writeAtomically} left. A pid that is alive (ours, another writer's, or a reused one) keeps its file;
+     * a file another sweeper deleted first is not an error.
+     */
+    private static final Pattern ORPHAN = Pattern.compile("([0-9]+)\\.[0-9]+\\.tmp");
+
+    private static void sweepOrphans(Path dir, String prefix) throws IOException {
+        long self = ProcessHandle.current().pid();
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, p -> {
+            String name = p.getFileName().toString();
+            return name.startsWith(prefix) && name.endsWith(".tmp");
+        })) {
+            for (Path temp : temps) {
+                // exactly PREFIX<pid>.<createTempFile's digits>.tmp: another file's temporary never matches
+                Matcher m = ORPHAN.matcher(temp.getFileName().toString().substring(prefix.length()));
+                if (!m.matches() || m.group(1).length() > 18) {
+                    continue;
+                }
+                long pid = Long.parseLong(m.group(1));
+                if (pid != self && ProcessHandle.of(pid).isEmpty()) {
+                    Files.deleteIfExists(temp);
+                }
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package org.eigenbasis.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,28 @@ class NpyTest {
         assertEquals("(9,)", Npy.read(file).shapeString());
         try (var listing = Files.list(dir)) {
             assertEquals(1, listing.count(), "no temporary file is left behind");
+        }
+    }
+
+    @Test
+    void theNextWriteDeletesTemporariesOfDeadWritersAndKeepsLiveOnes() throws Exception {
+        Path file = dir.resolve("state.bin");
+        Process finished = new ProcessBuilder("true").start();
+        finished.waitFor();
+        Process sleeping = new ProcessBuilder("sleep", "60").start();
+        try {
+            Path dead = Files.createFile(dir.resolve(".state.bin.pid" + finished.pid() + ".123.tmp"));
+            Path live = Files.createFile(dir.resolve(".state.bin.pid" + sleeping.pid() + ".456.tmp"));
+            Path ours = Files.createFile(dir.resolve(".state.bin.pid" + ProcessHandle.current().pid() + ".789.tmp"));
+            Path other = Files.createFile(dir.resolve(".state.bin.pid5.pid" + finished.pid() + ".1.tmp"));  // file "state.bin.pid5"
+            Path legacy = Files.createFile(dir.resolve(".state.bin12345.tmp"));                 // no pid: not ours to judge
+            Npy.writeAtomically(file, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+            assertFalse(Files.exists(dead), "a dead writer's temporary is swept");
+            assertTrue(Files.exists(live) && Files.exists(ours), "a live writer's temporary is kept");
+            assertTrue(Files.exists(other) && Files.exists(legacy), "other files' and unnamed temporaries are kept");
+            assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(file));
+        } finally {
+            sleeping.destroyForcibly().waitFor();
         }
     }
 
