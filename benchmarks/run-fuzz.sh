@@ -7,6 +7,8 @@
 # Writes one log per target to benchmarks/results/fuzz/<Class>.log and prints "target: executions, seconds,
 # findings" per target; exit 1 when any target found something. Single-threaded per target (about 3 000 to 10 000
 # executions per second here, so 10^6 takes minutes per target). The targets must run alone: one mvn at a time.
+# Coverage feedback comes from our classes and the parsers they call (picocli, Jackson): without those in
+# instrumentation_includes the CLI target saw 45 edges of ours and none of picocli's (2 514 with them).
 # Usage: benchmarks/run-fuzz.sh [--runs N] [--seconds S] [--only Class[,Class]]
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -38,6 +40,7 @@ for t in "${targets[@]}"; do
   [[ -n "$only" && "$only" != *",$class,"* ]] && continue
   log="$out/$class.log"
   (cd "$root" && JAZZER_FUZZ=1 mvn -B -o test -pl "$modules" -Dtest="$class" -Dsurefire.failIfNoSpecifiedTests=false \
+      -Djazzer.instrumentation_includes='org.eigenbasis.**:picocli.**:com.fasterxml.jackson.**' \
       -Djazzer.internal.arg.0=fake_argv0 -Djazzer.internal.arg.1=-runs="$runs" \
       -Djazzer.internal.arg.2=-max_total_time="$seconds") >"$log" 2>&1
   rc=$?
