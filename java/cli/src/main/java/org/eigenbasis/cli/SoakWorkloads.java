@@ -16,6 +16,8 @@ import org.eigenbasis.basis.CurvatureDiagonal;
 import org.eigenbasis.basis.DiagonalRule;
 import org.eigenbasis.basis.ParameterBasis;
 import org.eigenbasis.diffusion.DenoiserModel;
+import org.eigenbasis.diffusion.DenoiserTraining;
+import org.eigenbasis.diffusion.DenoiserTrainingConfig;
 import org.eigenbasis.diffusion.DiffusionConfig;
 import org.eigenbasis.diffusion.GeneratedVariances;
 import org.eigenbasis.filter.SpectralFilter;
@@ -27,10 +29,14 @@ import org.eigenbasis.influence.FisherVariant;
 import org.eigenbasis.influence.InfluenceScores;
 import org.eigenbasis.influence.InverseOperator;
 import org.eigenbasis.influence.Mlp;
+import org.eigenbasis.influence.MlpTrainer;
 import org.eigenbasis.influence.ModelCurvatures;
 import org.eigenbasis.influence.PerExampleGradients;
+import org.eigenbasis.influence.SgdRecipe;
 import org.eigenbasis.io.Npy;
+import org.eigenbasis.linalg.EigenbasisRefresh;
 import org.eigenbasis.linalg.EighResult;
+import org.eigenbasis.linalg.RefreshResult;
 import org.eigenbasis.linalg.SpectralFunctions;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.precond.EigenbasisOptimizer;
@@ -52,8 +58,8 @@ import org.eigenbasis.value.Placement;
 
 /**
  * The calls {@code eigenbasis soak} repeats: every kernel family through its public facade (batched eigh f64 and
- * f32, LAPACK-sized eigh, spectral functions, the resetting simulator, SOAP and Shampoo steps, EK-FAC influence, a
- * basis optimizer, diffusion variances) and the CLI in-process (eigh on .npy files; train with checkpoints, then
+ * f32, LAPACK-sized eigh, spectral functions, the warm refresh, the resetting simulator, SOAP, Shampoo and K-FAC
+ * steps, EK-FAC influence, an MLP training epoch, a basis optimizer, diffusion variances and denoiser SGD) and the CLI in-process (eigh on .npy files; train with checkpoints, then
  * {@code optim check-state}). Each call allocates and releases everything it uses, so leaks accumulate, and
  * returns a hash of its output bits, so the soak also proves that the same call gives the same bits all hour.
  */
@@ -104,6 +110,19 @@ final class SoakWorkloads {
                 return hash(0, root);
             }
         }));
+        double[] identities = new double[small.length];
+        for (int b = 0; b < 64; b++) {
+            for (int i = 0; i < 24; i++) {
+                identities[(b * 24 + i) * 24 + i] = 1;
+            }
+        }
+        w.add(new Workload("refresh", () -> {
+            try (BatchedMatrix a = BatchedMatrix.of(small, 64, 24, 24, Placement.OFF_HEAP);
+                 BatchedMatrix q = BatchedMatrix.of(identities, 64, 24, 24, Placement.OFF_HEAP);
+                 RefreshResult r = EigenbasisRefresh.on(backend).refresh(a, q, 2)) {
+                return hash(hash(0, r.basis()), r.rayleigh());
+            }
+        }));
         RenewalLaw law = RenewalLaw.parse("gamma(k=2,scale=0.5)");
         double[][] h = {{2, 0.3}, {0.3, 0.5}};
         w.add(new Workload("reset-simulation", () -> {
@@ -114,6 +133,7 @@ final class SoakWorkloads {
         Dataset.Split digits = Digits.split();
         w.add(new Workload("soap-5-steps", () -> optimizerSteps("soap", digits, backend)));
         w.add(new Workload("shampoo-5-steps", () -> optimizerSteps("shampoo", digits, backend)));
+        w.add(new Workload("kfac-5-steps", () -> optimizerSteps("kfac", digits, backend)));
         DigitsInfluence.Split influenceData = DigitsInfluence.split();
         Examples train = influenceData.train().subset(range(0, 300));
         Examples validation = influenceData.validation().subset(range(0, 20));
@@ -124,6 +144,10 @@ final class SoakWorkloads {
             PerExampleGradients g = ModelCurvatures.gradients(model, train);
             PerExampleGradients t = ModelCurvatures.gradients(model, validation);
             return hash(0, InfluenceScores.pairwise(ekfac, Damping.of(1e-3), t, g));
+        }));
+        w.add(new Workload("mlp-sgd-epoch", () -> {
+            Mlp trained = MlpTrainer.train(backend, model, train, null, SgdRecipe.defaults().withEpochs(1));
+            return hash(0, trained.parameters());
         }));
         w.add(new Workload("basis-newton-step", () -> basisNewtonStep(backend)));
         double[] lambdas = new double[1000];
@@ -138,6 +162,17 @@ final class SoakWorkloads {
             try (BatchedMatrix v = GeneratedVariances.compute(backend, DenoiserModel.TWO_LAYER, lambdas, taus,
                     DiffusionConfig.defaults(), false, Placement.OFF_HEAP)) {
                 return hash(0, v);
+            }
+        }));
+        double[] spectrum = java.util.Arrays.copyOf(lambdas, 16);
+        double[] basis = new double[16 * 16];
+        for (int i = 0; i < 16; i++) {
+            basis[i * 16 + i] = 1;
+        }
+        w.add(new Workload("denoiser-sgd", () -> {
+            try (BatchedMatrix d = DenoiserTraining.train(backend, spectrum, basis, DiffusionConfig.defaults(),
+                    DenoiserTrainingConfig.defaults().withSigmaCount(8).withBatchSize(64).withSteps(20).withStep(5e-5))) {
+                return hash(0, d);
             }
         }));
         Path input = dir.resolve("A.npy");
@@ -167,7 +202,8 @@ final class SoakWorkloads {
                 model.parameters(), backend)) {
             for (int step = 0; step < 5; step++) {
                 Gradients g = new Gradients();
-                model.lossAndGradients(digits.train(), g, LayerStatisticsMode.NONE, null);
+                model.lossAndGradients(digits.train(), g, name.equals("kfac") ? LayerStatisticsMode.EMPIRICAL
+                        : LayerStatisticsMode.NONE, null);
                 opt.step(g);
             }
         }
