@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.eigenbasis.internal.DirectMemory;
 import org.eigenbasis.testing.ConcurrencyStress;
 import org.eigenbasis.testing.OffHeapBaseline;
 import org.eigenbasis.value.BatchedMatrix;
@@ -22,8 +23,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The run: the calls alone, twice (they must agree, or a difference under threads would say nothing); a short
  * warm-up under threads (the JIT compiles and classes load, so the JVM's own native memory settles); the baseline;
- * the timed run; the threads shut down; the memory check. Each thread first calls every task once, in its own
- * random order, so every kernel runs concurrently whatever the duration, then random tasks.
+ * the timed run; the threads shut down; the memory check. The threads first share out the tasks, so every kernel
+ * runs beside the others at least once whatever the duration, then call random tasks.
  */
 public abstract class ConcurrencyContract extends BackendContract {
     /** Threads that call the backend at once. */
@@ -71,16 +72,17 @@ public abstract class ConcurrencyContract extends BackendContract {
             ConcurrencyStress.run(tasks, expected, THREADS, run.dividedBy(4), SEED + 1, CALL_TIMEOUT);
             releaseThreadCaches();
             List<OffHeapBaseline.Counter> counters = new ArrayList<>();
-            counters.add(OffHeapBaseline.directBuffers(64 << 10, "NIO temporary buffers the JDK caches per thread"
-                    + " for threads outside the pool; every eigenbasis buffer is freed by close or by the cleaner of"
-                    + " its dead owner"));
+            counters.add(OffHeapBaseline.directBuffers(DirectMemory::cachedBytes, 64 << 10, "less DirectMemory's"
+                    + " reuse cache (" + DirectMemory.cachedBytes() + " bytes now, at most eigenbasis.directCacheBytes);"
+                    + " slack for NIO temporary buffers the JDK caches per thread for threads outside the pool; every"
+                    + " eigenbasis buffer is freed by close, or by the cleaner of its dead owner (Scratch)"));
             counters.addAll(nativeCounters());
             OffHeapBaseline baseline = OffHeapBaseline.take(counters);
             ConcurrencyStress.Report report = ConcurrencyStress.run(tasks, expected, THREADS, run, SEED, CALL_TIMEOUT);
             releaseThreadCaches();
             List<String> figures = baseline.assertReturned(RELEASE_PATIENCE);
-            assertTrue(report.callsPerTask().values().stream().allMatch(c -> c >= THREADS),
-                    "every task runs at least once per thread: " + report.callsPerTask());
+            assertTrue(report.callsPerTask().values().stream().allMatch(c -> c >= 1),
+                    "every task runs at least once: " + report.callsPerTask());
             System.out.printf("stress %s: %d tasks, %d threads, %d calls in %.1f s (%.0f calls/s); %s%n",
                     backend().name(), tasks.size(), THREADS, report.calls(), report.seconds(),
                     report.callsPerSecond(), String.join("; ", figures));

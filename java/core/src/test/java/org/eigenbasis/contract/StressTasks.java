@@ -26,8 +26,9 @@ import org.eigenbasis.verify.SeededMatrices;
  * Seeded calls of every method of the backend SPI, for {@link ConcurrencyContract}: random shapes, f32 and f64,
  * heap and off-heap, inputs made once and shared by every thread (only read), outputs and in-place arguments made
  * afresh by each call (from a shared initial value). Each task returns all its outputs flattened to doubles (f32
- * widened exactly). With {@code largeN} &gt; 0 a few calls also take the paths of large problems (threaded
- * OpenBLAS, work split across the batch pool).
+ * widened exactly). With {@code largeN} &gt; 0 a few calls also take the paths of large problems: on cpu,
+ * n ≥ 256 runs eigh (syevd, syevr) and the refresh of a batch smaller than the pool with OpenBLAS threaded
+ * (holding the BLAS lock exclusively), and products of more than 4e6 multiply-adds split over the batch pool.
  */
 final class StressTasks {
     private final Backend backend;
@@ -48,9 +49,9 @@ final class StressTasks {
         StressTasks s = new StressTasks(backend, new Random(seed));
         for (int k = 0; k < 2; k++) {
             for (DType dtype : DType.values()) {
-                s.eigh(dtype, 1 + s.rng.nextInt(24), 1 + s.rng.nextInt(6));
+                s.eigh(dtype, 1 + s.rng.nextInt(24), 1 + s.rng.nextInt(6), EighAlgorithm.values());
                 s.spectral(dtype);
-                s.refresh(dtype);
+                s.refresh(dtype, 1 + s.rng.nextInt(16), 1 + s.rng.nextInt(4));
                 s.preconditioner(dtype, 1 + s.rng.nextInt(12), 1 + s.rng.nextInt(12), 1 + s.rng.nextInt(4));
             }
             s.influence(1 + s.rng.nextInt(10), 1 + s.rng.nextInt(10));
@@ -63,8 +64,9 @@ final class StressTasks {
             s.optimizer(name, DType.F32);
         }
         if (largeN > 0) {
-            s.eigh(DType.F64, largeN, 1);
-            s.eigh(DType.F32, largeN / 2, 3);
+            s.eigh(DType.F64, largeN, 1, EighAlgorithm.AUTO, EighAlgorithm.SYEVR);
+            s.eigh(DType.F32, largeN / 2, 3, EighAlgorithm.values());
+            s.refresh(DType.F64, largeN, 1);
             s.preconditioner(DType.F64, largeN, largeN, 1);
             s.influence(largeN, largeN);
         }
@@ -134,9 +136,10 @@ final class StressTasks {
         tasks.add(new Task("#" + tasks.size() + " " + name, call));
     }
 
-    private void eigh(DType dtype, int n, int batch) {
+    /** Eigh of one shared batch with each of {@code algorithms} the backend supports, values only and vectors. */
+    private void eigh(DType dtype, int n, int batch, EighAlgorithm... algorithms) {
         BatchedMatrix a = square(dtype, batch, n, r -> SeededMatrices.randomSymmetric(n, r));
-        for (EighAlgorithm algorithm : EighAlgorithm.values()) {
+        for (EighAlgorithm algorithm : algorithms) {
             if (!backend.eigh().supports(algorithm)) {
                 continue;
             }
@@ -179,9 +182,7 @@ final class StressTasks {
         });
     }
 
-    private void refresh(DType dtype) {
-        int n = 1 + rng.nextInt(16);
-        int batch = 1 + rng.nextInt(4);
+    private void refresh(DType dtype, int n, int batch) {
         int steps = 1 + rng.nextInt(3);
         BatchedMatrix a = square(dtype, batch, n, r -> SeededMatrices.randomSymmetric(n, r));
         BatchedMatrix q = square(dtype, batch, n, r -> SeededMatrices.randomOrthogonal(n, r));

@@ -68,9 +68,10 @@ public final class ConcurrencyStress {
     }
 
     /**
-     * Runs {@code threads} threads for {@code duration}, each calling every task once in its own shuffled order,
-     * then tasks chosen by its own seeded RNG until the time is up, and comparing every result with
-     * {@code expected} bit for bit. A call still running {@code callTimeout} after the
+     * Runs {@code threads} threads for {@code duration}, thread t first calling tasks t, t + threads, ... in a
+     * shuffled order (so every task runs under concurrency at least once, whatever the duration), then tasks
+     * chosen by its own seeded RNG until the time is up; every result is compared with {@code expected} bit for
+     * bit. A call still running {@code callTimeout} after the
      * end is a failure whose message holds every thread's stack; so is a mismatch (the first few are named) or an
      * exception from a task.
      *
@@ -94,7 +95,7 @@ public final class ConcurrencyStress {
             for (int t = 0; t < threads; t++) {
                 Random rng = new Random(seed * 1_000_003L + t);
                 List<Integer> firstPass = new ArrayList<>();
-                for (int k = 0; k < tasks.size(); k++) {
+                for (int k = t; k < tasks.size(); k += threads) {
                     firstPass.add(k);
                 }
                 java.util.Collections.shuffle(firstPass, rng);

@@ -43,12 +43,12 @@ class ConcurrencyStressTest {
     }
 
     @Test
-    void agreeingResultsPassAndEveryTaskRunsOnEveryThread() throws Exception {
+    void agreeingResultsPassAndEveryTaskRuns() throws Exception {
         List<ConcurrencyStress.Task> tasks = List.of(new ConcurrencyStress.Task("a", () -> new double[] {-0.0}),
                 new ConcurrencyStress.Task("b", () -> new double[] {1, 2}));
         ConcurrencyStress.Report r = ConcurrencyStress.run(tasks, ConcurrencyStress.alone(tasks), 3, SHORT, 1,
                 Duration.ofSeconds(10));
-        assertTrue(r.callsPerTask().get("a") >= 3 && r.callsPerTask().get("b") >= 3, r.callsPerTask().toString());
+        assertTrue(r.callsPerTask().get("a") >= 1 && r.callsPerTask().get("b") >= 1, r.callsPerTask().toString());
         assertEquals(r.calls(), r.callsPerTask().get("a") + r.callsPerTask().get("b"));
     }
 
@@ -61,7 +61,7 @@ class ConcurrencyStressTest {
 
     @Test
     void directMemoryHeldPastItsSlackFails() throws Exception {
-        OffHeapBaseline baseline = OffHeapBaseline.take(List.of(OffHeapBaseline.directBuffers(0, "none")));
+        OffHeapBaseline baseline = OffHeapBaseline.take(List.of(OffHeapBaseline.directBuffers(() -> 0, 0, "none")));
         ByteBuffer held = ByteBuffer.allocateDirect(1 << 20);
         AssertionError e = assertThrows(AssertionError.class, () -> baseline.assertReturned(SHORT));
         assertTrue(e.getMessage().contains("JVM direct buffers"), e.getMessage());

@@ -30,12 +30,15 @@ public final class OffHeapBaseline {
         this.before = before;
     }
 
-    /** The JVM's direct buffer pool ({@code BufferPoolMXBean} "direct"): bytes of live direct buffers. */
-    public static Counter directBuffers(long slack, String why) {
+    /**
+     * The JVM's direct buffer pool ({@code BufferPoolMXBean} "direct"): bytes of live direct buffers, less
+     * {@code kept}, bytes a cache legitimately holds for reuse (read at the same moment).
+     */
+    public static Counter directBuffers(LongSupplier kept, long slack, String why) {
         BufferPoolMXBean direct = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
                 .filter(b -> b.getName().equals("direct")).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no \"direct\" buffer pool bean"));
-        return new Counter("JVM direct buffers", direct::getMemoryUsed, slack, why);
+        return new Counter("JVM direct buffers", () -> direct.getMemoryUsed() - kept.getAsLong(), slack, why);
     }
 
     /** Collects garbage, then reads every counter: the baseline. */
