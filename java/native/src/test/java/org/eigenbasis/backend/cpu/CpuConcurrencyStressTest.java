@@ -24,13 +24,12 @@ import org.junit.jupiter.api.Assumptions;
  */
 class CpuConcurrencyStressTest extends ConcurrencyContract {
     /**
-     * Slack of the C heap counter. It is process-wide: the JVM's own malloc use moves with work the JVM does
-     * beside ours (compilations of methods that only turn hot late in the run, symbols of classes loaded then, the
-     * G1 remembered sets of the heap the run churns), which the warm-up run before the baseline settles but cannot
-     * freeze. 8 MiB holds that; a leak of one small allocation (≥ 32 bytes a chunk) per call exceeds it after
-     * 262,144 calls, and any leak of a matrix-sized buffer much sooner; the long run makes many more calls.
+     * Slack of the C heap counter where Native Memory Tracking is off (this module's surefire turns it on; an IDE
+     * may not): the counter then includes the JVM's own malloc, which moves with work the JVM does beside ours
+     * (compilations, symbols of classes loaded late, G1's remembered sets) and moved by up to 11 MB between the
+     * baseline and the end in runs without NMT here. Only a gross leak is caught then.
      */
-    private static final long C_HEAP_SLACK = 8L << 20;
+    private static final long C_HEAP_SLACK = 64L << 20;
     private static final Backend BACKEND = new CpuBackend();
 
     @Override
@@ -59,8 +58,8 @@ class CpuConcurrencyStressTest extends ConcurrencyContract {
     }
 
     /**
-     * The C heap. With Native Memory Tracking on ({@code -DargLine=-XX:NativeMemoryTracking=summary}, the long
-     * run), the JVM's own malloc is taken out: mallinfo2 − NMT's malloc bytes − 24 B × NMT's allocation count. A
+     * The C heap. With Native Memory Tracking on ({@code -XX:NativeMemoryTracking=summary}, in this module's
+     * surefire configuration), the JVM's own malloc is taken out: mallinfo2 − NMT's malloc bytes − 24 B × NMT's allocation count. A
      * JVM allocation of r bytes takes a glibc chunk of r + 16 (NMT's header) + 8 (the chunk's), rounded up to 16:
      * 24 to 39 bytes more than r. So each live JVM allocation leaves 0 to 15 bytes in the difference, and the
      * slack is 16 B per allocation for up to twice the count at the baseline, plus 64 KiB for NMT's rounding to KiB
