@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eigenbasis.internal.DirectMemory;
+import org.eigenbasis.spi.Backend;
 import org.eigenbasis.testing.ConcurrencyStress;
 import org.eigenbasis.testing.OffHeapBaseline;
 import org.eigenbasis.value.BatchedMatrix;
@@ -55,6 +56,14 @@ public abstract class ConcurrencyContract extends BackendContract {
 
     /** Releases what the backend legitimately keeps per live thread outside the stress pool (nothing here). */
     protected void releaseThreadCaches() {
+    }
+
+    /**
+     * The stress tasks of {@code backend} without the large problems, built without calling the backend (for a
+     * fresh JVM whose first calls must race); their inputs live until the JVM exits.
+     */
+    public static List<ConcurrencyStress.Task> tasksOf(Backend backend, long seed) {
+        return StressTasks.of(backend, seed, 0).tasks();
     }
 
     @Test
