@@ -477,6 +477,16 @@ int32_t eb_cuda_mlp_rop_loss_f64(int32_t loss, const double* d_p, const double* 
 int32_t eb_cuda_mlp_column_sums_f64(const double* d_in, int64_t rows, int32_t groups, int32_t width, double* d_out,
                                     int64_t out_stride);
 
+/* ---- Diagnostics ----------------------------------------------------------------------------------------- */
+
+/**
+ * Bytes of the process's C heap in use now: glibc's mallinfo2() uordblks (bytes in allocated chunks, all arenas)
+ * plus hblkhd (bytes in chunks malloc served by mmap). Process-wide, so it counts the JVM's own malloc calls too,
+ * not only this library's; the concurrency stress test compares it before and after. Freed memory that an arena
+ * keeps for reuse is not counted. Returns -1 where the C library has no mallinfo2 (not glibc >= 2.33).
+ */
+int64_t eb_cpu_heap_in_use(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
 // Library-wide entry points of the CPU library: versions, status messages, threads, description.
 #include <cstdio>
+#include <malloc.h>
 #include <cstring>
 #include <string>
 
@@ -74,6 +75,15 @@ int32_t eb_cpu_describe(char* buffer, int32_t capacity) {
     buffer[n] = '\0';
   }
   return static_cast<int32_t>(text.size() + 1);
+}
+
+int64_t eb_cpu_heap_in_use(void) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  const struct mallinfo2 info = mallinfo2();
+  return static_cast<int64_t>(info.uordblks + info.hblkhd);
+#else
+  return -1;
+#endif
 }
 
 }  // extern "C"

@@ -30,20 +30,20 @@ BatchPool::BatchPool() {
 
 BatchPool::~BatchPool() { stop_workers(); }
 
-int BatchPool::threads() const { return threads_; }
+int BatchPool::threads() const { return threads_.load(); }
 
 int BatchPool::set_threads(int threads) {
   std::lock_guard<std::mutex> own(run_mutex_);
   int wanted = threads <= 0 ? hardware_threads() : threads;
-  if (wanted != threads_) {
+  if (wanted != threads_.load()) {
     stop_workers();
     start_workers(wanted);
   }
-  return threads_;
+  return threads_.load();
 }
 
 void BatchPool::start_workers(int threads) {
-  threads_ = threads;
+  threads_.store(threads);
   stopping_ = false;
   for (int w = 1; w < threads; ++w) workers_.emplace_back([this, w] { worker_loop(w); });
 }
@@ -90,7 +90,7 @@ void BatchPool::run(int64_t count, int max_workers, const Body& body) {
   if (count <= 0) return;
   std::unique_lock<std::mutex> own(run_mutex_, std::try_to_lock);
   const int workers = static_cast<int>(
-      std::max<int64_t>(1, std::min<int64_t>({static_cast<int64_t>(threads_), static_cast<int64_t>(max_workers), count})));
+      std::max<int64_t>(1, std::min<int64_t>({static_cast<int64_t>(threads_.load()), static_cast<int64_t>(max_workers), count})));
   if (!own.owns_lock() || workers == 1) {
     for (int64_t i = 0; i < count; ++i) body(0, i);
     return;

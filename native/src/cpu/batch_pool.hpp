@@ -48,7 +48,9 @@ class BatchPool {
   std::condition_variable wake_;
   std::condition_variable done_;
   std::vector<std::thread> workers_;
-  int threads_ = 1;
+  // Read by every kernel without a lock (threads(), run()) while set_threads may write it: atomic, or the read
+  // is a data race (undefined behaviour in C++, found by the concurrency stress review).
+  std::atomic<int> threads_{1};
   uint64_t generation_ = 0;
   bool stopping_ = false;
   // The job in flight, guarded by state_mutex_ except next_ (claimed by fetch_add under the lock-free path).

@@ -184,6 +184,15 @@ public final class CpuKernels {
         return EbCpuLibrary.eb_cpu_last_call_seconds();
     }
 
+    /**
+     * Bytes of the process's C heap in use (glibc mallinfo2: allocated chunks of all arenas plus malloc's mmapped
+     * chunks), or -1 without glibc 2.33+. Process-wide: the JVM's own malloc calls count too. For leak checks.
+     */
+    public static long heapInUse() {
+        requireLoaded();
+        return EbCpuLibrary.eb_cpu_heap_in_use();
+    }
+
     /** The eb_api.h algorithm code that AUTO resolves to. */
     public static int eighChoice(int n, int scalarBytes, boolean vectors) {
         requireLoaded();

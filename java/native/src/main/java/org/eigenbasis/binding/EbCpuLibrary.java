@@ -148,4 +148,6 @@ public final class EbCpuLibrary {
                                                            DoubleBuffer out);
 
     public static native int eb_cpu_diffusion_e1_f64(@Const DoubleBuffer x, long count, DoubleBuffer out);
+
+    public static native long eb_cpu_heap_in_use();
 }
