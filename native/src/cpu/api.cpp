@@ -6,7 +6,7 @@
 #include <cblas.h>
 
 #include "eigenbasis/eb_api.h"
-#include "arg_checks.hpp"
+#include "../common/eb_arg_checks.hpp"
 #include "batch_pool.hpp"
 #include "isa_dispatch.hpp"
 #include "own_kernels.hpp"

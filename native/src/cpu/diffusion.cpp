@@ -19,7 +19,7 @@
 #include "diffusion_rows.hpp"
 #include "isa_dispatch.hpp"
 #include "eigenbasis/eb_api.h"
-#include "arg_checks.hpp"
+#include "../common/eb_arg_checks.hpp"
 
 namespace eigenbasis::diffusion {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
-#include "arg_checks.hpp"
+#include "../common/eb_arg_checks.hpp"
 #include "../common/eb_numeric.hpp"
 #include "batch_pool.hpp"
 #include "lapack.hpp"

@@ -37,7 +37,7 @@
 
 #include "batch_pool.hpp"
 #include "eigenbasis/eb_api.h"
-#include "arg_checks.hpp"
+#include "../common/eb_arg_checks.hpp"
 #include "isa_dispatch.hpp"
 #include "lapack.hpp"
 #include "mlp_gelu.hpp"

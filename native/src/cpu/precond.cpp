@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
-#include "arg_checks.hpp"
+#include "../common/eb_arg_checks.hpp"
 #include "../cuda/precond_device.hpp"
 #include "batch_pool.hpp"
 #include "lapack.hpp"

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
-#include "arg_checks.hpp"
+#include "../common/eb_arg_checks.hpp"
 #include "batch_pool.hpp"
 #include "det_math.hpp"
 #include "isa_dispatch.hpp"

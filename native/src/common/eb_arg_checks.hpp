@@ -1,6 +1,6 @@
-// Argument checks shared by the C entry points (issue 15, "a hostile caller"): sizes whose element count or byte
-// count does not fit the address space are refused with EB_ERR_ARGUMENT before any pointer arithmetic, and every
-// C++ exception is turned into a status at the C boundary.
+// Argument checks shared by the C entry points of both libraries (issue 15, "a hostile caller"): sizes whose
+// element count or byte count does not fit the address space are refused with EB_ERR_ARGUMENT before any pointer
+// arithmetic, and every C++ exception is turned into a status at the C boundary. Host code only (nvcc includes it).
 #pragma once
 
 #include <cstddef>
@@ -21,9 +21,10 @@ inline bool extent_fits(std::initializer_list<int64_t> extents, std::size_t elem
   int64_t total = static_cast<int64_t>(element_bytes);
   for (int64_t e : extents) {
     if (e < 0) return false;
-    if (__builtin_mul_overflow(total, e, &total)) return false;
+    if (e != 0 && total > static_cast<int64_t>(PTRDIFF_MAX) / e) return false;
+    total *= e;
   }
-  return total <= static_cast<int64_t>(PTRDIFF_MAX);
+  return true;
 }
 
 /** Runs fn at the C boundary: std::bad_alloc becomes EB_ERR_ALLOCATION and any other exception EB_ERR_INTERNAL. */
