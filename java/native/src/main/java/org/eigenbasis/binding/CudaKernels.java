@@ -82,6 +82,8 @@ public final class CudaKernels {
     /** Our batched Jacobi on device buffers; returns normally when only per-matrix failures occurred. */
     public static void jacobiEigh(boolean f64, DeviceBuffer a, long batch, int n, DeviceBuffer w, DeviceBuffer v,
                                   DeviceBuffer info, int maxSweeps) {
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("n", n);
         int bytes = f64 ? 8 : 4;
         requireDevice("a", a, batch, n, n, bytes);
         requireDevice("w", w, batch, n, bytes);
@@ -103,6 +105,8 @@ public final class CudaKernels {
      */
     public static void finishColumns(boolean f64, DeviceBuffer src, DeviceBuffer dst, DeviceBuffer w, DeviceBuffer info,
                                      long batch, int n) {
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("n", n);
         int bytes = f64 ? 8 : 4;
         requireDevice("src", src, batch, n, n, bytes);
         if (dst != null) {
@@ -134,9 +138,10 @@ public final class CudaKernels {
     public static double[] resetSimulate(int law, double[] lawParameters, double[] mu, double[] a, double sigma,
                                          double horizon, long trajectories, long seed, boolean euler, double step,
                                          boolean covariance, long[] events) {
-        if (lawParameters == null || mu == null || a == null || events == null) {
-            throw new IllegalArgumentException("resetSimulate: lawParameters, mu, a and events must not be null");
-        }
+        requireArray("lawParameters", lawParameters);
+        requireArray("mu", mu);
+        requireArray("a", a);
+        requireArray("events", events);
         Arguments.code("law", law, 0, 8);
         int d = mu.length;
         if (a.length != d || lawParameters.length == 0 || events.length < 1) {
@@ -164,6 +169,7 @@ public final class CudaKernels {
     public static void precondDiagonalUpdate(boolean f64, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v,
                                              DeviceBuffer out, long count, double beta1, double beta2, double gamma,
                                              double exponent, double eps) {
+        Arguments.nonNegative("count", count);
         int bytes = f64 ? 8 : 4;
         requireDevice("g", g, count, bytes);
         if (m != null) {
@@ -188,6 +194,8 @@ public final class CudaKernels {
      */
     public static void precondCombineFactor(boolean f64, DeviceBuffer s, DeviceBuffer f, long batch, int k,
                                             double beta, double alpha) {
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("k", k);
         int bytes = f64 ? 8 : 4;
         requireDevice("s", s, batch, k, k, bytes);
         requireDevice("f", f, batch, k, k, bytes);
@@ -330,6 +338,12 @@ public final class CudaKernels {
         }
         if (buffer.bytes() < bytes) {
             throw new IllegalArgumentException(name + ": device buffer holds " + buffer.bytes() + " bytes, needs " + bytes);
+        }
+    }
+
+    private static void requireArray(String name, Object array) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + ": is null");
         }
     }
 

@@ -158,7 +158,7 @@ final class HostileTemplates {
         add(c, "reconstruct f32", "batch -1", "batch", b -> CpuKernels.reconstruct(f(b, 0), f(b, 1), -1, 3, f(b, 2)));
         add(c, "reconstruct f64", "n overflowing", "v", b -> CpuKernels.reconstruct(d(b, 0), d(b, 1), huge, Integer.MAX_VALUE, d(b, 2)));
         add(c, "apply f64", "m -1", "m", b -> CpuKernels.apply(d(b, 0), d(b, 1), d(b, 2), 2, 3, -1, d(b, 3)));
-        add(c, "apply f64", "batch x m overflowing", "x", b -> CpuKernels.apply(d(b, 0), d(b, 1), d(b, 2), 1L << 40, 3, Integer.MAX_VALUE, d(b, 3)));
+        add(c, "apply f64", "batch overflowing", "v", b -> CpuKernels.apply(d(b, 0), d(b, 1), d(b, 2), huge, 3, 4, d(b, 3)));
         add(c, "refresh f64", "steps -1", "steps", b -> CpuKernels.refresh(d(b, 0), d(b, 1), 2, 3, -1, d(b, 2), d(b, 3), d(b, 4)));
         add(c, "factorAccumulate f32", "rows -1", "rows", b -> CpuKernels.factorAccumulate(f(b, 0), 2, -3, 4, true, 0, 1, f(b, 1)));
         add(c, "factorAccumulate f64", "cols -1", "cols", b -> CpuKernels.factorAccumulate(d(b, 0), 2, 3, -4, false, 0, 1, d(b, 1)));
