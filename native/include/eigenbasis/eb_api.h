@@ -50,7 +50,8 @@ const char* eb_status_message(int32_t status);
 
 /* ---- CPU backend ----------------------------------------------------------------------------------------- */
 
-/** Sets the number of batch workers (0 = hardware concurrency). Returns the number in effect. */
+/** Sets the number of batch workers (0 = hardware concurrency). Returns the number in effect, or EB_ERR_ARGUMENT for a
+ * count outside [0, 4096]. */
 int32_t eb_cpu_set_threads(int32_t threads);
 
 /** The number of batch workers in effect. */
@@ -176,7 +177,8 @@ int32_t eb_cpu_diagonal_update_f32(const float* g, float* m, float* v, float* ou
 #define EB_SIM_EXACT 0        /* exact OU transitions between resets                                          */
 #define EB_SIM_EULER 1        /* Euler-Maruyama at a fixed step                                               */
 
-/** Number of doubles eb_cpu_reset_sim_f64 writes to sums: 6 d, plus 5 d^2 with covariance (0 for d < 1). */
+/** Number of doubles eb_cpu_reset_sim_f64 writes to sums: 6 d, plus 5 d^2 with covariance (0 for d < 1, and for d > 4096
+ * with covariance, which no run takes). */
 int64_t eb_cpu_reset_sim_sums_length(int32_t d, int32_t covariance);
 
 /**

@@ -7,6 +7,7 @@
 #include <cblas.h>
 
 #include "eigenbasis/eb_api.h"
+#include "../common/eb_arg_checks.hpp"
 #include "batch_pool.hpp"
 #include "isa_dispatch.hpp"
 #include "own_kernels.hpp"
@@ -17,6 +18,8 @@
 
 namespace {
 constexpr int32_t kAbiVersion = 1;
+// eb_cpu_set_threads' ceiling, as CpuKernels.setThreads': more would be a caller's bug, not a machine.
+constexpr int32_t kMaxThreads = 4096;
 
 /** Where our kernels' AVX-512 paths stand: used, forced off (and by what), or not available. */
 std::string avx512_kernels() {
@@ -25,6 +28,27 @@ std::string avx512_kernels() {
     return std::string("off (forced portable by ") + by + (has ? ")" : "; the CPU has no AVX-512 either)");
   if (!has) return "not used (no AVX-512 on this CPU)";
   return "used (f64 eigh n >= " + std::to_string(eigenbasis::kAvx512From) + ", the resetting simulator)";
+}
+
+/** eb_cpu_describe's text; may throw std::bad_alloc (its strings), which the entry point turns into a status. */
+int32_t describe(char* buffer, int32_t capacity) {
+  const int workers = eigenbasis::BatchPool::instance().threads();  // first: starting the pool sets OpenBLAS's count
+  std::string text;
+  const char* config = openblas_get_config();
+  const char* core = openblas_get_corename();
+  text += "openblas_config=" + std::string(config ? config : "?") + "\n";
+  text += "openblas_core=" + std::string(core ? core : "?") + "\n";
+  text += "openblas_threads=" + std::to_string(openblas_get_num_threads()) + " (per batch worker; " +
+          std::to_string(workers) + " for a batch of fewer large matrices than workers)\n";
+  text += "batch_workers=" + std::to_string(workers) + "\n";
+  text += "kernel_isa=" EB_ARCH_NAME "\n";
+  text += "avx512_kernels=" + avx512_kernels() + "\n";
+  if (buffer != nullptr && capacity > 0) {
+    std::size_t n = std::min<std::size_t>(text.size(), static_cast<std::size_t>(capacity) - 1);
+    std::memcpy(buffer, text.data(), n);
+    buffer[n] = '\0';
+  }
+  return static_cast<int32_t>(text.size() + 1);
 }
 }  // namespace
 
@@ -48,6 +72,7 @@ const char* eb_status_message(int32_t status) {
 }
 
 int32_t eb_cpu_set_threads(int32_t threads) {
+  if (threads < 0 || threads > kMaxThreads) return EB_ERR_ARGUMENT;
   try {
     return eigenbasis::BatchPool::instance().set_threads(threads);
   } catch (...) {
@@ -55,26 +80,12 @@ int32_t eb_cpu_set_threads(int32_t threads) {
   }
 }
 
-int32_t eb_cpu_threads(void) { return eigenbasis::BatchPool::instance().threads(); }
+int32_t eb_cpu_threads(void) {
+  return eigenbasis::c_boundary([] { return eigenbasis::BatchPool::instance().threads(); });
+}
 
 int32_t eb_cpu_describe(char* buffer, int32_t capacity) {
-  const int workers = eigenbasis::BatchPool::instance().threads();  // first: starting the pool sets OpenBLAS's count
-  std::string text;
-  const char* config = openblas_get_config();
-  const char* core = openblas_get_corename();
-  text += "openblas_config=" + std::string(config ? config : "?") + "\n";
-  text += "openblas_core=" + std::string(core ? core : "?") + "\n";
-  text += "openblas_threads=" + std::to_string(openblas_get_num_threads()) + " (per batch worker; " +
-          std::to_string(workers) + " for a batch of fewer large matrices than workers)\n";
-  text += "batch_workers=" + std::to_string(workers) + "\n";
-  text += "kernel_isa=" EB_ARCH_NAME "\n";
-  text += "avx512_kernels=" + avx512_kernels() + "\n";
-  if (buffer != nullptr && capacity > 0) {
-    std::size_t n = std::min<std::size_t>(text.size(), static_cast<std::size_t>(capacity) - 1);
-    std::memcpy(buffer, text.data(), n);
-    buffer[n] = '\0';
-  }
-  return static_cast<int32_t>(text.size() + 1);
+  return eigenbasis::c_boundary([&] { return describe(buffer, capacity); });
 }
 
 int64_t eb_cpu_heap_in_use(void) {

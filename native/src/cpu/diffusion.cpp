@@ -19,6 +19,7 @@
 #include "diffusion_rows.hpp"
 #include "isa_dispatch.hpp"
 #include "eigenbasis/eb_api.h"
+#include "../common/eb_arg_checks.hpp"
 
 namespace eigenbasis::diffusion {
 
@@ -49,7 +50,8 @@ int32_t eb_cpu_diffusion_variance_f64(int32_t model, const double* lambdas, int6
                                       double sigma_min, double sigma_max, double eta, double init, int32_t log_form,
                                       double* out) {
   using namespace eigenbasis::diffusion;
-  if ((model != 0 && model != 1) || n < 0 || t < 0 || (log_form != 0 && log_form != 1)) return EB_ERR_ARGUMENT;
+  if ((model != 0 && model != 1) || (log_form != 0 && log_form != 1)) return EB_ERR_ARGUMENT;
+  if (!eigenbasis::extent_fits({n, t}, sizeof(double))) return EB_ERR_ARGUMENT;
   if (!positive(sigma_min) || !positive(sigma_max) || !(sigma_min < sigma_max) || !positive(eta) || !positive(init)) {
     return EB_ERR_ARGUMENT;
   }
@@ -58,19 +60,17 @@ int32_t eb_cpu_diffusion_variance_f64(int32_t model, const double* lambdas, int6
   if (!finite_nonnegative(lambdas, n) || !finite_nonnegative(taus, t)) return EB_ERR_ARGUMENT;
   const Setting st{sigma_min * sigma_min, sigma_max * sigma_max, eta, init, 2.0 * std::log(sigma_max)};
   const bool want_log = log_form == 1;
-  try {
+  return eigenbasis::c_boundary([&] {
     const auto run = eigenbasis::use_avx512() ? run_rows_avx512 : run_rows_portable;
     return run(model, lambdas, n, taus, t, st, want_log, out) ? EB_OK : EB_ERR_ALLOCATION;
-  } catch (const std::bad_alloc&) {
-    return EB_ERR_ALLOCATION;
-  }
+  });
 }
 
 }  // extern "C"
 
 extern "C" int32_t eb_cpu_diffusion_e1_f64(const double* x, int64_t count, double* out) {
   using namespace eigenbasis::diffusion;
-  if (count < 0 || (count > 0 && (x == nullptr || out == nullptr))) return EB_ERR_ARGUMENT;
+  if (!eigenbasis::extent_fits({count}, sizeof(double)) || (count > 0 && (x == nullptr || out == nullptr))) return EB_ERR_ARGUMENT;
   for (int64_t i = 0; i < count; i += kLanes) {
     V xi = splat(1.0);
     for (int l = 0; l < kLanes && i + l < count; ++l) xi[l] = x[i + l];

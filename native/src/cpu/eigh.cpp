@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
+#include "../common/eb_arg_checks.hpp"
 #include "../common/eb_numeric.hpp"
 #include "batch_pool.hpp"
 #include "lapack.hpp"
@@ -262,6 +263,7 @@ int32_t eigh_batched(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* 
                      int32_t max_sweeps) {
   if (batch < 0 || n < 0 || algorithm < EB_EIGH_AUTO || algorithm > EB_EIGH_SYEVR || max_sweeps < 0)
     return EB_ERR_ARGUMENT;
+  if (!extent_fits({batch, n, n}, sizeof(T))) return EB_ERR_ARGUMENT;
   if (batch == 0) return EB_OK;
   if (info == nullptr) return EB_ERR_ARGUMENT;
   if (n == 0) {  // nothing to read or write but the per-matrix status

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
+#include "../common/eb_arg_checks.hpp"
 #include "batch_pool.hpp"
 #include "lapack.hpp"
 
@@ -33,17 +34,6 @@ constexpr double kSplitFlops = 4.0e6;
 constexpr int64_t kChunkScalars = int64_t(1) << 16;
 
 int workers() { return BatchPool::instance().threads(); }
-
-template <class Fn>
-int32_t guarded(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return EB_ERR_ALLOCATION;
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
-}
 
 std::vector<double>& scratch() {
   thread_local std::vector<double> buffer;
@@ -107,6 +97,9 @@ int32_t ekfac_eigenvalues(const double* g, int64_t n, int32_t per_example, int32
   const bool bias = a == nullptr;
   if (bias != (qa == nullptr) || (bias && d_in != 1)) return EB_ERR_ARGUMENT;
   if (n > std::numeric_limits<int32_t>::max() / per_example) return EB_ERR_ARGUMENT;  // rows of g must be an int
+  if (!extent_fits({n, per_example, d_out}, sizeof(double)) || !extent_fits({n, d_in}, sizeof(double)) ||
+      !extent_fits({d_in, d_in}, sizeof(double)) || !extent_fits({d_out, d_out}, sizeof(double)))
+    return EB_ERR_ARGUMENT;
   if (d_out == 0 || d_in == 0) return EB_OK;
   if (lambda == nullptr || qs == nullptr || (n > 0 && g == nullptr)) return EB_ERR_ARGUMENT;
   if (lambda == g || lambda == qs || (!bias && (lambda == a || lambda == qa))) return EB_ERR_ARGUMENT;
@@ -159,7 +152,9 @@ int32_t ekfac_eigenvalues(const double* g, int64_t n, int32_t per_example, int32
 // product of (slices d_out) x d_in rows; then one d_out x d_out product per slice.
 int32_t kronecker_rotate(const double* qs, const double* qa, const double* x, int64_t k, int32_t d_out, int32_t d_in,
                          int32_t forward, double* out) {
-  if (k < 0 || d_out < 0 || d_in < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({k, d_out, d_in}, sizeof(double)) || !extent_fits({d_out, d_out}, sizeof(double)) ||
+      !extent_fits({d_in, d_in}, sizeof(double)))
+    return EB_ERR_ARGUMENT;
   if (k == 0 || d_out == 0 || d_in == 0) return EB_OK;
   if (qs == nullptr || qa == nullptr || x == nullptr || out == nullptr) return EB_ERR_ARGUMENT;
   if (out == x || out == qs || out == qa) return EB_ERR_ARGUMENT;
@@ -197,7 +192,9 @@ int32_t kronecker_rotate(const double* qs, const double* qa, const double* x, in
 // out = alpha (X diag(w)) Y^T + beta out; X diag(w) formed first (each x_iq w_q rounded once), then one product.
 int32_t weighted_product(const double* x, int32_t m, int32_t p, const double* w, const double* y, int32_t n,
                          double alpha, double beta, double* out) {
-  if (m < 0 || p < 0 || n < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({m, p}, sizeof(double)) || !extent_fits({n, p}, sizeof(double)) ||
+      !extent_fits({m, n}, sizeof(double)))
+    return EB_ERR_ARGUMENT;
   if (m == 0 || n == 0) return EB_OK;
   if (out == nullptr || (p > 0 && (x == nullptr || y == nullptr))) return EB_ERR_ARGUMENT;
   if (out == x || out == y || (w != nullptr && out == w)) return EB_ERR_ARGUMENT;
@@ -222,7 +219,8 @@ int32_t weighted_product(const double* x, int32_t m, int32_t p, const double* w,
 
 int32_t multiply(const double* a, int32_t a_rows, int32_t a_cols, int32_t transpose_a, const double* b, int32_t b_rows,
                  int32_t b_cols, int32_t transpose_b, double* out) {
-  if (a_rows < 0 || a_cols < 0 || b_rows < 0 || b_cols < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({a_rows, a_cols}, sizeof(double)) || !extent_fits({b_rows, b_cols}, sizeof(double)))
+    return EB_ERR_ARGUMENT;
   const int m = transpose_a ? a_cols : a_rows, k = transpose_a ? a_rows : a_cols;
   const int kb = transpose_b ? b_cols : b_rows, n = transpose_b ? b_rows : b_cols;
   if (k != kb) return EB_ERR_ARGUMENT;
@@ -245,24 +243,24 @@ extern "C" {
 int32_t eb_cpu_influence_ekfac_eigenvalues_f64(const double* g, int64_t n, int32_t per_example, int32_t d_out,
                                                const double* a, int32_t d_in, const double* qs, const double* qa,
                                                double scale, double* lambda) {
-  return eigenbasis::guarded(
+  return eigenbasis::c_boundary(
       [&] { return eigenbasis::ekfac_eigenvalues(g, n, per_example, d_out, a, d_in, qs, qa, scale, lambda); });
 }
 
 int32_t eb_cpu_influence_kronecker_rotate_f64(const double* qs, const double* qa, const double* x, int64_t k,
                                               int32_t d_out, int32_t d_in, int32_t forward, double* out) {
-  return eigenbasis::guarded([&] { return eigenbasis::kronecker_rotate(qs, qa, x, k, d_out, d_in, forward, out); });
+  return eigenbasis::c_boundary([&] { return eigenbasis::kronecker_rotate(qs, qa, x, k, d_out, d_in, forward, out); });
 }
 
 int32_t eb_cpu_influence_weighted_product_f64(const double* x, int32_t m, int32_t p, const double* w, const double* y,
                                               int32_t n, double alpha, double beta, double* out) {
-  return eigenbasis::guarded([&] { return eigenbasis::weighted_product(x, m, p, w, y, n, alpha, beta, out); });
+  return eigenbasis::c_boundary([&] { return eigenbasis::weighted_product(x, m, p, w, y, n, alpha, beta, out); });
 }
 
 int32_t eb_cpu_influence_multiply_f64(const double* a, int32_t a_rows, int32_t a_cols, int32_t transpose_a,
                                       const double* b, int32_t b_rows, int32_t b_cols, int32_t transpose_b,
                                       double* out) {
-  return eigenbasis::guarded(
+  return eigenbasis::c_boundary(
       [&] { return eigenbasis::multiply(a, a_rows, a_cols, transpose_a, b, b_rows, b_cols, transpose_b, out); });
 }
 

@@ -37,6 +37,7 @@
 
 #include "batch_pool.hpp"
 #include "eigenbasis/eb_api.h"
+#include "../common/eb_arg_checks.hpp"
 #include "isa_dispatch.hpp"
 #include "lapack.hpp"
 #include "mlp_gelu.hpp"
@@ -655,7 +656,7 @@ using eigenbasis::BlasSingle;
 
 extern "C" {
 
-int32_t eb_cpu_mlp_train_f64(int32_t width_count, const int32_t* widths, int32_t activation, int32_t loss,
+static int32_t mlp_train(int32_t width_count, const int32_t* widths, int32_t activation, int32_t loss,
                              double* params, int32_t jobs, const double* x, const double* y, int64_t rows,
                              const int32_t* orders, const int64_t* order_offsets, int32_t epochs, int32_t batch_size,
                              double lr, double momentum) {
@@ -663,6 +664,10 @@ int32_t eb_cpu_mlp_train_f64(int32_t width_count, const int32_t* widths, int32_t
   Net net;
   if (!make_net(width_count, widths, activation, loss, &net)) return EB_ERR_ARGUMENT;
   if (jobs < 0 || rows < 0 || epochs < 1 || batch_size < 1) return EB_ERR_ARGUMENT;
+  if (!eigenbasis::extent_fits({jobs, net.params}, sizeof(double)) ||
+      !eigenbasis::extent_fits({rows, net.width[0]}, sizeof(double)) ||
+      !eigenbasis::extent_fits({rows, net.out()}, sizeof(double)))
+    return EB_ERR_ARGUMENT;
   if (jobs == 0) return EB_OK;
   if (params == nullptr || order_offsets == nullptr) return EB_ERR_ARGUMENT;
   if (rows > 0 && (x == nullptr || y == nullptr)) return EB_ERR_ARGUMENT;
@@ -693,13 +698,13 @@ int32_t eb_cpu_mlp_train_f64(int32_t width_count, const int32_t* widths, int32_t
   return out_of_memory ? EB_ERR_ALLOCATION : EB_OK;
 }
 
-int32_t eb_cpu_mlp_hvp_f64(int32_t width_count, const int32_t* widths, int32_t activation, int32_t loss,
+static int32_t mlp_hvp(int32_t width_count, const int32_t* widths, int32_t activation, int32_t loss,
                            const double* params, const double* x, const double* y, int64_t n, const double* v,
                            int64_t k, double* out) {
   using namespace eigenbasis::mlp;
   Net net;
   if (!make_net(width_count, widths, activation, loss, &net)) return EB_ERR_ARGUMENT;
-  if (n < 1 || n > INT32_MAX / 64 || k < 0) return EB_ERR_ARGUMENT;
+  if (n < 1 || n > INT32_MAX / 64 || !eigenbasis::extent_fits({k, net.params}, sizeof(double))) return EB_ERR_ARGUMENT;
   if (k == 0) return EB_OK;
   if (params == nullptr || x == nullptr || y == nullptr || v == nullptr || out == nullptr) return EB_ERR_ARGUMENT;
   if (!labels_valid(net, y, n)) return EB_ERR_ARGUMENT;
@@ -732,6 +737,23 @@ int32_t eb_cpu_mlp_hvp_f64(int32_t width_count, const int32_t* widths, int32_t a
     return EB_ERR_ALLOCATION;
   }
   return out_of_memory ? EB_ERR_ALLOCATION : EB_OK;
+}
+
+// The entry points: a std::bad_alloc anywhere (make_net's vectors included) is a status, never a throw into C.
+int32_t eb_cpu_mlp_train_f64(int32_t width_count, const int32_t* widths, int32_t activation, int32_t loss,
+                             double* params, int32_t jobs, const double* x, const double* y, int64_t rows,
+                             const int32_t* orders, const int64_t* order_offsets, int32_t epochs, int32_t batch_size,
+                             double lr, double momentum) {
+  return eigenbasis::c_boundary([&] {
+    return mlp_train(width_count, widths, activation, loss, params, jobs, x, y, rows, orders, order_offsets, epochs,
+                     batch_size, lr, momentum);
+  });
+}
+
+int32_t eb_cpu_mlp_hvp_f64(int32_t width_count, const int32_t* widths, int32_t activation, int32_t loss,
+                           const double* params, const double* x, const double* y, int64_t n, const double* v,
+                           int64_t k, double* out) {
+  return eigenbasis::c_boundary([&] { return mlp_hvp(width_count, widths, activation, loss, params, x, y, n, v, k, out); });
 }
 
 }  // extern "C"

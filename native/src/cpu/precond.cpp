@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
+#include "../common/eb_arg_checks.hpp"
 #include "../cuda/precond_device.hpp"
 #include "batch_pool.hpp"
 #include "lapack.hpp"
@@ -167,8 +168,9 @@ void accumulate_tall(const T* x, bool left, int k, int inner, T beta, T alpha, T
 template <class T>
 int32_t factor_accumulate(const T* x, int64_t batch, int32_t rows, int32_t cols, int32_t left, double beta,
                           double alpha, T* factor) {
-  if (batch < 0 || rows < 0 || cols < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({batch, rows, cols}, sizeof(T))) return EB_ERR_ARGUMENT;
   const int k = left ? rows : cols;
+  if (!extent_fits({batch, k, k}, sizeof(T))) return EB_ERR_ARGUMENT;
   const int inner = left ? cols : rows;
   if (batch == 0 || k == 0) return EB_OK;
   if (factor == nullptr || (inner > 0 && x == nullptr)) return EB_ERR_ARGUMENT;
@@ -233,7 +235,9 @@ void rotate_block(const T* l, bool tl, const T* g, const T* r, bool tr, int m, i
 template <class T>
 int32_t rotate(const T* l, int32_t tl, const T* g, const T* r, int32_t tr, int64_t batch, int32_t m, int32_t n,
                T* out) {
-  if (batch < 0 || m < 0 || n < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({batch, m, m}, sizeof(T)) || !extent_fits({batch, m, n}, sizeof(T)) ||
+      !extent_fits({batch, n, n}, sizeof(T)))
+    return EB_ERR_ARGUMENT;
   if (batch == 0 || m == 0 || n == 0) return EB_OK;
   if (g == nullptr || out == nullptr) return EB_ERR_ARGUMENT;
   if (out == g || (l != nullptr && out == l) || (r != nullptr && out == r)) return EB_ERR_ARGUMENT;
@@ -321,7 +325,7 @@ constexpr int64_t kDiagonalChunk = int64_t(1) << 15;
 template <class T>
 int32_t diagonal_update(const T* g, T* m, T* v, T* out, int64_t count, double beta1, double beta2, double gamma,
                         double exponent, double eps) {
-  if (count < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({count}, sizeof(T))) return EB_ERR_ARGUMENT;
   if (count == 0) return EB_OK;
   if (g == nullptr || v == nullptr || out == nullptr) return EB_ERR_ARGUMENT;
   if (v == g || v == out || (m != nullptr && (m == g || m == v || m == out))) return EB_ERR_ARGUMENT;
@@ -335,17 +339,6 @@ int32_t diagonal_update(const T* g, T* m, T* v, T* out, int64_t count, double be
   return EB_OK;
 }
 
-template <class Fn>
-int32_t guarded(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return EB_ERR_ALLOCATION;
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
-}
-
 }  // namespace
 }  // namespace eigenbasis
 
@@ -353,29 +346,29 @@ extern "C" {
 
 int32_t eb_cpu_factor_accumulate_f64(const double* x, int64_t batch, int32_t rows, int32_t cols, int32_t left,
                                      double beta, double alpha, double* factor) {
-  return eigenbasis::guarded([&] { return eigenbasis::factor_accumulate(x, batch, rows, cols, left, beta, alpha, factor); });
+  return eigenbasis::c_boundary([&] { return eigenbasis::factor_accumulate(x, batch, rows, cols, left, beta, alpha, factor); });
 }
 int32_t eb_cpu_factor_accumulate_f32(const float* x, int64_t batch, int32_t rows, int32_t cols, int32_t left,
                                      double beta, double alpha, float* factor) {
-  return eigenbasis::guarded([&] { return eigenbasis::factor_accumulate(x, batch, rows, cols, left, beta, alpha, factor); });
+  return eigenbasis::c_boundary([&] { return eigenbasis::factor_accumulate(x, batch, rows, cols, left, beta, alpha, factor); });
 }
 
 int32_t eb_cpu_rotate_f64(const double* l, int32_t transpose_l, const double* g, const double* r, int32_t transpose_r,
                           int64_t batch, int32_t m, int32_t n, double* out) {
-  return eigenbasis::guarded([&] { return eigenbasis::rotate(l, transpose_l, g, r, transpose_r, batch, m, n, out); });
+  return eigenbasis::c_boundary([&] { return eigenbasis::rotate(l, transpose_l, g, r, transpose_r, batch, m, n, out); });
 }
 int32_t eb_cpu_rotate_f32(const float* l, int32_t transpose_l, const float* g, const float* r, int32_t transpose_r,
                           int64_t batch, int32_t m, int32_t n, float* out) {
-  return eigenbasis::guarded([&] { return eigenbasis::rotate(l, transpose_l, g, r, transpose_r, batch, m, n, out); });
+  return eigenbasis::c_boundary([&] { return eigenbasis::rotate(l, transpose_l, g, r, transpose_r, batch, m, n, out); });
 }
 
 int32_t eb_cpu_diagonal_update_f64(const double* g, double* m, double* v, double* out, int64_t count, double beta1,
                                    double beta2, double gamma, double exponent, double eps) {
-  return eigenbasis::guarded([&] { return eigenbasis::diagonal_update(g, m, v, out, count, beta1, beta2, gamma, exponent, eps); });
+  return eigenbasis::c_boundary([&] { return eigenbasis::diagonal_update(g, m, v, out, count, beta1, beta2, gamma, exponent, eps); });
 }
 int32_t eb_cpu_diagonal_update_f32(const float* g, float* m, float* v, float* out, int64_t count, double beta1,
                                    double beta2, double gamma, double exponent, double eps) {
-  return eigenbasis::guarded([&] { return eigenbasis::diagonal_update(g, m, v, out, count, beta1, beta2, gamma, exponent, eps); });
+  return eigenbasis::c_boundary([&] { return eigenbasis::diagonal_update(g, m, v, out, count, beta1, beta2, gamma, exponent, eps); });
 }
 
 }  // extern "C"

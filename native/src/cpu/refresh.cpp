@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
+#include "../common/eb_arg_checks.hpp"
 #include "batch_pool.hpp"
 #include "lapack.hpp"
 
@@ -112,7 +113,7 @@ int refresh_one(const T* a, const T* q_in, int n, int steps, T* q_out, T* raylei
 template <class T>
 int32_t refresh(const T* a, const T* q, int64_t batch, int32_t n, int32_t steps, T* q_out, T* rayleigh,
                 T* off_ratio) {
-  if (batch < 0 || n < 0 || steps < 0) return EB_ERR_ARGUMENT;
+  if (steps < 0 || !extent_fits({batch, n, n}, sizeof(T))) return EB_ERR_ARGUMENT;
   if (batch == 0) return EB_OK;
   if (a == nullptr || q == nullptr || q_out == nullptr || rayleigh == nullptr || off_ratio == nullptr)
     return EB_ERR_ARGUMENT;
@@ -152,20 +153,12 @@ extern "C" {
 
 int32_t eb_cpu_refresh_f64(const double* a, const double* q, int64_t batch, int32_t n, int32_t steps,
                            double* q_out, double* rayleigh, double* off_ratio) {
-  try {
-    return eigenbasis::refresh(a, q, batch, n, steps, q_out, rayleigh, off_ratio);
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
+  return eigenbasis::c_boundary([&] { return eigenbasis::refresh(a, q, batch, n, steps, q_out, rayleigh, off_ratio); });
 }
 
 int32_t eb_cpu_refresh_f32(const float* a, const float* q, int64_t batch, int32_t n, int32_t steps, float* q_out,
                            float* rayleigh, float* off_ratio) {
-  try {
-    return eigenbasis::refresh(a, q, batch, n, steps, q_out, rayleigh, off_ratio);
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
+  return eigenbasis::c_boundary([&] { return eigenbasis::refresh(a, q, batch, n, steps, q_out, rayleigh, off_ratio); });
 }
 
 }  // extern "C"

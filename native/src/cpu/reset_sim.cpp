@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
+#include "../common/eb_arg_checks.hpp"
 #include "batch_pool.hpp"
 #include "det_math.hpp"
 #include "isa_dispatch.hpp"
@@ -26,6 +27,9 @@
 namespace eigenbasis {
 namespace reset {
 namespace {
+
+/** Largest d of a covariance run (its d x d sums per worker); the lengths below are 0 beyond it. */
+constexpr int64_t kMaxCovarianceDimension = 4096;
 
 /** Trajectories per chunk: C of the spec. */
 constexpr int64_t kChunk = 65536;
@@ -80,7 +84,7 @@ int32_t run_blocks(int32_t law_kind, const double* law_params, int64_t law_count
   if (scheme != EB_SIM_EXACT && scheme != EB_SIM_EULER) return EB_ERR_ARGUMENT;
   if (scheme == EB_SIM_EULER && (!(step > 0) || !std::isfinite(step))) return EB_ERR_ARGUMENT;
   const bool cov = covariance != 0;
-  if (cov && d > 4096) return EB_ERR_ARGUMENT;
+  if (cov && d > kMaxCovarianceDimension) return EB_ERR_ARGUMENT;
   for (int64_t k = 0; k < d; ++k)
     if (!(mu[k] >= 0) || !std::isfinite(mu[k]) || !std::isfinite(target[k])) return EB_ERR_ARGUMENT;
   const int p = sub_blocks(d, cov);
@@ -178,7 +182,7 @@ int32_t simulate(int32_t law_kind, const double* law_params, int64_t law_count, 
                  int32_t scheme, double step, int32_t covariance, double* sums, int64_t* events_out) {
   if (d < 1 || sums == nullptr || events_out == nullptr) return EB_ERR_ARGUMENT;
   const bool cov = covariance != 0;
-  if (cov && d > 4096) return EB_ERR_ARGUMENT;
+  if (cov && d > kMaxCovarianceDimension) return EB_ERR_ARGUMENT;
   std::fill(sums, sums + sums_length(d, cov), 0.0);
   int64_t events = 0;
   // The run totals: every sub-block added in the spec's order (the centres travel in the sums' own slots).
@@ -206,7 +210,7 @@ int32_t simulate_range(int32_t law_kind, const double* law_params, int64_t law_c
                        int64_t* events_out) {
   if (d < 1 || block_sums == nullptr || blocks_out == nullptr || events_out == nullptr) return EB_ERR_ARGUMENT;
   const bool cov = covariance != 0;
-  if (cov && d > 4096) return EB_ERR_ARGUMENT;
+  if (cov && d > kMaxCovarianceDimension) return EB_ERR_ARGUMENT;
   const int64_t blen = block_length(d, cov);
   if (block_capacity < 0 || (n >= 1 && count >= 1 && block_capacity < range_blocks(n, sub_blocks(d, cov), first,
                                                                                       count)))
@@ -242,7 +246,7 @@ int32_t simulate_range(int32_t law_kind, const double* law_params, int64_t law_c
 extern "C" {
 
 int64_t eb_cpu_reset_sim_sums_length(int32_t d, int32_t covariance) {
-  if (d < 1) return 0;
+  if (d < 1 || (covariance != 0 && d > eigenbasis::reset::kMaxCovarianceDimension)) return 0;  // no run takes it
   return eigenbasis::reset::sums_length(d, covariance != 0);
 }
 
@@ -261,7 +265,7 @@ int32_t eb_cpu_reset_sim_f64(int32_t law_kind, const double* law_params, int32_t
 }
 
 int64_t eb_cpu_reset_sim_block_length(int32_t d, int32_t covariance) {
-  if (d < 1) return 0;
+  if (d < 1 || (covariance != 0 && d > eigenbasis::reset::kMaxCovarianceDimension)) return 0;  // no run takes it
   return eigenbasis::reset::block_length(d, covariance != 0);
 }
 

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "eigenbasis/eb_api.h"
+#include "../common/eb_arg_checks.hpp"
 #include "batch_pool.hpp"
 #include "lapack.hpp"
 
@@ -55,7 +56,7 @@ int32_t run_batch(int64_t batch, Fn&& fn) {
 
 template <class T>
 int32_t reconstruct(const T* v, const T* f, int64_t batch, int32_t n, T* out) {
-  if (batch < 0 || n < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({batch, n, n}, sizeof(T))) return EB_ERR_ARGUMENT;
   if (batch == 0 || n == 0) return EB_OK;
   if (v == nullptr || f == nullptr || out == nullptr) return EB_ERR_ARGUMENT;
   const size_t nn = static_cast<size_t>(n) * n;
@@ -64,7 +65,7 @@ int32_t reconstruct(const T* v, const T* f, int64_t batch, int32_t n, T* out) {
 
 template <class T>
 int32_t apply(const T* v, const T* f, const T* x, int64_t batch, int32_t n, int32_t m, T* out) {
-  if (batch < 0 || n < 0 || m < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({batch, n, n}, sizeof(T)) || !extent_fits({batch, n, m}, sizeof(T))) return EB_ERR_ARGUMENT;
   if (batch == 0 || n == 0 || m == 0) return EB_OK;
   if (v == nullptr || f == nullptr || x == nullptr || out == nullptr) return EB_ERR_ARGUMENT;
   const size_t nn = static_cast<size_t>(n) * n, nm = static_cast<size_t>(n) * m;
@@ -77,34 +78,18 @@ int32_t apply(const T* v, const T* f, const T* x, int64_t batch, int32_t n, int3
 extern "C" {
 
 int32_t eb_cpu_spectral_reconstruct_f64(const double* v, const double* f, int64_t batch, int32_t n, double* out) {
-  try {
-    return eigenbasis::reconstruct(v, f, batch, n, out);
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
+  return eigenbasis::c_boundary([&] { return eigenbasis::reconstruct(v, f, batch, n, out); });
 }
 int32_t eb_cpu_spectral_reconstruct_f32(const float* v, const float* f, int64_t batch, int32_t n, float* out) {
-  try {
-    return eigenbasis::reconstruct(v, f, batch, n, out);
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
+  return eigenbasis::c_boundary([&] { return eigenbasis::reconstruct(v, f, batch, n, out); });
 }
 int32_t eb_cpu_spectral_apply_f64(const double* v, const double* f, const double* x, int64_t batch, int32_t n,
                                   int32_t m, double* out) {
-  try {
-    return eigenbasis::apply(v, f, x, batch, n, m, out);
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
+  return eigenbasis::c_boundary([&] { return eigenbasis::apply(v, f, x, batch, n, m, out); });
 }
 int32_t eb_cpu_spectral_apply_f32(const float* v, const float* f, const float* x, int64_t batch, int32_t n,
                                   int32_t m, float* out) {
-  try {
-    return eigenbasis::apply(v, f, x, batch, n, m, out);
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
+  return eigenbasis::c_boundary([&] { return eigenbasis::apply(v, f, x, batch, n, m, out); });
 }
 
 }  // extern "C"

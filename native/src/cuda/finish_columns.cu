@@ -67,6 +67,7 @@ int32_t finish(const T* src, T* dst, T* w, const int32_t* info, int64_t batch, i
   if (batch < 0 || n < 0) return EB_ERR_ARGUMENT;
   if (batch == 0 || n == 0) return EB_OK;
   if (batch > 65535) return EB_ERR_ARGUMENT;  // grid z limit; callers chunk larger batches
+  if (src == nullptr || w == nullptr || info == nullptr) return EB_ERR_ARGUMENT;  // dst may be NULL
   T* sign = nullptr;
   int32_t status = cuda_check(cudaMalloc(&sign, sizeof(T) * batch * n), "cudaMalloc signs");
   if (status != EB_OK) return status;

@@ -5,6 +5,7 @@
 #include <cfloat>
 #include <cmath>
 
+#include "../common/eb_arg_checks.hpp"
 #include "cuda_common.hpp"
 #include "eigenbasis/eb_api.h"
 #include "jacobi_batched.hpp"
@@ -108,7 +109,9 @@ __global__ void jacobi_kernel(const T* __restrict__ a, int64_t batch, int n, int
 template <class T>
 int32_t launch(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* info, int32_t max_sweeps) {
   if (batch < 0 || n < 0 || n > kMaxN || max_sweeps < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({batch, n, n}, sizeof(T))) return EB_ERR_ARGUMENT;
   if (batch == 0) return EB_OK;
+  if (info == nullptr || (n > 0 && (a == nullptr || w == nullptr))) return EB_ERR_ARGUMENT;  // v may be NULL
   if (n == 0) return cuda_check(cudaMemset(info, 0, sizeof(int32_t) * batch), "cudaMemset");
   const int m = padded(n);
   const int per_block = matrices_per_block(m, sizeof(T));

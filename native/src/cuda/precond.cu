@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "../common/eb_arg_checks.hpp"
 #include "cuda_common.hpp"
 #include "precond_device.hpp"
 
@@ -41,7 +42,7 @@ __global__ void combine_factor_kernel(const T* __restrict__ s, T* f, int64_t cou
 template <class T>
 int32_t diagonal_update(const T* g, T* m, T* v, T* out, int64_t count, double beta1, double beta2, double gamma,
                         double exponent, double eps) {
-  if (count < 0) return EB_ERR_ARGUMENT;
+  if (!extent_fits({count}, sizeof(T))) return EB_ERR_ARGUMENT;
   if (count == 0) return EB_OK;
   if (g == nullptr || v == nullptr || out == nullptr) return EB_ERR_ARGUMENT;
   // out may be g itself (the Java side computes in place); m and v must be arrays of their own.

@@ -202,25 +202,29 @@ public final class CpuKernels {
     /** Batched eigh on direct buffers (v may be null). Returns normally when only per-matrix failures occurred. */
     public static void eigh(DoubleBuffer a, long batch, int n, DoubleBuffer w, DoubleBuffer v, IntBuffer info,
                             int algorithm, int maxSweeps) {
-        checkEigh(a, batch, n, w, v, info);
+        checkEigh(a, batch, n, w, v, info, algorithm, maxSweeps);
         check("eb_cpu_eigh_f64", EbCpuLibrary.eb_cpu_eigh_f64(a, batch, n, w, v, info, algorithm, maxSweeps), true);
     }
 
     public static void eigh(FloatBuffer a, long batch, int n, FloatBuffer w, FloatBuffer v, IntBuffer info,
                             int algorithm, int maxSweeps) {
-        checkEigh(a, batch, n, w, v, info);
+        checkEigh(a, batch, n, w, v, info, algorithm, maxSweeps);
         check("eb_cpu_eigh_f32", EbCpuLibrary.eb_cpu_eigh_f32(a, batch, n, w, v, info, algorithm, maxSweeps), true);
     }
 
-    private static void checkEigh(Buffer a, long batch, int n, Buffer w, Buffer v, IntBuffer info) {
+    private static void checkEigh(Buffer a, long batch, int n, Buffer w, Buffer v, IntBuffer info, int algorithm,
+                                  int maxSweeps) {
         requireLoaded();
-        long nn = (long) n * n;
-        require("a", a, batch * nn);
-        require("w", w, batch * n);
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("n", n);
+        Arguments.code("algorithm", algorithm, 0, 4);  // EB_EIGH_AUTO .. EB_EIGH_SYEVR
+        Arguments.nonNegative("maxSweeps", maxSweeps);
+        Arguments.input("a", a, batch, n, n);
+        Arguments.output("w", w, batch, n);
         if (v != null) {
-            require("v", v, batch * nn);
+            Arguments.output("v", v, batch, n, n);
         }
-        require("info", info, batch);
+        Arguments.output("info", info, batch);
     }
 
     public static void reconstruct(DoubleBuffer v, DoubleBuffer f, long batch, int n, DoubleBuffer out) {
@@ -235,9 +239,11 @@ public final class CpuKernels {
 
     private static void checkReconstruct(Buffer v, Buffer f, long batch, int n, Buffer out) {
         requireLoaded();
-        require("v", v, batch * n * n);
-        require("f", f, batch * n);
-        require("out", out, batch * n * n);
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("n", n);
+        Arguments.input("v", v, batch, n, n);
+        Arguments.input("f", f, batch, n);
+        Arguments.output("out", out, batch, n, n);
     }
 
     public static void apply(DoubleBuffer v, DoubleBuffer f, DoubleBuffer x, long batch, int n, int m, DoubleBuffer out) {
@@ -252,10 +258,11 @@ public final class CpuKernels {
 
     private static void checkApply(Buffer v, Buffer f, Buffer x, long batch, int n, int m, Buffer out) {
         requireLoaded();
-        require("v", v, batch * n * n);
-        require("f", f, batch * n);
-        require("x", x, batch * n * m);
-        require("out", out, batch * n * m);
+        requireNonNegative("batch", batch, "n", n, "m", m);
+        Arguments.input("v", v, batch, n, n);
+        Arguments.input("f", f, batch, n);
+        Arguments.input("x", x, batch, n, m);
+        Arguments.output("out", out, batch, n, m);
     }
 
     public static void refresh(DoubleBuffer a, DoubleBuffer q, long batch, int n, int steps, DoubleBuffer qOut,
@@ -273,14 +280,12 @@ public final class CpuKernels {
     private static void checkRefresh(Buffer a, Buffer q, long batch, int n, int steps, Buffer qOut, Buffer rayleigh,
                                      Buffer off) {
         requireLoaded();
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps: " + steps + " is negative");
-        }
-        require("a", a, batch * n * n);
-        require("q", q, batch * n * n);
-        require("qOut", qOut, batch * n * n);
-        require("rayleigh", rayleigh, batch * n);
-        require("off", off, batch);
+        requireNonNegative("batch", batch, "n", n, "steps", steps);
+        Arguments.input("a", a, batch, n, n);
+        Arguments.input("q", q, batch, n, n);
+        Arguments.output("qOut", qOut, batch, n, n);
+        Arguments.output("rayleigh", rayleigh, batch, n);
+        Arguments.output("off", off, batch);
     }
 
     /**
@@ -303,10 +308,10 @@ public final class CpuKernels {
 
     private static void checkFactorAccumulate(Buffer x, long batch, int rows, int cols, boolean left, Buffer factor) {
         requireLoaded();
-        requireDimensions(batch, rows, cols);
+        requireNonNegative("batch", batch, "rows", rows, "cols", cols);
         long k = left ? rows : cols;
-        require("x", x, batch * rows * cols);
-        require("factor", factor, batch * k * k);
+        Arguments.input("x", x, batch, rows, cols);
+        Arguments.output("factor", factor, batch, k, k);
     }
 
     /**
@@ -329,15 +334,15 @@ public final class CpuKernels {
 
     private static void checkRotate(Buffer l, Buffer g, Buffer r, long batch, int m, int n, Buffer out) {
         requireLoaded();
-        requireDimensions(batch, m, n);
+        requireNonNegative("batch", batch, "m", m, "n", n);
         if (l != null) {
-            require("l", l, batch * m * m);
+            Arguments.input("l", l, batch, m, m);
         }
-        require("g", g, batch * m * n);
+        Arguments.input("g", g, batch, m, n);
         if (r != null) {
-            require("r", r, batch * n * n);
+            Arguments.input("r", r, batch, n, n);
         }
-        require("out", out, batch * m * n);
+        Arguments.output("out", out, batch, m, n);
     }
 
     /**
@@ -363,18 +368,18 @@ public final class CpuKernels {
         if (count < 0) {
             throw new IllegalArgumentException("count: " + count + " is negative");
         }
-        require("g", g, count);
+        Arguments.input("g", g, count);
         if (m != null) {
-            require("m", m, count);
+            Arguments.output("m", m, count);
         }
-        require("v", v, count);
-        require("out", out, count);
+        Arguments.output("v", v, count);
+        Arguments.output("out", out, count);
     }
 
-    private static void requireDimensions(long batch, int rows, int cols) {
-        if (batch < 0 || rows < 0 || cols < 0) {
-            throw new IllegalArgumentException("shape (" + batch + ", " + rows + ", " + cols + ") has a negative extent");
-        }
+    private static void requireNonNegative(String first, long a, String second, long b, String third, long c) {
+        Arguments.nonNegative(first, a);
+        Arguments.nonNegative(second, b);
+        Arguments.nonNegative(third, c);
     }
 
     /**
@@ -385,7 +390,7 @@ public final class CpuKernels {
                                                  int dIn, DoubleBuffer qs, DoubleBuffer qa, double scale,
                                                  DoubleBuffer lambda) {
         requireLoaded();
-        requireDimensions(n, dOut, dIn);
+        requireNonNegative("n", n, "dOut", dOut, "dIn", dIn);
         if (perExample < 1 || n * perExample > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("perExample: " + perExample + " must be >= 1 with n·perExample <= "
                     + Integer.MAX_VALUE + " (n = " + n + ")");
@@ -393,13 +398,13 @@ public final class CpuKernels {
         if ((a == null) != (qa == null) || (a == null && dIn != 1)) {
             throw new IllegalArgumentException("a, qa: both present, or both null for a bias (dIn = 1; here " + dIn + ")");
         }
-        require("g", g, n * perExample * dOut);
-        require("qs", qs, (long) dOut * dOut);
+        Arguments.input("g", g, n, perExample, dOut);
+        Arguments.input("qs", qs, dOut, dOut);
         if (a != null) {
-            require("a", a, n * dIn);
-            require("qa", qa, (long) dIn * dIn);
+            Arguments.input("a", a, n, dIn);
+            Arguments.input("qa", qa, dIn, dIn);
         }
-        require("lambda", lambda, (long) dOut * dIn);
+        Arguments.output("lambda", lambda, dOut, dIn);
         check("eb_cpu_influence_ekfac_eigenvalues_f64", EbCpuLibrary.eb_cpu_influence_ekfac_eigenvalues_f64(g, n,
                 perExample, dOut, a, dIn, qs, qa, scale, lambda), false);
     }
@@ -408,11 +413,11 @@ public final class CpuKernels {
     public static void influenceKroneckerRotate(DoubleBuffer qs, DoubleBuffer qa, DoubleBuffer x, long k, int dOut,
                                                 int dIn, boolean forward, DoubleBuffer out) {
         requireLoaded();
-        requireDimensions(k, dOut, dIn);
-        require("qs", qs, (long) dOut * dOut);
-        require("qa", qa, (long) dIn * dIn);
-        require("x", x, k * dOut * dIn);
-        require("out", out, k * dOut * dIn);
+        requireNonNegative("k", k, "dOut", dOut, "dIn", dIn);
+        Arguments.input("qs", qs, dOut, dOut);
+        Arguments.input("qa", qa, dIn, dIn);
+        Arguments.input("x", x, k, dOut, dIn);
+        Arguments.output("out", out, k, dOut, dIn);
         check("eb_cpu_influence_kronecker_rotate_f64", EbCpuLibrary.eb_cpu_influence_kronecker_rotate_f64(qs, qa, x, k,
                 dOut, dIn, forward ? 1 : 0, out), false);
     }
@@ -421,13 +426,13 @@ public final class CpuKernels {
     public static void influenceWeightedProduct(DoubleBuffer x, int m, int p, DoubleBuffer w, DoubleBuffer y, int n,
                                                 double alpha, double beta, DoubleBuffer out) {
         requireLoaded();
-        requireDimensions(m, p, n);
-        require("x", x, (long) m * p);
+        requireNonNegative("m", m, "p", p, "n", n);
+        Arguments.input("x", x, m, p);
         if (w != null) {
-            require("w", w, p);
+            Arguments.input("w", w, p);
         }
-        require("y", y, (long) n * p);
-        require("out", out, (long) m * n);
+        Arguments.input("y", y, n, p);
+        Arguments.output("out", out, m, n);
         check("eb_cpu_influence_weighted_product_f64", EbCpuLibrary.eb_cpu_influence_weighted_product_f64(x, m, p, w, y,
                 n, alpha, beta, out), false);
     }
@@ -436,17 +441,17 @@ public final class CpuKernels {
     public static void influenceMultiply(DoubleBuffer a, int aRows, int aCols, boolean transposeA, DoubleBuffer b,
                                          int bRows, int bCols, boolean transposeB, DoubleBuffer out) {
         requireLoaded();
-        requireDimensions(1, aRows, aCols);
-        requireDimensions(1, bRows, bCols);
+        requireNonNegative("aRows", aRows, "aCols", aCols, "bRows", bRows);
+        Arguments.nonNegative("bCols", bCols);
         int m = transposeA ? aCols : aRows;
         int k = transposeA ? aRows : aCols;
         int n = transposeB ? bRows : bCols;
         if (k != (transposeB ? bCols : bRows)) {
             throw new IllegalArgumentException("b: inner extent " + (transposeB ? bCols : bRows) + " differs from a's " + k);
         }
-        require("a", a, (long) aRows * aCols);
-        require("b", b, (long) bRows * bCols);
-        require("out", out, (long) m * n);
+        Arguments.input("a", a, aRows, aCols);
+        Arguments.input("b", b, bRows, bCols);
+        Arguments.output("out", out, m, n);
         check("eb_cpu_influence_multiply_f64", EbCpuLibrary.eb_cpu_influence_multiply_f64(a, aRows, aCols,
                 transposeA ? 1 : 0, b, bRows, bCols, transposeB ? 1 : 0, out), false);
     }
@@ -468,11 +473,11 @@ public final class CpuKernels {
                                        LongBuffer events) {
         requireLoaded();
         checkResetArguments(lawKind, lawParamCount, d, trajectories, sigma, horizon, euler, step);
-        require("lawParams", lawParams, lawParamCount);
-        require("mu", mu, d);
-        require("target", target, d);
-        require("sums", sums, EbCpuLibrary.eb_cpu_reset_sim_sums_length(d, covariance ? 1 : 0));
-        require("events", events, 1);
+        Arguments.input("lawParams", lawParams, lawParamCount);
+        Arguments.input("mu", mu, d);
+        Arguments.input("target", target, d);
+        Arguments.output("sums", sums, EbCpuLibrary.eb_cpu_reset_sim_sums_length(d, covariance ? 1 : 0));
+        Arguments.output("events", events, 1);
         check("eb_cpu_reset_sim_f64", EbCpuLibrary.eb_cpu_reset_sim_f64(lawKind, lawParams, lawParamCount, mu, target,
                 d, sigma, horizon, trajectories, seed, euler ? 1 : 0, step, covariance ? 1 : 0, sums, events), false);
     }
@@ -504,16 +509,17 @@ public final class CpuKernels {
         requireLoaded();
         checkResetArguments(lawKind, lawParamCount, d, trajectories, sigma, horizon, euler, step);
         if (first < 0 || count < 1 || count > trajectories - first || blockCapacity < 0) {
-            throw new IllegalArgumentException("range [" + first + ", " + first + " + " + count + ") or capacity "
-                    + blockCapacity + " is outside [0, " + trajectories + ")");
+            throw new IllegalArgumentException("first " + first + ", count " + count + " or blockCapacity "
+                    + blockCapacity + ": the range must lie in [0, " + trajectories + "), the capacity be >= 0");
         }
-        require("lawParams", lawParams, lawParamCount);
-        require("mu", mu, d);
-        require("target", target, d);
-        require("blockSums", blockSums, blockCapacity * EbCpuLibrary.eb_cpu_reset_sim_block_length(d, covariance ? 1 : 0));
-        require("centres", centres, 2L * d);
-        require("blocks", blocks, 1);
-        require("events", events, 1);
+        Arguments.input("lawParams", lawParams, lawParamCount);
+        Arguments.input("mu", mu, d);
+        Arguments.input("target", target, d);
+        Arguments.output("blockSums", blockSums, blockCapacity,
+                EbCpuLibrary.eb_cpu_reset_sim_block_length(d, covariance ? 1 : 0));
+        Arguments.output("centres", centres, 2, d);
+        Arguments.output("blocks", blocks, 1);
+        Arguments.output("events", events, 1);
         check("eb_cpu_reset_sim_range_f64", EbCpuLibrary.eb_cpu_reset_sim_range_f64(lawKind, lawParams, lawParamCount,
                 mu, target, d, sigma, horizon, trajectories, seed, euler ? 1 : 0, step, covariance ? 1 : 0, first,
                 count, blockSums, blockCapacity, centres, blocks, events), false);
@@ -550,6 +556,7 @@ public final class CpuKernels {
                                 int batchSize, double lr, double momentum) {
         requireLoaded();
         long p = mlpParameterCount(widths, loss);
+        Arguments.code("activation", activation, 0, 3);  // EB_MLP_GELU .. EB_MLP_IDENTITY
         if (jobs < 0 || rows < 0 || epochs < 1 || batchSize < 1) {
             throw new IllegalArgumentException("jobs " + jobs + ", rows " + rows + ", epochs " + epochs + " or batchSize "
                     + batchSize + " is out of range (jobs, rows >= 0; epochs, batchSize >= 1)");
@@ -557,11 +564,11 @@ public final class CpuKernels {
         if (jobs == 0) {
             return;
         }
-        require("params", params, jobs * p);
-        require("x", x, rows * widths[0]);
-        require("y", y, rows * mlpTargetWidth(widths, loss));
-        require("orderOffsets", orderOffsets, jobs + 1L);
-        require("orders", orders, orderOffsets.get(jobs));
+        Arguments.output("params", params, jobs, p);
+        Arguments.input("x", x, rows, widths[0]);
+        Arguments.input("y", y, rows, mlpTargetWidth(widths, loss));
+        Arguments.input("orderOffsets", orderOffsets, jobs + 1L);
+        Arguments.input("orders", orders, orderOffsets.get(jobs));
         IntBuffer w = direct(widths);
         check("eb_cpu_mlp_train_f64", EbCpuLibrary.eb_cpu_mlp_train_f64(widths.length, w, activation, loss, params, jobs,
                 x, y, rows, orders, orderOffsets, epochs, batchSize, lr, momentum), false);
@@ -575,14 +582,15 @@ public final class CpuKernels {
                                          DoubleBuffer y, long n, DoubleBuffer v, long k, DoubleBuffer out) {
         requireLoaded();
         long p = mlpParameterCount(widths, loss);
+        Arguments.code("activation", activation, 0, 3);  // EB_MLP_GELU .. EB_MLP_IDENTITY
         if (n < 1 || k < 0) {
             throw new IllegalArgumentException("n " + n + " or k " + k + " is out of range (n >= 1, k >= 0)");
         }
-        require("params", params, p);
-        require("x", x, n * widths[0]);
-        require("y", y, n * mlpTargetWidth(widths, loss));
-        require("v", v, k * p);
-        require("out", out, k * p);
+        Arguments.input("params", params, p);
+        Arguments.input("x", x, n, widths[0]);
+        Arguments.input("y", y, n, mlpTargetWidth(widths, loss));
+        Arguments.input("v", v, k, p);
+        Arguments.output("out", out, k, p);
         IntBuffer w = direct(widths);
         check("eb_cpu_mlp_hvp_f64", EbCpuLibrary.eb_cpu_mlp_hvp_f64(widths.length, w, activation, loss, params, x, y, n,
                 v, k, out), false);
@@ -612,9 +620,9 @@ public final class CpuKernels {
         if (n == 0 || t == 0) {
             return;
         }
-        require("lambdas", lambdas, n);
-        require("taus", taus, t);
-        require("out", out, n * t);
+        Arguments.input("lambdas", lambdas, n);
+        Arguments.input("taus", taus, t);
+        Arguments.output("out", out, n, t);
         check("eb_cpu_diffusion_variance_f64", EbCpuLibrary.eb_cpu_diffusion_variance_f64(model, lambdas, n, taus, t,
                 sigmaMin, sigmaMax, eta, init, log ? 1 : 0, out), false);
     }
@@ -622,12 +630,13 @@ public final class CpuKernels {
     /** E₁(x) by the diffusion kernel's own lanes (eb_cpu_diffusion_e1_f64), for its accuracy tests: x, out count. */
     public static void diffusionE1(DoubleBuffer x, long count, DoubleBuffer out) {
         requireLoaded();
-        require("x", x, count);
-        require("out", out, count);
+        Arguments.nonNegative("count", count);
+        Arguments.input("x", x, count);
+        Arguments.output("out", out, count);
         check("eb_cpu_diffusion_e1_f64", EbCpuLibrary.eb_cpu_diffusion_e1_f64(x, count, out), false);
     }
 
-    private static long mlpParameterCount(int[] widths, int loss) {
+    static long mlpParameterCount(int[] widths, int loss) {
         if (widths == null || widths.length < 2) {
             throw new IllegalArgumentException("widths: needs at least 2 entries");
         }
@@ -657,21 +666,8 @@ public final class CpuKernels {
         return b;
     }
 
-    /** A buffer the native code will touch: direct, at position 0, with at least {@code needed} elements. */
-    static void require(String name, Buffer buffer, long needed) {
-        if (buffer == null) {
-            throw new IllegalArgumentException(name + ": is null");
-        }
-        if (!buffer.isDirect()) {
-            throw new IllegalArgumentException(name + ": must be a direct buffer");
-        }
-        if (buffer.position() != 0 || buffer.limit() < needed) {
-            throw new IllegalArgumentException(name + ": holds " + (buffer.limit() - buffer.position())
-                    + " elements from position " + buffer.position() + ", needs " + needed + " from position 0");
-        }
-    }
 
-    private static void check(String kernel, int status, boolean convergenceIsData) {
+    static void check(String kernel, int status, boolean convergenceIsData) {
         if (status == Status.OK || (convergenceIsData && status == Status.NOT_CONVERGED)) {
             return;
         }

@@ -58,6 +58,14 @@ public final class CublasBlas {
                                                 double alpha, DeviceBuffer a, int lda, long strideA,
                                                 DeviceBuffer b, int ldb, long strideB, double beta,
                                                 DeviceBuffer c, int ldc, long strideC, int batch) {
+        Arguments.nonNegative("m", m);
+        Arguments.nonNegative("n", n);
+        Arguments.nonNegative("k", k);
+        Arguments.nonNegative("batch", batch);
+        int bytes = f64 ? 8 : 4;
+        requireMatrices("a", a, transA ? k : m, transA ? m : k, lda, strideA, batch, bytes);
+        requireMatrices("b", b, transB ? n : k, transB ? k : n, ldb, strideB, batch, bytes);
+        requireMatrices("c", c, m, n, ldc, strideC, batch, bytes);
         int opA = transA ? CUBLAS_OP_T : CUBLAS_OP_N;
         int opB = transB ? CUBLAS_OP_T : CUBLAS_OP_N;
         if (f64) {
@@ -84,6 +92,11 @@ public final class CublasBlas {
      */
     public synchronized void syrkUpper(boolean f64, boolean trans, int n, int k, double alpha, DeviceBuffer a,
                                        int lda, double beta, DeviceBuffer c, int ldc) {
+        Arguments.nonNegative("n", n);
+        Arguments.nonNegative("k", k);
+        int bytes = f64 ? 8 : 4;
+        requireMatrices("a", a, trans ? k : n, trans ? n : k, lda, 0, 1, bytes);
+        requireMatrices("c", c, n, n, ldc, 0, 1, bytes);
         int op = trans ? CUBLAS_OP_T : CUBLAS_OP_N;
         if (f64) {
             try (DoublePointer al = new DoublePointer(1).put(alpha); DoublePointer be = new DoublePointer(1).put(beta)) {
@@ -107,10 +120,35 @@ public final class CublasBlas {
      */
     public synchronized void dgmm(boolean leftSide, int m, int n, DeviceBuffer a, int lda, DeviceBuffer x, int incx,
                                   DeviceBuffer c, int ldc) {
+        Arguments.nonNegative("m", m);
+        Arguments.nonNegative("n", n);
+        requireMatrices("a", a, m, n, lda, 0, 1, 8);
+        requireMatrices("c", c, m, n, ldc, 0, 1, 8);
+        if (incx == 0) {
+            throw new IllegalArgumentException("incx: 0, the stride of x must be non-zero");
+        }
+        long entries = leftSide ? m : n;
+        CudaKernels.requireDevice("x", x, entries == 0 ? 0 : Math.addExact(Math.multiplyExact(entries - 1, Math.abs((long) incx)), 1), 8);
         check("cublasDdgmm", cublasDdgmm(handle, leftSide ? CUBLAS_SIDE_LEFT : CUBLAS_SIDE_RIGHT, m, n,
                 new RawDoublePointer(a.address()), lda, new RawDoublePointer(x.address()), incx,
                 new RawDoublePointer(c.address()), ldc));
         CudaKernels.check("eb_cuda_synchronize", EbCudaLibrary.eb_cuda_synchronize());
+    }
+
+    /**
+     * batch column-major rows x cols matrices in buffer, leading dimension ld (at least max(1, rows)), stride elements
+     * apart: the buffer must hold (batch - 1) stride + ld (cols - 1) + rows scalars. Checked before cuBLAS reads it.
+     */
+    private static void requireMatrices(String name, DeviceBuffer buffer, int rows, int cols, int ld, long stride,
+                                        int batch, int bytes) {
+        if (ld < Math.max(1, rows)) {
+            throw new IllegalArgumentException("ld of " + name + ": " + ld + " is outside [max(1, rows = " + rows
+                    + "), " + Integer.MAX_VALUE + "]");
+        }
+        Arguments.nonNegative("stride of " + name, stride);
+        long last = rows == 0 || cols == 0 ? 0 : (long) ld * (cols - 1) + rows;
+        long elements = batch == 0 || last == 0 ? 0 : Math.addExact(Arguments.elements(name, batch - 1L, stride), last);
+        CudaKernels.requireDevice(name, buffer, elements, bytes);
     }
 
     private static void check(String call, int status) {

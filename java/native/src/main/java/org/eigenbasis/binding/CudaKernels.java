@@ -82,15 +82,17 @@ public final class CudaKernels {
     /** Our batched Jacobi on device buffers; returns normally when only per-matrix failures occurred. */
     public static void jacobiEigh(boolean f64, DeviceBuffer a, long batch, int n, DeviceBuffer w, DeviceBuffer v,
                                   DeviceBuffer info, int maxSweeps) {
-        requireAvailable();
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("n", n);
         int bytes = f64 ? 8 : 4;
-        requireDevice("a", a, batch * n * n * bytes);
-        requireDevice("w", w, batch * n * bytes);
+        requireDevice("a", a, batch, n, n, bytes);
+        requireDevice("w", w, batch, n, bytes);
         if (v != null) {
-            requireDevice("v", v, batch * n * n * bytes);
+            requireDevice("v", v, batch, n, n, bytes);
         }
-        requireDevice("info", info, batch * 4);
+        requireDevice("info", info, batch, 4);
         long vAddress = v == null ? 0 : v.address();
+        requireAvailable();  // after the argument checks: they hold with or without a device
         int status = f64
                 ? EbCudaLibrary.eb_cuda_jacobi_eigh_f64(a.address(), batch, n, w.address(), vAddress, info.address(), maxSweeps)
                 : EbCudaLibrary.eb_cuda_jacobi_eigh_f32(a.address(), batch, n, w.address(), vAddress, info.address(), maxSweeps);
@@ -103,14 +105,16 @@ public final class CudaKernels {
      */
     public static void finishColumns(boolean f64, DeviceBuffer src, DeviceBuffer dst, DeviceBuffer w, DeviceBuffer info,
                                      long batch, int n) {
-        requireAvailable();
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("n", n);
         int bytes = f64 ? 8 : 4;
-        requireDevice("src", src, batch * n * n * bytes);
+        requireDevice("src", src, batch, n, n, bytes);
         if (dst != null) {
-            requireDevice("dst", dst, batch * n * n * bytes);
+            requireDevice("dst", dst, batch, n, n, bytes);
         }
-        requireDevice("w", w, batch * n * bytes);
-        requireDevice("info", info, batch * 4);
+        requireDevice("w", w, batch, n, bytes);
+        requireDevice("info", info, batch, 4);
+        requireAvailable();  // after the argument checks: they hold with or without a device
         final long chunk = 65535;
         for (long start = 0; start < batch; start += chunk) {
             long count = Math.min(chunk, batch - start);
@@ -134,12 +138,17 @@ public final class CudaKernels {
     public static double[] resetSimulate(int law, double[] lawParameters, double[] mu, double[] a, double sigma,
                                          double horizon, long trajectories, long seed, boolean euler, double step,
                                          boolean covariance, long[] events) {
-        requireAvailable();
+        requireArray("lawParameters", lawParameters);
+        requireArray("mu", mu);
+        requireArray("a", a);
+        requireArray("events", events);
+        Arguments.code("law", law, 0, 8);
         int d = mu.length;
         if (a.length != d || lawParameters.length == 0 || events.length < 1) {
             throw new IllegalArgumentException("resetSimulate: inconsistent lengths (d = " + d + ", target "
                     + a.length + ", law parameters " + lawParameters.length + ")");
         }
+        requireAvailable();  // after the argument checks: they hold with or without a device
         long length = EbCudaLibrary.eb_cuda_reset_sums_length(d, covariance ? 1 : 0);
         if (length < 0 || length > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("resetSimulate: d = " + d + " needs " + length + " sums");
@@ -160,15 +169,16 @@ public final class CudaKernels {
     public static void precondDiagonalUpdate(boolean f64, DeviceBuffer g, DeviceBuffer m, DeviceBuffer v,
                                              DeviceBuffer out, long count, double beta1, double beta2, double gamma,
                                              double exponent, double eps) {
-        requireAvailable();
-        long bytes = count * (f64 ? 8 : 4);
-        requireDevice("g", g, bytes);
+        Arguments.nonNegative("count", count);
+        int bytes = f64 ? 8 : 4;
+        requireDevice("g", g, count, bytes);
         if (m != null) {
-            requireDevice("m", m, bytes);
+            requireDevice("m", m, count, bytes);
         }
-        requireDevice("v", v, bytes);
-        requireDevice("out", out, bytes);
+        requireDevice("v", v, count, bytes);
+        requireDevice("out", out, count, bytes);
         long mAddress = m == null ? 0 : m.address();
+        requireAvailable();  // after the argument checks: they hold with or without a device
         int status = f64
                 ? EbCudaLibrary.eb_cuda_precond_diagonal_update_f64(g.address(), mAddress, v.address(), out.address(),
                         count, beta1, beta2, gamma, exponent, eps)
@@ -184,10 +194,12 @@ public final class CudaKernels {
      */
     public static void precondCombineFactor(boolean f64, DeviceBuffer s, DeviceBuffer f, long batch, int k,
                                             double beta, double alpha) {
-        requireAvailable();
-        long bytes = batch * k * k * (f64 ? 8 : 4);
-        requireDevice("s", s, bytes);
-        requireDevice("f", f, bytes);
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("k", k);
+        int bytes = f64 ? 8 : 4;
+        requireDevice("s", s, batch, k, k, bytes);
+        requireDevice("f", f, batch, k, k, bytes);
+        requireAvailable();  // after the argument checks: they hold with or without a device
         int status = f64
                 ? EbCudaLibrary.eb_cuda_precond_combine_factor_f64(s.address(), f.address(), batch, k, beta, alpha)
                 : EbCudaLibrary.eb_cuda_precond_combine_factor_f32(s.address(), f.address(), batch, k, beta, alpha);
@@ -210,7 +222,6 @@ public final class CudaKernels {
     public static void mlpTrain(int[] widths, int activation, int loss, DeviceBuffer params, int jobs, DeviceBuffer x,
                                 DeviceBuffer y, long rows, DeviceBuffer orders, long[] orderOffsets, int epochs,
                                 int batchSize, double lr, double momentum) {
-        requireAvailable();
         if (jobs < 0 || orderOffsets == null || orderOffsets.length != jobs + 1L) {
             throw new IllegalArgumentException("orderOffsets: needs jobs + 1 = " + (jobs + 1L) + " entries, got "
                     + (orderOffsets == null ? "null" : orderOffsets.length));
@@ -218,15 +229,14 @@ public final class CudaKernels {
         if (jobs == 0) {
             return;
         }
-        long p = 0;
-        for (int l = 0; l + 1 < widths.length; l++) {
-            p += (long) widths[l + 1] * widths[l] + widths[l + 1];
-        }
+        long p = CpuKernels.mlpParameterCount(widths, loss);
+        Arguments.code("activation", activation, 0, 3);
         int targetWidth = loss == 1 ? widths[widths.length - 1] : 1;
-        requireDevice("params", params, (long) jobs * p * 8);
-        requireDevice("x", x, rows * widths[0] * 8);
-        requireDevice("y", y, rows * targetWidth * 8);
-        requireDevice("orders", orders, orderOffsets[jobs] * 4);
+        requireDevice("params", params, jobs, p, 8);
+        requireDevice("x", x, rows, widths[0], 8);
+        requireDevice("y", y, rows, targetWidth, 8);
+        requireDevice("orders", orders, orderOffsets[jobs], 4);
+        requireAvailable();  // after the argument checks: they hold with or without a device
         check("eb_cuda_mlp_train_f64", EbCudaLibrary.eb_cuda_mlp_train_f64(widths.length, widths, activation, loss,
                 params.address(), jobs, x.address(), y.address(), rows, orders.address(), orderOffsets, epochs,
                 batchSize, lr, momentum));
@@ -237,9 +247,9 @@ public final class CudaKernels {
     /** out[(r, j, o)] = src[j·srcStride + o], or out + that with accumulate (eb_cuda_mlp_broadcast_rows_f64). */
     public static void mlpBroadcastRows(DeviceBuffer out, long rows, int groups, int width, DeviceBuffer src,
                                         long srcStride, boolean accumulate) {
-        requireAvailable();
-        requireDevice("out", out, rows * groups * width * 8);
-        requireDevice("src", src, ((groups - 1L) * srcStride + width) * 8);
+        requireDevice("out", out, rows, groups, width, 8);
+        requireDevice("src", src, strided("src", groups, srcStride, width));
+        requireAvailable();  // after the argument checks: they hold with or without a device
         check("eb_cuda_mlp_broadcast_rows_f64", EbCudaLibrary.eb_cuda_mlp_broadcast_rows_f64(out.address(), rows, groups,
                 width, src.address(), srcStride, accumulate ? 1 : 0));
     }
@@ -247,13 +257,14 @@ public final class CudaKernels {
     /** a = σ(z), s1 = σ'(z), s2 = σ''(z) (s2 may be null) over count entries (eb_cuda_mlp_activate_f64). */
     public static void mlpActivate(int activation, DeviceBuffer z, long count, DeviceBuffer a, DeviceBuffer s1,
                                    DeviceBuffer s2) {
-        requireAvailable();
-        requireDevice("z", z, count * 8);
-        requireDevice("a", a, count * 8);
-        requireDevice("s1", s1, count * 8);
+        Arguments.code("activation", activation, 0, 3);
+        requireDevice("z", z, count, 8);
+        requireDevice("a", a, count, 8);
+        requireDevice("s1", s1, count, 8);
         if (s2 != null) {
-            requireDevice("s2", s2, count * 8);
+            requireDevice("s2", s2, count, 8);
         }
+        requireAvailable();  // after the argument checks: they hold with or without a device
         check("eb_cuda_mlp_activate_f64", EbCudaLibrary.eb_cuda_mlp_activate_f64(activation, z.address(), count,
                 a.address(), s1.address(), s2 == null ? 0 : s2.address()));
     }
@@ -261,13 +272,14 @@ public final class CudaKernels {
     /** Rows of the loss gradient times invRows; p (may be null) receives the softmax (eb_cuda_mlp_loss_gradient_f64). */
     public static void mlpLossGradient(int loss, DeviceBuffer z, DeviceBuffer y, long rows, int classes, double invRows,
                                        DeviceBuffer g, DeviceBuffer p) {
-        requireAvailable();
-        requireDevice("z", z, rows * classes * 8);
-        requireDevice("y", y, rows * (loss == 1 ? classes : 1) * 8);
-        requireDevice("g", g, rows * classes * 8);
+        Arguments.code("loss", loss, 0, 1);
+        requireDevice("z", z, rows, classes, 8);
+        requireDevice("y", y, rows, (loss == 1 ? classes : 1), 8);
+        requireDevice("g", g, rows, classes, 8);
         if (p != null) {
-            requireDevice("p", p, rows * classes * 8);
+            requireDevice("p", p, rows, classes, 8);
         }
+        requireAvailable();  // after the argument checks: they hold with or without a device
         check("eb_cuda_mlp_loss_gradient_f64", EbCudaLibrary.eb_cuda_mlp_loss_gradient_f64(loss, z.address(),
                 y.address(), rows, classes, invRows, g.address(), p == null ? 0 : p.address()));
     }
@@ -275,15 +287,15 @@ public final class CudaKernels {
     /** out = in ⊙ scale (+ e ⊙ rz when e is not null), scale and e broadcast over the groups (eb_cuda_mlp_scale_groups_f64). */
     public static void mlpScaleGroups(DeviceBuffer out, DeviceBuffer in, DeviceBuffer scale, long rows, int groups,
                                       int width, DeviceBuffer e, DeviceBuffer rz) {
-        requireAvailable();
-        long all = rows * groups * width * 8;
+        long all = Arguments.elements("out", rows, groups, width, 8);
         requireDevice("out", out, all);
         requireDevice("in", in, all);
-        requireDevice("scale", scale, rows * width * 8);
+        requireDevice("scale", scale, rows, width, 8);
         if (e != null) {
-            requireDevice("e", e, rows * width * 8);
+            requireDevice("e", e, rows, width, 8);
             requireDevice("rz", rz, all);
         }
+        requireAvailable();  // after the argument checks: they hold with or without a device
         check("eb_cuda_mlp_scale_groups_f64", EbCudaLibrary.eb_cuda_mlp_scale_groups_f64(out.address(), in.address(),
                 scale.address(), rows, groups, width, e == null ? 0 : e.address(), e == null ? 0 : rz.address()));
     }
@@ -291,33 +303,59 @@ public final class CudaKernels {
     /** rg = Λ rz · invN per (row, vector) (eb_cuda_mlp_rop_loss_f64; p: the softmax, cross-entropy only). */
     public static void mlpRopLoss(int loss, DeviceBuffer p, DeviceBuffer rz, long rows, int groups, int classes,
                                   double invN, DeviceBuffer rg) {
-        requireAvailable();
-        long all = rows * groups * classes * 8;
+        Arguments.code("loss", loss, 0, 1);
+        long all = Arguments.elements("rz", rows, groups, classes, 8);
         requireDevice("rz", rz, all);
         requireDevice("rg", rg, all);
         if (loss == 0) {
-            requireDevice("p", p, rows * classes * 8);
+            requireDevice("p", p, rows, classes, 8);
         }
+        requireAvailable();  // after the argument checks: they hold with or without a device
         check("eb_cuda_mlp_rop_loss_f64", EbCudaLibrary.eb_cuda_mlp_rop_loss_f64(loss, p == null ? 0 : p.address(),
                 rz.address(), rows, groups, classes, invN, rg.address()));
     }
 
     /** out[j·outStride + o] = Σ_r in[(r, j, o)] (eb_cuda_mlp_column_sums_f64). */
     public static void mlpColumnSums(DeviceBuffer in, long rows, int groups, int width, DeviceBuffer out, long outStride) {
-        requireAvailable();
-        requireDevice("in", in, rows * groups * width * 8);
-        requireDevice("out", out, ((groups - 1L) * outStride + width) * 8);
+        requireDevice("in", in, rows, groups, width, 8);
+        requireDevice("out", out, strided("out", groups, outStride, width));
+        requireAvailable();  // after the argument checks: they hold with or without a device
         check("eb_cuda_mlp_column_sums_f64", EbCudaLibrary.eb_cuda_mlp_column_sums_f64(in.address(), rows, groups, width,
                 out.address(), outStride));
     }
 
-    private static void requireDevice(String name, DeviceBuffer buffer, long bytes) {
+    /**
+     * A device buffer of at least the product of {@code factors} bytes (extents, then the scalar size), open: an
+     * IllegalArgumentException naming it when it is null, closed, too small, or the product overflows.
+     */
+    static void requireDevice(String name, DeviceBuffer buffer, long... factors) {
+        long bytes = Arguments.elements(name, factors);
         if (buffer == null) {
             throw new IllegalArgumentException(name + ": is null");
+        }
+        if (buffer.isClosed()) {
+            throw new IllegalArgumentException(name + ": device buffer is closed");
         }
         if (buffer.bytes() < bytes) {
             throw new IllegalArgumentException(name + ": device buffer holds " + buffer.bytes() + " bytes, needs " + bytes);
         }
+    }
+
+    private static void requireArray(String name, Object array) {
+        if (array == null) {
+            throw new IllegalArgumentException(name + ": is null");
+        }
+    }
+
+    /** Bytes of groups rows of width doubles, stride apart: ((groups - 1) stride + width) 8, checked. */
+    private static long strided(String name, int groups, long stride, int width) {
+        Arguments.range("groups", groups, Integer.MAX_VALUE);
+        Arguments.nonNegative("width", width);
+        Arguments.nonNegative(name + "Stride", stride);
+        if (groups == 0) {
+            return 0;
+        }
+        return Arguments.elements(name, Math.addExact(Arguments.elements(name, groups - 1L, stride), width), 8);
     }
 
     static void check(String kernel, int status) {

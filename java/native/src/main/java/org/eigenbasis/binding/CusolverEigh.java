@@ -50,6 +50,7 @@ public final class CusolverEigh {
     public synchronized void syevBatched(boolean f64, DeviceBuffer a, long batch, int n, DeviceBuffer w,
                                          DeviceBuffer info, boolean vectors) {
         int type = f64 ? CUDA_R_64F : CUDA_R_32F;
+        requireBatch(f64, a, batch, n, w, info);
         int jobz = vectors ? CUSOLVER_EIG_MODE_VECTOR : CUSOLVER_EIG_MODE_NOVECTOR;
         Pointer dA = at(a.address());
         Pointer dW = at(w.address());
@@ -70,6 +71,7 @@ public final class CusolverEigh {
     public synchronized void syevd(boolean f64, DeviceBuffer a, long batch, int n, DeviceBuffer w, DeviceBuffer info,
                                    boolean vectors) {
         int type = f64 ? CUDA_R_64F : CUDA_R_32F;
+        requireBatch(f64, a, batch, n, w, info);
         int bytes = f64 ? 8 : 4;
         int jobz = vectors ? CUSOLVER_EIG_MODE_VECTOR : CUSOLVER_EIG_MODE_NOVECTOR;
         try (SizeTPointer deviceBytes = new SizeTPointer(1); SizeTPointer hostBytes = new SizeTPointer(1)) {
@@ -87,6 +89,16 @@ public final class CusolverEigh {
                 CudaKernels.check("eb_cuda_synchronize", EbCudaLibrary.eb_cuda_synchronize());
             }
         }
+    }
+
+    /** a holds batch n x n matrices, w batch n eigenvalues, info batch ints: checked before cuSOLVER reads them. */
+    private static void requireBatch(boolean f64, DeviceBuffer a, long batch, int n, DeviceBuffer w, DeviceBuffer info) {
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("n", n);
+        int bytes = f64 ? 8 : 4;
+        CudaKernels.requireDevice("a", a, batch, n, n, bytes);
+        CudaKernels.requireDevice("w", w, batch, n, bytes);
+        CudaKernels.requireDevice("info", info, batch, 4);
     }
 
     /** A presets Pointer at a raw device address (not owned: never deallocated through it). */

@@ -26,15 +26,25 @@ public final class DeviceBuffer implements AutoCloseable {
             throw new IllegalArgumentException("bytes: " + bytes + " is negative");
         }
         long[] pointer = new long[1];
-        CudaKernels.check("eb_cuda_malloc", EbCudaLibrary.eb_cuda_malloc(bytes, pointer));
+        int status = EbCudaLibrary.eb_cuda_malloc(bytes, pointer);
+        if (status == Status.ALLOCATION) {
+            throw new OutOfMemoryError("eb_cuda_malloc: device memory could not be allocated (" + bytes + " bytes; "
+                    + EbCudaLibrary.eb_cuda_last_error().getString() + ")");
+        }
+        CudaKernels.check("eb_cuda_malloc", status);
         return new DeviceBuffer(pointer[0], bytes, null);
     }
 
     public long address() {
-        if (closed || (owner != null && owner.closed)) {
+        if (isClosed()) {
             throw new IllegalStateException("device buffer is closed");
         }
         return address;
+    }
+
+    /** Whether this buffer, or the buffer it is a view of, was closed: its address must not be used any more. */
+    public boolean isClosed() {
+        return closed || (owner != null && owner.closed);
     }
 
     /**
@@ -42,7 +52,7 @@ public final class DeviceBuffer implements AutoCloseable {
      * larger allocation; it owns nothing ({@link #close()} does not free) and is unusable once this buffer is closed.
      */
     public DeviceBuffer view(long byteOffset, long bytes) {
-        if (byteOffset < 0 || bytes < 0 || byteOffset + bytes > this.bytes) {
+        if (byteOffset < 0 || bytes < 0 || byteOffset > this.bytes || bytes > this.bytes - byteOffset) {
             throw new IllegalArgumentException("view: " + bytes + " bytes at " + byteOffset + " do not fit the "
                     + this.bytes + " bytes of this buffer");
         }
@@ -54,12 +64,12 @@ public final class DeviceBuffer implements AutoCloseable {
     }
 
     public void upload(DoubleBuffer host) {
-        CpuKernels.require("host", host, bytes / 8);
+        Arguments.require("host", host, bytes / 8);
         CudaKernels.check("eb_cuda_copy_to_device", EbCudaLibrary.eb_cuda_copy_to_device(address(), host, bytes));
     }
 
     public void upload(FloatBuffer host) {
-        CpuKernels.require("host", host, bytes / 4);
+        Arguments.require("host", host, bytes / 4);
         CudaKernels.check("eb_cuda_copy_to_device", EbCudaLibrary.eb_cuda_copy_to_device(address(), host, bytes));
     }
 
@@ -72,32 +82,35 @@ public final class DeviceBuffer implements AutoCloseable {
      * large array can be staged through a bounded host buffer piece by piece.
      */
     public void uploadAt(long byteOffset, IntBuffer host, long count) {
-        if (byteOffset < 0 || count < 0 || byteOffset + count * 4 > bytes) {
+        if (byteOffset < 0 || count < 0 || byteOffset > bytes || count > (bytes - byteOffset) / 4) {
             throw new IllegalArgumentException("uploadAt: " + count + " ints at byte " + byteOffset + " do not fit the "
                     + bytes + " bytes of this buffer");
         }
-        CpuKernels.require("host", host, count);
+        Arguments.require("host", host, count);
         CudaKernels.check("eb_cuda_copy_to_device",
                 EbCudaLibrary.eb_cuda_copy_to_device(address() + byteOffset, host, count * 4));
     }
 
     public void download(DoubleBuffer host) {
-        CpuKernels.require("host", host, bytes / 8);
+        Arguments.output("host", host, bytes / 8);
         CudaKernels.check("eb_cuda_copy_to_host", EbCudaLibrary.eb_cuda_copy_to_host(host, address(), bytes));
     }
 
     public void download(FloatBuffer host) {
-        CpuKernels.require("host", host, bytes / 4);
+        Arguments.output("host", host, bytes / 4);
         CudaKernels.check("eb_cuda_copy_to_host", EbCudaLibrary.eb_cuda_copy_to_host(host, address(), bytes));
     }
 
     public void download(IntBuffer host) {
-        CpuKernels.require("host", host, bytes / 4);
+        Arguments.output("host", host, bytes / 4);
         CudaKernels.check("eb_cuda_copy_to_host", EbCudaLibrary.eb_cuda_copy_to_host(host, address(), bytes));
     }
 
     /** Copies all of {@code source} (same size) into this buffer, on the device. */
     public void copyFrom(DeviceBuffer source) {
+        if (source == null) {
+            throw new IllegalArgumentException("source: is null");
+        }
         if (source.bytes() != bytes) {
             throw new IllegalArgumentException("source: " + source.bytes() + " bytes, this buffer holds " + bytes);
         }
