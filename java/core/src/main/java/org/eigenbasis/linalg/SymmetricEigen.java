@@ -5,6 +5,7 @@ import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.value.MemoryBudget;
 import org.eigenbasis.value.Placement;
 
 /**
@@ -21,6 +22,8 @@ import org.eigenbasis.value.Placement;
  *       repeated eigenvalues are any orthonormal basis of their eigenspace.</li>
  *   <li><b>Fails</b> with {@link IllegalArgumentException} on bad input (null, closed, non-square, non-finite entry
  *       in the read triangle, asymmetry beyond the check's tolerance) before any kernel runs; with
+ *       {@link org.eigenbasis.value.MemoryLimitException} (an IllegalArgumentException) before allocating when the
+ *       outputs and workspace exceed the free heap, off-heap or machine memory (formula at {@code requireMemory}); with
  *       {@link EighConvergenceException} naming the batch indices that did not converge
  *       (or, under {@link FailurePolicy#REPORT}, a result whose {@link EighResult#failedIndices()} lists them).</li>
  * </ul>
@@ -70,6 +73,7 @@ public final class SymmetricEigen {
         int batch = a.batch();
         int n = a.rows();
         Placement placement = options.outputPlacement() != null ? options.outputPlacement() : a.placement();
+        requireMemory(a, placement, options.computeVectors());
         BatchedMatrix values = BatchedMatrix.allocate(a.dtype(), batch, 1, n, placement);
         BatchedMatrix vectors = null;
         try {
@@ -90,6 +94,52 @@ public final class SymmetricEigen {
             }
             throw e;
         }
+    }
+
+    /**
+     * Refuses a decomposition whose memory need exceeds what the JVM or the machine can give
+     * ({@link org.eigenbasis.value.MemoryBudget}), before any output is allocated. With s the scalar size, B the
+     * batch and W = min(B, available processors) matrices in flight:
+     * <ul>
+     *   <li>outputs, in the output placement: B·n·s (values) + B·n²·s (vectors, when asked for); heap: 4B (info);</li>
+     *   <li>java backend (heap state), per matrix in flight: 8·(3n² + 2n) + 20n bytes with vectors (working
+     *       copy, rotations and sorted vectors in f64, eigenvalues, sort order), 8·(n² + 2n) + 20n without;</li>
+     *   <li>native backends (off-heap state): a heap input or output is staged off-heap (B·n²·s each), and LAPACK's
+     *       divide and conquer (syevd) takes (1 + 6n + 2n²)·s + (3 + 5n)·4 bytes per matrix in flight.</li>
+     * </ul>
+     */
+    private void requireMemory(BatchedMatrix a, Placement placement, boolean vectors) {
+        int batch = a.batch();
+        int n = a.rows();
+        int s = a.dtype().bytes();
+        String request = "eigh of " + a.shape() + " " + a.dtype().shortName() + " on the " + backend.name()
+                + " backend";
+        long inFlight = Math.min(batch, Runtime.getRuntime().availableProcessors());
+        long nn = (long) n * n;
+        long valueBytes = MemoryBudget.bytes(request, s, batch, n);
+        long vectorBytes = vectors ? MemoryBudget.bytes(request, s, batch, nn) : 0;
+        long outputs = MemoryBudget.sum(request, valueBytes, vectorBytes);
+        long heap = MemoryBudget.bytes(request, 4, batch);
+        long offHeap = 0;
+        if (placement == Placement.OFF_HEAP) {
+            offHeap = outputs;
+        } else {
+            heap = MemoryBudget.sum(request, heap, outputs);
+        }
+        if (backend.statePlacement() == Placement.HEAP) {
+            long perMatrix = MemoryBudget.sum(request, MemoryBudget.bytes(request, 8, vectors ? 3 : 1, nn),
+                    MemoryBudget.bytes(request, 36, n));
+            heap = MemoryBudget.sum(request, heap, MemoryBudget.bytes(request, 1, inFlight, perMatrix));
+        } else {
+            long staging = a.placement() == Placement.HEAP ? MemoryBudget.bytes(request, s, batch, nn) : 0;
+            if (placement == Placement.HEAP) {
+                staging = MemoryBudget.sum(request, staging, outputs);
+            }
+            long perMatrix = MemoryBudget.sum(request, MemoryBudget.bytes(request, s, 1 + 6L * n + 2 * nn),
+                    MemoryBudget.bytes(request, 4, 3 + 5L * n));
+            offHeap = MemoryBudget.sum(request, offHeap, staging, MemoryBudget.bytes(request, 1, inFlight, perMatrix));
+        }
+        MemoryBudget.require(request, heap, offHeap);
     }
 
     /** Convenience: eigenvalues and vectors of one f64 matrix on the default backend. */
