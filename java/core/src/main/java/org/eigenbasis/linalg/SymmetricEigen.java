@@ -5,7 +5,6 @@ import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.EighAlgorithm;
-import org.eigenbasis.value.MemoryBudget;
 import org.eigenbasis.value.Placement;
 
 /**
@@ -23,9 +22,18 @@ import org.eigenbasis.value.Placement;
  *   <li><b>Fails</b> with {@link IllegalArgumentException} on bad input (null, closed, non-square, non-finite entry
  *       in the read triangle, asymmetry beyond the check's tolerance) before any kernel runs; with
  *       {@link org.eigenbasis.value.MemoryLimitException} (an IllegalArgumentException) before allocating when the
- *       outputs and workspace exceed the free heap, off-heap or machine memory (formula at {@code requireMemory}); with
+ *       outputs and workspace exceed the free heap, off-heap or machine memory (see Memory); with
  *       {@link EighConvergenceException} naming the batch indices that did not converge
  *       (or, under {@link FailurePolicy#REPORT}, a result whose {@link EighResult#failedIndices()} lists them).</li>
+ *   <li><b>Memory</b>, checked by {@link org.eigenbasis.value.MemoryBudget} before any output is allocated. With
+ *       s the scalar size, B the batch and W = min(B, available processors) matrices in flight:
+ *       outputs in the output placement, B·n·s (values) + B·n²·s (vectors, when asked for), and 4B heap bytes
+ *       (info); on the java backend, per matrix in flight, 8·(3n² + 5n) heap bytes with vectors (working copy,
+ *       rotations and sorted vectors in f64, eigenvalues, the sort order counted as 3n doubles), 8·(n² + 5n)
+ *       without; on a native backend, an off-heap copy of every heap input and output (B·n²·s each) and, per
+ *       matrix in flight, the kernel's copy of the matrix and eigenvalues plus LAPACK's divide and conquer
+ *       workspace (syevd: lwork = 1 + 6n + 2n² scalars, liwork = 3 + 5n integers), (3n² + 7n + 1)·s + 8·(3 + 5n)
+ *       bytes in all (native/src/cpu/eigh.cpp).</li>
  * </ul>
  * Thread-safe: instances hold only the backend.
  */
@@ -96,50 +104,18 @@ public final class SymmetricEigen {
         }
     }
 
-    /**
-     * Refuses a decomposition whose memory need exceeds what the JVM or the machine can give
-     * ({@link org.eigenbasis.value.MemoryBudget}), before any output is allocated. With s the scalar size, B the
-     * batch and W = min(B, available processors) matrices in flight:
-     * <ul>
-     *   <li>outputs, in the output placement: B·n·s (values) + B·n²·s (vectors, when asked for); heap: 4B (info);</li>
-     *   <li>java backend (heap state), per matrix in flight: 8·(3n² + 2n) + 20n bytes with vectors (working
-     *       copy, rotations and sorted vectors in f64, eigenvalues, sort order), 8·(n² + 2n) + 20n without;</li>
-     *   <li>native backends (off-heap state): a heap input or output is staged off-heap (B·n²·s each), and LAPACK's
-     *       divide and conquer (syevd) takes (1 + 6n + 2n²)·s + (3 + 5n)·4 bytes per matrix in flight.</li>
-     * </ul>
-     */
+    /** Refuses the call before allocating when its memory need (class comment, Memory) does not fit. */
     private void requireMemory(BatchedMatrix a, Placement placement, boolean vectors) {
         int batch = a.batch();
-        int n = a.rows();
-        int s = a.dtype().bytes();
-        String request = "eigh of " + a.shape() + " " + a.dtype().shortName() + " on the " + backend.name()
-                + " backend";
-        long inFlight = Math.min(batch, Runtime.getRuntime().availableProcessors());
-        long nn = (long) n * n;
-        long valueBytes = MemoryBudget.bytes(request, s, batch, n);
-        long vectorBytes = vectors ? MemoryBudget.bytes(request, s, batch, nn) : 0;
-        long outputs = MemoryBudget.sum(request, valueBytes, vectorBytes);
-        long heap = MemoryBudget.bytes(request, 4, batch);
-        long offHeap = 0;
-        if (placement == Placement.OFF_HEAP) {
-            offHeap = outputs;
-        } else {
-            heap = MemoryBudget.sum(request, heap, outputs);
-        }
-        if (backend.statePlacement() == Placement.HEAP) {
-            long perMatrix = MemoryBudget.sum(request, MemoryBudget.bytes(request, 8, vectors ? 3 : 1, nn),
-                    MemoryBudget.bytes(request, 36, n));
-            heap = MemoryBudget.sum(request, heap, MemoryBudget.bytes(request, 1, inFlight, perMatrix));
-        } else {
-            long staging = a.placement() == Placement.HEAP ? MemoryBudget.bytes(request, s, batch, nn) : 0;
-            if (placement == Placement.HEAP) {
-                staging = MemoryBudget.sum(request, staging, outputs);
-            }
-            long perMatrix = MemoryBudget.sum(request, MemoryBudget.bytes(request, s, 1 + 6L * n + 2 * nn),
-                    MemoryBudget.bytes(request, 4, 3 + 5L * n));
-            offHeap = MemoryBudget.sum(request, offHeap, staging, MemoryBudget.bytes(request, 1, inFlight, perMatrix));
-        }
-        MemoryBudget.require(request, heap, offHeap);
+        long n = a.rows();
+        new MemoryNeed("eigh of " + a.shape() + " " + a.dtype().shortName(), backend)
+                .input(a)
+                .output(batch, 1, n, a.dtype(), placement)
+                .output(vectors ? batch : 0, n, n, a.dtype(), placement)
+                .heap(4L * batch)
+                .javaWorkspace(batch, (vectors ? 3 : 1) * n * n + 2 * n + 3 * n)
+                .nativeWorkspace(batch, a.dtype().bytes() * (3 * n * n + 7 * n + 1) + 8 * (3 + 5 * n))
+                .require();
     }
 
     /** Convenience: eigenvalues and vectors of one f64 matrix on the default backend. */
