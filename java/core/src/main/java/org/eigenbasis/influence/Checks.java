@@ -55,7 +55,8 @@ final class Checks {
                     + DENSE_LIMIT_PROPERTY + "); use a structured curvature (block-ggn, ekfac, kfac) or the "
                     + "matrix-free Hessian");
         }
-        org.eigenbasis.value.MemoryBudget.require(what + ": " + p + " x " + p + " dense, " + copies + " copies", bytes, 0);
+        org.eigenbasis.value.MemoryBudget.require(what + ": " + p + " x " + p + " dense, " + copies + " copies",
+                bytes, 0);
     }
 
     static void denseFits(String what, long p) {

@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.List;
 
 /**
  * What this process can still allocate, read from the running JVM; {@code MemoryBudget} (org.eigenbasis.value)
@@ -20,8 +21,8 @@ import java.lang.management.MemoryUsage;
  *       memory in use (the "direct" {@link BufferPoolMXBean}); FFM arenas (Java 22+) have no JVM limit, so there
  *       only the machine bounds them;</li>
  *   <li><b>machine</b>: the physical memory the JVM reports ({@code com.sun.management.OperatingSystemMXBean
- *       .getTotalMemorySize()}, which is the cgroup limit inside a container); a request larger than this can never
- *       be met, on or off the heap.</li>
+ *       .getTotalMemorySize()}, which is the cgroup limit inside a container; read once); a request larger than
+ *       this can never be met, on or off the heap.</li>
  * </ul>
  *
  * Values are estimates of a moving target: a request under them may still fail if other threads allocate at the
@@ -30,6 +31,18 @@ import java.lang.management.MemoryUsage;
  */
 public final class MemoryLimits {
     private static final ThreadLocal<long[]> OVERRIDE = new ThreadLocal<>();
+    /** Looked up once: the lists are fixed for the JVM's life, and every matrix allocation reads them. */
+    private static final List<MemoryPoolMXBean> HEAP_POOLS = ManagementFactory.getMemoryPoolMXBeans().stream()
+            .filter(pool -> pool.getType() == MemoryType.HEAP).toList();
+    private static final BufferPoolMXBean DIRECT_POOL = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+            .stream().filter(pool -> "direct".equals(pool.getName())).findFirst().orElse(null);
+    /** -XX:MaxDirectMemorySize is fixed at JVM start. */
+    private static final long MAX_DIRECT = maxDirectMemory();
+    /**
+     * Read once: inside a container the JVM reads the cgroup files on every call, about as costly as a small
+     * kernel; a limit changed while the JVM runs is rare and not followed.
+     */
+    private static final long MACHINE = readMachineBytes();
 
     private MemoryLimits() {
     }
@@ -45,13 +58,26 @@ public final class MemoryLimits {
             return max;
         }
         long live = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                MemoryUsage afterGc = pool.getCollectionUsage();
-                live += afterGc == null ? 0 : afterGc.getUsed();
-            }
+        for (MemoryPoolMXBean pool : HEAP_POOLS) {
+            MemoryUsage afterGc = pool.getCollectionUsage();
+            live += afterGc == null ? 0 : afterGc.getUsed();
         }
         return Math.max(0, max - live);
+    }
+
+    /**
+     * True when {@code bytes} fit in the heap: at once when they fit in what is free now (max − used, a lower
+     * bound of {@link #heapAvailable()}, since what is used now includes all that survived the last collection),
+     * else by {@link #heapAvailable()}. The fast path keeps the check at a few nanoseconds for small requests.
+     */
+    public static boolean heapFits(long bytes) {
+        if (OVERRIDE.get() == null) {
+            Runtime runtime = Runtime.getRuntime();
+            if (bytes <= runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory())) {
+                return true;
+            }
+        }
+        return bytes <= heapAvailable();
     }
 
     /** Off-heap bytes a new direct buffer may take (see the class comment). */
@@ -64,14 +90,8 @@ public final class MemoryLimits {
         if ("ffm-arena".equals(DirectMemory.mechanism())) {
             return machine;
         }
-        long limit = maxDirectMemory();
-        long used = 0;
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
-            if ("direct".equals(pool.getName())) {
-                used = Math.max(0, pool.getMemoryUsed());
-            }
-        }
-        return Math.min(machine, Math.max(0, limit - used));
+        long used = DIRECT_POOL == null ? 0 : Math.max(0, DIRECT_POOL.getMemoryUsed());
+        return Math.min(machine, Math.max(0, MAX_DIRECT - used));
     }
 
     /** Physical memory of the machine or container, as the JVM reports it. */
@@ -80,6 +100,10 @@ public final class MemoryLimits {
         if (o != null) {
             return o[2];
         }
+        return MACHINE;
+    }
+
+    private static long readMachineBytes() {
         java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         if (os instanceof com.sun.management.OperatingSystemMXBean hotspot) {
             long total = hotspot.getTotalMemorySize();

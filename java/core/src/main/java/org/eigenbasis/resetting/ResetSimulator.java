@@ -41,10 +41,11 @@ public final class ResetSimulator {
     /**
      * Runs a config in eigen-coordinates on a backend. Refused before the run, with a
      * {@link org.eigenbasis.value.MemoryLimitException}, when its heap need exceeds the free heap or the machine:
-     * 8·(3L + 12d + 3d²·c) bytes, with L = 6d + 5d²·c the length of one set of sums ({@link org.eigenbasis.spi.SimulationSums#length})
-     * and c = 1 with covariances, else 0: the totals, one sub-block's sums and the finished estimates (L each), the
-     * per-trajectory vectors (at most 12 d), and with covariances the pair inverses, the trajectory's d × d
-     * integral and the θ-space rotation (d² each). Every backend hands the sums back to the heap.
+     * 8·(3L + 12d + 3d²·c) bytes, with L = 6d + 5d²·c the length of one set of sums
+     * ({@link org.eigenbasis.spi.SimulationSums#length}) and c = 1 with covariances, else 0: the totals, one
+     * sub-block's sums and the finished estimates (L each), the per-trajectory vectors (at most 12 d), and with
+     * covariances the pair inverses, the trajectory's d × d integral and the θ-space rotation (d² each). Every
+     * backend hands the sums back to the heap.
      */
     public static ResetSimulation run(ResetSimulationConfig config, Backend backend) {
         Objects.requireNonNull(config, "config");

@@ -71,11 +71,11 @@ public final class MemoryBudget {
             throw new IllegalArgumentException(request + ": byte counts " + heapBytes + ", " + offHeapBytes
                     + " must be non-negative");
         }
-        long heap = MemoryLimits.heapAvailable();
-        if (heapBytes > heap) {
-            throw new MemoryLimitException(request, heapBytes, heap, "JVM heap (-Xmx, less what survived the last GC)");
+        if (heapBytes > 0 && !MemoryLimits.heapFits(heapBytes)) {
+            throw new MemoryLimitException(request, heapBytes, MemoryLimits.heapAvailable(),
+                    "JVM heap (-Xmx, less what survived the last GC)");
         }
-        long offHeap = MemoryLimits.offHeapAvailable();
+        long offHeap = offHeapBytes == 0 ? 0 : MemoryLimits.offHeapAvailable();
         if (offHeapBytes > offHeap) {
             throw new MemoryLimitException(request, offHeapBytes, offHeap,
                     "off-heap memory (-XX:MaxDirectMemorySize less direct memory in use, or the machine)");
