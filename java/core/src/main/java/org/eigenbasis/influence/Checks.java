@@ -47,7 +47,7 @@ final class Checks {
      * limit, saying how much it needs and how to raise the limit.
      */
     static void denseFits(String what, long p, int copies) {
-        long bytes = 8L * p * p * copies;
+        long bytes = org.eigenbasis.value.MemoryBudget.bytes(what + ": " + p + " x " + p, 8, p, p, copies);
         long limit = denseLimitBytes();
         if (p > 46_340 || bytes > limit) {
             throw new IllegalArgumentException(what + ": " + p + " x " + p + " needs " + mib(bytes)
@@ -55,6 +55,8 @@ final class Checks {
                     + DENSE_LIMIT_PROPERTY + "); use a structured curvature (block-ggn, ekfac, kfac) or the "
                     + "matrix-free Hessian");
         }
+        org.eigenbasis.value.MemoryBudget.require(what + ": " + p + " x " + p + " dense, " + copies + " copies",
+                bytes, 0);
     }
 
     static void denseFits(String what, long p) {

@@ -21,7 +21,11 @@ import org.eigenbasis.value.BatchedMatrix;
  *       completion). Columns stay in Q's order; sort by the Rayleigh quotients if an order is wanted.</li>
  *   <li><b>Cost</b> per matrix: steps × (2n³ for A Q + 8/3 n³ for QR) + 4n³ for the measure.</li>
  *   <li><b>Fails</b> with {@link IllegalArgumentException} on shape, dtype or batch mismatch, non-finite entries
- *       or steps outside [0, 1000].</li>
+ *       or steps outside [0, 1000]; with {@link org.eigenbasis.value.MemoryLimitException} before allocating when
+ *       the outputs (basis B·n²·s, Rayleigh quotients B·n·s, measure 8B heap bytes), the off-heap copies a native
+ *       backend makes of heap inputs and outputs, and the java backend's 8·(4n² + n) heap bytes per matrix in
+ *       flight (min(B, processors)) exceed the free heap, off-heap or machine memory. Workspace inside the native
+ *       kernel is not counted.</li>
  * </ul>
  */
 public final class EigenbasisRefresh {
@@ -56,6 +60,13 @@ public final class EigenbasisRefresh {
         Validation.requireFiniteLower("a", a);
         Validation.requireFinite("q", q);
         int n = a.rows();
+        new MemoryNeed("refresh of " + a.shape() + " " + a.dtype().shortName(), backend)
+                .input(a).input(q)
+                .output(a.batch(), n, n, a.dtype(), a.placement())
+                .output(a.batch(), 1, n, a.dtype(), a.placement())
+                .heap(8L * a.batch())
+                .javaWorkspace(a.batch(), 4L * n * n + n)
+                .require();
         BatchedMatrix basis = BatchedMatrix.allocate(a.dtype(), a.batch(), n, n, a.placement());
         BatchedMatrix rayleigh = BatchedMatrix.allocate(a.dtype(), a.batch(), 1, n, a.placement());
         try {

@@ -18,6 +18,12 @@ import org.eigenbasis.value.DType;
  *   <li><b>Cost</b> one eigh (about 9 n³) plus 2 n³ for f(A), or 4 n² m for f(A)·X with X of n × m.</li>
  *   <li><b>Fails</b> as {@link SymmetricEigen}, on shape or dtype mismatch between A and X (naming the argument and
  *       batch), and when f(λ) is not finite for some eigenvalue (naming the filter, matrix and eigenvalue).</li>
+ *   <li><b>Memory</b>, checked by {@link org.eigenbasis.value.MemoryBudget} before allocating (a
+ *       {@link org.eigenbasis.value.MemoryLimitException} otherwise): besides the eigh (see {@link SymmetricEigen}),
+ *       the filtered values B·n·s and the output B·n·n·s (f(A)) or B·n·m·s (f(A)·X), s the scalar size; on a
+ *       native backend an off-heap copy of every heap input and output; on the java backend per matrix in flight
+ *       (min(B, processors)) 8·(2n² + n) heap bytes for f(A), 8·(n² + n + 3nm) for f(A)·X. Workspace inside the
+ *       native kernels is not counted.</li>
  * </ul>
  */
 public final class SpectralFunctions {
@@ -60,6 +66,12 @@ public final class SpectralFunctions {
         requireVectors(eig);
         BatchedMatrix vectors = eig.vectors();
         int n = eig.n();
+        new MemoryNeed("spectral reconstruct of " + vectors.shape() + " " + vectors.dtype().shortName(), backend)
+                .input(vectors)
+                .output(eig.batch(), 1, n, vectors.dtype(), eig.values().placement())
+                .output(eig.batch(), n, n, vectors.dtype(), vectors.placement())
+                .javaWorkspace(eig.batch(), 2L * n * n + n)
+                .require();
         try (BatchedMatrix filtered = filteredValues(eig, f)) {
             BatchedMatrix out = BatchedMatrix.allocate(vectors.dtype(), eig.batch(), n, n, vectors.placement());
             try {
@@ -89,6 +101,14 @@ public final class SpectralFunctions {
         Validation.requireOpen("x", x);
         Validation.requireShape("x", x, eig.batch(), eig.n(), x.cols(), vectors.dtype());
         Validation.requireFinite("x", x);
+        long n = eig.n();
+        new MemoryNeed("spectral apply of " + vectors.shape() + " to " + x.shape() + " " + vectors.dtype().shortName(),
+                backend)
+                .input(vectors).input(x)
+                .output(eig.batch(), 1, n, vectors.dtype(), eig.values().placement())
+                .output(eig.batch(), n, x.cols(), vectors.dtype(), vectors.placement())
+                .javaWorkspace(eig.batch(), n * n + n + 3 * n * x.cols())
+                .require();
         try (BatchedMatrix filtered = filteredValues(eig, f)) {
             BatchedMatrix out = BatchedMatrix.allocate(vectors.dtype(), eig.batch(), eig.n(), x.cols(), vectors.placement());
             try {

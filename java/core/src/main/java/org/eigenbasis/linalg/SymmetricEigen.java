@@ -21,8 +21,19 @@ import org.eigenbasis.value.Placement;
  *       repeated eigenvalues are any orthonormal basis of their eigenspace.</li>
  *   <li><b>Fails</b> with {@link IllegalArgumentException} on bad input (null, closed, non-square, non-finite entry
  *       in the read triangle, asymmetry beyond the check's tolerance) before any kernel runs; with
+ *       {@link org.eigenbasis.value.MemoryLimitException} (an IllegalArgumentException) before allocating when the
+ *       outputs and workspace exceed the free heap, off-heap or machine memory (see Memory); with
  *       {@link EighConvergenceException} naming the batch indices that did not converge
  *       (or, under {@link FailurePolicy#REPORT}, a result whose {@link EighResult#failedIndices()} lists them).</li>
+ *   <li><b>Memory</b>, checked by {@link org.eigenbasis.value.MemoryBudget} before any output is allocated. With
+ *       s the scalar size, B the batch and W = min(B, available processors) matrices in flight:
+ *       outputs in the output placement, B·n·s (values) + B·n²·s (vectors, when asked for), and 4B heap bytes
+ *       (info); on the java backend, per matrix in flight, 8·(3n² + 5n) heap bytes with vectors (working copy,
+ *       rotations and sorted vectors in f64, eigenvalues, the sort order counted as 3n doubles), 8·(n² + 5n)
+ *       without; on a native backend, an off-heap copy of every heap input and output (B·n²·s each) and, per
+ *       matrix in flight, the kernel's copy of the matrix and eigenvalues plus LAPACK's divide and conquer
+ *       workspace (syevd: lwork = 1 + 6n + 2n² scalars, liwork = 3 + 5n integers), (3n² + 7n + 1)·s + 8·(3 + 5n)
+ *       bytes in all (native/src/cpu/eigh.cpp).</li>
  * </ul>
  * Thread-safe: instances hold only the backend.
  */
@@ -70,6 +81,7 @@ public final class SymmetricEigen {
         int batch = a.batch();
         int n = a.rows();
         Placement placement = options.outputPlacement() != null ? options.outputPlacement() : a.placement();
+        requireMemory(a, placement, options.computeVectors());
         BatchedMatrix values = BatchedMatrix.allocate(a.dtype(), batch, 1, n, placement);
         BatchedMatrix vectors = null;
         try {
@@ -90,6 +102,20 @@ public final class SymmetricEigen {
             }
             throw e;
         }
+    }
+
+    /** Refuses the call before allocating when its memory need (class comment, Memory) does not fit. */
+    private void requireMemory(BatchedMatrix a, Placement placement, boolean vectors) {
+        int batch = a.batch();
+        long n = a.rows();
+        new MemoryNeed("eigh of " + a.shape() + " " + a.dtype().shortName(), backend)
+                .input(a)
+                .output(batch, 1, n, a.dtype(), placement)
+                .output(vectors ? batch : 0, n, n, a.dtype(), placement)
+                .heap(4L * batch)
+                .javaWorkspace(batch, (vectors ? 3 : 1) * n * n + 2 * n + 3 * n)
+                .nativeWorkspace(batch, a.dtype().bytes() * (3 * n * n + 7 * n + 1) + 8 * (3 + 5 * n))
+                .require();
     }
 
     /** Convenience: eigenvalues and vectors of one f64 matrix on the default backend. */

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.eigenbasis.precond.PreconditionerSpec.Diagonal;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
+import org.eigenbasis.value.MemoryBudget;
 import org.eigenbasis.value.Placement;
 
 /**
@@ -71,6 +72,11 @@ final class BlockState {
         boolean layerSpec = spec.basis() == PreconditionerSpec.Basis.LAYER_FACTORS;
         this.diagonal = layerSpec && role != BlockRole.LAYER ? Diagonal.EIGENVALUE_ROOTS : spec.diagonal();
         int k = dims.length;
+        boolean graft = diagonal == Diagonal.EIGENVALUE_ROOTS && spec.grafting() != Grafting.NONE
+                && spec.grafting() != Grafting.SGD && !layerSpec;
+        boolean[] moments = {spec.beta1() > 0, diagonal == Diagonal.SECOND_MOMENT || diagonal == Diagonal.EKFAC,
+            graft, graft && spec.grafting() == Grafting.ADAM && spec.beta1() > 0};
+        requireMemory(moments);
         factor = new BatchedMatrix[k];
         basis = new BatchedMatrix[k];
         eig = new BatchedMatrix[k];
@@ -94,12 +100,10 @@ final class BlockState {
                 eig[i] = BatchedMatrix.zeros(dtype, batch, 1, d, placement);
             }
         }
-        m = spec.beta1() > 0 ? zeros() : null;
-        v = diagonal == Diagonal.SECOND_MOMENT || diagonal == Diagonal.EKFAC ? zeros() : null;
-        boolean graft = diagonal == Diagonal.EIGENVALUE_ROOTS && spec.grafting() != Grafting.NONE
-                && spec.grafting() != Grafting.SGD && !layerSpec;
-        graftV = graft ? zeros() : null;
-        graftM = graft && spec.grafting() == Grafting.ADAM && spec.beta1() > 0 ? zeros() : null;
+        m = moments[0] ? zeros() : null;
+        v = moments[1] ? zeros() : null;
+        graftV = moments[2] ? zeros() : null;
+        graftM = moments[3] ? zeros() : null;
         age = new long[batch];
         refreshes = new long[k * batch];
         skipped = new long[k * batch];
@@ -108,6 +112,39 @@ final class BlockState {
         consecutive = new long[k * batch];
         lastOff = new long[k * batch];
         Arrays.fill(lastOff, Double.doubleToRawLongBits(Double.NaN));
+    }
+
+    /**
+     * Refuses, before the first allocation, state larger than the free memory of its placement: per factored
+     * dimension of size d, B·d²·s (basis) and, unless the basis is fixed, B·d²·s (factor) + B·d·s (eigenvalues);
+     * B·rows·cols·s per moment buffer (first moment, second moment, grafting moments); 8·B·(1 + 6k) heap bytes of
+     * counters. s is the scalar size, B the blocks of this group, k the dimensions.
+     */
+    private void requireMemory(boolean[] moments) {
+        String request = "optimizer state of " + batch + " blocks " + Arrays.toString(dims) + " " + dtype.shortName();
+        int s = dtype.bytes();
+        long bytes = 0;
+        for (int i = 0; i < dims.length; i++) {
+            if (factored[i]) {
+                long d = dims[i];
+                bytes = MemoryBudget.sum(request, bytes, MemoryBudget.bytes(request, s, batch, d, d));
+                if (role != BlockRole.FIXED) {
+                    bytes = MemoryBudget.sum(request, bytes, MemoryBudget.bytes(request, s, batch, d, d),
+                            MemoryBudget.bytes(request, s, batch, d));
+                }
+            }
+        }
+        for (boolean moment : moments) {
+            if (moment) {
+                bytes = MemoryBudget.sum(request, bytes, MemoryBudget.bytes(request, s, batch, rows, cols));
+            }
+        }
+        long counters = MemoryBudget.bytes(request, 8, batch, 1 + 6L * dims.length);
+        if (placement == Placement.OFF_HEAP) {
+            MemoryBudget.require(request, counters, bytes);
+        } else {
+            MemoryBudget.require(request, MemoryBudget.sum(request, counters, bytes), 0);
+        }
     }
 
     /** A zero B × rows × cols batch in the state's placement. */

@@ -5,6 +5,7 @@ import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.MemoryBudget;
 import org.eigenbasis.value.ResetSimulation;
 import org.eigenbasis.value.ResetSimulationConfig;
 
@@ -37,8 +38,27 @@ public final class ResetSimulator {
         return run(config, backend);
     }
 
-    /** Runs a config in eigen-coordinates on a backend. */
+    /**
+     * Runs a config in eigen-coordinates on a backend. Refused before the run, with a
+     * {@link org.eigenbasis.value.MemoryLimitException}, when its heap need exceeds the free heap or the machine:
+     * 8·(3L + 12d + 3d²·c) bytes, with L = 6d + 5d²·c the length of one set of sums
+     * ({@link org.eigenbasis.spi.SimulationSums#length}) and c = 1 with covariances, else 0: the totals, one
+     * sub-block's sums and the finished estimates (L each), the per-trajectory vectors (at most 12 d), and with
+     * covariances the pair inverses, the trajectory's d × d integral and the θ-space rotation (d² each). Every
+     * backend hands the sums back to the heap.
+     */
     public static ResetSimulation run(ResetSimulationConfig config, Backend backend) {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(backend, "backend");
+        long d = config.dimension();
+        int c = config.covariance() ? 1 : 0;
+        String request = "reset simulation of d = " + d + (c == 1 ? " with covariances" : "") + " on the "
+                + backend.name() + " backend";
+        long length = MemoryBudget.sum(request, MemoryBudget.bytes(request, 1, 6, d),
+                MemoryBudget.bytes(request, 1, 5L * c, d, d));
+        long doubles = MemoryBudget.sum(request, MemoryBudget.bytes(request, 1, 3, length),
+                MemoryBudget.bytes(request, 1, 12, d), MemoryBudget.bytes(request, 1, 3L * c, d, d));
+        MemoryBudget.require(request, MemoryBudget.bytes(request, 8, doubles), 0);
         return backend.resetSimulation().simulate(config);
     }
 

@@ -14,7 +14,8 @@ import org.eigenbasis.internal.DirectMemory;
  *
  * <p>Every factory and accessor checks shapes, lengths and indices and names the offending argument. The number
  * of scalars is limited to {@link Integer#MAX_VALUE} on the heap and to 2^31 − 1 bytes off-heap (one direct
- * buffer). Not thread-safe for concurrent writes.
+ * buffer); before that, a batch larger than the free heap or off-heap memory is refused with a
+ * {@link MemoryLimitException} naming its bytes ({@link MemoryBudget}). Not thread-safe for concurrent writes.
  */
 public final class BatchedMatrix implements AutoCloseable {
     private final DType dtype;
@@ -38,6 +39,9 @@ public final class BatchedMatrix implements AutoCloseable {
         this.batch = batch;
         this.rows = rows;
         this.cols = cols;
+        MemoryBudget.require("a matrix batch " + shape() + " " + dtype.shortName() + " on "
+                + (placement == Placement.OFF_HEAP ? "off-heap memory" : "the heap"),
+                MemoryBudget.bytes("shape " + shape(), dtype.bytes(), count), placement);
         if (placement == Placement.OFF_HEAP) {
             long bytes = count * dtype.bytes();
             if (bytes > Integer.MAX_VALUE) {
