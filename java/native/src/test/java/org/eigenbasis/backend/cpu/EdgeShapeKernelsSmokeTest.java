@@ -152,6 +152,32 @@ class EdgeShapeKernelsSmokeTest {
         }
     }
 
+    /**
+     * The raw E₁ wrapper (CpuKernels.diffusionE1, which the diffusion kernel's lanes share) on 0 to 17 arguments:
+     * every lane-width tail (4 on AVX2, 8 on AVX-512) and the entries past {@code count} left as they were.
+     */
+    @Test
+    void exponentialIntegralOnEveryTailWritesExactlyCountEntries() {
+        double sentinel = -7.5;
+        for (int count = 0; count <= 17; count++) {
+            java.nio.DoubleBuffer x = java.nio.ByteBuffer.allocateDirect((count + 2) * Double.BYTES)
+                    .order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
+            java.nio.DoubleBuffer out = java.nio.ByteBuffer.allocateDirect((count + 2) * Double.BYTES)
+                    .order(java.nio.ByteOrder.nativeOrder()).asDoubleBuffer();
+            for (int i = 0; i < count + 2; i++) {
+                x.put(i, 0.37 * (i + 1));
+                out.put(i, sentinel);
+            }
+            org.eigenbasis.binding.CpuKernels.diffusionE1(x, count, out);
+            for (int i = 0; i < count; i++) {
+                double want = org.eigenbasis.internal.ExponentialIntegral.e1(x.get(i));
+                assertEquals(want, out.get(i), CpuDiffusionContractTest.E1_BOUND * want, "count " + count + " E1 " + i);
+            }
+            assertEquals(sentinel, out.get(count), 0.0, "count " + count + ": wrote past the end");
+            assertEquals(sentinel, out.get(count + 1), 0.0, "count " + count + ": wrote past the end");
+        }
+    }
+
     private static void assertProducts(BatchedMatrix a, BatchedMatrix b, BatchedMatrix cpu, BatchedMatrix ref, String what) {
         int inner = a.cols();
         double g = gamma(inner, DType.F64);
