@@ -178,6 +178,25 @@ class EdgeShapeKernelsSmokeTest {
         }
     }
 
+    /**
+     * The one n = 0 that is not legal: the Hessian of a mean loss over no examples. The cpu kernel refuses it in
+     * Java, naming n and its range, before any native call, and writes nothing.
+     */
+    @Test
+    void hessianProductOverNoExamplesIsRefusedNamingN() {
+        org.eigenbasis.value.MlpArchitecture arch = new org.eigenbasis.value.MlpArchitecture(new int[] {2, 3, 1},
+                org.eigenbasis.value.MlpArchitecture.Activation.TANH, org.eigenbasis.value.MlpArchitecture.Loss.SQUARED);
+        int p = arch.parameterCount();
+        double[] out = new double[p];
+        java.util.Arrays.fill(out, -7.5);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> CPU.mlp().hessianProduct(arch, new double[p], new double[4], new double[2], 0, new double[p], out));
+        assertTrue(e.getMessage().startsWith("n: 0 is outside [1, 2]"), e.getMessage());
+        for (double o : out) {
+            assertEquals(-7.5, o, 0.0, "nothing written");
+        }
+    }
+
     private static void assertProducts(BatchedMatrix a, BatchedMatrix b, BatchedMatrix cpu, BatchedMatrix ref, String what) {
         int inner = a.cols();
         double g = gamma(inner, DType.F64);
