@@ -64,66 +64,74 @@ final class SoakCommand implements Callable<Integer> {
         }
         Backend backend = BackendOption.one(backendName);
         Files.createDirectories(out);
-        Path work = Files.createDirectories(out.resolve("work"));
-        List<SoakWorkloads.Workload> workloads = SoakWorkloads.all(backend, work);
-        int k = workloads.size();
-        long[] firstHash = new long[k];
-        boolean[] seen = new boolean[k];
-        long[] calls = new long[k];
-        String[] firstFailure = new String[k];
-        long failures = 0;
-        long mismatches = 0;
-        List<Window> windows = new ArrayList<>();
-        long start = System.nanoTime();
-        long end = start + (long) (seconds * 1e9);
-        long windowStart = start;
-        long[] windowNanos = new long[k];
-        long[] windowCalls = new long[k];
-        long rounds = 0;
-        long windowRounds = 0;
-        while (System.nanoTime() < end || rounds < 2) {     // at least two rounds: every call is compared once
-            for (int i = 0; i < k; i++) {
-                long t0 = System.nanoTime();
-                try {
-                    long h = workloads.get(i).call().run();
-                    if (!seen[i]) {
-                        firstHash[i] = h;
-                        seen[i] = true;
-                    } else if (h != firstHash[i]) {
-                        mismatches++;
-                        firstFailure[i] = firstFailure[i] != null ? firstFailure[i] : "different bits in call " + (calls[i] + 1);
-                    }
-                } catch (Exception | OutOfMemoryError e) {
-                    failures++;
-                    firstFailure[i] = firstFailure[i] != null ? firstFailure[i] : e.getClass().getSimpleName() + ": " + e.getMessage();
-                }
-                windowNanos[i] += System.nanoTime() - t0;
-                windowCalls[i]++;
-                calls[i]++;
-            }
-            rounds++;
-            windowRounds++;
-            long now = System.nanoTime();
-            if (now - windowStart >= window * 1e9 || (now >= end && rounds >= 2)) {
-                double[] ms = new double[k];
+        Path work = Files.createTempDirectory("eigenbasis-soak-");   // the CLI calls' files, rewritten every round
+        try {
+            List<SoakWorkloads.Workload> workloads = SoakWorkloads.all(backend, work);
+            int k = workloads.size();
+            long[] firstHash = new long[k];
+            boolean[] seen = new boolean[k];
+            long[] calls = new long[k];
+            String[] firstFailure = new String[k];
+            long failures = 0;
+            long mismatches = 0;
+            List<Window> windows = new ArrayList<>();
+            long start = System.nanoTime();
+            long end = start + (long) (seconds * 1e9);
+            long windowStart = start;
+            long[] windowNanos = new long[k];
+            long[] windowCalls = new long[k];
+            long rounds = 0;
+            long windowRounds = 0;
+            while (System.nanoTime() < end || rounds < 2) {     // at least two rounds: every call is compared once
                 for (int i = 0; i < k; i++) {
-                    ms[i] = windowNanos[i] / 1e6 / windowCalls[i];
+                    long t0 = System.nanoTime();
+                    try {
+                        long h = workloads.get(i).call().run();
+                        if (!seen[i]) {
+                            firstHash[i] = h;
+                            seen[i] = true;
+                        } else if (h != firstHash[i]) {
+                            mismatches++;
+                            firstFailure[i] = firstFailure[i] != null ? firstFailure[i] : "different bits in call " + (calls[i] + 1);
+                        }
+                    } catch (Exception | OutOfMemoryError e) {
+                        failures++;
+                        firstFailure[i] = firstFailure[i] != null ? firstFailure[i] : e.getClass().getSimpleName() + ": " + e.getMessage();
+                    }
+                    windowNanos[i] += System.nanoTime() - t0;
+                    windowCalls[i]++;
+                    calls[i]++;
                 }
-                windows.add(new Window((now - start) / 6e10, SoakProbe.sample(),
-                        windowRounds / ((now - windowStart) / 6e10), ms));
-                writeCsv(workloads, windows);
-                windowStart = System.nanoTime();
-                Arrays.fill(windowNanos, 0);
-                Arrays.fill(windowCalls, 0);
-                windowRounds = 0;
+                rounds++;
+                windowRounds++;
+                long now = System.nanoTime();
+                if (now - windowStart >= window * 1e9 || (now >= end && rounds >= 2)) {
+                    double[] ms = new double[k];
+                    for (int i = 0; i < k; i++) {
+                        ms[i] = windowNanos[i] / 1e6 / windowCalls[i];
+                    }
+                    windows.add(new Window((now - start) / 6e10, SoakProbe.sample(),
+                            windowRounds / ((now - windowStart) / 6e10), ms));
+                    writeCsv(workloads, windows);
+                    windowStart = System.nanoTime();
+                    Arrays.fill(windowNanos, 0);
+                    Arrays.fill(windowCalls, 0);
+                    windowRounds = 0;
+                }
+            }
+            Map<String, Object> summary = summary(backend, workloads, windows, rounds, calls, failures, mismatches, firstFailure);
+            Npy.writeAtomically(out.resolve("soak.json"), ByteBuffer.wrap(Json.write(summary).getBytes(StandardCharsets.UTF_8)));
+            writeChart(workloads, windows);
+            PrintWriter printer = spec.commandLine().getOut();
+            printer.println(Json.write(summary));
+            return failures == 0 && mismatches == 0 ? EigenbasisCli.OK : EigenbasisCli.VERIFICATION_FAILED;
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
-        Map<String, Object> summary = summary(backend, workloads, windows, rounds, calls, failures, mismatches, firstFailure);
-        Npy.writeAtomically(out.resolve("soak.json"), ByteBuffer.wrap(Json.write(summary).getBytes(StandardCharsets.UTF_8)));
-        writeChart(workloads, windows);
-        PrintWriter printer = spec.commandLine().getOut();
-        printer.println(Json.write(summary));
-        return failures == 0 && mismatches == 0 ? EigenbasisCli.OK : EigenbasisCli.VERIFICATION_FAILED;
     }
 
     private Map<String, Object> summary(Backend backend, List<SoakWorkloads.Workload> workloads, List<Window> windows,

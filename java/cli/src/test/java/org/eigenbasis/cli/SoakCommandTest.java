@@ -40,6 +40,10 @@ class SoakCommandTest {
         assertEquals(8 + workloads.size(), csv.get(0).split(",").length);
         assertTrue(csv.get(0).startsWith("window,minutes,rss_mib,heap_after_gc_mib,direct_mib,fds,threads,rounds_per_minute"));
         assertTrue(Files.size(out.resolve("soak.png")) > 10_000);
+        try (var files = Files.list(out)) {      // the CLI calls' scratch files went to a temporary folder, now gone
+            assertEquals(java.util.Set.of("soak.csv", "soak.json", "soak.png"),
+                    files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
     }
 
     @Test
