@@ -68,6 +68,22 @@ public final class SymmetricEigen {
         return decompose(a, EighOptions.defaults());
     }
 
+    /**
+     * Eigenvalues only, with the default options otherwise: {@code decompose(a, EighOptions.defaults().withVectors(false))}.
+     * The result's {@link EighResult#values()} is B × 1 × n, ascending; {@link EighResult#vectors()} is null. It
+     * costs what the backend's values-only path costs (no eigenvector accumulation or back-transformation: about a
+     * third of a full decomposition for LAPACK's divide and conquer at large n) and fails as {@link #decompose}.
+     */
+    public EighResult values(BatchedMatrix a) {
+        return values(a, EighOptions.defaults());
+    }
+
+    /** Eigenvalues only, with {@code options} otherwise ({@link EighOptions#computeVectors()} is ignored). */
+    public EighResult values(BatchedMatrix a, EighOptions options) {
+        Objects.requireNonNull(options, "options");
+        return decompose(a, options.withVectors(false));
+    }
+
     /** Decomposes every matrix of {@code a} as the options say. */
     public EighResult decompose(BatchedMatrix a, EighOptions options) {
         Objects.requireNonNull(options, "options");

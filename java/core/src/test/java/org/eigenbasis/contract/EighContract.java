@@ -291,6 +291,14 @@ public abstract class EighContract extends BackendContract {
                     // Both within the bound of their own algorithm (the values-only path may take another one).
                     double tol = eigenvalueTolerance(a, full, 0) + eigenvalueTolerance(a, values, 0);
                     assertArrayEquals(full.valuesOf(0), values.valuesOf(0), tol, "values-only n=" + n + " " + dtype);
+                    // SymmetricEigen.values is that path, whatever computeVectors the options say
+                    try (EighResult shortcut = eigen().values(a);
+                         EighResult ignored = eigen().values(a, EighOptions.defaults().withVectors(true))) {
+                        assertNull(shortcut.vectors());
+                        assertNull(ignored.vectors());
+                        assertArrayEquals(values.values().toDoubleArray(), shortcut.values().toDoubleArray(), 0);
+                        assertArrayEquals(values.values().toDoubleArray(), ignored.values().toDoubleArray(), 0);
+                    }
                 }
             }
         }
