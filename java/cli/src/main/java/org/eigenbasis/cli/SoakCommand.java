@@ -121,7 +121,7 @@ final class SoakCommand implements Callable<Integer> {
             }
             Map<String, Object> summary = summary(backend, workloads, windows, rounds, calls, failures, mismatches, firstFailure);
             Npy.writeAtomically(out.resolve("soak.json"), ByteBuffer.wrap(Json.write(summary).getBytes(StandardCharsets.UTF_8)));
-            writeChart(workloads, windows);
+            writeChart(backend, workloads, windows);
             PrintWriter printer = spec.commandLine().getOut();
             printer.println(Json.write(summary));
             return failures == 0 && mismatches == 0 ? EigenbasisCli.OK : EigenbasisCli.VERIFICATION_FAILED;
@@ -208,10 +208,11 @@ final class SoakCommand implements Callable<Integer> {
     }
 
     /** Four panels over minutes: memory, throughput, each call's time relative to its median, descriptors and threads. */
-    private void writeChart(List<SoakWorkloads.Workload> workloads, List<Window> windows) throws IOException {
+    private void writeChart(Backend backend, List<SoakWorkloads.Workload> workloads, List<Window> windows)
+            throws IOException {
         double[] t = windows.stream().mapToDouble(Window::minutes).toArray();
-        String subtitle = String.format(Locale.ROOT, "%s backend, %d windows of %.0f s", windows.isEmpty() ? "?"
-                : BackendOption.one(backendName).name(), windows.size(), window);
+        String subtitle = String.format(Locale.ROOT, "%s backend, %d windows of %.0f s", backend.name(), windows.size(),
+                window);
         List<JFreeChart> charts = new ArrayList<>();
         charts.add(ResetCharts.lineChart("Memory", subtitle, "minutes", "MiB", List.of(
                 line("resident (VmRSS)", t, windows, w -> w.probe().rssMib()),
