@@ -17,6 +17,12 @@ public enum EighAlgorithm {
     SYEVD,
     /** LAPACK ?syevr, MRRR (cpu). */
     SYEVR,
+    /**
+     * Two-stage reduction (dense to band with blocked Householder panels, band to tridiagonal by bulge chasing),
+     * divide and conquer on the tridiagonal, and both back-transformations as blocked products (cpu; a plain
+     * version of the same steps on java). For large n.
+     */
+    TWO_STAGE,
     /** cuSOLVER cusolverDnXsyevBatched (cuda). */
     CUSOLVER_BATCHED,
     /** cuSOLVER cusolverDnXsyevd, one matrix at a time (cuda). */
