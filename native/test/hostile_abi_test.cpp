@@ -219,7 +219,7 @@ void library_cases() {
   for (int32_t n : {-1, 0, kAbsurdN})
     for (int32_t bytes : {-1, 3, 4, 8}) {
       const int32_t c = eb_cpu_eigh_choice(n, bytes, 1);
-      expect_status(1, (c >= EB_EIGH_JACOBI && c <= EB_EIGH_SYEVR) ? 1 : 0,
+      expect_status(1, ((c >= EB_EIGH_JACOBI && c <= EB_EIGH_SYEVR) || c == EB_EIGH_TWO_STAGE || c == EB_EIGH_TRIDIAG_DC) ? 1 : 0,
                     "eb_cpu_eigh_choice(" + std::to_string(n) + ", " + std::to_string(bytes) + ") a known code");
     }
 }
@@ -432,7 +432,7 @@ void allocation_cases() {
   auto run = [&](const std::string& name, const std::function<int32_t()>& fn) {
     counts.emplace_back(name, allocation_failures(name, fn));
   };
-  for (int32_t alg : {EB_EIGH_JACOBI, EB_EIGH_TRIDIAG_QL, EB_EIGH_SYEVD, EB_EIGH_SYEVR}) {
+  for (int32_t alg : {EB_EIGH_JACOBI, EB_EIGH_TRIDIAG_QL, EB_EIGH_SYEVD, EB_EIGH_SYEVR, EB_EIGH_TWO_STAGE, EB_EIGH_TRIDIAG_DC}) {
     run("eb_cpu_eigh_f64 algorithm " + std::to_string(alg), [&] { return eb_cpu_eigh_f64(a, 1, 3, w, v, inf, alg, 0); });
     run("eb_cpu_eigh_f32 algorithm " + std::to_string(alg), [&] { return eb_cpu_eigh_f32(af, 1, 3, wf, vf, inf, alg, 0); });
   }

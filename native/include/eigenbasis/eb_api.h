@@ -42,6 +42,7 @@ extern "C" {
 #define EB_EIGH_SYEVR 4       /* LAPACK ?syevr (MRRR)                                                          */
 #define EB_EIGH_CUSOLVER 5    /* cuda only, never passed here: names the cuSOLVER paths in reports            */
 #define EB_EIGH_TWO_STAGE 6   /* dense -> band -> tridiagonal, divide and conquer, blocked back-transformations */
+#define EB_EIGH_TRIDIAG_DC 7  /* ?sytrd, divide and conquer, our blocked back-transformation                    */
 
 /** ABI version of this header; the Java binding refuses a library whose version differs. */
 int32_t eb_abi_version(void);

@@ -12,6 +12,7 @@
 #include "../common/eb_arg_checks.hpp"
 #include "../common/eb_numeric.hpp"
 #include "batch_pool.hpp"
+#include "eigh_two_stage.hpp"
 #include "lapack.hpp"
 #include "isa_dispatch.hpp"
 #include "own_kernels.hpp"
@@ -252,8 +253,11 @@ int eigh_lapack(const T* a, int n, T* w, T* v, int algorithm, int* lapack_error)
 
 // wide: the AVX-512 build of our QL where it pays (use_avx512(), read once per call).
 template <class T>
-int eigh_one(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps, bool wide, int* lapack_error) {
+int eigh_one(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps, bool wide, int blas_threads,
+             int* lapack_error) {
   if (n == 0) return 0;
+  if (algorithm == EB_EIGH_TWO_STAGE) return eigh_two_stage(a, n, w, v, 0, blas_threads, lapack_error);
+  if (algorithm == EB_EIGH_TRIDIAG_DC) return eigh_two_stage(a, n, w, v, 1, blas_threads, lapack_error);
   if (algorithm == EB_EIGH_SYEVD || algorithm == EB_EIGH_SYEVR) return eigh_lapack(a, n, w, v, algorithm, lapack_error);
   return eigh_own(a, n, w, v, algorithm, max_sweeps, wide);
 }
@@ -261,7 +265,8 @@ int eigh_one(const T* a, int n, T* w, T* v, int algorithm, int max_sweeps, bool 
 template <class T>
 int32_t eigh_batched(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* info, int32_t algorithm,
                      int32_t max_sweeps) {
-  if (batch < 0 || n < 0 || algorithm < EB_EIGH_AUTO || algorithm > EB_EIGH_SYEVR || max_sweeps < 0)
+  if (batch < 0 || n < 0 || algorithm < EB_EIGH_AUTO || algorithm > EB_EIGH_TRIDIAG_DC ||
+      algorithm == EB_EIGH_CUSOLVER || max_sweeps < 0)
     return EB_ERR_ARGUMENT;
   if (!extent_fits({batch, n, n}, sizeof(T))) return EB_ERR_ARGUMENT;
   if (batch == 0) return EB_OK;
@@ -276,21 +281,23 @@ int32_t eigh_batched(const T* a, int64_t batch, int32_t n, T* w, T* v, int32_t* 
   const bool wide = use_avx512();
   std::atomic<int> lapack_error{0};
   std::atomic<bool> out_of_memory{false};
+  BatchPool& pool = BatchPool::instance();
+  // Few large matrices: one at a time with OpenBLAS threaded inside LAPACK. Otherwise one matrix per worker.
+  const bool few_large = batch < pool.threads() && chosen >= EB_EIGH_SYEVD && n >= 256;
+  const int blas_threads = few_large ? pool.threads() : 1;
   auto body = [&](int, int64_t b) {
     int bad_argument = 0;
     try {
       info[b] = eigh_one(a + b * nn, n, w + b * static_cast<int64_t>(n), v == nullptr ? nullptr : v + b * nn, chosen,
-                         max_sweeps, wide, &bad_argument);
+                         max_sweeps, wide, blas_threads, &bad_argument);
     } catch (const std::bad_alloc&) {
       out_of_memory = true;
       info[b] = -1;
     }
     if (bad_argument != 0) lapack_error = bad_argument;
     release_if_large<T>();
+    release_two_stage_if_large();
   };
-  BatchPool& pool = BatchPool::instance();
-  // Few large matrices: one at a time with OpenBLAS threaded inside LAPACK. Otherwise one matrix per worker.
-  const bool few_large = batch < pool.threads() && chosen >= EB_EIGH_SYEVD && n >= 256;
   if (few_large) {
     OpenBlasThreadsGuard threaded(pool.threads());
     for (int64_t b = 0; b < batch; ++b) body(0, b);

@@ -23,6 +23,11 @@ public enum EighAlgorithm {
      * version of the same steps on java). For large n.
      */
     TWO_STAGE,
+    /**
+     * One-stage Householder tridiagonalisation (LAPACK ?sytrd), divide and conquer (?stedc), and our own blocked
+     * back-transformation in place of ?syevd's ?ormtr (cpu). Large n with vectors.
+     */
+    TRIDIAGONAL_DC,
     /** cuSOLVER cusolverDnXsyevBatched (cuda). */
     CUSOLVER_BATCHED,
     /** cuSOLVER cusolverDnXsyevd, one matrix at a time (cuda). */

@@ -217,7 +217,10 @@ public final class CpuKernels {
         requireLoaded();
         Arguments.nonNegative("batch", batch);
         Arguments.nonNegative("n", n);
-        Arguments.code("algorithm", algorithm, 0, 4);  // EB_EIGH_AUTO .. EB_EIGH_SYEVR
+        Arguments.code("algorithm", algorithm, 0, 7);  // EB_EIGH_AUTO .. EB_EIGH_TRIDIAG_DC
+        if (algorithm == 5) {
+            throw new IllegalArgumentException("algorithm: code 5 (EB_EIGH_CUSOLVER) names the cuda backend's solvers and is not a cpu algorithm; legal codes are 0-4, 6 and 7");
+        }
         Arguments.nonNegative("maxSweeps", maxSweeps);
         Arguments.input("a", a, batch, n, n);
         Arguments.output("w", w, batch, n);

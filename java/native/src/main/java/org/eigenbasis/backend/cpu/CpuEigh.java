@@ -11,7 +11,10 @@ import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.EighAlgorithm;
 
-/** eigh on the CPU library: our Jacobi and tridiagonal QL for small n, LAPACK ?syevd/?syevr above. */
+/**
+ * eigh on the CPU library: our Jacobi and tridiagonal QL for small n, LAPACK ?syevd/?syevr above, and the two-stage
+ * solver (native/src/cpu/eigh_two_stage.cpp) for large n.
+ */
 final class CpuEigh implements EighKernel {
     private static final Map<EighAlgorithm, Integer> CODES = new EnumMap<>(EighAlgorithm.class);
 
@@ -21,6 +24,8 @@ final class CpuEigh implements EighKernel {
         CODES.put(EighAlgorithm.TRIDIAGONAL_QL, 2);
         CODES.put(EighAlgorithm.SYEVD, 3);
         CODES.put(EighAlgorithm.SYEVR, 4);
+        CODES.put(EighAlgorithm.TWO_STAGE, 6);
+        CODES.put(EighAlgorithm.TRIDIAGONAL_DC, 7);
     }
 
     @Override

@@ -1,0 +1,121 @@
+// The two back-transformations of the two-stage eigensolver (eigh_two_stage.cpp) as blocked products on a slab of
+// columns of Z (column-major, n rows). Their T factors are computed once per block, shared by every slab, before
+// the slabs run (each slab computing its own took as long as the products at n = 1024 with 2 slabs).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "bulge_chase.hpp"
+#include "lapack.hpp"
+
+namespace eigenbasis {
+
+// ---- Q2: the bulge chase's reflectors (ChaseReflectors) ---------------------------------------------------------
+
+/** T factors of Q2's blocks [b0, b1) (global block indices), nb x nb each, into t (block b at t + b nb^2). */
+template <class T>
+void q2_t_factors(const ChaseReflectors<T>& q, int64_t b0, int64_t b1, T* t) {
+  const int nb = q.nb;
+  for (int g = 0; g < q.groups; ++g) {
+    if (q.first_block[g + 1] <= b0 || q.first_block[g] >= b1) continue;
+    for (int k = 0; k < q.levels(g); ++k) {
+      const int64_t b = q.first_block[g] + k;
+      if (b < b0 || b >= b1) continue;
+      const int m = std::min(q.ldv, q.n - q.first_row(g, k));
+      const int kk = std::min(nb, m);
+      if (m > 1 && kk > 0) lapack::larft(m, kk, q.block(g, k), q.ldv, q.block_tau(g, k), t + b * nb * nb, nb);
+    }
+  }
+}
+
+/**
+ * Z = Q2 Z for the columns [c0, c0 + ncols) of the n x n row-major Z whose row r starts at z + r ldz (z points at
+ * column c0). Row-major, because each block updates a few consecutive rows of Z: with the slab's rows contiguous
+ * that is one compact panel (47 rows x 512 columns = 190 KB at kd = 32, nb = 16, n = 1024), where column-major
+ * Z made every block touch ncols separate pages. In column-major terms the slab is Z^T (ncols x n, leading
+ * dimension ldz) and each block is Z^T <- Z^T - (Z^T V) T^T V^T. Blocks in reverse dependency order: last group
+ * first and, within a group, level 0 first (a later sweep's reflector overlaps an earlier sweep's next level by
+ * one row, so it must act first; the levels of one group never overlap the other way). V is stored dense
+ * (explicit unit diagonal and zeros), so a block is two GEMMs and a TRMM, no copies. work: ncols x nb.
+ */
+template <class T>
+void apply_q2(const ChaseReflectors<T>& q, const T* t, T* z, int ldz, int ncols, T* work) {
+  const int n = q.n, nb = q.nb;
+  for (int g = q.groups - 1; g >= 0; --g) {
+    for (int k = 0; k < q.levels(g); ++k) {
+      const int r0 = q.first_row(g, k);
+      const int m = std::min(q.ldv, n - r0);
+      const int kk = std::min(nb, m);
+      if (m <= 1 || kk <= 0) continue;
+      const T* vb = q.block(g, k);
+      const T* tb = t + (q.first_block[g] + k) * nb * nb;
+      T* zb = z + static_cast<size_t>(r0) * ldz;
+      lapack::gemm_cm(false, false, ncols, kk, m, T(1), zb, ldz, vb, q.ldv, T(0), work, ncols);
+      lapack::trmm_right_upper_cm(ncols, kk, true, tb, nb, work, ncols);
+      lapack::gemm_cm(false, true, ncols, m, kk, T(-1), work, ncols, vb, q.ldv, T(1), zb, ldz);
+    }
+  }
+}
+
+// ---- Q1: ?sytrd_sy2sb's reflectors --------------------------------------------------------------------------------
+
+/**
+ * Q1 = H(0) ... H(m-1), m = n - kd: H(j) has its unit entry at row kd + j and the rest below it in column j of the
+ * column-major a (lda = n) -- ?geqrf's layout for the block a(kd:n, 0:m). Applied in blocks of nb1 reflectors.
+ */
+struct Q1Layout {
+  int n = 0, kd = 0, nb1 = 0, m = 0, blocks = 0;
+  Q1Layout(int n_, int kd_, int nb1_) : n(n_), kd(kd_), nb1(nb1_), m(std::max(0, n_ - kd_)) {
+    blocks = (m + nb1 - 1) / nb1;
+  }
+  int first(int b) const { return b * nb1; }
+  int width(int b) const { return std::min(nb1, m - b * nb1); }
+};
+
+/** T factors of Q1's blocks [b0, b1), nb1 x nb1 each, into t (block b at t + b nb1^2). */
+template <class T>
+void q1_t_factors(const Q1Layout& q, const T* a, const T* tau, int b0, int b1, T* t) {
+  for (int b = b0; b < b1; ++b) {
+    const int j0 = q.first(b), k = q.width(b);
+    const int rows = q.m - j0;
+    const T* v = a + static_cast<size_t>(q.kd + j0) + static_cast<size_t>(j0) * q.n;
+    lapack::larft(rows, k, v, q.n, tau + j0, t + static_cast<size_t>(b) * q.nb1 * q.nb1, q.nb1);
+  }
+}
+
+/**
+ * Z = Q1 Z for a slab of the row-major Z as in apply_q2 (Z^T in column-major terms), with t from q1_t_factors,
+ * blocks last to first: Z^T <- Z^T - (Z^T V) T^T V^T. V's top k x k unit lower triangle is read in place by TRMM
+ * (its upper part holds the band, never read); the rest of V is a dense block of a, used by GEMM as it lies.
+ * work: ncols x nb1.
+ */
+template <class T>
+void apply_q1(const Q1Layout& q, const T* a, const T* t, T* z, int ldz, int ncols, T* work) {
+  const int n = q.n;
+  for (int b = q.blocks - 1; b >= 0; --b) {
+    const int j0 = q.first(b), k = q.width(b);
+    const int r0 = q.kd + j0;     // first row of the block's reflectors
+    const int rest = n - r0 - k;  // rows below the unit triangle
+    const T* v_top = a + static_cast<size_t>(r0) + static_cast<size_t>(j0) * n;
+    const T* v_rest = v_top + k;
+    const T* tb = t + static_cast<size_t>(b) * q.nb1 * q.nb1;
+    T* z_top = z + static_cast<size_t>(r0) * ldz;  // Z^T's columns r0 .. r0 + k
+    T* z_rest = z_top + static_cast<size_t>(k) * ldz;
+    T* w = work;  // ncols x k
+    for (int c = 0; c < k; ++c) std::memcpy(w + static_cast<size_t>(c) * ncols, z_top + static_cast<size_t>(c) * ldz, sizeof(T) * ncols);
+    lapack::trmm_right_lower_unit_cm(ncols, k, false, v_top, n, w, ncols);  // W = Z_top^T V_top
+    if (rest > 0) lapack::gemm_cm(false, false, ncols, k, rest, T(1), z_rest, ldz, v_rest, n, T(1), w, ncols);
+    lapack::trmm_right_upper_cm(ncols, k, true, tb, q.nb1, w, ncols);       // W = W T^T
+    if (rest > 0) lapack::gemm_cm(false, true, ncols, rest, k, T(-1), w, ncols, v_rest, n, T(1), z_rest, ldz);
+    lapack::trmm_right_lower_unit_cm(ncols, k, true, v_top, n, w, ncols);   // W = W V_top^T
+    for (int c = 0; c < k; ++c) {
+      T* zc = z_top + static_cast<size_t>(c) * ldz;
+      const T* wc = w + static_cast<size_t>(c) * ncols;
+      for (int r = 0; r < ncols; ++r) zc[r] -= wc[r];
+    }
+  }
+}
+
+}  // namespace eigenbasis

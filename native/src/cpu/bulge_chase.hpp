@@ -1,0 +1,194 @@
+// Stage 2 of the two-stage symmetric eigensolver: a symmetric band of half-bandwidth kd to tridiagonal form by
+// bulge chasing (Lang's algorithm in the task order of LAPACK's ?sytrd_sb2st and of Haidar, Ltaief and Dongarra,
+// SC'11), keeping every reflector for the back-transformation, which LAPACK's own stage 2 cannot do.
+//
+// Storage. The band lives in "skewed" column-major storage with leading dimension ld = 2 kd: element (r, c) of
+// the lower triangle, 0 <= r - c <= 2 kd, is s[r + c * ld]. A column is contiguous, a step to the next column is
+// ld, so any block whose entries all lie within 2 kd of the diagonal is an ordinary column-major matrix with
+// leading dimension ld; the chase never leaves that region (the bulge reaches 2 kd - 1 below the diagonal). Upper
+// entries (r < c) alias other elements and are never touched.
+//
+// Sweep i (0 <= i <= n - 3) annihilates column i below its subdiagonal. Its level-0 reflector comes from rows
+// i+1 .. i+kd of column i and is applied two-sided to that diagonal block; each further level k applies the
+// previous reflector from the right to the kd x kd block below it (making the bulge), takes a new reflector from
+// the bulge's first column, applies it from the left to the rest of that block and two-sided to the next diagonal
+// block. Level k of sweep i always starts at row i + 1 + k kd, which is what makes the blocked back-transformation
+// possible (bulge_apply in eigh_two_stage.cpp). Cost: about 6 kd n^2 flops, in cache.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "lapack.hpp"
+
+namespace eigenbasis {
+
+/**
+ * Q2's reflectors in apply order. Sweeps are grouped nb at a time; the level-k reflectors of group g's sweeps form
+ * one block, a (kd + nb - 1) x nb column-major matrix whose column j holds sweep g nb + j's reflector from row j
+ * down (unit first entry, zeros above and below): a unit lower trapezoid, the layout ?larft/?larfb take. Its
+ * first row is row g nb + 1 + k kd of the matrix. Empty columns (no such reflector) have tau = 0.
+ */
+template <class T>
+struct ChaseReflectors {
+  int n = 0, kd = 0, nb = 0, ldv = 0, groups = 0;
+  std::vector<int64_t> first_block;  // per group, then one past the last: block index of its level 0
+  std::vector<T> v, tau;
+
+  /** No reflectors (Q2 = I): the one-stage path, or values only. */
+  void clear() {
+    n = kd = nb = ldv = groups = 0;
+    first_block.assign(1, 0);
+    v.clear();
+    tau.clear();
+  }
+  void layout(int n_, int kd_, int nb_) {
+    n = n_;
+    kd = kd_;
+    nb = nb_;
+    ldv = kd + nb - 1;
+    const int sweeps = std::max(0, n - 2);
+    groups = (sweeps + nb - 1) / nb;
+    first_block.assign(static_cast<size_t>(groups) + 1, 0);
+    for (int g = 0; g < groups; ++g) first_block[g + 1] = first_block[g] + levels(g);
+    const int64_t blocks = first_block[groups];
+    v.assign(static_cast<size_t>(blocks) * ldv * nb, T(0));
+    tau.assign(static_cast<size_t>(blocks) * nb, T(0));
+  }
+  /** Levels of group g: those of its first sweep, the longest. */
+  int levels(int g) const {
+    const int rows_below = n - 1 - g * nb;  // rows i+1 .. n-1 of the group's first sweep i
+    return (rows_below + kd - 1) / kd;
+  }
+  /** First matrix row of group g's level-k block. */
+  int first_row(int g, int k) const { return g * nb + 1 + k * kd; }
+  T* block(int g, int k) { return v.data() + static_cast<size_t>(first_block[g] + k) * ldv * nb; }
+  const T* block(int g, int k) const { return v.data() + static_cast<size_t>(first_block[g] + k) * ldv * nb; }
+  T* block_tau(int g, int k) { return tau.data() + static_cast<size_t>(first_block[g] + k) * nb; }
+  const T* block_tau(int g, int k) const { return tau.data() + static_cast<size_t>(first_block[g] + k) * nb; }
+};
+
+namespace chase_detail {
+
+// C = H C H for the symmetric m x m block C (lower triangle, leading dimension ld), H = I - tau v v^T.
+template <class T>
+inline void two_sided(int m, const T* v, T tau, T* c, int ld, T* w) {
+  for (int r = 0; r < m; ++r) w[r] = T(0);
+  for (int j = 0; j < m; ++j) {
+    const T* col = c + static_cast<size_t>(j) * ld;
+    const T vj = v[j];
+    T acc = col[j] * vj;
+    for (int r = j + 1; r < m; ++r) {
+      w[r] += col[r] * vj;
+      acc += col[r] * v[r];
+    }
+    w[j] += acc;
+  }
+  T wv = T(0);
+  for (int r = 0; r < m; ++r) {
+    w[r] *= tau;
+    wv += w[r] * v[r];
+  }
+  const T alpha = T(-0.5) * tau * wv;
+  for (int r = 0; r < m; ++r) w[r] += alpha * v[r];
+  for (int j = 0; j < m; ++j) {
+    T* col = c + static_cast<size_t>(j) * ld;
+    const T vj = v[j], wj = w[j];
+    for (int r = j; r < m; ++r) col[r] -= v[r] * wj + w[r] * vj;
+  }
+}
+
+// C = C H for the m x k block C (leading dimension ld).
+template <class T>
+inline void from_right(int m, int k, const T* v, T tau, T* c, int ld, T* w) {
+  for (int r = 0; r < m; ++r) w[r] = T(0);
+  for (int j = 0; j < k; ++j) {
+    const T* col = c + static_cast<size_t>(j) * ld;
+    const T vj = v[j];
+    for (int r = 0; r < m; ++r) w[r] += col[r] * vj;
+  }
+  for (int j = 0; j < k; ++j) {
+    T* col = c + static_cast<size_t>(j) * ld;
+    const T f = tau * v[j];
+    for (int r = 0; r < m; ++r) col[r] -= w[r] * f;
+  }
+}
+
+// C = H C for the m x k block C (leading dimension ld).
+template <class T>
+inline void from_left(int m, int k, const T* v, T tau, T* c, int ld) {
+  for (int j = 0; j < k; ++j) {
+    T* col = c + static_cast<size_t>(j) * ld;
+    T dot = T(0);
+    for (int r = 0; r < m; ++r) dot += v[r] * col[r];
+    const T f = tau * dot;
+    for (int r = 0; r < m; ++r) col[r] -= v[r] * f;
+  }
+}
+
+// Turns x[0..len) into a reflector: x[0] becomes beta, x[1..) zero; v (v[0] = 1) and tau are returned.
+template <class T>
+inline T make_reflector(int len, T* x, T* v) {
+  T tau = T(0);
+  lapack::larfg(len, x, x + 1, 1, &tau);
+  v[0] = T(1);
+  for (int r = 1; r < len; ++r) {
+    v[r] = x[r];
+    x[r] = T(0);
+  }
+  return tau;
+}
+
+template <class T>
+inline void store(ChaseReflectors<T>* q, int sweep, int level, int len, const T* v, T tau) {
+  if (q == nullptr) return;
+  const int g = sweep / q->nb, j = sweep % q->nb;
+  T* col = q->block(g, level) + static_cast<size_t>(j) * q->ldv + j;
+  std::copy(v, v + len, col);
+  q->block_tau(g, level)[j] = tau;
+}
+
+}  // namespace chase_detail
+
+/**
+ * Reduces the band in s (skewed storage, ld = 2 kd, see the file comment; overwritten) to a symmetric tridiagonal
+ * matrix with diagonal d[0..n) and subdiagonal e[0..n-1), by orthogonal Q2 with band = Q2 T Q2^T. When q is not
+ * null (laid out for this n and kd), every reflector of Q2 is stored there. Sequential; kd >= 1. Never fails.
+ */
+template <class T>
+void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q) {
+  using namespace chase_detail;
+  const size_t ld = static_cast<size_t>(2) * kd;
+  auto at = [&](int r, int c) { return s + static_cast<size_t>(r) + static_cast<size_t>(c) * ld; };
+  std::vector<T> v(static_cast<size_t>(kd) + 1), u(static_cast<size_t>(kd) + 1), w(static_cast<size_t>(kd) + 1);
+  if (kd > 1) {
+    for (int i = 0; i + 2 < n; ++i) {
+      int st = i + 1, ed = std::min(i + kd, n - 1);
+      int len = ed - st + 1;
+      T tau = make_reflector(len, at(st, i), v.data());
+      store(q, i, 0, len, v.data(), tau);
+      two_sided(len, v.data(), tau, at(st, st), static_cast<int>(ld), w.data());
+      for (int level = 1;; ++level) {
+        const int j1 = ed + 1, j2 = std::min(ed + kd, n - 1);
+        if (j1 > n - 1) break;
+        const int lm = j2 - j1 + 1;
+        from_right(lm, len, v.data(), tau, at(j1, st), static_cast<int>(ld), w.data());
+        const T tau_u = make_reflector(lm, at(j1, st), u.data());
+        from_left(lm, len - 1, u.data(), tau_u, at(j1, st + 1), static_cast<int>(ld));
+        store(q, i, level, lm, u.data(), tau_u);
+        two_sided(lm, u.data(), tau_u, at(j1, j1), static_cast<int>(ld), w.data());
+        std::swap(v, u);
+        tau = tau_u;
+        st = j1;
+        ed = j2;
+        len = lm;
+      }
+    }
+  }
+  for (int i = 0; i < n; ++i) d[i] = *at(i, i);
+  for (int i = 0; i + 1 < n; ++i) e[i] = *at(i + 1, i);
+}
+
+}  // namespace eigenbasis

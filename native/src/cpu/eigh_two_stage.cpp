@@ -1,0 +1,306 @@
+// EB_EIGH_TWO_STAGE: dense -> band (LAPACK ?sytrd_sy2sb, BLAS-3 panels) -> tridiagonal (our bulge chase, with its
+// reflectors kept) -> ?sterf or ?stedc -> Q2 and Q1 applied as blocked products. One-stage ?sytrd spends half its
+// 4/3 n^3 flops in DSYMV, bound by memory bandwidth; here every O(n^3) step is BLAS-3 (docs/design-notes.md,
+// "Two-stage eigensolver", for the flop model and the measurements behind kd and nb).
+#include "eigh_two_stage.hpp"
+
+#include <algorithm>
+#include <new>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <limits>
+#include <vector>
+
+#include "../common/eb_numeric.hpp"
+#include "batch_pool.hpp"
+#include "back_transform.hpp"
+#include "bulge_chase.hpp"
+#include "lapack.hpp"
+
+namespace eigenbasis {
+namespace {
+
+// Q2's blocks hold nb sweeps' reflectors: (kd + nb - 1) x nb, applied with ?larfb.
+constexpr int kChaseGroup = 16;
+// Q1 is applied nb1 reflectors at a time: k = nb1 in its products.
+constexpr int kQ1Block = 64;
+// Rows and columns per tile of the transposes.
+constexpr int kTile = 32;
+
+template <class T>
+struct TwoStageWorkspace {
+  std::vector<T> a, ab, tau, work, band, d, e, t, apply_work;
+  std::vector<lapack::lint> iwork;
+  ChaseReflectors<T> q2;
+  size_t bytes() const {
+    return sizeof(T) * (a.capacity() + ab.capacity() + tau.capacity() + work.capacity() + band.capacity() +
+                        d.capacity() + e.capacity() + t.capacity() + apply_work.capacity() + q2.v.capacity() +
+                        q2.tau.capacity()) +
+           sizeof(lapack::lint) * iwork.capacity();
+  }
+};
+
+template <class T>
+TwoStageWorkspace<T>& two_stage_workspace() {
+  thread_local TwoStageWorkspace<T> ws;
+  return ws;
+}
+
+// Above this, the workspace is released after the call so one huge matrix does not pin memory.
+constexpr size_t kKeepBytes = size_t(64) << 20;
+
+template <class T>
+void grow(std::vector<T>& v, size_t n) {
+  if (v.size() < n) v.resize(n);
+}
+
+// In-place transpose of the n x n matrix v, tile by tile across the diagonal.
+template <class T>
+void transpose_in_place(int n, T* v) {
+  for (int r0 = 0; r0 < n; r0 += kTile) {
+    const int r1 = std::min(n, r0 + kTile);
+    for (int c0 = r0; c0 < n; c0 += kTile) {
+      const int c1 = std::min(n, c0 + kTile);
+      for (int r = r0; r < r1; ++r)
+        for (int c = c0 == r0 ? r + 1 : c0; c < c1; ++c)
+          std::swap(v[static_cast<size_t>(r) * n + c], v[static_cast<size_t>(c) * n + r]);
+    }
+  }
+}
+
+// The sign rule of eb_api.h on the columns of the row-major v, by row sweeps: each column's largest magnitude,
+// then its first entry within sqrt(eps) of it decides the sign.
+template <class T>
+void canonical_signs(int n, T* v) {
+  thread_local std::vector<T> threshold, sign;
+  threshold.assign(n, T(0));
+  sign.assign(n, T(0));
+  for (int r = 0; r < n; ++r) {
+    const T* row = v + static_cast<size_t>(r) * n;
+    for (int c = 0; c < n; ++c) threshold[c] = std::max(threshold[c], std::fabs(row[c]));
+  }
+  for (int c = 0; c < n; ++c) threshold[c] = canonical_sign_threshold(threshold[c]);
+  int open = n;
+  for (int r = 0; r < n && open > 0; ++r) {
+    const T* row = v + static_cast<size_t>(r) * n;
+    for (int c = 0; c < n; ++c) {
+      if (sign[c] == T(0) && std::fabs(row[c]) >= threshold[c]) {
+        sign[c] = row[c] < T(0) ? T(-1) : T(1);
+        --open;
+      }
+    }
+  }
+  for (int r = 0; r < n; ++r) {
+    T* row = v + static_cast<size_t>(r) * n;
+    for (int c = 0; c < n; ++c) row[c] *= sign[c] == T(0) ? T(1) : sign[c];
+  }
+}
+
+template <class T>
+void fill_nan(int n, T* w, T* v) {
+  const T nan = std::numeric_limits<T>::quiet_NaN();
+  std::fill(w, w + n, nan);
+  if (v != nullptr) std::fill(v, v + static_cast<size_t>(n) * n, nan);
+}
+
+double seconds_now() {
+  static const bool cpu = std::getenv("EB_TS_CPUTIME") != nullptr;
+  if (cpu) { timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return ts.tv_sec + 1e-9 * ts.tv_nsec; }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+bool trace() { static const bool on = std::getenv("EB_TWO_STAGE_TRACE") != nullptr; return on; }
+
+}  // namespace
+
+int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
+  (void)scalar_bytes;
+  (void)vectors;
+  return std::max(1, std::min(32, n - 1));
+}
+
+template <class T>
+int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapack_error) {
+  (void)threads;
+  if (n <= 0) return 0;
+  const bool vectors = v != nullptr;
+  const size_t nn = static_cast<size_t>(n) * n;
+  double max_abs = 0.0;
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j <= i; ++j) max_abs = std::max(max_abs, std::fabs(static_cast<double>(a[static_cast<size_t>(i) * n + j])));
+  if (max_abs == 0.0 || n == 1) {  // diagonal already: eigenvalue a[0] (or zeros), eigenvectors the identity
+    std::fill(w, w + n, T(0));
+    if (n == 1) w[0] = a[0];
+    if (vectors) {
+      std::fill(v, v + nn, T(0));
+      for (int i = 0; i < n; ++i) v[static_cast<size_t>(i) * n + i] = T(1);
+    }
+    return 0;
+  }
+  if (kd <= 0 && std::getenv("EB_TS_KD")) kd = std::atoi(std::getenv("EB_TS_KD"));
+  if (kd <= 0) kd = two_stage_default_bandwidth(n, sizeof(T), vectors);
+  kd = std::max(1, std::min(kd, n - 1));
+  const T scale = static_cast<T>(exact_unit_scale(max_abs));
+
+  TwoStageWorkspace<T>& ws = two_stage_workspace<T>();
+  // The lower triangle, scaled, into column-major storage (LAPACK's lower = our row-major lower transposed).
+  grow(ws.a, nn);
+  T* ac = ws.a.data();
+  for (int i0 = 0; i0 < n; i0 += kTile) {
+    const int i1 = std::min(n, i0 + kTile);
+    for (int j0 = 0; j0 <= i0; j0 += kTile) {
+      const int j1 = std::min(n, j0 + kTile);
+      for (int i = i0; i < i1; ++i) {
+        const T* row = a + static_cast<size_t>(i) * n;
+        for (int j = j0; j < std::min(j1, i + 1); ++j) ac[static_cast<size_t>(j) * n + i] = row[j] * scale;
+      }
+    }
+  }
+
+  double t0 = seconds_now();
+  grow(ws.tau, static_cast<size_t>(n));
+  grow(ws.d, static_cast<size_t>(n));
+  grow(ws.e, static_cast<size_t>(n));
+  lapack::lint info = 0;
+  T query = 0;
+  const int nb = std::min(kChaseGroup, std::max(1, n - 2));
+  ws.q2.clear();  // Q2 = I unless the chase fills it
+  double t1 = t0;
+  if (kd == 1) {
+    // One stage: ?sytrd to tridiagonal (its reflectors in a's lower part, as sy2sb's with kd = 1).
+    lapack::sytrd_lower(n, ac, n, ws.d.data(), ws.e.data(), ws.tau.data(), &query, -1, &info);
+    if (info >= 0) {
+      grow(ws.work, static_cast<size_t>(std::max<lapack::lint>(1, static_cast<lapack::lint>(query))));
+      lapack::sytrd_lower(n, ac, n, ws.d.data(), ws.e.data(), ws.tau.data(), ws.work.data(),
+                          static_cast<lapack::lint>(ws.work.size()), &info);
+    }
+    if (info < 0) {
+      *lapack_error = static_cast<int>(info);
+      return 0;
+    }
+    t1 = seconds_now();
+  } else {
+    // Stage 1: dense to band.
+    const lapack::lint ldab = kd + 1;
+    grow(ws.ab, static_cast<size_t>(ldab) * n);
+    lapack::sytrd_sy2sb(n, kd, ac, n, ws.ab.data(), ldab, ws.tau.data(), &query, -1, &info);
+    if (info >= 0) {
+      grow(ws.work, static_cast<size_t>(std::max<lapack::lint>(1, static_cast<lapack::lint>(query))));
+      lapack::sytrd_sy2sb(n, kd, ac, n, ws.ab.data(), ldab, ws.tau.data(), ws.work.data(),
+                          static_cast<lapack::lint>(ws.work.size()), &info);
+    }
+    if (info < 0) {
+      *lapack_error = static_cast<int>(info);
+      return 0;
+    }
+    t1 = seconds_now();
+    // Stage 2: band to tridiagonal, in skewed storage with room for the bulge.
+    const size_t ld = static_cast<size_t>(2) * kd;
+    ws.band.assign((ld + 1) * n, T(0));  // element (r, c) at r + c ld, r <= n - 1
+    for (int c = 0; c < n; ++c) {
+      const int rows = std::min(kd, n - 1 - c) + 1;
+      std::copy(ws.ab.data() + static_cast<size_t>(c) * ldab, ws.ab.data() + static_cast<size_t>(c) * ldab + rows,
+                ws.band.data() + static_cast<size_t>(c) + static_cast<size_t>(c) * ld);
+    }
+    if (vectors) ws.q2.layout(n, kd, nb);
+    chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr);
+  }
+
+  double t2 = seconds_now();
+  // The tridiagonal problem.
+  T* d = ws.d.data();
+  T* e = ws.e.data();
+  if (!vectors) {
+    lapack::sterf(n, d, e, &info);
+  } else {
+    lapack::lint liwork_query = 0;
+    lapack::stedc('I', n, d, e, v, n, &query, -1, &liwork_query, -1, &info);
+    if (info >= 0) {
+      grow(ws.work, static_cast<size_t>(std::max<lapack::lint>(1, static_cast<lapack::lint>(query))));
+      grow(ws.iwork, static_cast<size_t>(std::max<lapack::lint>(1, liwork_query)));
+      lapack::stedc('I', n, d, e, v, n, ws.work.data(), static_cast<lapack::lint>(ws.work.size()), ws.iwork.data(),
+                    static_cast<lapack::lint>(ws.iwork.size()), &info);
+    }
+  }
+  if (info < 0) {
+    *lapack_error = static_cast<int>(info);
+    return 0;
+  }
+  if (info > 0) {
+    fill_nan(n, w, v);
+    return static_cast<int>(std::min<lapack::lint>(info, n));
+  }
+  double t3 = seconds_now();
+  const T unscale = T(1) / scale;  // a power of two: exact
+  for (int i = 0; i < n; ++i) w[i] = d[i] * unscale;
+  if (!vectors) return 0;
+
+  transpose_in_place(n, v);  // ?stedc wrote Z column-major; the products below want it row-major
+  // Back-transformations: Z = Q1 (Q2 Z), Z row-major in v. First every block's T factor, into the divide and
+  // conquer workspace (free now: n^2 + 4n + 1 scalars, more than Q2's n^2 nb / (2 kd) and Q1's n nb1 need), then
+  // the products in column slabs, one per worker with OpenBLAS on one thread. Threaded OpenBLAS on these small-k
+  // products spends most of its time waking and waiting (measured: 9 GFLOP/s at n = 1024). The slab count depends
+  // on n only, so the bits do not depend on the worker count.
+  const Q1Layout q1(n, kd, std::min(kQ1Block, std::max(1, n - kd)));
+  const int64_t q2_blocks = ws.q2.first_block[ws.q2.groups];
+  const size_t q2_t = static_cast<size_t>(q2_blocks) * nb * nb;
+  const size_t q1_t = static_cast<size_t>(q1.blocks) * q1.nb1 * q1.nb1;
+  grow(ws.work, q2_t + q1_t);
+  T* t_q2 = ws.work.data();
+  T* t_q1 = t_q2 + q2_t;
+  const int slabs = n < 128 ? 1 : 2 * ((n + 1023) / 1024);
+  const int t_tasks = 2 * slabs;  // T factors split into this many chunks of blocks
+  std::atomic<bool> out_of_memory{false};
+  auto run = [&](int count, auto&& body) {
+    auto guarded = [&](int, int64_t i) {
+      try {
+        body(i);
+      } catch (const std::bad_alloc&) {
+        out_of_memory = true;
+      }
+    };
+    if (threads <= 1 || count == 1) {
+      for (int i = 0; i < count; ++i) guarded(0, i);
+    } else {
+      openblas_set_num_threads(1);  // the caller holds OpenBlasThreadsGuard: the mode is ours to change
+      BatchPool::instance().run(count, std::min(threads, count), guarded);
+      openblas_set_num_threads(threads);
+    }
+  };
+  run(t_tasks, [&](int64_t i) {
+    q2_t_factors(ws.q2, q2_blocks * i / t_tasks, q2_blocks * (i + 1) / t_tasks, t_q2);
+    q1_t_factors(q1, ac, ws.tau.data(), static_cast<int>(q1.blocks * i / t_tasks),
+                 static_cast<int>(q1.blocks * (i + 1) / t_tasks), t_q1);
+  });
+  double t4 = seconds_now(), t_mid = 0;
+  run(slabs, [&](int64_t s) {
+    const int c0 = static_cast<int>(n * s / slabs), c1 = static_cast<int>(n * (s + 1) / slabs);
+    const int ncols = c1 - c0;
+    std::vector<T> work(static_cast<size_t>(ncols) * std::max(nb, q1.nb1));
+    T* z = v + c0;  // the slab's columns of the row-major Z
+    const double ta = seconds_now();
+    apply_q2(ws.q2, t_q2, z, n, ncols, work.data());
+    if (threads <= 1) t_mid += seconds_now() - ta;
+    if (q1.m > 0) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
+  });
+  if (out_of_memory) throw std::bad_alloc();
+  double t5 = seconds_now();
+  canonical_signs(n, v);
+  if (trace()) std::fprintf(stderr, "two_stage n=%d kd=%d: sy2sb %.4f chase %.4f tridiag %.4f tfactors %.4f q2 %.4f q1 %.4f finish %.4f\n", n, kd, t1 - t0, t2 - t1, t3 - t2, t4 - t3, t_mid, t5 - t4 - t_mid, seconds_now() - t5);
+  return 0;
+}
+
+template int eigh_two_stage<double>(const double*, int, double*, double*, int, int, int*);
+template int eigh_two_stage<float>(const float*, int, float*, float*, int, int, int*);
+
+/** Releases this thread's two-stage workspace when it is large (called after each matrix). */
+void release_two_stage_if_large() {
+  if (two_stage_workspace<double>().bytes() > kKeepBytes) two_stage_workspace<double>() = TwoStageWorkspace<double>();
+  if (two_stage_workspace<float>().bytes() > kKeepBytes) two_stage_workspace<float>() = TwoStageWorkspace<float>();
+}
+
+}  // namespace eigenbasis

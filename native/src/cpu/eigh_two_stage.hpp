@@ -1,0 +1,25 @@
+// The two-stage symmetric eigensolver of the CPU backend (EB_EIGH_TWO_STAGE): eigh_two_stage.cpp.
+#pragma once
+
+namespace eigenbasis {
+
+/**
+ * One n x n matrix: reads the lower triangle of the row-major a; writes ascending eigenvalues to w and, when v is
+ * not null, the eigenvectors to the columns of the row-major v with the canonical sign. Steps: exact power-of-two
+ * scaling; dense to band of half-bandwidth kd (LAPACK ?sytrd_sy2sb, BLAS-3); band to tridiagonal by our bulge
+ * chase (bulge_chase.hpp), keeping its reflectors; ?sterf (values) or ?stedc (vectors, divide and conquer, into
+ * v's memory); both back-transformations as blocked products; an in-place transpose. kd = 0 picks the measured
+ * default for n. threads: the OpenBLAS threads the caller holds (1 inside a batch worker). Returns 0, or k > 0
+ * when the tridiagonal solver failed (w and v are then NaN); a LAPACK argument error goes to *lapack_error.
+ * Workspace: about 2.75 n^2 scalars with vectors, n^2 + O(n kd) without (see two_stage_workspace).
+ */
+template <class T>
+int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapack_error);
+
+/** Releases the calling thread's two-stage workspace when it is large (call after each matrix). */
+void release_two_stage_if_large();
+
+/** The half-bandwidth EB_EIGH_TWO_STAGE uses for n when not told (measured; docs/design-notes.md). */
+int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors);
+
+}  // namespace eigenbasis
