@@ -167,7 +167,7 @@ def points(ours, peers, rates):
     rows = ["panel,series,n,gflops"]
     for d in DTYPES:
         for v in (True, False):
-            panel = f"{d} {'with vectors (F = 6 2/3 n^3)' if v else 'values only (F = 4/3 n^3)'}"  # no comma: CSV
+            panel = f"{d} {'with vectors (F = 6⅔ n³)' if v else 'values only (F = 4/3 n³)'}"  # no comma: CSV
             ns = [n for n in sizes(ours, peers) if (n, d) in peers or any(k[:3] == (n, d, v) for k in ours)]
             if not ns:
                 continue
@@ -229,7 +229,7 @@ def main():
     args = p.parse_args()
     text, csv = section(args.results, args.ours)
     if args.csv:
-        with open(args.csv, "w") as f:
+        with open(args.csv, "w", encoding="utf-8") as f:
             f.write("\n".join(csv) + "\n")
     if args.splice:
         splice(args.splice, text, BEGIN, END)
