@@ -3,7 +3,7 @@
 (issue 16)" section and the points of docs/figures/eigh-large-gflops.png.
 
 Reads, in --results DIR (default benchmarks/results/eigh-large):
-  jmh-large-eigh.json    JMH LargeEighBenchmark (single shot; the fastest measured iteration is taken)
+  jmh-large-eigh*.json   JMH LargeEighBenchmark (single shot; the fastest measured iteration is taken)
   numpy-eigh-large.json  peers/numpy_eigh_large.py --out (numpy eigh, eigvalsh, scipy evr subset; best of k)
   gemm-*.txt             probes/dgemm_peak.c output; its GEMM_RATE lines give R per dtype (the fastest 2-thread mode)
   paired-large.json      peers/paired_numpy.py --large --out (optional: per-round ratios on the same input)
@@ -46,10 +46,11 @@ def read_json(path):
         return json.load(f)
 
 
-def load_ours(path):
-    """{(n, dtype, vectors, algorithm): best seconds} from the JMH JSON."""
+def load_ours(folder):
+    """{(n, dtype, vectors, algorithm): best seconds} from the JMH JSON files."""
     out = {}
-    for r in read_json(path) or []:
+    runs = [r for path in sorted(glob.glob(os.path.join(folder, "jmh-large-eigh*.json"))) for r in read_json(path)]
+    for r in runs:
         if not r["benchmark"].endswith("LargeEighBenchmark.eigh"):
             continue
         p, m = r["params"], r["primaryMetric"]
@@ -155,7 +156,7 @@ def crossover(ours):
 
 def partial(peers):
     rows = ["| n | dtype | scipy evr, k largest | k | numpy eigvalsh | numpy eigh |", "|---:|---|---:|---:|---:|---:|"]
-    for (n, d), r in sorted(peers.items()):
+    for (n, d), r in sorted(peers.items(), key=lambda item: (item[0][0], DTYPES.index(item[0][1]))):
         if "evr_seconds" in r:
             rows.append(f"| {n} | {d} | {sec(r['evr_seconds'])} | {r['evr_k']} | {sec(r['eigvalsh_seconds'])} | "
                         f"{sec(r['eigh_seconds'])} |")
@@ -187,7 +188,7 @@ def points(ours, peers, rates):
 
 
 def section(folder, who):
-    ours = load_ours(os.path.join(folder, "jmh-large-eigh.json"))
+    ours = load_ours(folder)
     peers, doc = load_numpy(os.path.join(folder, "numpy-eigh-large.json"))
     rates = load_rates(folder)
     paired = load_paired(os.path.join(folder, "paired-large.json"))
