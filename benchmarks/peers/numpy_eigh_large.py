@@ -22,7 +22,8 @@ import numpy as np
 
 
 def timed(f, a, runs, warm):
-    if warm:
+    """The fastest of runs timed calls of f(a), after warm (a count, or a bool for one) untimed ones."""
+    for _ in range(int(warm)):
         f(a)
     best = float("inf")
     for _ in range(runs):

@@ -5,26 +5,14 @@ import json
 import os
 import subprocess
 import tempfile
-import time
 
 import numpy as np
 
-from numpy_eigh_large import symmetric
+from numpy_eigh_large import symmetric, timed
 
 # n = 8192 f64 with vectors: 0.5 GB input, 0.5 GB vectors and 1.5 GB of syevd workspace off-heap, the input on the
 # heap while it is read: the JVM's defaults (a quarter of the machine) may be short on a small machine.
 JVM = ["-Xmx4g", "-XX:MaxDirectMemorySize=6g"]
-
-
-def numpy_best(f, a, repeat, warmup):
-    for _ in range(warmup):
-        f(a)
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        f(a)
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def eigenbasis_best(jar, path, algorithm, vectors, repeat, warmup, backend):
@@ -58,11 +46,11 @@ def run(args, jar):
                         rounds = []
                         for r in range(args.rounds):
                             if r % 2 == 0:
-                                t_np = numpy_best(f, a, repeat, warmup)
+                                t_np = timed(f, a, repeat, warmup)
                                 t_eb, ran = eigenbasis_best(jar, path, algorithm, vectors, repeat, warmup, args.backend)
                             else:
                                 t_eb, ran = eigenbasis_best(jar, path, algorithm, vectors, repeat, warmup, args.backend)
-                                t_np = numpy_best(f, a, repeat, warmup)
+                                t_np = timed(f, a, repeat, warmup)
                             if t_eb is None:
                                 print(f"{name} n={n} {algorithm} vectors={vectors}: skipped, eigenbasis failed: "
                                       f"{' '.join(ran)}", flush=True)
