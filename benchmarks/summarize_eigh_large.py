@@ -132,10 +132,11 @@ def sizes(ours, peers):
     return sorted({k[0] for k in ours} | {k[0] for k in peers})
 
 
-def crossover(ours):
-    """Per dtype and vectors: where two_stage beats syevd, and how auto compares with the faster of the two."""
-    rows = ["| dtype | vectors | two_stage / syevd by n | smallest n where two_stage wins | auto / faster, worst |",
-            "|---|---|---|---|---:|"]
+def crossover(ours, paired):
+    """Per dtype and vectors: where two_stage beats syevd, how auto compares with the faster of the two, and what
+    auto ran in the paired runs (the CLI reports it)."""
+    rows = ["| dtype | vectors | two_stage / syevd by n | smallest n where two_stage wins | auto / faster, worst "
+            "| auto ran (paired runs) |", "|---|---|---|---|---:|---|"]
     for d in DTYPES:
         for v in (True, False):
             ns = sorted(k[0] for k in ours if k[1:] == (d, v, "syevd") and (k[0], d, v, "two_stage") in ours)
@@ -149,8 +150,10 @@ def crossover(ours):
                 first = str(wins[0]) + ("" if all(r[n] < 1 for n in ns if n >= wins[0]) else " (not at every larger n)")
             auto = [ours[(n, d, v, "auto")] / min(ours[(n, d, v, "syevd")], ours[(n, d, v, "two_stage")])
                     for n in ns if (n, d, v, "auto") in ours]
+            ran = [f"{k[0]}: {'/'.join(sorted({str(x.get('ran')) for x in p['rounds']}))}"
+                   for k, p in sorted(paired.items()) if k[1:] == (d, v, "auto")]
             rows.append(f"| {d} | {'yes' if v else 'no'} | " + (", ".join(f"{n}: {r[n]:.2f}" for n in ns) or "-")
-                        + f" | {first} | {ratio(max(auto)) if auto else '-'} |")
+                        + f" | {first} | {ratio(max(auto)) if auto else '-'} | {', '.join(ran) or '-'} |")
     return rows
 
 
@@ -211,7 +214,7 @@ def section(folder, who):
             f"{BOUND_FACTOR:g} T (F = 4/3 n³)", ""]
     out += table(False, ours, peers, rates, paired, who)
     out += ["", "### Crossover between syevd and two_stage (JMH best times; auto should follow the faster)", ""]
-    out += crossover(ours)
+    out += crossover(ours, paired)
     evr = partial(peers)
     if len(evr) > 2:
         out += ["", "### Partial-spectrum peer: scipy.linalg.eigh(subset_by_index=[n-k, n-1], driver='evr')", ""]
