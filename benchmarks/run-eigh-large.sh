@@ -12,9 +12,10 @@
 #                                   default auto) round by round on the same input, 3 rounds, order alternating
 #   6. summarize_eigh_large.py: the tables (stdout, RESULTS-eigh-large.md), gflops.csv, and without --quick
 #      docs/figures/eigh-large-gflops.png; with --splice also the table between the eigh-large markers of RESULTS.md.
-# Estimated on a quiet 2-core machine (step-0 times, two_stage assumed as fast as syevd): GEMM probe 1 min, JMH
-# 25-30 min (8192 alone about 18), numpy peer 5 min (8192: eigh 45 s, eigvalsh 23 s, evr ~25 s per dtype), paired
-# 17 min with --paired auto (each extra algorithm about 12 more): about 50 minutes in all. Run it on a quiet machine:
+# Estimated on a quiet 2-core machine from step 0's times (two_stage taken at the 1.3x target): GEMM probe 1 min;
+# JMH 15-21 min (8192: 10-15, f64 with vectors 44 s a shot for syevd; 48 forks of ~3 s); numpy peer 4 min (8192:
+# eigh 45 s, eigvalsh 23 s, evr ~25 s per dtype); paired 15 min with --paired auto (3 rounds; each further
+# algorithm about 15 more, numpy being timed again): about 40 minutes in all. Run it on a quiet machine:
 # the load average is recorded before and after each step, and the paired step is the one to trust under load.
 #
 # Usage: benchmarks/run-eigh-large.sh [--quick] [--splice] [--sizes 1024,2048,4096,8192] [--paired auto,syevd]
