@@ -16,7 +16,8 @@
 # JMH 15-21 min (8192: 10-15, f64 with vectors 44 s a shot for syevd; 48 forks of ~3 s); numpy peer 4 min (8192:
 # eigh 45 s, eigvalsh 23 s, evr ~25 s per dtype); paired 15 min with --paired auto (3 rounds; each further
 # algorithm about 15 more, numpy being timed again): about 40 minutes in all. Run it on a quiet machine:
-# the load average is recorded before and after each step, and the paired step is the one to trust under load.
+# the load average is recorded at the start and the end (and by the peer and paired steps), and the paired step is
+# the one to trust under load.
 #
 # Usage: benchmarks/run-eigh-large.sh [--quick] [--splice] [--sizes 1024,2048,4096,8192] [--paired auto,syevd]
 #                                     [--skip gemm,jmh,numpy,paired] [--out DIR]
