@@ -4,8 +4,13 @@
 # overhead of the Java call split inside each call, and the same CPU routine called from C (eb_cbench). Then
 # writes benchmarks/RESULTS.md from the results. Takes about 20 minutes on 2 cores.
 # Usage: benchmarks/run-eigh-benchmarks.sh [--quick]   (--quick: short JMH iterations, for trying the script)
+#        benchmarks/run-eigh-benchmarks.sh --large [ARGS]   (issue 16's large matrices: runs run-eigh-large.sh ARGS)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ "${1:-}" == "--large" ]]; then
+  shift
+  exec "$root/benchmarks/run-eigh-large.sh" "$@"
+fi
 out="$root/benchmarks/results"
 mkdir -p "$out"
 jmh_opts=(-wi 3 -i 5 -w 1s -r 1s -f 1)

@@ -3,7 +3,18 @@
 throughput drifts by 10 % within minutes, so runs measured minutes apart cannot be compared at the 1.0x line:
 here each round times numpy and then `eigenbasis eigh --repeat` (the kernel's time inside the JVM, validation
 and output allocation included, file I/O and JVM start excluded) on the same input, back to back, and the ratio
-is taken per round. Both sides get untimed warm-up calls (ten in the JVM, so its JIT has compiled the Java side). Prints JSON with the median ratio per shape; never used by tests."""
+is taken per round. Both sides get untimed warm-up calls (ten in the JVM, so its JIT has compiled the Java side). Prints JSON with the median ratio per shape; never used by tests.
+
+With --large (issue 16): one large matrix per n in --sizes (default 1024,2048,4096,8192), f64 and f32, the input of
+peers/numpy_eigh_large.py (default_rng(n), symmetrised). Per round and algorithm in --algorithms (default auto): numpy
+eigh against `eigenbasis eigh --algorithm A --vectors`, then numpy eigvalsh against the same without --vectors; the
+order of the two sides alternates from round to round so that a drifting load weighs on both. Each side's time is the
+minimum of --repeat calls (default 3 at n <= 2048, else 1) after --warmup untimed ones (default 1 at n <= 2048, else 0).
+
+Usage: python3 benchmarks/peers/paired_numpy.py [--rounds 3] [--repeat 9] [--out FILE]
+       python3 benchmarks/peers/paired_numpy.py --large [--sizes 1024,...] [--dtypes f64,f32] [--algorithms auto,syevd]
+              [--rounds 3] [--out FILE]
+Quick check: python3 benchmarks/peers/paired_numpy.py --large --sizes 256 --dtypes f64 --rounds 1 --out /tmp/p.json"""
 import argparse
 import glob
 import json
@@ -38,12 +49,23 @@ def eigenbasis_median(jar, path, repeat, backend):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--repeat", type=int, default=9, help="calls per side per round (median taken)")
+    parser.add_argument("--repeat", type=int, help="calls per side per round (median taken; 9 by default; "
+                        "--large: minimum taken, 3 at n <= 2048 and 1 above by default)")
     parser.add_argument("--backend", default="cpu")
     parser.add_argument("--out")
+    parser.add_argument("--large", action="store_true", help="issue 16: one large matrix per n (see above)")
+    parser.add_argument("--sizes", default="1024,2048,4096,8192", help="--large: the sizes n")
+    parser.add_argument("--dtypes", default="f64,f32", help="--large: the dtypes")
+    parser.add_argument("--algorithms", default="auto", help="--large: ours, comma-separated (auto, syevd, two_stage)")
+    parser.add_argument("--warmup", type=int, help="--large: untimed calls per side (default 1 at n <= 2048, else 0)")
     args = parser.parse_args()
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     jar = sorted(glob.glob(os.path.join(root, "java/cli/target/eigenbasis-cli-*-all.jar")))[-1]
+    if args.large:
+        import paired_large
+        doc = paired_large.run(args, jar)
+        write(args.out, doc)
+        return
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for dtype, name in ((np.float64, "f64"), (np.float32, "f32")):
@@ -53,7 +75,8 @@ def main():
                 a = ((a + a.transpose(0, 2, 1)) / 2).astype(dtype)
                 path = os.path.join(tmp, f"a-{name}-{batch}x{n}.npy")
                 np.save(path, a)
-                repeat = args.repeat if n < 512 else max(3, args.repeat // 2)
+                repeat = args.repeat or 9
+                repeat = repeat if n < 512 else max(3, repeat // 2)
                 rounds = []
                 for _ in range(args.rounds):
                     t_np = numpy_median(a, repeat)
@@ -66,10 +89,14 @@ def main():
                       f"(rounds {', '.join(f'{r:.2f}' for r in ratios)})", flush=True)
     doc = {"comparison": "paired, eigenbasis " + args.backend + " vs numpy.linalg.eigh", "numpy": np.__version__,
            "results": results}
-    if args.out:
-        with open(args.out + ".tmp", "w") as f:
+    write(args.out, doc)
+
+
+def write(path, doc):
+    if path:
+        with open(path + ".tmp", "w") as f:
             json.dump(doc, f, indent=2)
-        os.replace(args.out + ".tmp", args.out)
+        os.replace(path + ".tmp", path)
 
 
 if __name__ == "__main__":
