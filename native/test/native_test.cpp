@@ -12,6 +12,7 @@
 #include "eigenbasis/eb_api.h"
 #include "../src/cuda/jacobi_batched.hpp"
 #include "../src/cpu/det_math.hpp"
+#include "../src/cpu/eigh_two_stage.hpp"
 #include "../src/cpu/isa_dispatch.hpp"
 #include "../src/cpu/philox.hpp"
 
@@ -452,9 +453,49 @@ void check_portable_switch(std::mt19937_64& rng) {
 
 }  // namespace
 
+// The two-stage solver at band widths the default never picks (kd = 2, 3, 8 give many sweeps and levels per sweep
+// at small n; kd >= n - 1 leaves nothing to chase), through the internal entry that takes kd: the LAPACK ratios,
+// and the values-only path's eigenvalues against the vectors path's within the Weyl bound of both.
+template <class T>
+void check_two_stage_bandwidths(std::mt19937_64& rng) {
+  const double ulp = sizeof(T) == 8 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
+  for (int n : {4, 17, 64, 65, 130, 200}) {
+    for (int kd : {2, 3, 8, 32, 64, 300}) {
+      for (int threads : {1, 2}) {
+        std::vector<T> a = random_symmetric<T>(1, n, rng, 1.0);
+        std::vector<T> w(n), w_values(n), v(static_cast<size_t>(n) * n);
+        int error = 0;
+        const int status = eigenbasis::eigh_two_stage<T>(a.data(), n, w.data(), v.data(), kd, threads, &error);
+        const int status_values = eigenbasis::eigh_two_stage<T>(a.data(), n, w_values.data(), nullptr, kd, threads, &error);
+        if (status != 0 || status_values != 0 || error != 0) {
+          std::printf("FAIL two-stage n=%d kd=%d: status %d/%d, LAPACK error %d\n", n, kd, status, status_values, error);
+          ++failures;
+          continue;
+        }
+        const Ratios r = lapack_ratios(a.data(), w.data(), v.data(), n, false);
+        double anorm = 0.0, worst = 0.0;
+        for (int j = 0; j < n; ++j) {
+          double col = 0.0;
+          for (int i = 0; i < n; ++i) col += std::fabs(static_cast<double>(a[static_cast<size_t>(i) * n + j]));
+          anorm = std::fmax(anorm, col);
+        }
+        for (int i = 0; i < n; ++i) worst = std::fmax(worst, std::fabs(static_cast<double>(w[i]) - w_values[i]));
+        const double weyl = 2 * (kThreshold + kThreshold) * n * ulp * anorm;
+        if (!(r.residual <= kThreshold) || !(r.orthogonality <= kThreshold) || !(worst <= weyl)) {
+          std::printf("FAIL two-stage %s n=%d kd=%d threads=%d: residual %.3g, orthogonality %.3g, values-only"
+                      " difference %.3g (bound %.3g)\n", sizeof(T) == 8 ? "f64" : "f32", n, kd, threads, r.residual,
+                      r.orthogonality, worst, weyl);
+          ++failures;
+        }
+      }
+    }
+  }
+}
+
 int main() {
   std::mt19937_64 rng(42);
-  const int algorithms[] = {EB_EIGH_AUTO, EB_EIGH_JACOBI, EB_EIGH_TRIDIAG_QL, EB_EIGH_SYEVD, EB_EIGH_SYEVR};
+  const int algorithms[] = {EB_EIGH_AUTO,  EB_EIGH_JACOBI,    EB_EIGH_TRIDIAG_QL, EB_EIGH_SYEVD,
+                            EB_EIGH_SYEVR, EB_EIGH_TWO_STAGE, EB_EIGH_TRIDIAG_DC};
   const int sizes[] = {0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 65, 100};
   double worst = 0.0;
   for (int algorithm : algorithms)
@@ -478,6 +519,8 @@ int main() {
     check_cuda_emulation<double>(n, rng);
     check_cuda_emulation<float>(n, rng);
   }
+  check_two_stage_bandwidths<double>(rng);
+  check_two_stage_bandwidths<float>(rng);
   check_philox();
   check_det_math(rng);
   check_reset_sim_arguments();

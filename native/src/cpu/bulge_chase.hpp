@@ -17,6 +17,10 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
+#include <memory>
+#include <thread>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -71,6 +75,12 @@ struct ChaseReflectors {
 };
 
 namespace chase_detail {
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
 
 // C = H C H for the symmetric m x m block C (lower triangle, leading dimension ld), H = I - tau v v^T.
 template <class T>
@@ -152,43 +162,92 @@ inline void store(ChaseReflectors<T>* q, int sweep, int level, int len, const T*
 
 }  // namespace chase_detail
 
-/**
- * Reduces the band in s (skewed storage, ld = 2 kd, see the file comment; overwritten) to a symmetric tridiagonal
- * matrix with diagonal d[0..n) and subdiagonal e[0..n-1), by orthogonal Q2 with band = Q2 T Q2^T. When q is not
- * null (laid out for this n and kd), every reflector of Q2 is stored there. Sequential; kd >= 1. Never fails.
- */
-template <class T>
-void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q) {
+// Sweep i, levels in order. before(level) is called before each level touches the band, after(level) once it is
+// done: the parallel chase waits on the previous sweep there and publishes its own progress.
+template <class T, class Before, class After>
+void chase_sweep(int i, int n, int kd, T* s, ChaseReflectors<T>* q, T* v, T* u, T* w, Before&& before, After&& after) {
   using namespace chase_detail;
   const size_t ld = static_cast<size_t>(2) * kd;
   auto at = [&](int r, int c) { return s + static_cast<size_t>(r) + static_cast<size_t>(c) * ld; };
-  std::vector<T> v(static_cast<size_t>(kd) + 1), u(static_cast<size_t>(kd) + 1), w(static_cast<size_t>(kd) + 1);
-  if (kd > 1) {
-    for (int i = 0; i + 2 < n; ++i) {
-      int st = i + 1, ed = std::min(i + kd, n - 1);
-      int len = ed - st + 1;
-      T tau = make_reflector(len, at(st, i), v.data());
-      store(q, i, 0, len, v.data(), tau);
-      two_sided(len, v.data(), tau, at(st, st), static_cast<int>(ld), w.data());
-      for (int level = 1;; ++level) {
-        const int j1 = ed + 1, j2 = std::min(ed + kd, n - 1);
-        if (j1 > n - 1) break;
-        const int lm = j2 - j1 + 1;
-        from_right(lm, len, v.data(), tau, at(j1, st), static_cast<int>(ld), w.data());
-        const T tau_u = make_reflector(lm, at(j1, st), u.data());
-        from_left(lm, len - 1, u.data(), tau_u, at(j1, st + 1), static_cast<int>(ld));
-        store(q, i, level, lm, u.data(), tau_u);
-        two_sided(lm, u.data(), tau_u, at(j1, j1), static_cast<int>(ld), w.data());
-        std::swap(v, u);
-        tau = tau_u;
-        st = j1;
-        ed = j2;
-        len = lm;
+  int st = i + 1, ed = std::min(i + kd, n - 1);
+  int len = ed - st + 1;
+  before(0);
+  T tau = make_reflector(len, at(st, i), v);
+  store(q, i, 0, len, v, tau);
+  two_sided(len, v, tau, at(st, st), static_cast<int>(ld), w);
+  after(0);
+  for (int level = 1;; ++level) {
+    const int j1 = ed + 1, j2 = std::min(ed + kd, n - 1);
+    if (j1 > n - 1) break;
+    const int lm = j2 - j1 + 1;
+    before(level);
+    from_right(lm, len, v, tau, at(j1, st), static_cast<int>(ld), w);
+    const T tau_u = make_reflector(lm, at(j1, st), u);
+    from_left(lm, len - 1, u, tau_u, at(j1, st + 1), static_cast<int>(ld));
+    store(q, i, level, lm, u, tau_u);
+    two_sided(lm, u, tau_u, at(j1, j1), static_cast<int>(ld), w);
+    after(level);
+    std::swap(v, u);
+    tau = tau_u;
+    st = j1;
+    ed = j2;
+    len = lm;
+  }
+}
+
+/**
+ * Reduces the band in s (skewed storage, ld = 2 kd, see the file comment; overwritten) to a symmetric tridiagonal
+ * matrix with diagonal d[0..n) and subdiagonal e[0..n-1), by orthogonal Q2 with band = Q2 T Q2^T. When q is not
+ * null (laid out for this n and kd), every reflector of Q2 is stored there. kd >= 1. Never fails.
+ *
+ * run(workers, body) must call body(index) for index in [0, workers), concurrently or one after another. Sweeps
+ * are claimed in increasing order from a shared counter and sweep i + 1 starts level k only once sweep i has
+ * finished level k + 2 (level k + 2 of sweep i is the last of its tasks to touch a row that sweep i + 1's level k
+ * touches), so every band entry sees the same operations in the same order as in the sequential chase: the same
+ * bits whatever the worker count. A sweep waits only on one claimed earlier, by a worker that is running, so a
+ * run that calls the bodies one after another cannot deadlock.
+ */
+template <class T, class Run>
+void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q, int workers, Run&& run) {
+  const int sweeps = kd > 1 ? std::max(0, n - 2) : 0;
+  if (sweeps > 0) {
+    // progress[i]: levels sweep i has finished (INT_MAX once it is done).
+    std::unique_ptr<std::atomic<int>[]> progress(new std::atomic<int>[sweeps]);
+    for (int i = 0; i < sweeps; ++i) progress[i].store(0, std::memory_order_relaxed);
+    std::atomic<int> next{0};
+    // Allocated here, not in the bodies: a pool worker must not throw.
+    const size_t stride = static_cast<size_t>(kd) + 1;
+    std::vector<T> scratch(static_cast<size_t>(std::max(workers, 1)) * 3 * stride);
+    auto body = [&](int64_t index) {
+      T* v = scratch.data() + static_cast<size_t>(index) * 3 * stride;
+      T* u = v + stride;
+      T* w = u + stride;
+      for (int i = next.fetch_add(1); i < sweeps; i = next.fetch_add(1)) {
+        auto before = [&](int level) {
+          if (i == 0) return;
+          const std::atomic<int>& previous = progress[i - 1];
+          for (int spins = 0; previous.load(std::memory_order_acquire) < level + 3; ++spins) {
+            if (spins < 64) {
+              chase_detail::cpu_relax();
+            } else {
+              std::this_thread::yield();  // a loaded machine: give the core to the sweep we wait on
+            }
+          }
+        };
+        auto after = [&](int level) { progress[i].store(level + 1, std::memory_order_release); };
+        chase_sweep(i, n, kd, s, q, v, u, w, before, after);
+        progress[i].store(std::numeric_limits<int>::max(), std::memory_order_release);
       }
+    };
+    if (workers <= 1) {
+      body(0);
+    } else {
+      run(workers, body);
     }
   }
-  for (int i = 0; i < n; ++i) d[i] = *at(i, i);
-  for (int i = 0; i + 1 < n; ++i) e[i] = *at(i + 1, i);
+  const size_t ld = static_cast<size_t>(2) * kd;
+  for (int i = 0; i < n; ++i) d[i] = s[static_cast<size_t>(i) * (ld + 1)];
+  for (int i = 0; i + 1 < n; ++i) e[i] = s[static_cast<size_t>(i) * (ld + 1) + 1];
 }
 
 }  // namespace eigenbasis

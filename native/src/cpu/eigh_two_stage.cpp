@@ -162,7 +162,8 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   }
 
   double t0 = seconds_now();
-  grow(ws.tau, static_cast<size_t>(n));
+  // Zeroed: ?sytrd_sy2sb returns early when kd >= n - 1 and sets no tau, leaving Q1 = I to us.
+  ws.tau.assign(static_cast<size_t>(n), T(0));
   grow(ws.d, static_cast<size_t>(n));
   grow(ws.e, static_cast<size_t>(n));
   lapack::lint info = 0;
@@ -207,7 +208,12 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
                 ws.band.data() + static_cast<size_t>(c) + static_cast<size_t>(c) * ld);
     }
     if (vectors) ws.q2.layout(n, kd, nb);
-    chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr);
+    static const int chase_env = std::getenv("EB_TS_CW") ? std::atoi(std::getenv("EB_TS_CW")) : 2;
+    const int chase_workers = std::min(threads, chase_env);
+    chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr, chase_workers,
+               [&](int count, auto&& body) {
+                 BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });
+               });
   }
 
   double t2 = seconds_now();
@@ -237,7 +243,10 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   double t3 = seconds_now();
   const T unscale = T(1) / scale;  // a power of two: exact
   for (int i = 0; i < n; ++i) w[i] = d[i] * unscale;
-  if (!vectors) return 0;
+  if (!vectors) {
+    if (trace()) std::fprintf(stderr, "two_stage values n=%d kd=%d: reduce %.4f chase %.4f sterf %.4f\n", n, kd, t1 - t0, t2 - t1, t3 - t2);
+    return 0;
+  }
 
   transpose_in_place(n, v);  // ?stedc wrote Z column-major; the products below want it row-major
   // Back-transformations: Z = Q1 (Q2 Z), Z row-major in v. First every block's T factor, into the divide and
