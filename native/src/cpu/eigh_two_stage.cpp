@@ -275,11 +275,12 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     if (threads <= 1 || count == 1) {
       for (int i = 0; i < count; ++i) guarded(0, i);
     } else {
-      openblas_set_num_threads(1);  // the caller holds OpenBlasThreadsGuard: the mode is ours to change
       BatchPool::instance().run(count, std::min(threads, count), guarded);
-      openblas_set_num_threads(threads);
     }
   };
+  // Every product below runs with OpenBLAS on one thread, so its bits never depend on the thread count. The caller
+  // holds OpenBlasThreadsGuard when threads > 1: the mode is ours to change until we return.
+  if (threads > 1) openblas_set_num_threads(1);
   run(t_tasks, [&](int64_t i) {
     q2_t_factors(ws.q2, q2_blocks * i / t_tasks, q2_blocks * (i + 1) / t_tasks, t_q2);
     q1_t_factors(q1, ac, ws.tau.data(), static_cast<int>(q1.blocks * i / t_tasks),
@@ -296,6 +297,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     if (threads <= 1) t_mid += seconds_now() - ta;
     if (q1.m > 0) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
   });
+  if (threads > 1) openblas_set_num_threads(threads);
   if (out_of_memory) throw std::bad_alloc();
   double t5 = seconds_now();
   canonical_signs(n, v);

@@ -33,7 +33,8 @@ import org.eigenbasis.value.Placement;
  *       without; on a native backend, an off-heap copy of every heap input and output (B·n²·s each) and, per
  *       matrix in flight, the kernel's copy of the matrix and eigenvalues plus LAPACK's divide and conquer
  *       workspace (syevd: lwork = 1 + 6n + 2n² scalars, liwork = 3 + 5n integers), (3n² + 7n + 1)·s + 8·(3 + 5n)
- *       bytes in all (native/src/cpu/eigh.cpp).</li>
+ *       bytes in all (native/src/cpu/eigh.cpp), or the two-stage path's (2.75n² + 400n + 2048)·s + 8·(3 + 5n)
+ *       where that is larger (n below about 1600).</li>
  * </ul>
  * Thread-safe: instances hold only the backend.
  */
@@ -130,8 +131,18 @@ public final class SymmetricEigen {
                 .output(vectors ? batch : 0, n, n, a.dtype(), placement)
                 .heap(4L * batch)
                 .javaWorkspace(batch, (vectors ? 3 : 1) * n * n + 2 * n + 3 * n)
-                .nativeWorkspace(batch, a.dtype().bytes() * (3 * n * n + 7 * n + 1) + 8 * (3 + 5 * n))
+                .nativeWorkspace(batch, nativeScalars(n) * a.dtype().bytes() + 8 * (3 + 5 * n))
                 .require();
+    }
+
+    /**
+     * Scalars of native workspace per matrix in flight, the largest of the cpu paths: ?syevd's 3n² + 7n + 1 (working
+     * copy, lwork = 1 + 6n + 2n²), and the two-stage path's 2.75n² + 400n + 2048 (working copy holding Q1, ?stedc's
+     * n² + 4n + 1 reused for the T factors, the bulge chase's reflectors n²(kd + nb - 1)/(2kd) + n²/(2kd) at kd = 32,
+     * nb = 16, and O(n kd) for the band, ?sytrd_sy2sb's work and the slabs: native/src/cpu/eigh_two_stage.cpp).
+     */
+    static long nativeScalars(long n) {
+        return Math.max(3 * n * n + 7 * n + 1, (11 * n * n + 3) / 4 + 400 * n + 2048);
     }
 
     /** Convenience: eigenvalues and vectors of one f64 matrix on the default backend. */

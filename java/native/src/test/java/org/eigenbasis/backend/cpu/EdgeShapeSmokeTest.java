@@ -121,11 +121,11 @@ class EdgeShapeSmokeTest {
     @EnumSource(DType.class)
     void autoSwitchPointsAndTheirNeighbours(DType dtype) {
         int qlLimit = dtype == DType.F32 ? 176 : 150;
-        int[] sizes = {2, 3, 47, 48, 49, qlLimit, qlLimit + 1};
+        int[] sizes = {2, 3, 47, 48, 49, qlLimit, qlLimit + 1, 255, 256, 257};
         Random rng = new Random(dtype.bytes());
         for (int n : sizes) {
             EighAlgorithm expected = n <= 2 ? EighAlgorithm.JACOBI
-                    : n <= qlLimit ? EighAlgorithm.TRIDIAGONAL_QL : EighAlgorithm.SYEVD;
+                    : n <= qlLimit ? EighAlgorithm.TRIDIAGONAL_QL : n < 256 ? EighAlgorithm.SYEVD : EighAlgorithm.TRIDIAGONAL_DC;
             assertEquals(expected, CPU.eigh().choose(n, 1, dtype, true), "AUTO at n = " + n);
             // Two matrices: on two workers each runs on its own thread with its own workspace.
             try (BatchedMatrix a = SeededMatrices.batch(dtype, n, SeededMatrices.randomSymmetric(n, rng),
@@ -139,12 +139,22 @@ class EdgeShapeSmokeTest {
         }
     }
 
+    /** Eigenvalues only, AUTO switches from ?syevd to the two-stage reduction at n = 2048 (choice only: no run). */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(DType.class)
+    void autoValuesOnlySwitchPoint(DType dtype) {
+        assertEquals(EighAlgorithm.SYEVD, CPU.eigh().choose(2047, 1, dtype, false));
+        assertEquals(EighAlgorithm.TWO_STAGE, CPU.eigh().choose(2048, 1, dtype, false));
+        assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(2048, 1, dtype, true));
+    }
+
     static Stream<Arguments> largest() {
         List<Arguments> list = new ArrayList<>();
         for (DType dtype : DType.values()) {
             list.add(Arguments.of(EighAlgorithm.JACOBI, dtype, LARGEST_JACOBI, 1));
             list.add(Arguments.of(EighAlgorithm.TRIDIAGONAL_QL, dtype, LARGEST_OWN, 1));
-            for (EighAlgorithm lapack : new EighAlgorithm[] {EighAlgorithm.SYEVD, EighAlgorithm.SYEVR}) {
+            for (EighAlgorithm lapack : new EighAlgorithm[] {EighAlgorithm.SYEVD, EighAlgorithm.SYEVR,
+                    EighAlgorithm.TWO_STAGE, EighAlgorithm.TRIDIAGONAL_DC}) {
                 list.add(Arguments.of(lapack, dtype, 256, 3));              // one matrix a worker, BLAS single
                 list.add(Arguments.of(lapack, dtype, LARGEST_LAPACK, 1));   // one matrix, threaded inside LAPACK
             }

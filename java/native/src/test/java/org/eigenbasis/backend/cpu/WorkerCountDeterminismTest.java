@@ -50,7 +50,8 @@ class WorkerCountDeterminismTest {
             for (int n : new int[] {5, 24, 70}) {
                 BatchedMatrix a = batch(dtype, 37, n, rng);
                 for (EighAlgorithm algorithm : new EighAlgorithm[] {EighAlgorithm.AUTO, EighAlgorithm.JACOBI,
-                        EighAlgorithm.TRIDIAGONAL_QL, EighAlgorithm.SYEVD, EighAlgorithm.SYEVR}) {
+                        EighAlgorithm.TRIDIAGONAL_QL, EighAlgorithm.SYEVD, EighAlgorithm.SYEVR, EighAlgorithm.TWO_STAGE,
+                        EighAlgorithm.TRIDIAGONAL_DC}) {
                     for (boolean vectors : new boolean[] {true, false}) {
                         names.add("eigh " + dtype + " n=" + n + " " + algorithm + (vectors ? " vectors" : " values"));
                         EighOptions options = EighOptions.defaults().withAlgorithm(algorithm).withVectors(vectors);
