@@ -215,6 +215,12 @@ void library_cases() {
   expect_status(0, small[3], "eb_cpu_describe truncates and terminates");
   covered.push_back("eb_cpu_last_call_seconds");
   expect_status(1, eb_cpu_last_call_seconds() >= 0 ? 1 : 0, "eb_cpu_last_call_seconds non-negative");
+  covered.push_back("eb_cpu_eigh_stages");
+  double stages[7];
+  expect_status(EB_ERR_ARGUMENT, eb_cpu_eigh_stages(stages, -1), "eb_cpu_eigh_stages capacity negative");
+  expect_status(EB_ERR_ARGUMENT, eb_cpu_eigh_stages(nullptr, 3), "eb_cpu_eigh_stages out null");
+  expect_status(7, eb_cpu_eigh_stages(nullptr, 0), "eb_cpu_eigh_stages capacity 0");
+  expect_status(7, eb_cpu_eigh_stages(stages, 7), "eb_cpu_eigh_stages");
   covered.push_back("eb_cpu_eigh_choice");
   for (int32_t n : {-1, 0, kAbsurdN})
     for (int32_t bytes : {-1, 3, 4, 8}) {

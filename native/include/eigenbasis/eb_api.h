@@ -85,6 +85,15 @@ int32_t eb_cpu_describe(char* buffer, int32_t capacity);
  */
 double eb_cpu_last_call_seconds(void);
 
+/**
+ * Where the calling thread's last EB_EIGH_TWO_STAGE or EB_EIGH_TRIDIAG_DC matrix spent its time, for benchmarks:
+ * writes min(capacity, 7) values to out -- band width (1 for TRIDIAG_DC), then seconds in the reduction, the bulge
+ * chase, the tridiagonal solver, the T factors (with the transpose before them), the back-transformation products
+ * and the sign pass (0 for stages not run) -- and returns 7, or EB_ERR_ARGUMENT for capacity < 0 or a null out.
+ * Only calls whose matrices ran on the calling thread count: a batch of one, or fewer matrices than workers.
+ */
+int32_t eb_cpu_eigh_stages(double* out, int32_t capacity);
+
 /** The algorithm EB_EIGH_AUTO resolves to for this size and scalar width (4 or 8 bytes). */
 int32_t eb_cpu_eigh_choice(int32_t n, int32_t scalar_bytes, int32_t want_vectors);
 

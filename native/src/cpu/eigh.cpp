@@ -351,6 +351,13 @@ extern "C" {
 
 double eb_cpu_last_call_seconds(void) { return eigenbasis::last_call_seconds; }
 
+int32_t eb_cpu_eigh_stages(double* out, int32_t capacity) {
+  if (capacity < 0 || (capacity > 0 && out == nullptr)) return EB_ERR_ARGUMENT;
+  const int count = std::min<int>(capacity, eigenbasis::kStageCount);
+  for (int i = 0; i < count; ++i) out[i] = eigenbasis::last_stages[i];
+  return eigenbasis::kStageCount;
+}
+
 int32_t eb_cpu_eigh_choice(int32_t n, int32_t scalar_bytes, int32_t want_vectors) {
   return eigenbasis::auto_algorithm(n, scalar_bytes, want_vectors != 0);
 }

@@ -5,14 +5,13 @@
 #include "eigh_two_stage.hpp"
 
 #include <algorithm>
+#include <array>
 #include <new>
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <cmath>
 #include <cstring>
-#include <ctime>
 #include <limits>
 #include <vector>
 
@@ -29,6 +28,8 @@ namespace {
 constexpr int kChaseGroup = 16;
 // Q1 is applied nb1 reflectors at a time: k = nb1 in its products.
 constexpr int kQ1Block = 64;
+// The chase runs on two workers from this n (below it a sweep has too few levels to keep two busy).
+constexpr int kParallelChaseFrom = 2048;
 // Rows and columns per tile of the transposes.
 constexpr int kTile = 32;
 
@@ -109,13 +110,12 @@ void fill_nan(int n, T* w, T* v) {
 }
 
 double seconds_now() {
-  static const bool cpu = std::getenv("EB_TS_CPUTIME") != nullptr;
-  if (cpu) { timespec ts; clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts); return ts.tv_sec + 1e-9 * ts.tv_nsec; }
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
-bool trace() { static const bool on = std::getenv("EB_TWO_STAGE_TRACE") != nullptr; return on; }
 
 }  // namespace
+
+thread_local std::array<double, kStageCount> last_stages{};
 
 int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
   (void)scalar_bytes;
@@ -161,14 +161,15 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     }
   }
 
-  double t0 = seconds_now();
+  const double t0 = seconds_now();
   // Zeroed: ?sytrd_sy2sb returns early when kd >= n - 1 and sets no tau, leaving Q1 = I to us.
   ws.tau.assign(static_cast<size_t>(n), T(0));
   grow(ws.d, static_cast<size_t>(n));
   grow(ws.e, static_cast<size_t>(n));
   lapack::lint info = 0;
   T query = 0;
-  const int nb = std::min(kChaseGroup, std::max(1, n - 2));
+  static const int group_env = std::getenv("EB_TS_NB") ? std::atoi(std::getenv("EB_TS_NB")) : kChaseGroup;
+  const int nb = std::min(group_env, std::max(1, n - 2));
   ws.q2.clear();  // Q2 = I unless the chase fills it
   double t1 = t0;
   if (kd == 1) {
@@ -209,14 +210,14 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     }
     if (vectors) ws.q2.layout(n, kd, nb);
     static const int chase_env = std::getenv("EB_TS_CW") ? std::atoi(std::getenv("EB_TS_CW")) : 2;
-    const int chase_workers = std::min(threads, chase_env);
+    const int chase_workers = n >= kParallelChaseFrom ? std::min(threads, chase_env) : 1;
     chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr, chase_workers,
                [&](int count, auto&& body) {
                  BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });
                });
   }
 
-  double t2 = seconds_now();
+  const double t2 = seconds_now();
   // The tridiagonal problem.
   T* d = ws.d.data();
   T* e = ws.e.data();
@@ -240,11 +241,11 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     fill_nan(n, w, v);
     return static_cast<int>(std::min<lapack::lint>(info, n));
   }
-  double t3 = seconds_now();
+  const double t3 = seconds_now();
   const T unscale = T(1) / scale;  // a power of two: exact
   for (int i = 0; i < n; ++i) w[i] = d[i] * unscale;
   if (!vectors) {
-    if (trace()) std::fprintf(stderr, "two_stage values n=%d kd=%d: reduce %.4f chase %.4f sterf %.4f\n", n, kd, t1 - t0, t2 - t1, t3 - t2);
+    last_stages = {static_cast<double>(kd), t1 - t0, t2 - t1, t3 - t2, 0.0, 0.0, 0.0};
     return 0;
   }
 
@@ -286,22 +287,20 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     q1_t_factors(q1, ac, ws.tau.data(), static_cast<int>(q1.blocks * i / t_tasks),
                  static_cast<int>(q1.blocks * (i + 1) / t_tasks), t_q1);
   });
-  double t4 = seconds_now(), t_mid = 0;
+  const double t4 = seconds_now();
   run(slabs, [&](int64_t s) {
     const int c0 = static_cast<int>(n * s / slabs), c1 = static_cast<int>(n * (s + 1) / slabs);
     const int ncols = c1 - c0;
     std::vector<T> work(static_cast<size_t>(ncols) * std::max(nb, q1.nb1));
     T* z = v + c0;  // the slab's columns of the row-major Z
-    const double ta = seconds_now();
     apply_q2(ws.q2, t_q2, z, n, ncols, work.data());
-    if (threads <= 1) t_mid += seconds_now() - ta;
     if (q1.m > 0) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
   });
   if (threads > 1) openblas_set_num_threads(threads);
   if (out_of_memory) throw std::bad_alloc();
-  double t5 = seconds_now();
+  const double t5 = seconds_now();
   canonical_signs(n, v);
-  if (trace()) std::fprintf(stderr, "two_stage n=%d kd=%d: sy2sb %.4f chase %.4f tridiag %.4f tfactors %.4f q2 %.4f q1 %.4f finish %.4f\n", n, kd, t1 - t0, t2 - t1, t3 - t2, t4 - t3, t_mid, t5 - t4 - t_mid, seconds_now() - t5);
+  last_stages = {static_cast<double>(kd), t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, seconds_now() - t5};
   return 0;
 }
 

@@ -1,6 +1,8 @@
 // The two-stage symmetric eigensolver of the CPU backend (EB_EIGH_TWO_STAGE): eigh_two_stage.cpp.
 #pragma once
 
+#include <array>
+
 namespace eigenbasis {
 
 /**
@@ -15,6 +17,14 @@ namespace eigenbasis {
  */
 template <class T>
 int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapack_error);
+
+/**
+ * Where the calling thread's last eigh_two_stage call spent its time, in seconds: band width used, reduction
+ * (?sytrd or ?sytrd_sy2sb), bulge chase, tridiagonal solver, T factors (and the transpose before them), the
+ * back-transformation products, the sign pass. Zeros for stages a call did not run. Read by eb_cpu_eigh_stages.
+ */
+constexpr int kStageCount = 7;
+extern thread_local std::array<double, kStageCount> last_stages;
 
 /** Releases the calling thread's two-stage workspace when it is large (call after each matrix). */
 void release_two_stage_if_large();

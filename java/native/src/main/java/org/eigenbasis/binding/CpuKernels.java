@@ -193,6 +193,18 @@ public final class CpuKernels {
         return EbCpuLibrary.eb_cpu_heap_in_use();
     }
 
+    /**
+     * Where this thread's last TWO_STAGE or TRIDIAGONAL_DC matrix spent its time (eb_cpu_eigh_stages): band width,
+     * then seconds in the reduction, bulge chase, tridiagonal solver, T factors, back-transformation products and
+     * sign pass. Counts only matrices that ran on the calling thread (a batch smaller than the worker count).
+     */
+    public static double[] eighStages() {
+        requireLoaded();
+        double[] out = new double[7];
+        check("eb_cpu_eigh_stages", EbCpuLibrary.eb_cpu_eigh_stages(out, out.length) < 0 ? Status.ARGUMENT : 0, false);
+        return out;
+    }
+
     /** The eb_api.h algorithm code that AUTO resolves to. */
     public static int eighChoice(int n, int scalarBytes, boolean vectors) {
         requireLoaded();

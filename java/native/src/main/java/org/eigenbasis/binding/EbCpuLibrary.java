@@ -47,6 +47,8 @@ public final class EbCpuLibrary {
 
     public static native double eb_cpu_last_call_seconds();
 
+    public static native int eb_cpu_eigh_stages(double[] out, int capacity);
+
     public static native int eb_cpu_eigh_f64(@Const DoubleBuffer a, long batch, int n, DoubleBuffer w, DoubleBuffer v,
                                              IntBuffer info, int algorithm, int maxSweeps);
 
