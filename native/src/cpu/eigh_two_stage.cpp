@@ -28,8 +28,6 @@ namespace {
 constexpr int kChaseGroup = 16;
 // Q1 is applied nb1 reflectors at a time: k = nb1 in its products.
 constexpr int kQ1Block = 64;
-// The chase runs on two workers from this n (below it a sweep has too few levels to keep two busy).
-constexpr int kParallelChaseFrom = 2048;
 // Rows and columns per tile of the transposes.
 constexpr int kTile = 32;
 
@@ -116,6 +114,7 @@ double seconds_now() {
 }  // namespace
 
 thread_local std::array<double, kStageCount> last_stages{};
+std::atomic<int> parallel_chase_from{2048};
 
 int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
   (void)scalar_bytes;
@@ -210,7 +209,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     }
     if (vectors) ws.q2.layout(n, kd, nb);
     static const int chase_env = std::getenv("EB_TS_CW") ? std::atoi(std::getenv("EB_TS_CW")) : 2;
-    const int chase_workers = n >= kParallelChaseFrom ? std::min(threads, chase_env) : 1;
+    const int chase_workers = n >= parallel_chase_from ? std::min(threads, chase_env) : 1;
     chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr, chase_workers,
                [&](int count, auto&& body) {
                  BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });

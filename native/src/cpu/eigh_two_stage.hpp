@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 
 namespace eigenbasis {
 
@@ -25,6 +26,12 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
  */
 constexpr int kStageCount = 7;
 extern thread_local std::array<double, kStageCount> last_stages;
+
+/**
+ * The smallest n whose bulge chase runs on two workers (when the caller has them): below it a sweep has too few
+ * levels to keep two busy. A variable only so the self-test can run the parallel chase at small n.
+ */
+extern std::atomic<int> parallel_chase_from;
 
 /** Releases the calling thread's two-stage workspace when it is large (call after each matrix). */
 void release_two_stage_if_large();
