@@ -261,8 +261,12 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   grow(ws.work, q2_t + q1_t);
   T* t_q2 = ws.work.data();
   T* t_q1 = t_q2 + q2_t;
-  const int slabs = n < 128 ? 1 : 2 * ((n + 1023) / 1024);
-  const int t_tasks = 2 * slabs;  // T factors split into this many chunks of blocks
+  // Two ways to use the cores: our pool, slab by slab with OpenBLAS on one thread, or OpenBLAS threaded over the
+  // whole width from the calling thread (no switch from threaded LAPACK to our workers).
+  static const bool on_pool_env = std::getenv("EB_TS_POOL") ? std::atoi(std::getenv("EB_TS_POOL")) != 0 : true;
+  const bool on_pool = threads <= 1 || on_pool_env;
+  const int slabs = !on_pool || n < 128 ? 1 : 2 * ((n + 1023) / 1024);
+  const int t_tasks = on_pool ? 2 * slabs : 1;  // T factors split into this many chunks of blocks
   std::atomic<bool> out_of_memory{false};
   auto run = [&](int count, auto&& body) {
     auto guarded = [&](int, int64_t i) {
@@ -280,7 +284,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   };
   // Every product below runs with OpenBLAS on one thread, so its bits never depend on the thread count. The caller
   // holds OpenBlasThreadsGuard when threads > 1: the mode is ours to change until we return.
-  if (threads > 1) openblas_set_num_threads(1);
+  if (threads > 1 && on_pool) openblas_set_num_threads(1);
   run(t_tasks, [&](int64_t i) {
     q2_t_factors(ws.q2, q2_blocks * i / t_tasks, q2_blocks * (i + 1) / t_tasks, t_q2);
     q1_t_factors(q1, ac, ws.tau.data(), static_cast<int>(q1.blocks * i / t_tasks),
@@ -295,7 +299,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     apply_q2(ws.q2, t_q2, z, n, ncols, work.data());
     if (q1.m > 0) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
   });
-  if (threads > 1) openblas_set_num_threads(threads);
+  if (threads > 1 && on_pool) openblas_set_num_threads(threads);
   if (out_of_memory) throw std::bad_alloc();
   const double t5 = seconds_now();
   canonical_signs(n, v);
