@@ -21,14 +21,15 @@ final class BandReduction {
      * its band: on return every entry with |i − j| &gt; kd is exactly zero and a holds B with A = Q₁ B Q₁ᵀ.
      *
      * @param kd the half-bandwidth, ≥ 1; kd ≥ n − 1 leaves a unchanged (it is already a band)
-     * @return Q₁'s reflectors in order (their product is Q₁); empty when nothing was reduced
+     * @param keep whether to keep the reflectors (false for eigenvalues only: O(n) memory beyond a)
+     * @return Q₁'s reflectors in order (their product is Q₁); empty when nothing was reduced or !keep
      * @throws IllegalArgumentException when kd &lt; 1
      */
-    static Reflectors reduce(double[] a, int n, int kd) {
+    static Reflectors reduce(double[] a, int n, int kd, boolean keep) {
         if (kd < 1) {
             throw new IllegalArgumentException("kd: " + kd + " must be at least 1");
         }
-        Reflectors q1 = new Reflectors();
+        Reflectors q1 = new Reflectors(keep);
         double[] work = new double[n];
         for (int panel = 0; panel + kd + 1 < n; panel += kd) {
             for (int c = panel; c < panel + kd && c + kd + 1 < n; c++) {

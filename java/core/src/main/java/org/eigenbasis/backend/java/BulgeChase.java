@@ -31,14 +31,15 @@ final class BulgeChase {
      * B = Q₂ T Q₂ᵀ.
      *
      * @param kd the band's half-bandwidth, ≥ 1 (kd = 1: nothing to do); entries beyond it are not read
-     * @return Q₂'s reflectors in order (their product is Q₂); empty when kd = 1 or n ≤ 2
+     * @param keep whether to keep the reflectors (false for eigenvalues only: O(kd) memory beyond a)
+     * @return Q₂'s reflectors in order (their product is Q₂); empty when kd = 1, n ≤ 2 or !keep
      * @throws IllegalArgumentException when kd &lt; 1
      */
-    static Reflectors chase(double[] a, int n, int kd) {
+    static Reflectors chase(double[] a, int n, int kd, boolean keep) {
         if (kd < 1) {
             throw new IllegalArgumentException("kd: " + kd + " must be at least 1");
         }
-        Reflectors q2 = new Reflectors();
+        Reflectors q2 = new Reflectors(keep);
         double[] work = new double[kd];
         for (int sweep = 0; sweep + 2 < n && kd > 1; sweep++) {
             // Task 1: column `sweep` inside the band, rows [sweep+1, sweep+kd].

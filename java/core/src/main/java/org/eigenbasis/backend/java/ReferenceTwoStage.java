@@ -10,7 +10,8 @@ package org.eigenbasis.backend.java;
  * {@link org.eigenbasis.value.EighAlgorithm#TRIDIAGONAL_QL}.
  *
  * <p>Cost: 4/3 n³ (stage 1) + O(n²·kd) (stage 2) + the QL (about 6 n³ with vectors) + 2 n³ each for Q₂ and
- * Q₁; memory: the n × n working copy, Q₁'s (n − kd)²/2 and Q₂'s about n²/2 stored reflector entries, Z.
+ * Q₁. Memory: the n × n working copy, and with vectors also Z and the stored reflectors, Q₁'s (n − kd)²/2 and
+ * Q₂'s about n²/2 entries (under 2n² in all).
  */
 final class ReferenceTwoStage {
     /** The largest default half-bandwidth: the native path's usual kd. */
@@ -43,8 +44,9 @@ final class ReferenceTwoStage {
             return 0;
         }
         int band = Math.min(kd, Math.max(n - 1, 1));
-        Reflectors q1 = BandReduction.reduce(a, n, band);
-        Reflectors q2 = BulgeChase.chase(a, n, band);
+        boolean keep = vectorRows != null;
+        Reflectors q1 = BandReduction.reduce(a, n, band, keep);
+        Reflectors q2 = BulgeChase.chase(a, n, band, keep);
         double[] e = new double[n];
         for (int i = 0; i < n; i++) {
             values[i] = a[i * n + i];

@@ -18,9 +18,17 @@ final class Reflectors {
     }
 
     private final List<Reflector> list = new ArrayList<>();
+    private final boolean keep;
+
+    /** @param keep false for eigenvalues only: {@link #add} then drops the reflectors and the product stays I */
+    Reflectors(boolean keep) {
+        this.keep = keep;
+    }
 
     void add(Reflector h) {
-        list.add(h);
+        if (keep) {
+            list.add(h);
+        }
     }
 
     int size() {

@@ -120,7 +120,7 @@ class ReferenceTwoStageTest {
     void bandReductionIsAnOrthogonalSimilarityToAnExactBand(int kd, int n) {
         double[] a = scaledRandom(n, 100L * n + kd);
         double[] b = a.clone();
-        Reflectors q1 = BandReduction.reduce(b, n, kd);
+        Reflectors q1 = BandReduction.reduce(b, n, kd, true);
         assertEquals(Math.max(0, n - kd - 1), q1.size(), "one reflector per column with something below the band");
         for (int k = 0; k < q1.size(); k++) {
             Reflectors.Reflector h = q1.get(k);
@@ -149,7 +149,7 @@ class ReferenceTwoStageTest {
         for (int n : SIZES) {
             double[] a = scaledRandom(n, 7L * n);
             double[] band = a.clone();
-            BandReduction.reduce(band, n, 1);
+            BandReduction.reduce(band, n, 1, true);
             double[] ql = a.clone();
             double[] offDiagonal = new double[n];
             TridiagonalQL.reduceToTridiagonal(ql, n, new double[n], offDiagonal);
@@ -168,9 +168,9 @@ class ReferenceTwoStageTest {
     void bulgeChaseIsAnOrthogonalSimilarityToATridiagonal(int kd, int n) {
         double[] a = scaledRandom(n, 200L * n + kd);
         double[] t = a.clone();
-        Reflectors q1 = BandReduction.reduce(t, n, kd);
+        Reflectors q1 = BandReduction.reduce(t, n, kd, true);
         double[] band = t.clone();
-        Reflectors q2 = BulgeChase.chase(t, n, kd);
+        Reflectors q2 = BulgeChase.chase(t, n, kd, true);
         assertEquals(0, beyond(t, n, 1), 0, "entries beyond the first off-diagonal are exactly zero");
         if (kd == 1 || n <= 2) {
             assertEquals(0, q2.size(), "nothing to chase");
@@ -209,7 +209,7 @@ class ReferenceTwoStageTest {
                 }
             }
             double[] t = b.clone();
-            Reflectors q2 = BulgeChase.chase(t, n, kd);
+            Reflectors q2 = BulgeChase.chase(t, n, kd, true);
             assertEquals(0, beyond(t, n, 1), 0, "kd=" + kd + ": not tridiagonal");
             double residual = similarityRatio(b, q2.toDense(n), t, n);
             assertTrue(residual <= Accuracy.LAPACK_THRESHOLD, "kd=" + kd + ": residual ratio " + residual);
@@ -310,6 +310,8 @@ class ReferenceTwoStageTest {
         ReferenceEigh kernel = new ReferenceEigh();
         assertTrue(kernel.supports(EighAlgorithm.TWO_STAGE));
         assertTrue(!kernel.supports(EighAlgorithm.SYEVD));
+        assertEquals(Accuracy.LAPACK_THRESHOLD, Accuracy.residualLimit(EighAlgorithm.TWO_STAGE), "judged as ?syevd");
+        assertEquals(Accuracy.LAPACK_THRESHOLD, Accuracy.orthogonalityLimit(EighAlgorithm.TWO_STAGE), "judged as ?syevd");
         try (BatchedMatrix a = SeededMatrices.batch(DType.F64, 2, new double[] {1, 0, 0, 1})) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> kernel.eigh(a,
                     BatchedMatrix.zeros(DType.F64, 1, 1, 2), null, new int[1], EighAlgorithm.SYEVD, 0));
