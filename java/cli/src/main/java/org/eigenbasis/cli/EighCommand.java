@@ -47,7 +47,7 @@ final class EighCommand implements Callable<Integer> {
     String dtype;
 
     @Option(names = "--algorithm", paramLabel = "NAME", defaultValue = "auto",
-            description = "auto, jacobi, tridiagonal_ql, syevd, syevr, cusolver_batched, cusolver_syevd (default: ${DEFAULT-VALUE}).")
+            description = "auto, jacobi, tridiagonal_ql, syevd, syevr, two_stage, cusolver_batched, cusolver_syevd (default: ${DEFAULT-VALUE}).")
     String algorithm;
 
     @Option(names = "--check-symmetry", paramLabel = "TOL", description = "Refuse matrices with |a_ij - a_ji| > TOL * max|a|.")

@@ -52,21 +52,27 @@ final class VerifyCommand implements Callable<Integer> {
         if (large) {
             return callLarge();
         }
-        List<Backend> backends = BackendOption.many(backend);
-        List<VerificationRow> rows = run(backends, json);
+        List<VerificationRow> rows = run(BackendOption.many(backend), json);
+        return report(rows.stream().map(VerificationRow::passed).toList(),
+                rows.stream().map(VerifyCommand::toMap).toList(), () -> table(rows), "verify", "checks");
+    }
+
+    /** Prints the JSON document or the table and the PASS/FAIL line; the exit code. */
+    private Integer report(List<Boolean> passes, List<Map<String, Object>> jsonRows,
+                           java.util.function.Supplier<String> table, String what, String unit) {
         PrintWriter out = spec.commandLine().getOut();
-        boolean passed = rows.stream().allMatch(VerificationRow::passed);
+        long failed = passes.stream().filter(p -> !p).count();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("passed", passed);
-            doc.put("rows", rows.stream().map(VerifyCommand::toMap).toList());
+            doc.put("passed", failed == 0);
+            doc.put("rows", jsonRows);
             out.println(Json.write(doc));
         } else {
-            out.print(table(rows));
-            out.println(passed ? "verify: PASS (" + rows.size() + " checks)"
-                    : "verify: FAIL (" + rows.stream().filter(r -> !r.passed()).count() + " of " + rows.size() + " checks)");
+            out.print(table.get());
+            out.println(failed == 0 ? what + ": PASS (" + passes.size() + " " + unit + ")"
+                    : what + ": FAIL (" + failed + " of " + passes.size() + " " + unit + ")");
         }
-        return passed ? EigenbasisCli.OK : EigenbasisCli.VERIFICATION_FAILED;
+        return failed == 0 ? EigenbasisCli.OK : EigenbasisCli.VERIFICATION_FAILED;
     }
 
     private Integer callLarge() {
@@ -94,20 +100,9 @@ final class VerifyCommand implements Callable<Integer> {
                 rows.addAll(LargeEighVerifier.verify(b, n, progress::step));
             }
         }
-        PrintWriter out = spec.commandLine().getOut();
-        boolean passed = rows.stream().allMatch(LargeEighVerifier.Row::passed);
-        if (json) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("passed", passed);
-            doc.put("rows", rows.stream().map(VerifyCommand::toMap).toList());
-            out.println(Json.write(doc));
-        } else {
-            out.print(largeTable(rows));
-            out.println(passed ? "verify --large: PASS (" + rows.size() + " decompositions)"
-                    : "verify --large: FAIL (" + rows.stream().filter(r -> !r.passed()).count() + " of " + rows.size()
-                    + " decompositions)");
-        }
-        return passed ? EigenbasisCli.OK : EigenbasisCli.VERIFICATION_FAILED;
+        return report(rows.stream().map(LargeEighVerifier.Row::passed).toList(),
+                rows.stream().map(VerifyCommand::toMap).toList(), () -> largeTable(rows), "verify --large",
+                "decompositions");
     }
 
     static Map<String, Object> toMap(LargeEighVerifier.Row r) {

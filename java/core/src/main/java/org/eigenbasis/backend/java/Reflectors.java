@@ -135,17 +135,22 @@ final class Reflectors {
         double[] v = h.v();
         int start = h.start();
         for (int c = c0; c < c1; c++) {
-            int row = c * n + start;
-            double s = 0;
+            reflect(a, c * n + start, v, tau);
             for (int i = 0; i < v.length; i++) {
-                s += v[i] * a[row + i];
+                a[(start + i) * n + c] = a[c * n + start + i];
             }
-            s *= tau;
-            for (int i = 0; i < v.length; i++) {
-                double x = a[row + i] - s * v[i];
-                a[row + i] = x;
-                a[(start + i) * n + c] = x;
-            }
+        }
+    }
+
+    /** x ← (I − τ v vᵀ) x for the contiguous x = data[at : at + v.length]. Cost 4·len. */
+    private static void reflect(double[] data, int at, double[] v, double tau) {
+        double s = 0;
+        for (int i = 0; i < v.length; i++) {
+            s += v[i] * data[at + i];
+        }
+        s *= tau;
+        for (int i = 0; i < v.length; i++) {
+            data[at + i] -= s * v[i];
         }
     }
 
@@ -160,18 +165,8 @@ final class Reflectors {
             if (tau == 0) {
                 continue;
             }
-            double[] v = h.v();
-            int start = h.start();
             for (int r = 0; r < rows; r++) {
-                int at = r * n + start;
-                double s = 0;
-                for (int i = 0; i < v.length; i++) {
-                    s += v[i] * z[at + i];
-                }
-                s *= tau;
-                for (int i = 0; i < v.length; i++) {
-                    z[at + i] -= s * v[i];
-                }
+                reflect(z, r * n + h.start(), h.v(), tau);
             }
         }
     }
