@@ -30,7 +30,8 @@ final class BulgeChase {
      * place to tridiagonal form: on return every entry with |i − j| &gt; 1 is exactly zero and a holds T with
      * B = Q₂ T Q₂ᵀ.
      *
-     * @param kd the band's half-bandwidth, ≥ 1 (kd = 1: nothing to do); entries beyond it are not read
+     * @param kd the band's half-bandwidth, ≥ 1 (kd = 1: nothing to do); entries beyond it must be zero: the
+     *           bulges form there
      * @param keep whether to keep the reflectors (false for eigenvalues only: O(kd) memory beyond a)
      * @return Q₂'s reflectors in order (their product is Q₂); empty when kd = 1, n ≤ 2 or !keep
      * @throws IllegalArgumentException when kd &lt; 1
