@@ -167,7 +167,11 @@ public final class LargeEighVerifier {
         }
     }
 
-    /** ‖A − VΛVᵀ‖₁ / ‖A‖₁ (‖VΛVᵀ‖₁ when A = 0), VΛVᵀ formed in f64 by the backend's reconstruct. */
+    /**
+     * ‖A − VΛVᵀ‖₁ / ‖A‖₁ (‖VΛVᵀ‖₁ when A = 0) of the single matrix a (1 × n × n, lower triangle read) and its
+     * decomposition r, VΛVᵀ formed in f64 by the backend's reconstruct (see the class comment for its rounding).
+     * Cost: 2n³ on the backend, O(n²) in Java; 3 n² doubles off-heap. Fails as the backend's reconstruct does.
+     */
     public static double residual(Backend backend, BatchedMatrix a, EighResult r) {
         int n = a.rows();
         try (BatchedMatrix v = r.vectors().convert(DType.F64, Placement.OFF_HEAP);
@@ -194,7 +198,10 @@ public final class LargeEighVerifier {
         }
     }
 
-    /** ‖VᵀV − I‖₁, VᵀV formed in f64 as the backend's reconstruct of Vᵀ with f = 1. */
+    /**
+     * ‖VᵀV − I‖₁ of the single n × n matrix {@code vectors}, VᵀV formed in f64 as the backend's reconstruct of Vᵀ
+     * with f = 1. Cost: 2n³ on the backend, O(n²) in Java; 2 n² doubles off-heap.
+     */
     public static double orthogonality(Backend backend, BatchedMatrix vectors) {
         int n = vectors.rows();
         try (BatchedMatrix vt = BatchedMatrix.allocate(DType.F64, 1, n, n, Placement.OFF_HEAP);

@@ -138,7 +138,7 @@ public final class SeededMatrices {
         return a;
     }
 
-    /** Q A Qᵀ for the n × n row-major a, with a random orthogonal Q, exactly symmetrised: dense. Cost 4n³. */
+    /** Q A Qᵀ for the n × n row-major a, with a random orthogonal Q, exactly symmetrised: dense. Cost 3n³ + Q's. */
     public static double[] similar(double[] a, int n, Random rng) {
         double[] q = randomOrthogonal(n, rng);
         double[] qa = new double[n * n];
