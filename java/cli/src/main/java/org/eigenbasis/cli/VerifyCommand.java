@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.eigenbasis.spi.Backend;
+import org.eigenbasis.verify.LargeEighVerifier;
 import org.eigenbasis.verify.VerificationRow;
 import org.eigenbasis.verify.Verifier;
 import picocli.CommandLine;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
 /** {@code eigenbasis verify}: every kernel on every available backend against the reference; exit 1 on failure. */
 @Command(name = "verify", description = {
     "Run every kernel on every available backend (or the one named) on seeded and adversarial inputs,",
-    "measure invariants and agreement with the java reference, and print a table of errors in units of n*eps."})
+    "measure invariants and agreement with the java reference, and print a table of errors in units of n*eps.",
+    "With --large: eigh only, at large sizes, on native backends only (LAPACK's xSYT21 ratios and the time)."})
 final class VerifyCommand implements Callable<Integer> {
     @CommandLine.Mixin
     Common common;
@@ -28,26 +30,117 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--large", description = {
+        "Instead of the ordinary checks: eigh of one seeded random matrix per size, f64 and f32, for auto and every",
+        "algorithm the backend offers at large n, on native backends only (default: every available one but java);",
+        "prints LAPACK's residual and orthogonality ratios (products formed in f64 by the backend's own GEMM) and",
+        "the time. Minutes at the default sizes."})
+    boolean large;
+
+    @Option(names = "--sizes", split = ",", paramLabel = "N[,N]",
+            description = "Sizes for --large (default: 1024,2048,4096,6570).")
+    int[] sizes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        List<Backend> backends = BackendOption.many(backend);
-        List<VerificationRow> rows = run(backends, json);
+        if (sizes != null && !large) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--sizes: only with --large");
+        }
+        if (large) {
+            return callLarge();
+        }
+        List<VerificationRow> rows = run(BackendOption.many(backend), json);
+        return report(rows.stream().map(VerificationRow::passed).toList(),
+                rows.stream().map(VerifyCommand::toMap).toList(), () -> table(rows), "verify", "checks");
+    }
+
+    /** Prints the JSON document or the table and the PASS/FAIL line; the exit code. */
+    private Integer report(List<Boolean> passes, List<Map<String, Object>> jsonRows,
+                           java.util.function.Supplier<String> table, String what, String unit) {
         PrintWriter out = spec.commandLine().getOut();
-        boolean passed = rows.stream().allMatch(VerificationRow::passed);
+        long failed = passes.stream().filter(p -> !p).count();
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("passed", passed);
-            doc.put("rows", rows.stream().map(VerifyCommand::toMap).toList());
+            doc.put("passed", failed == 0);
+            doc.put("rows", jsonRows);
             out.println(Json.write(doc));
         } else {
-            out.print(table(rows));
-            out.println(passed ? "verify: PASS (" + rows.size() + " checks)"
-                    : "verify: FAIL (" + rows.stream().filter(r -> !r.passed()).count() + " of " + rows.size() + " checks)");
+            out.print(table.get());
+            out.println(failed == 0 ? what + ": PASS (" + passes.size() + " " + unit + ")"
+                    : what + ": FAIL (" + failed + " of " + passes.size() + " " + unit + ")");
         }
-        return passed ? EigenbasisCli.OK : EigenbasisCli.VERIFICATION_FAILED;
+        return failed == 0 ? EigenbasisCli.OK : EigenbasisCli.VERIFICATION_FAILED;
+    }
+
+    private Integer callLarge() {
+        int[] n = sizes != null ? sizes : LargeEighVerifier.DEFAULT_SIZES;
+        for (int size : n) {
+            if (size < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--sizes: " + size + " must be at least 1");
+            }
+        }
+        List<Backend> backends = new ArrayList<>(BackendOption.many(backend));
+        boolean named = backend != null && !backend.equalsIgnoreCase("all");
+        if (named && backends.stream().anyMatch(b -> b.name().equals("java"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--large: runs on native backends only (cpu, cuda); java is the reference of the ordinary verify");
+        }
+        backends.removeIf(b -> b.name().equals("java"));
+        if (backends.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--large: no native backend is available (it runs on cpu or cuda, never on the java reference)");
+        }
+        List<LargeEighVerifier.Row> rows = new ArrayList<>();
+        long total = backends.stream().mapToLong(b -> LargeEighVerifier.groups(b, n)).sum();
+        try (Progress progress = Progress.start("verify --large", total, json)) {
+            for (Backend b : backends) {
+                rows.addAll(LargeEighVerifier.verify(b, n, progress::step));
+            }
+        }
+        return report(rows.stream().map(LargeEighVerifier.Row::passed).toList(),
+                rows.stream().map(VerifyCommand::toMap).toList(), () -> largeTable(rows), "verify --large",
+                "decompositions");
+    }
+
+    static Map<String, Object> toMap(LargeEighVerifier.Row r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("backend", r.backend());
+        m.put("kernel", "eigh");
+        m.put("algorithm", r.algorithm());
+        m.put("ran", r.ran());
+        m.put("dtype", r.dtype());
+        m.put("n", r.n());
+        m.put("residual_n_eps", Json.finite(r.residual()));
+        m.put("orthogonality_n_eps", Json.finite(r.orthogonality()));
+        Map<String, Object> limits = new LinkedHashMap<>();
+        limits.put("residual", Json.finite(r.residualLimit()));
+        limits.put("orthogonality", Json.finite(r.orthogonalityLimit()));
+        m.put("limits_n_eps", limits);
+        m.put("seconds", Json.finite(r.seconds()));
+        m.put("passed", r.passed());
+        m.put("failures", r.failures());
+        return m;
+    }
+
+    /** The --large table: one row per decomposition. */
+    static String largeTable(List<LargeEighVerifier.Row> rows) {
+        StringBuilder sb = new StringBuilder();
+        String format = "%-6s %-17s %-10s %-5s %6s %9s %9s %9s  %-7s %s%n";
+        sb.append(String.format(Locale.ROOT, format, "backend", "algorithm", "ran", "dtype", "n", "residual",
+                "orthog.", "seconds", "limits", "result"));
+        for (LargeEighVerifier.Row r : rows) {
+            sb.append(String.format(Locale.ROOT, format, r.backend(), r.algorithm(), r.ran(), r.dtype(), r.n(),
+                    number(r.residual()), number(r.orthogonality()), String.format(Locale.ROOT, "%.3f", r.seconds()),
+                    limit(r.residualLimit()) + "/" + limit(r.orthogonalityLimit()),
+                    r.passed() ? "pass" : "FAIL " + r.failures()));
+        }
+        sb.append(String.format(Locale.ROOT, "residual ||A - V diag(w) V^T||_1 / (||A||_1 n eps) and orthogonality"
+                + " ||I - V^T V||_1 / (n eps), eps of the dtype (LAPACK's xSYT21), products formed in f64 by the"
+                + " backend's reconstruct (GEMM); seconds: the eigh call alone%n"));
+        return sb.toString();
     }
 
     /** Verifies the backends, with a progress bar on a terminal. */

@@ -29,8 +29,9 @@ import org.eigenbasis.value.Placement;
  *       s the scalar size, B the batch and W = min(B, available processors) matrices in flight:
  *       outputs in the output placement, B·n·s (values) + B·n²·s (vectors, when asked for), and 4B heap bytes
  *       (info); on the java backend, per matrix in flight, 8·(3n² + 5n) heap bytes with vectors (working copy,
- *       rotations and sorted vectors in f64, eigenvalues, the sort order counted as 3n doubles), 8·(n² + 5n)
- *       without; on a native backend, an off-heap copy of every heap input and output (B·n²·s each) and, per
+ *       rotations and sorted vectors in f64, eigenvalues, the sort order counted as 3n doubles), 8·(5n² + 5n)
+ *       for {@link EighAlgorithm#TWO_STAGE} with vectors (its stored reflectors, about n² entries, and their
+ *       object headers counted as 2n² more), 8·(n² + 5n) without vectors; on a native backend, an off-heap copy of every heap input and output (B·n²·s each) and, per
  *       matrix in flight, the kernel's copy of the matrix and eigenvalues plus LAPACK's divide and conquer
  *       workspace (syevd: lwork = 1 + 6n + 2n² scalars, liwork = 3 + 5n integers), (3n² + 7n + 1)·s + 8·(3 + 5n)
  *       bytes in all (native/src/cpu/eigh.cpp), or the two-stage path's (2.75n² + 400n + 2048)·s + 8·(3 + 5n)
@@ -98,7 +99,7 @@ public final class SymmetricEigen {
         int batch = a.batch();
         int n = a.rows();
         Placement placement = options.outputPlacement() != null ? options.outputPlacement() : a.placement();
-        requireMemory(a, placement, options.computeVectors());
+        requireMemory(a, placement, options.computeVectors(), options.algorithm());
         BatchedMatrix values = BatchedMatrix.allocate(a.dtype(), batch, 1, n, placement);
         BatchedMatrix vectors = null;
         try {
@@ -122,7 +123,7 @@ public final class SymmetricEigen {
     }
 
     /** Refuses the call before allocating when its memory need (class comment, Memory) does not fit. */
-    private void requireMemory(BatchedMatrix a, Placement placement, boolean vectors) {
+    private void requireMemory(BatchedMatrix a, Placement placement, boolean vectors, EighAlgorithm algorithm) {
         int batch = a.batch();
         long n = a.rows();
         new MemoryNeed("eigh of " + a.shape() + " " + a.dtype().shortName(), backend)
@@ -130,7 +131,7 @@ public final class SymmetricEigen {
                 .output(batch, 1, n, a.dtype(), placement)
                 .output(vectors ? batch : 0, n, n, a.dtype(), placement)
                 .heap(4L * batch)
-                .javaWorkspace(batch, (vectors ? 3 : 1) * n * n + 2 * n + 3 * n)
+                .javaWorkspace(batch, (vectors ? (algorithm == EighAlgorithm.TWO_STAGE ? 5 : 3) : 1) * n * n + 5 * n)
                 .nativeWorkspace(batch, nativeScalars(n) * a.dtype().bytes() + 8 * (3 + 5 * n))
                 .require();
     }

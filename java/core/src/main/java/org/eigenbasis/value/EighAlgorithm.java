@@ -19,8 +19,8 @@ public enum EighAlgorithm {
     SYEVR,
     /**
      * Two-stage reduction (dense to band with blocked Householder panels, band to tridiagonal by bulge chasing),
-     * divide and conquer on the tridiagonal, and both back-transformations as blocked products (cpu; a plain
-     * version of the same steps on java). For large n.
+     * divide and conquer on the tridiagonal, and both back-transformations as blocked products (cpu; on java a plain
+     * version of the same reductions, implicit QL on the tridiagonal, reflectors applied one at a time). For large n.
      */
     TWO_STAGE,
     /**

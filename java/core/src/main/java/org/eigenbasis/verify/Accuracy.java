@@ -21,6 +21,11 @@ import org.eigenbasis.value.EighAlgorithm;
  *       orthogonality of the same order as the residual (Demmel, Marques, Parlett and Vömel, "Performance and
  *       accuracy of LAPACK's symmetric tridiagonal eigensolvers", SIAM J. Sci. Comput. 30 (2008): errors grow like
  *       √n·ε for QR and divide and conquer): both ratios within sep.in's THRESH, {@value #LAPACK_THRESHOLD}.</li>
+ *   <li>The two-stage reduction ({@link EighAlgorithm#TWO_STAGE}: dense to band, band to tridiagonal by bulge
+ *       chasing) is a product of Householder similarities like the one-stage ?sytrd, so it is backward stable
+ *       with the same kind of bound (Haidar, Ltaief and Dongarra, SC'11; LAPACK tests ?syevd_2stage against
+ *       the same sep.in THRESH); with divide and conquer or implicit QL on the tridiagonal it is judged as
+ *       ?syevd: both ratios within {@value #LAPACK_THRESHOLD}.</li>
  *   <li>MRRR (?syevr) has the same residual but weaker orthogonality, O(n·ε) with a larger constant (same
  *       source: MR³'s orthogonality loss grows like n·ε and is the largest of LAPACK's solvers): its
  *       orthogonality is judged against sep.in's empirical limit, {@value #MRRR_ORTHOGONALITY}.</li>
@@ -45,7 +50,10 @@ public final class Accuracy {
         return LAPACK_THRESHOLD;
     }
 
-    /** The largest orthogonality ratio ‖I − VᵀV‖₁ / (n ulp) an algorithm may show. */
+    /**
+     * The largest orthogonality ratio ‖I − VᵀV‖₁ / (n ulp) an algorithm may show: sep.in's empirical 170 for
+     * MRRR, THRESH for every other (TWO_STAGE included).
+     */
     public static double orthogonalityLimit(EighAlgorithm algorithm) {
         return algorithm == EighAlgorithm.SYEVR ? MRRR_ORTHOGONALITY : LAPACK_THRESHOLD;
     }

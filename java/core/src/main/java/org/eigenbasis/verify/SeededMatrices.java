@@ -119,6 +119,51 @@ public final class SeededMatrices {
         return a;
     }
 
+    /**
+     * Wilkinson's W⁺_n: tridiagonal, diagonal |i − m| with m = (n − 1)/2, off-diagonals 1 (Wilkinson, The
+     * Algebraic Eigenvalue Problem, 1965, 5.45). Symmetric about its centre, so its eigenvectors are even or
+     * odd, and the large eigenvalues pair up: one even and one odd vector per pair, agreeing to many digits
+     * (W⁺₂₁'s two largest, 10.7461941829033…, differ by about 1e-13). Row-major.
+     */
+    public static double[] wilkinson(int n) {
+        double[] a = new double[n * n];
+        double m = (n - 1) / 2.0;
+        for (int i = 0; i < n; i++) {
+            a[i * n + i] = Math.abs(i - m);
+            if (i + 1 < n) {
+                a[i * n + i + 1] = 1;
+                a[(i + 1) * n + i] = 1;
+            }
+        }
+        return a;
+    }
+
+    /** Q A Qᵀ for the n × n row-major a, with a random orthogonal Q, exactly symmetrised: dense. Cost 3n³ + Q's. */
+    public static double[] similar(double[] a, int n, Random rng) {
+        double[] q = randomOrthogonal(n, rng);
+        double[] qa = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < n; k++) {
+                double qik = q[i * n + k];
+                for (int j = 0; j < n; j++) {
+                    qa[i * n + j] += qik * a[k * n + j];
+                }
+            }
+        }
+        double[] out = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = 0;
+                for (int k = 0; k < n; k++) {
+                    s += qa[i * n + k] * q[j * n + k];
+                }
+                out[i * n + j] = s;
+                out[j * n + i] = s;
+            }
+        }
+        return out;
+    }
+
     /** A batch of the given matrices (all n × n) in the dtype; f32 rounds. */
     public static BatchedMatrix batch(DType dtype, int n, double[]... matrices) {
         double[] flat = new double[matrices.length * n * n];
@@ -132,13 +177,15 @@ public final class SeededMatrices {
 
     /** The kinds {@link #adversarial} knows. */
     public static final java.util.List<String> ADVERSARIAL_KINDS = java.util.List.of("identity", "zero", "diagonal",
-            "repeated", "clustered", "rank-deficient", "tiny", "huge", "graded", "laplacian", "two-by-two");
+            "repeated", "clustered", "rank-deficient", "tiny", "huge", "graded", "laplacian", "two-by-two", "wilkinson");
 
     /**
      * An adversarial symmetric matrix: identity, zero, diagonal (unsorted, with a zero), repeated (two eigenvalues
      * of multiplicity n/2), clustered (gaps 1e-10), rank-deficient (rank n/3), tiny and huge (entries scaled by
      * 1e∓150 in f64, 1e∓30 in f32), graded (spectrum 1e-12…1e12 in f64, 1e-6…1e6 in f32), laplacian
-     * (tridiag(−1, 2, −1)), two-by-two (blocks [[1, 1], [1, 1]]: eigenvector entries tie exactly in magnitude).
+     * (tridiag(−1, 2, −1)), two-by-two (blocks [[1, 1], [1, 1]]: eigenvector entries tie exactly in magnitude),
+     * wilkinson ({@link #wilkinson}'s W⁺ under a random orthogonal similarity, so it is dense: its largest
+     * eigenvalues come in pairs that agree to about 13 digits at n = 21).
      */
     public static double[] adversarial(String kind, DType dtype, int n, Random rng) {
         double tiny = dtype == DType.F64 ? 1e-150 : 1e-30;
@@ -179,6 +226,7 @@ public final class SeededMatrices {
             case "huge" -> scaled(randomSymmetric(n, rng), huge);
             case "graded" -> withSpectrum(geometric(n, 1 / range, range), rng);
             case "laplacian" -> laplacian1d(n);
+            case "wilkinson" -> similar(wilkinson(n), n, rng);
             case "two-by-two" -> {
                 double[] a = new double[n * n];                // 2 × 2 blocks [[1, 1], [1, 1]]: exact ties in |v|
                 for (int i = 0; i + 1 < n; i += 2) {

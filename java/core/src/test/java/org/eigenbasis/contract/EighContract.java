@@ -166,6 +166,16 @@ public abstract class EighContract extends BackendContract {
                 Arrays.sort(expected);
                 assertTrue(Invariants.maxDifference(w, expected) <= eigenvalueTolerance(a, r, 0), "diagonal: eigenvalues");
             }
+            if (kind.equals("wilkinson")) {
+                // Q W⁺ Qᵀ: the trace Σ|i − (n−1)/2| is kept, and the two largest eigenvalues agree far below the
+                // tolerance (W⁺₂₄'s top pair differs by about 1e-15 relative), so a solver must not split them.
+                double trace = 0;
+                for (int i = 0; i < n; i++) {
+                    trace += Math.abs(i - (n - 1) / 2.0);
+                }
+                assertEquals(trace, Arrays.stream(w).sum(), n * eigenvalueTolerance(a, r, 0), "wilkinson: trace");
+                assertEquals(w[n - 1], w[n - 2], eigenvalueTolerance(a, r, 0), "wilkinson: the top pair");
+            }
             if (kind.equals("two-by-two")) {
                 // Eigenvalues 0 and 2 (n/2 each); the sign rule must give every backend the same vectors.
                 for (int b = 0; b < n / 2; b++) {

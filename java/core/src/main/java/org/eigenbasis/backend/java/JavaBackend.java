@@ -42,7 +42,7 @@ public final class JavaBackend implements Backend {
     @Override
     public Map<String, String> describe() {
         Map<String, String> info = new LinkedHashMap<>();
-        info.put("implementation", "pure Java reference (Householder + implicit QL, Householder QR)");
+        info.put("implementation", "pure Java reference (Householder + implicit QL, two-stage band reduction, Householder QR)");
         info.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         info.put("threads", Integer.toString(java.util.concurrent.ForkJoinPool.getCommonPoolParallelism()));
         return info;

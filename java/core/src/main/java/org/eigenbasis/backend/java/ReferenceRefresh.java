@@ -65,7 +65,8 @@ final class ReferenceRefresh implements RefreshKernel {
         });
     }
 
-    private static double[] multiply(double[] x, double[] y, int n) {
+    /** x·y for n × n row-major matrices; cost 2n³. Package-private for the two-stage tests. */
+    static double[] multiply(double[] x, double[] y, int n) {
         double[] out = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int k = 0; k < n; k++) {

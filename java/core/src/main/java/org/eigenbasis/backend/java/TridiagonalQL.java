@@ -41,9 +41,10 @@ final class TridiagonalQL {
     /**
      * Householder step k maps column k below the diagonal to (β, 0, …, 0) with H = I − τ v vᵀ, v[0] = 1, and
      * updates the trailing block two-sidedly. v is stored in row k right of the diagonal (column k by symmetry).
-     * On return {@code offDiagonal[i]} couples i and i + 1.
+     * On return a's diagonal is T's, {@code offDiagonal[i]} (n) couples i and i + 1, {@code tau} (n) holds the
+     * reflectors' τ. Cost 4/3 n³. Package-private so the two-stage tests can check that kd = 1 reproduces it.
      */
-    private static void reduceToTridiagonal(double[] a, int n, double[] tau, double[] offDiagonal) {
+    static void reduceToTridiagonal(double[] a, int n, double[] tau, double[] offDiagonal) {
         double[] p = new double[n];
         for (int k = 0; k + 2 < n; k++) {
             int m = n - k - 1;                   // length of the column below the diagonal
@@ -67,29 +68,7 @@ final class TridiagonalQL {
             double t = (beta - alpha) / beta;
             tau[k] = t;
             offDiagonal[k] = beta;
-            // p = τ S v, w = p − (τ/2)(pᵀv) v, S ← S − v wᵀ − w vᵀ on the trailing block S.
-            double pv = 0;
-            for (int i = 0; i < m; i++) {
-                int row = (k + 1 + i) * n + k + 1;
-                double s = 0;
-                for (int j = 0; j < m; j++) {
-                    s += a[row + j] * a[x + j];
-                }
-                p[i] = t * s;
-                pv += p[i] * a[x + i];
-            }
-            double half = 0.5 * t * pv;
-            for (int i = 0; i < m; i++) {
-                p[i] -= half * a[x + i];
-            }
-            for (int i = 0; i < m; i++) {
-                int row = (k + 1 + i) * n + k + 1;
-                double vi = a[x + i];
-                double wi = p[i];
-                for (int j = 0; j < m; j++) {
-                    a[row + j] -= vi * p[j] + wi * a[x + j];
-                }
-            }
+            Reflectors.twoSided(a, n, k + 1, m, a, x, t, p);   // the trailing block, v read from row k
         }
         if (n >= 2) {
             offDiagonal[n - 2] = a[(n - 2) * n + n - 1];
@@ -127,9 +106,15 @@ final class TridiagonalQL {
     /**
      * Implicit QL on the tridiagonal (d, e): a block splits where |e[m]| ≤ ε(|d[m]| + |d[m+1]|); each sweep chases
      * a Wilkinson-shifted bulge from the bottom of the block up with Givens rotations, applied to rows i, i+1 of
-     * the eigenvector matrix.
+     * the eigenvector matrix. Also the tridiagonal stage of {@link ReferenceTwoStage}.
+     *
+     * @param d             the diagonal (n), overwritten by the eigenvalues, unsorted
+     * @param e             the off-diagonal (n, e[i] couples i and i + 1, e[n − 1] = 0), destroyed
+     * @param z             n × n rows rotated along (row i follows d[i]), or null
+     * @param maxIterations QL sweeps allowed per eigenvalue, as one budget of maxIterations·n for the matrix
+     * @return 0, or k &gt; 0 when the k-th eigenvalue (1-based) did not converge within the budget
      */
-    private static int implicitQL(double[] d, double[] e, int n, double[] z, int maxIterations) {
+    static int implicitQL(double[] d, double[] e, int n, double[] z, int maxIterations) {
         final double eps = Math.ulp(1.0);
         // One budget for the whole matrix, as LAPACK's dsteqr (30·n): the relative split test can need more than
         // 30 sweeps for one eigenvalue of a cluster at the rounding level (rank-deficient covariances), while the
