@@ -40,7 +40,7 @@ public final class GflopsChart {
     private static final int HEIGHT = 520;
     /** Ours by algorithm, as LargeEighBenchmark names them; auto is drawn thinner, on top (it follows one of them). */
     private static final Map<String, Color> OURS = Map.of("ours syevd", new Color(0xD62728), "ours two_stage",
-            new Color(0xFF7F0E), "ours auto", new Color(0x9467BD));
+            new Color(0xFF7F0E), "ours tridiagonal_dc", new Color(0x2CA02C), "ours auto", new Color(0x9467BD));
     private static final Color PEER = new Color(0x1F77B4);
     private static final Color RATE = new Color(0x444444);
 

@@ -28,7 +28,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Issue 16: one large random symmetric n × n matrix (batch 1), eigenvalues with or without eigenvectors, on the cpu
- * backend with a forced algorithm (syevd, two_stage) or the backend's own choice (auto). One call is 0.02 to 45 s,
+ * backend with a forced algorithm (syevd, two_stage, tridiagonal_dc) or the backend's own choice (auto). One call is 0.02 to 45 s,
  * so each iteration times one call ({@link Mode#SingleShotTime}); the summary takes the fastest iteration, as the
  * numpy peer (benchmarks/peers/numpy_eigh_large.py) takes the fastest of its calls.
  *
@@ -51,7 +51,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 3)
 public class LargeEighBenchmark {
     /** The algorithms this benchmark knows, by their {@link EighAlgorithm#cliName()}. */
-    static final String[] ALGORITHMS = {"syevd", "two_stage", "auto"};
+    static final String[] ALGORITHMS = {"syevd", "two_stage", "tridiagonal_dc", "auto"};
 
     @Param({"1024", "2048", "4096", "8192"})
     public int n;
@@ -59,7 +59,7 @@ public class LargeEighBenchmark {
     @Param({"f64", "f32"})
     public String dtype;
 
-    @Param({"syevd", "two_stage", "auto"})
+    @Param({"syevd", "two_stage", "tridiagonal_dc", "auto"})
     public String algorithm;
 
     @Param({"true", "false"})
