@@ -74,14 +74,40 @@ struct Q1Layout {
   int width(int b) const { return std::min(nb1, m - b * nb1); }
 };
 
-/** T factors of Q1's blocks [b0, b1), nb1 x nb1 each, into t (block b at t + b nb1^2). */
+/**
+ * T factors of Q1's blocks [b0, b1), nb1 x nb1 each, into t (block b at t + b nb1^2). BLAS-3: S = V^T V by ?syrk
+ * on the dense part of V plus the small unit triangle on top, then T column by column from S (T(0:i, i) =
+ * -tau_i T(0:i, 0:i) S(0:i, i), the recurrence ?larft evaluates with a ?gemv per column instead). s: nb1 x nb1.
+ */
 template <class T>
-void q1_t_factors(const Q1Layout& q, const T* a, const T* tau, int b0, int b1, T* t) {
+void q1_t_factors(const Q1Layout& q, const T* a, const T* tau, int b0, int b1, T* t, T* s) {
+  const int ld = q.nb1;
   for (int b = b0; b < b1; ++b) {
     const int j0 = q.first(b), k = q.width(b);
     const int rows = q.m - j0;
-    const T* v = a + static_cast<size_t>(q.kd + j0) + static_cast<size_t>(j0) * q.n;
-    lapack::larft(rows, k, v, q.n, tau + j0, t + static_cast<size_t>(b) * q.nb1 * q.nb1, q.nb1);
+    const T* v = a + static_cast<size_t>(q.kd + j0) + static_cast<size_t>(j0) * q.n;  // V(r, c) = v[r + c n]
+    if (rows > k) lapack::syrk_upper_trans_cm(k, rows - k, v + k, q.n, s, ld);
+    else
+      for (int j = 0; j < k; ++j) std::fill(s + static_cast<size_t>(j) * ld, s + static_cast<size_t>(j) * ld + j + 1, T(0));
+    // The top k x k: V(r, c) is 1 at r = c, v[r + c n] below, 0 above. S(i, j) += sum over r >= j of V(r, i) V(r, j).
+    for (int j = 0; j < k; ++j) {
+      for (int i = 0; i < j; ++i) {
+        T sum = v[j + static_cast<size_t>(i) * q.n];  // r = j: V(j, i) V(j, j) = V(j, i)
+        for (int r = j + 1; r < k; ++r) sum += v[r + static_cast<size_t>(i) * q.n] * v[r + static_cast<size_t>(j) * q.n];
+        s[i + static_cast<size_t>(j) * ld] += sum;
+      }
+    }
+    T* tb = t + static_cast<size_t>(b) * q.nb1 * q.nb1;
+    for (int i = 0; i < k; ++i) {
+      const T ti = tau[j0 + i];
+      T* col = tb + static_cast<size_t>(i) * ld;
+      for (int r = 0; r < i; ++r) {  // col(r) = -tau_i sum_{c = r}^{i-1} T(r, c) S(c, i)
+        T sum = T(0);
+        for (int c = r; c < i; ++c) sum += tb[r + static_cast<size_t>(c) * ld] * s[c + static_cast<size_t>(i) * ld];
+        col[r] = -ti * sum;
+      }
+      col[i] = ti;
+    }
   }
 }
 
@@ -114,6 +140,39 @@ void apply_q1(const Q1Layout& q, const T* a, const T* t, T* z, int ldz, int ncol
       T* zc = z_top + static_cast<size_t>(c) * ldz;
       const T* wc = w + static_cast<size_t>(c) * ncols;
       for (int r = 0; r < ncols; ++r) zc[r] -= wc[r];
+    }
+  }
+}
+
+/**
+ * Z = Q1 Z for the column-major n x ncols Z (leading dimension n), with t from q1_t_factors, blocks last to first:
+ * Z <- Z - V (T (V^T Z)), the layout ?stedc leaves Z in (the one-stage path has no Q2 and so no reason to
+ * transpose before the products). work: nb1 x ncols.
+ */
+template <class T>
+void apply_q1_columns(const Q1Layout& q, const T* a, const T* t, T* z, int ncols, T* work) {
+  const int n = q.n;
+  for (int b = q.blocks - 1; b >= 0; --b) {
+    const int j0 = q.first(b), k = q.width(b);
+    const int r0 = q.kd + j0;
+    const int rest = n - r0 - k;
+    const T* v_top = a + static_cast<size_t>(r0) + static_cast<size_t>(j0) * n;
+    const T* v_rest = v_top + k;
+    const T* tb = t + static_cast<size_t>(b) * q.nb1 * q.nb1;
+    T* z_top = z + r0;
+    T* z_rest = z_top + k;
+    T* w = work;  // k x ncols
+    for (int c = 0; c < ncols; ++c)
+      std::memcpy(w + static_cast<size_t>(c) * k, z_top + static_cast<size_t>(c) * n, sizeof(T) * k);
+    lapack::trmm_left_lower_unit_cm(k, ncols, true, v_top, n, w, k);  // W = V_top^T Z_top
+    if (rest > 0) lapack::gemm_cm(true, false, k, ncols, rest, T(1), v_rest, n, z_rest, n, T(1), w, k);
+    lapack::trmm_left_upper_cm(k, ncols, tb, q.nb1, w, k);  // W = T W
+    if (rest > 0) lapack::gemm_cm(false, false, rest, ncols, k, T(-1), v_rest, n, w, k, T(1), z_rest, n);
+    lapack::trmm_left_lower_unit_cm(k, ncols, false, v_top, n, w, k);  // W = V_top W
+    for (int c = 0; c < ncols; ++c) {
+      T* zc = z_top + static_cast<size_t>(c) * n;
+      const T* wc = w + static_cast<size_t>(c) * k;
+      for (int r = 0; r < k; ++r) zc[r] -= wc[r];
     }
   }
 }

@@ -72,6 +72,43 @@ void transpose_in_place(int n, T* v) {
   }
 }
 
+// Z column-major in v: the sign rule of eb_api.h decided on its contiguous columns, then the in-place transpose with
+// the signs applied, so v is row-major with the eigenvectors in its columns (one pass instead of a transpose and a
+// sign pass over the row-major result).
+template <class T>
+void finish_columns(int n, T* v) {
+  thread_local std::vector<T> sign;
+  sign.resize(n);
+  for (int c = 0; c < n; ++c) {
+    const T* col = v + static_cast<size_t>(c) * n;
+    T max_abs = T(0);
+    for (int r = 0; r < n; ++r) max_abs = std::max(max_abs, std::fabs(col[r]));
+    const T threshold = canonical_sign_threshold(max_abs);
+    sign[c] = T(1);
+    for (int r = 0; r < n; ++r) {
+      if (std::fabs(col[r]) >= threshold) {
+        sign[c] = col[r] < T(0) ? T(-1) : T(1);
+        break;
+      }
+    }
+  }
+  for (int r0 = 0; r0 < n; r0 += kTile) {
+    const int r1 = std::min(n, r0 + kTile);
+    for (int c0 = r0; c0 < n; c0 += kTile) {
+      const int c1 = std::min(n, c0 + kTile);
+      for (int r = r0; r < r1; ++r) {
+        for (int c = c0 == r0 ? r : c0; c < c1; ++c) {
+          T& x = v[static_cast<size_t>(c) * n + r];  // element (r, c) now, (c, r) after
+          T& y = v[static_cast<size_t>(r) * n + c];  // element (c, r) now, (r, c) after
+          const T xr = x, yr = y;
+          y = sign[c] * xr;
+          x = sign[r] * yr;
+        }
+      }
+    }
+  }
+}
+
 // The sign rule of eb_api.h on the columns of the row-major v, by row sweeps: each column's largest magnitude,
 // then its first entry within sqrt(eps) of it decides the sign.
 template <class T>
@@ -107,6 +144,16 @@ void fill_nan(int n, T* w, T* v) {
   if (v != nullptr) std::fill(v, v + static_cast<size_t>(n) * n, nan);
 }
 
+// 1 when max_abs lies in LAPACK's safe range [sqrt(smlnum), sqrt(bignum)] (smlnum = safmin / eps, as ?syevd
+// tests it), else the power of two that brings it into [0.5, 1).
+template <class T>
+T unit_scale_if_extreme(T max_abs) {
+  const T smlnum = std::numeric_limits<T>::min() / std::numeric_limits<T>::epsilon();
+  const T rmin = std::sqrt(smlnum), rmax = std::sqrt(T(1) / smlnum);
+  if (max_abs >= rmin && max_abs <= rmax) return T(1);
+  return static_cast<T>(exact_unit_scale(static_cast<double>(max_abs)));
+}
+
 double seconds_now() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
@@ -124,14 +171,29 @@ int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
 
 template <class T>
 int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapack_error) {
-  (void)threads;
   if (n <= 0) return 0;
   const bool vectors = v != nullptr;
   const size_t nn = static_cast<size_t>(n) * n;
-  double max_abs = 0.0;
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j <= i; ++j) max_abs = std::max(max_abs, std::fabs(static_cast<double>(a[static_cast<size_t>(i) * n + j])));
-  if (max_abs == 0.0 || n == 1) {  // diagonal already: eigenvalue a[0] (or zeros), eigenvectors the identity
+  TwoStageWorkspace<T>& ws = two_stage_workspace<T>();
+  // The lower triangle into column-major storage (LAPACK's lower = our row-major lower transposed), finding its
+  // largest magnitude in the same pass.
+  grow(ws.a, nn);
+  T* ac = ws.a.data();
+  T max_abs = T(0);
+  for (int i0 = 0; i0 < n; i0 += kTile) {
+    const int i1 = std::min(n, i0 + kTile);
+    for (int j0 = 0; j0 <= i0; j0 += kTile) {
+      const int j1 = std::min(n, j0 + kTile);
+      for (int i = i0; i < i1; ++i) {
+        const T* row = a + static_cast<size_t>(i) * n;
+        for (int j = j0; j < std::min(j1, i + 1); ++j) {
+          ac[static_cast<size_t>(j) * n + i] = row[j];
+          max_abs = std::max(max_abs, std::fabs(row[j]));
+        }
+      }
+    }
+  }
+  if (max_abs == T(0) || n == 1) {  // diagonal already: eigenvalue a[0] (or zeros), eigenvectors the identity
     std::fill(w, w + n, T(0));
     if (n == 1) w[0] = a[0];
     if (vectors) {
@@ -143,23 +205,16 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   if (kd <= 0 && std::getenv("EB_TS_KD")) kd = std::atoi(std::getenv("EB_TS_KD"));
   if (kd <= 0) kd = two_stage_default_bandwidth(n, sizeof(T), vectors);
   kd = std::max(1, std::min(kd, n - 1));
-  const T scale = static_cast<T>(exact_unit_scale(max_abs));
-
-  TwoStageWorkspace<T>& ws = two_stage_workspace<T>();
-  // The lower triangle, scaled, into column-major storage (LAPACK's lower = our row-major lower transposed).
-  grow(ws.a, nn);
-  T* ac = ws.a.data();
-  for (int i0 = 0; i0 < n; i0 += kTile) {
-    const int i1 = std::min(n, i0 + kTile);
-    for (int j0 = 0; j0 <= i0; j0 += kTile) {
-      const int j1 = std::min(n, j0 + kTile);
-      for (int i = i0; i < i1; ++i) {
-        const T* row = a + static_cast<size_t>(i) * n;
-        for (int j = j0; j < std::min(j1, i + 1); ++j) ac[static_cast<size_t>(j) * n + i] = row[j] * scale;
-      }
+  // Scaled by a power of two (exact) only where LAPACK's drivers would scale too: outside [sqrt(smlnum),
+  // sqrt(bignum)] squares and norms of the entries could underflow or overflow; inside, scaling changes no bit
+  // of the result but costs a pass over the matrix.
+  const T scale = unit_scale_if_extreme(max_abs);
+  if (scale != T(1)) {
+    for (int j = 0; j < n; ++j) {
+      T* col = ac + static_cast<size_t>(j) * n;
+      for (int i = j; i < n; ++i) col[i] *= scale;
     }
   }
-
   const double t0 = seconds_now();
   // Zeroed: ?sytrd_sy2sb returns early when kd >= n - 1 and sets no tau, leaving Q1 = I to us.
   ws.tau.assign(static_cast<size_t>(n), T(0));
@@ -248,7 +303,10 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     return 0;
   }
 
-  transpose_in_place(n, v);  // ?stedc wrote Z column-major; the products below want it row-major
+  // ?stedc wrote Z column-major. The two-stage products want it row-major (Q2's blocks touch a few consecutive rows
+  // each); the one-stage path keeps it column-major and transposes once at the end, with the signs.
+  const bool row_major = kd > 1;
+  if (row_major) transpose_in_place(n, v);
   // Back-transformations: Z = Q1 (Q2 Z), Z row-major in v. First every block's T factor, into the divide and
   // conquer workspace (free now: n^2 + 4n + 1 scalars, more than Q2's n^2 nb / (2 kd) and Q1's n nb1 need), then
   // the products in column slabs, one per worker with OpenBLAS on one thread. Threaded OpenBLAS on these small-k
@@ -263,8 +321,8 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   T* t_q1 = t_q2 + q2_t;
   // Two ways to use the cores: our pool, slab by slab with OpenBLAS on one thread, or OpenBLAS threaded over the
   // whole width from the calling thread (no switch from threaded LAPACK to our workers).
-  static const bool on_pool_env = std::getenv("EB_TS_POOL") ? std::atoi(std::getenv("EB_TS_POOL")) != 0 : true;
-  const bool on_pool = threads <= 1 || on_pool_env;
+  static const int on_pool_env = std::getenv("EB_TS_POOL") ? std::atoi(std::getenv("EB_TS_POOL")) : -1;
+  const bool on_pool = threads <= 1 || (on_pool_env < 0 ? kd > 1 : on_pool_env != 0);
   const int slabs = !on_pool || n < 128 ? 1 : 2 * ((n + 1023) / 1024);
   const int t_tasks = on_pool ? 2 * slabs : 1;  // T factors split into this many chunks of blocks
   std::atomic<bool> out_of_memory{false};
@@ -286,23 +344,32 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   // holds OpenBlasThreadsGuard when threads > 1: the mode is ours to change until we return.
   if (threads > 1 && on_pool) openblas_set_num_threads(1);
   run(t_tasks, [&](int64_t i) {
+    std::vector<T> s(static_cast<size_t>(q1.nb1) * q1.nb1);
     q2_t_factors(ws.q2, q2_blocks * i / t_tasks, q2_blocks * (i + 1) / t_tasks, t_q2);
     q1_t_factors(q1, ac, ws.tau.data(), static_cast<int>(q1.blocks * i / t_tasks),
-                 static_cast<int>(q1.blocks * (i + 1) / t_tasks), t_q1);
+                 static_cast<int>(q1.blocks * (i + 1) / t_tasks), t_q1, s.data());
   });
   const double t4 = seconds_now();
   run(slabs, [&](int64_t s) {
     const int c0 = static_cast<int>(n * s / slabs), c1 = static_cast<int>(n * (s + 1) / slabs);
     const int ncols = c1 - c0;
     std::vector<T> work(static_cast<size_t>(ncols) * std::max(nb, q1.nb1));
-    T* z = v + c0;  // the slab's columns of the row-major Z
-    apply_q2(ws.q2, t_q2, z, n, ncols, work.data());
-    if (q1.m > 0) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
+    if (row_major) {
+      T* z = v + c0;  // the slab's columns of the row-major Z
+      apply_q2(ws.q2, t_q2, z, n, ncols, work.data());
+      if (q1.m > 0) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
+    } else if (q1.m > 0) {
+      apply_q1_columns(q1, ac, t_q1, v + static_cast<size_t>(c0) * n, ncols, work.data());
+    }
   });
   if (threads > 1 && on_pool) openblas_set_num_threads(threads);
   if (out_of_memory) throw std::bad_alloc();
   const double t5 = seconds_now();
-  canonical_signs(n, v);
+  if (row_major) {
+    canonical_signs(n, v);
+  } else {
+    finish_columns(n, v);
+  }
   last_stages = {static_cast<double>(kd), t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, seconds_now() - t5};
   return 0;
 }

@@ -210,4 +210,12 @@ inline void sytrd_lower(lint n, float* a, lint lda, float* d, float* e, float* t
   LAPACK_ssytrd(&uplo, &n, a, &lda, d, e, tau, work, &lwork, info);
 }
 
+// Column-major C = A^T A (upper triangle of the k x k C written), A m x k.
+inline void syrk_upper_trans_cm(int k, int m, const double* a, int lda, double* c, int ldc) {
+  cblas_dsyrk(CblasColMajor, CblasUpper, CblasTrans, k, m, 1.0, a, lda, 0.0, c, ldc);
+}
+inline void syrk_upper_trans_cm(int k, int m, const float* a, int lda, float* c, int ldc) {
+  cblas_ssyrk(CblasColMajor, CblasUpper, CblasTrans, k, m, 1.0f, a, lda, 0.0f, c, ldc);
+}
+
 }  // namespace eigenbasis::lapack
