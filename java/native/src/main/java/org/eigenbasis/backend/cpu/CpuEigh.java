@@ -1,5 +1,7 @@
 package org.eigenbasis.backend.cpu;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.util.EnumMap;
 import java.util.Map;
@@ -10,8 +12,12 @@ import org.eigenbasis.spi.EighKernel;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.value.EighRange;
 
-/** eigh on the CPU library: our Jacobi and tridiagonal QL for small n, LAPACK ?syevd/?syevr above. */
+/**
+ * eigh on the CPU library: our Jacobi and tridiagonal QL for small n, LAPACK ?syevd/?syevr above; partial ranges
+ * by ?syevr with RANGE = 'I' or 'V' (eb_cpu_eigh_range_*).
+ */
 final class CpuEigh implements EighKernel {
     private static final Map<EighAlgorithm, Integer> CODES = new EnumMap<>(EighAlgorithm.class);
 
@@ -50,6 +56,48 @@ final class CpuEigh implements EighKernel {
             v.commit();
         }
         return ran;
+    }
+
+    /**
+     * AUTO and SYEVR run LAPACK ?syevr on the range itself (bisection and inverse iteration for a subset: the
+     * back-transformation and the tridiagonal pairs cost O(n²m) instead of O(n³)); another forced algorithm runs in
+     * full and is sliced (the SPI's default), so forcing one still means that one ran.
+     */
+    @Override
+    public EighAlgorithm eighRange(BatchedMatrix a, EighRange range, BatchedMatrix values, BatchedMatrix vectors,
+                                   int[] info, int[] counts, EighAlgorithm algorithm, int maxIterations) {
+        if (algorithm != EighAlgorithm.AUTO && algorithm != EighAlgorithm.SYEVR) {
+            return EighKernel.super.eighRange(a, range, values, vectors, info, counts, algorithm, maxIterations);
+        }
+        int batch = a.batch();
+        int n = a.rows();
+        int m = values.cols();
+        if (batch == 0) {
+            return EighAlgorithm.SYEVR;
+        }
+        boolean interval = range.kind() == EighRange.Kind.INTERVAL;
+        int code = interval ? CpuKernels.RANGE_INTERVAL : CpuKernels.RANGE_INDICES;
+        int lo = interval ? 0 : range.first(n);
+        int hi = interval ? 0 : lo + m;
+        double vl = interval ? range.lower() : 0;
+        double vu = interval ? range.upper() : 0;
+        try (Staged in = Staged.input(a); Staged w = Staged.output(values); Staged v = Staged.output(vectors)) {
+            ByteBuffer scratch = Scratch.bytes(8L * batch);
+            IntBuffer status = scratch.asIntBuffer();
+            IntBuffer found = scratch.position(4 * batch).slice().order(ByteOrder.nativeOrder()).asIntBuffer();
+            if (a.dtype() == DType.F64) {
+                CpuKernels.eighRange(in.direct().doubleBuffer(), batch, n, code, lo, hi, vl, vu, m,
+                        w.direct().doubleBuffer(), v.direct() == null ? null : v.direct().doubleBuffer(), found, status);
+            } else {
+                CpuKernels.eighRange(in.direct().floatBuffer(), batch, n, code, lo, hi, vl, vu, m,
+                        w.direct().floatBuffer(), v.direct() == null ? null : v.direct().floatBuffer(), found, status);
+            }
+            status.get(0, info, 0, batch);
+            found.get(0, counts, 0, batch);
+            w.commit();
+            v.commit();
+        }
+        return EighAlgorithm.SYEVR;
     }
 
     @Override
