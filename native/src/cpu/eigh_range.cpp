@@ -119,6 +119,7 @@ int range_one(const T* a, int n, const RangeRequest& r, T* w, T* v, int32_t* fou
   std::memcpy(w, ws.w.data(), sizeof(T) * kept);
   if (vectors) {
     // Column c of Z is contiguous: decide its canonical sign there (eb_api.h's rule), then write it as column c.
+    // The same loop as eigh.cpp's LAPACK path, copied rather than shared while the two-stage work changes eigh.cpp.
     for (int c = 0; c < kept; ++c) {
       const T* col = ws.z.data() + static_cast<size_t>(c) * n;
       T max_abs = T(0);
@@ -192,17 +193,6 @@ int32_t range_batched(const T* a, int64_t batch, int32_t n, int32_t range, int32
   return EB_OK;
 }
 
-template <class Fn>
-int32_t guarded(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const std::bad_alloc&) {
-    return EB_ERR_ALLOCATION;
-  } catch (...) {
-    return EB_ERR_INTERNAL;
-  }
-}
-
 }  // namespace
 }  // namespace eigenbasis
 
@@ -210,13 +200,13 @@ extern "C" {
 
 int32_t eb_cpu_eigh_range_f64(const double* a, int64_t batch, int32_t n, int32_t range, int32_t lo, int32_t hi,
                               double vl, double vu, int32_t m, double* w, double* v, int32_t* count, int32_t* info) {
-  return eigenbasis::guarded(
+  return eigenbasis::c_boundary(
       [&] { return eigenbasis::range_batched(a, batch, n, range, lo, hi, vl, vu, m, w, v, count, info); });
 }
 
 int32_t eb_cpu_eigh_range_f32(const float* a, int64_t batch, int32_t n, int32_t range, int32_t lo, int32_t hi,
                               double vl, double vu, int32_t m, float* w, float* v, int32_t* count, int32_t* info) {
-  return eigenbasis::guarded(
+  return eigenbasis::c_boundary(
       [&] { return eigenbasis::range_batched(a, batch, n, range, lo, hi, vl, vu, m, w, v, count, info); });
 }
 

@@ -53,22 +53,7 @@ public final class Invariants {
 
     /** ‖VᵀV − I‖₁ of an n × n matrix b of {@code q} (orthonormal columns expected). */
     public static double orthogonality(BatchedMatrix q, int b) {
-        int n = q.rows();
-        double[] v = new double[n * n];
-        q.copyMatrixTo(b, v, 0);
-        double worst = 0;
-        for (int c = 0; c < n; c++) {
-            double col = 0;
-            for (int p = 0; p < n; p++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += v[i * n + p] * v[i * n + c];
-                }
-                col += Math.abs(s - (p == c ? 1 : 0));
-            }
-            worst = Math.max(worst, col);
-        }
-        return worst;
+        return partialOrthogonality(q, b, q.cols());
     }
 
     /**
@@ -100,7 +85,7 @@ public final class Invariants {
         return anorm == 0 ? worst : worst / anorm;
     }
 
-    /** ‖VᵀV − I‖₁ of the first {@code count} columns of the n × m matrix b of {@code q}. */
+    /** ‖VᵀV − I‖₁ of the first {@code count} columns of the n × m matrix b of {@code q} (all of them: count = m). */
     public static double partialOrthogonality(BatchedMatrix q, int b, int count) {
         int n = q.rows();
         int m = q.cols();
