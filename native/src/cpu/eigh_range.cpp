@@ -51,10 +51,12 @@ T bound_below(double x) {
   if constexpr (sizeof(T) == 8) {
     return x;
   } else {
+    const float big = std::numeric_limits<float>::max();
+    if (x >= static_cast<double>(big)) return big;
+    if (x <= -static_cast<double>(big)) return -big;  // converting a double outside float's range is undefined
     float f = static_cast<float>(x);
     if (static_cast<double>(f) > x) f = std::nextafter(f, -std::numeric_limits<float>::infinity());
-    const float big = std::numeric_limits<float>::max();
-    return std::min(std::max(f, -big), big);
+    return f;
   }
 }
 

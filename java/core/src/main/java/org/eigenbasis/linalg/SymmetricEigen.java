@@ -36,7 +36,9 @@ import org.eigenbasis.value.Placement;
  *       without; on a native backend, an off-heap copy of every heap input and output (B·n²·s each) and, per
  *       matrix in flight, the kernel's copy of the matrix and eigenvalues plus LAPACK's divide and conquer
  *       workspace (syevd: lwork = 1 + 6n + 2n² scalars, liwork = 3 + 5n integers), (3n² + 7n + 1)·s + 8·(3 + 5n)
- *       bytes in all (native/src/cpu/eigh.cpp).</li>
+ *       bytes in all (native/src/cpu/eigh.cpp). A partial range counts its m-column outputs (B·m·s and B·n·m·s),
+ *       B·n·s + B·n²·s more for the full solve that java and cuda slice from, and ?syevr's workspace
+ *       (2n² + 27n)·s + 48n bytes where it is larger (native/src/cpu/eigh_range.cpp).</li>
  * </ul>
  * Thread-safe: instances hold only the backend.
  */
