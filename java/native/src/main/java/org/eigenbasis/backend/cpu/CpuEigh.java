@@ -59,19 +59,33 @@ final class CpuEigh implements EighKernel {
     }
 
     /**
-     * AUTO and SYEVR run LAPACK ?syevr on the range itself (bisection and inverse iteration for a subset: the
-     * back-transformation and the tridiagonal pairs cost O(n²m) instead of O(n³)); another forced algorithm runs in
-     * full and is sliced (the SPI's default), so forcing one still means that one ran.
+     * Whether ?syevr on the range beats the full AUTO solve sliced, for m of n columns: measured with vectors on the
+     * 2-core CI machine (docs/design-notes.md, "Partial spectra"), its subset path pays bisection and inverse iteration
+     * per eigenpair, so it wins only for few pairs (n = 128 batched: 3.4x faster at m = 2, 2.9x slower at m = 32;
+     * n = 1024: 3.3x faster at m = 10, 1.4x at 128, slower at 256) of matrices not too small (n = 8: 2.1x slower
+     * at m = 2; n = 32: even at m = 2).
+     */
+    static boolean partialSolverPays(int n, int m) {
+        return n >= 32 && 16L * m <= n;
+    }
+
+    /**
+     * SYEVR, and AUTO where {@link #partialSolverPays} says so, run LAPACK ?syevr on the range itself (bisection and
+     * inverse iteration for a subset: the tridiagonal pairs cost O(nm) and the back-transformation 2n²m instead of
+     * O(n³)). Otherwise the SPI's default runs: the full solve, AUTO's choice or the forced algorithm, sliced, so the
+     * algorithm reported is always the one that ran.
      */
     @Override
     public EighAlgorithm eighRange(BatchedMatrix a, EighRange range, BatchedMatrix values, BatchedMatrix vectors,
                                    int[] info, int[] counts, EighAlgorithm algorithm, int maxIterations) {
-        if (algorithm != EighAlgorithm.AUTO && algorithm != EighAlgorithm.SYEVR) {
-            return EighKernel.super.eighRange(a, range, values, vectors, info, counts, algorithm, maxIterations);
-        }
         int batch = a.batch();
         int n = a.rows();
         int m = values.cols();
+        boolean partial = algorithm == EighAlgorithm.SYEVR
+                || algorithm == EighAlgorithm.AUTO && partialSolverPays(n, m);
+        if (!partial) {
+            return EighKernel.super.eighRange(a, range, values, vectors, info, counts, algorithm, maxIterations);
+        }
         if (batch == 0) {
             return EighAlgorithm.SYEVR;
         }
