@@ -177,17 +177,25 @@ public abstract class EighRangeContract extends BackendContract {
         assertTrue(r.converged(), where + ": failed " + Arrays.toString(r.failedIndices()));
     }
 
+    /** AUTO and every algorithm the backend can be forced to run. */
+    private List<EighAlgorithm> supported() {
+        List<EighAlgorithm> algorithms = new ArrayList<>();
+        for (EighAlgorithm algorithm : EighAlgorithm.values()) {
+            if (backend().eigh().supports(algorithm)) {
+                algorithms.add(algorithm);
+            }
+        }
+        return algorithms;
+    }
+
     /** Forcing an algorithm still runs it: the backend's partial solver, or the forced one in full, then sliced. */
     @Test
     void forcedAlgorithmsRunAndSatisfyTheContract() {
         int n = 17;
-        List<EighAlgorithm> algorithms = new ArrayList<>();
-        for (EighAlgorithm algorithm : EighAlgorithm.values()) {
-            if (algorithm != EighAlgorithm.AUTO && backend().eigh().supports(algorithm)) {
-                algorithms.add(algorithm);
+        for (EighAlgorithm algorithm : supported()) {
+            if (algorithm == EighAlgorithm.AUTO) {
+                continue;
             }
-        }
-        for (EighAlgorithm algorithm : algorithms) {
             for (DType dtype : DType.values()) {
                 try (BatchedMatrix a = mixedBatch(dtype, n); EighResult full = eigen().decompose(a);
                      EighResult part = eigen().decompose(a, with(EighRange.largest(4)).withAlgorithm(algorithm))) {
@@ -212,10 +220,12 @@ public abstract class EighRangeContract extends BackendContract {
                 assertEquals(0, r.batch());
                 assertEquals(2, r.n());
             }
-            try (BatchedMatrix empty = BatchedMatrix.zeros(dtype, 2, 0, 0);
-                 EighResult r = eigen().decompose(empty, with(EighRange.interval(-1, 1, 4)))) {
-                assertEquals(0, r.n());
-                assertEquals(0, r.count(0) + r.count(1));
+            for (EighAlgorithm algorithm : supported()) {
+                try (BatchedMatrix empty = BatchedMatrix.zeros(dtype, 2, 0, 0);
+                     EighResult r = eigen().decompose(empty, with(EighRange.interval(-1, 1, 4)).withAlgorithm(algorithm))) {
+                    assertEquals(0, r.n());
+                    assertEquals(0, r.count(0) + r.count(1));
+                }
             }
         }
     }

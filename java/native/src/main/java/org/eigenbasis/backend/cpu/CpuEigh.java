@@ -81,8 +81,8 @@ final class CpuEigh implements EighKernel {
         int batch = a.batch();
         int n = a.rows();
         int m = values.cols();
-        boolean partial = algorithm == EighAlgorithm.SYEVR
-                || algorithm == EighAlgorithm.AUTO && partialSolverPays(n, m);
+        boolean partial = n > 0 && (algorithm == EighAlgorithm.SYEVR      // n = 0: nothing to solve, no buffers
+                || algorithm == EighAlgorithm.AUTO && partialSolverPays(n, m));
         if (!partial) {
             return EighKernel.super.eighRange(a, range, values, vectors, info, counts, algorithm, maxIterations);
         }
