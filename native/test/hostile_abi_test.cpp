@@ -94,6 +94,36 @@ void eigh_cases(const char* name, int32_t (*fn)(const T*, int64_t, int32_t, T*, 
 }
 
 template <class T>
+void eigh_range_cases(const char* name,
+                      int32_t (*fn)(const T*, int64_t, int32_t, int32_t, int32_t, int32_t, double, double, int32_t, T*,
+                                    T*, int32_t*, int32_t*),
+                      T* a, T* w, T* v) {
+  const std::string s = name;
+  covered.push_back(s);
+  int32_t* count = info + 8;
+  const double nan = std::nan("");
+  expect_status(EB_ERR_ARGUMENT, fn(nullptr, 1, 2, EB_RANGE_INDICES, 0, 1, 0, 0, 1, w, v, count, info), s + " a null");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INDICES, 0, 1, 0, 0, 1, nullptr, v, count, info), s + " w null");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INDICES, 0, 1, 0, 0, 1, w, v, nullptr, info), s + " count null");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INDICES, 0, 1, 0, 0, 1, w, v, count, nullptr), s + " info null");
+  expect_status(EB_ERR_ARGUMENT, fn(a, -1, 2, EB_RANGE_INDICES, 0, 1, 0, 0, 1, w, v, count, info), s + " batch negative");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, -2, EB_RANGE_INDICES, 0, 1, 0, 0, 1, w, v, count, info), s + " n negative");
+  expect_status(EB_ERR_ARGUMENT, fn(a, kAbsurdBatch, 2, EB_RANGE_INDICES, 0, 1, 0, 0, 1, w, v, count, info),
+                s + " batch absurd");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, kAbsurdN, EB_RANGE_INDICES, 0, 1, 0, 0, 1, w, v, count, info), s + " n absurd");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, 0, 0, 1, 0, 0, 1, w, v, count, info), s + " range unknown");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INDICES, -1, 1, 0, 0, 2, w, v, count, info), s + " lo negative");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INDICES, 1, 1, 0, 0, 0, w, v, count, info), s + " hi = lo");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INDICES, 0, 3, 0, 0, 3, w, v, count, info), s + " hi past n");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INDICES, 0, 2, 0, 0, 1, w, v, count, info), s + " m not hi - lo");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INTERVAL, 0, 0, nan, 1, 1, w, v, count, info), s + " vl NaN");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INTERVAL, 0, 0, 1, 1, 1, w, v, count, info), s + " vu = vl");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INTERVAL, 0, 0, 0, HUGE_VAL, 1, w, v, count, info), s + " vu inf");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INTERVAL, 0, 0, -1, 1, 3, w, v, count, info), s + " m above n");
+  expect_status(EB_ERR_ARGUMENT, fn(a, 1, 2, EB_RANGE_INTERVAL, 0, 0, -1, 1, 0, w, v, count, info), s + " m zero");
+}
+
+template <class T>
 void reconstruct_cases(const char* name, int32_t (*fn)(const T*, const T*, int64_t, int32_t, T*), T* v, T* fv, T* out) {
   const std::string s = name;
   covered.push_back(s);
@@ -442,6 +472,13 @@ void allocation_cases() {
     run("eb_cpu_eigh_f64 algorithm " + std::to_string(alg), [&] { return eb_cpu_eigh_f64(a, 1, 3, w, v, inf, alg, 0); });
     run("eb_cpu_eigh_f32 algorithm " + std::to_string(alg), [&] { return eb_cpu_eigh_f32(af, 1, 3, wf, vf, inf, alg, 0); });
   }
+  int32_t found[1];
+  run("eb_cpu_eigh_range_f64 indices", [&] {
+    return eb_cpu_eigh_range_f64(a, 1, 3, EB_RANGE_INDICES, 1, 3, 0, 0, 2, w, v, found, inf);
+  });
+  run("eb_cpu_eigh_range_f32 interval", [&] {
+    return eb_cpu_eigh_range_f32(af, 1, 3, EB_RANGE_INTERVAL, 0, 0, 0.0, 10.0, 3, wf, vf, found, inf);
+  });
   // Thread-local scratch grows once and is kept: each kernel runs before any other that shares its scratch.
   run("eb_cpu_spectral_apply_f64", [&] { return eb_cpu_spectral_apply_f64(q, w, a, 1, 3, 3, out); });
   run("eb_cpu_spectral_apply_f32", [&] { return eb_cpu_spectral_apply_f32(qf, wf, af, 1, 3, 3, outf); });
@@ -511,6 +548,8 @@ int main() {
   library_cases();
   eigh_cases<double>("eb_cpu_eigh_f64", eb_cpu_eigh_f64, d, d2, d3);
   eigh_cases<float>("eb_cpu_eigh_f32", eb_cpu_eigh_f32, f, f2, f3);
+  eigh_range_cases<double>("eb_cpu_eigh_range_f64", eb_cpu_eigh_range_f64, d, d2, d3);
+  eigh_range_cases<float>("eb_cpu_eigh_range_f32", eb_cpu_eigh_range_f32, f, f2, f3);
   reconstruct_cases<double>("eb_cpu_spectral_reconstruct_f64", eb_cpu_spectral_reconstruct_f64, d, d2, d3);
   reconstruct_cases<float>("eb_cpu_spectral_reconstruct_f32", eb_cpu_spectral_reconstruct_f32, f, f2, f3);
   apply_cases<double>("eb_cpu_spectral_apply_f64", eb_cpu_spectral_apply_f64, d, d2, d3, d4);

@@ -502,6 +502,70 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
     }
   }
   eigenbasis::parallel_chase_from = 2048;
+// Partial eigh (eb_cpu_eigh_range_*) against the full ?syevd on one n = 40 matrix, also at extreme scales (where
+// ?syevr scales the matrix and the interval's bounds itself): positions [10, 15) and an interval placed in the gaps
+// around positions 5..9, whose count must be 5, with NaN in the columns past it; values within both solves' Weyl
+// bounds (Accuracy.eigenvalueLimit: 120 for ?syevd, 230 for ?syevr, times n ulp ||A||_1), residuals within 60.
+template <class T>
+void check_eigh_range(std::mt19937_64& rng, double scale, const char* label) {
+  const int n = 40;
+  const double ulp = sizeof(T) == 8 ? 2.220446049250313e-16 : 1.1920929e-07;
+  const std::vector<T> a = random_symmetric<T>(1, n, rng, scale);
+  auto at = [&](int i, int j) { return static_cast<double>(i >= j ? a[i * n + j] : a[j * n + i]); };
+  double anorm = 0.0;
+  for (int j = 0; j < n; ++j) {
+    double col = 0.0;
+    for (int i = 0; i < n; ++i) col += std::fabs(at(i, j));
+    anorm = std::fmax(anorm, col);
+  }
+  std::vector<T> w(n), v(n * n);
+  int32_t info = 0, count = -1;
+  int32_t status;
+  if constexpr (sizeof(T) == 8)
+    status = eb_cpu_eigh_f64(a.data(), 1, n, w.data(), v.data(), &info, EB_EIGH_SYEVD, 0);
+  else
+    status = eb_cpu_eigh_f32(a.data(), 1, n, w.data(), v.data(), &info, EB_EIGH_SYEVD, 0);
+  if (status != EB_OK) {
+    std::printf("FAIL range %s: the full solve returned %d\n", label, status);
+    ++failures;
+    return;
+  }
+  const double tol = (120.0 + 230.0) * n * ulp * anorm;
+  auto range = [&](int32_t kind, int lo, int hi, double vl, double vu, int m, std::vector<T>& rw, std::vector<T>& rv) {
+    rw.assign(m, T(0));
+    rv.assign(static_cast<size_t>(n) * m, T(0));
+    if constexpr (sizeof(T) == 8)
+      return eb_cpu_eigh_range_f64(a.data(), 1, n, kind, lo, hi, vl, vu, m, rw.data(), rv.data(), &count, &info);
+    else
+      return eb_cpu_eigh_range_f32(a.data(), 1, n, kind, lo, hi, vl, vu, m, rw.data(), rv.data(), &count, &info);
+  };
+  auto expect = [&](const char* what, bool ok) {
+    if (!ok) {
+      std::printf("FAIL range %s: %s\n", label, what);
+      ++failures;
+    }
+  };
+  auto compare = [&](const std::vector<T>& rw, const std::vector<T>& rv, int first, int kept, int m) {
+    for (int j = 0; j < kept; ++j) {
+      expect("a value differs from the full solve's", std::fabs(static_cast<double>(rw[j]) - w[first + j]) <= tol);
+      double residual = 0.0;
+      for (int i = 0; i < n; ++i) {
+        double av = 0.0;
+        for (int k = 0; k < n; ++k) av += at(i, k) * rv[k * m + j];
+        residual += std::fabs(av - static_cast<double>(rw[j]) * rv[i * m + j]);
+      }
+      expect("a residual ratio above 60", residual / (anorm * n * ulp) <= 60.0);
+    }
+    for (int j = kept; j < m; ++j) expect("a column past the count is not NaN", std::isnan(rw[j]) && std::isnan(rv[j]));
+  };
+  std::vector<T> rw, rv;
+  expect("indices: status", range(EB_RANGE_INDICES, 10, 15, 0, 0, 5, rw, rv) == EB_OK && count == 5 && info == 0);
+  compare(rw, rv, 10, 5, 5);
+  const double lo = 0.5 * (static_cast<double>(w[4]) + w[5]), hi = 0.5 * (static_cast<double>(w[9]) + w[10]);
+  expect("interval: status", range(EB_RANGE_INTERVAL, 0, 0, lo, hi, 8, rw, rv) == EB_OK && count == 5 && info == 0);
+  compare(rw, rv, 5, 5, 8);
+  expect("interval capped at 3: status", range(EB_RANGE_INTERVAL, 0, 0, lo, hi, 3, rw, rv) == EB_OK && count == 5);
+  compare(rw, rv, 5, 3, 3);
 }
 
 int main() {
@@ -533,6 +597,11 @@ int main() {
   }
   check_two_stage_bandwidths<double>(rng);
   check_two_stage_bandwidths<float>(rng);
+  check_eigh_range<double>(rng, 1.0, "f64");
+  check_eigh_range<float>(rng, 1.0, "f32");
+  check_eigh_range<double>(rng, 1e150, "f64 huge");
+  check_eigh_range<double>(rng, 1e-150, "f64 tiny");
+  check_eigh_range<float>(rng, 1e30, "f32 huge");
   check_philox();
   check_det_math(rng);
   check_reset_sim_arguments();

@@ -109,6 +109,31 @@ int32_t eb_cpu_eigh_f64(const double* a, int64_t batch, int32_t n, double* w, do
 int32_t eb_cpu_eigh_f32(const float* a, int64_t batch, int32_t n, float* w, float* v, int32_t* info,
                         int32_t algorithm, int32_t max_sweeps);
 
+/* ---- partial eigh: which eigenpairs eb_cpu_eigh_range_* selects -------------------------------------------- */
+#define EB_RANGE_INDICES 1   /* ascending positions [lo, hi), 0-based, half-open (LAPACK RANGE = 'I')             */
+#define EB_RANGE_INTERVAL 2  /* eigenvalues in the half-open (vl, vu] (LAPACK RANGE = 'V')                         */
+
+/**
+ * Batched partial symmetric eigendecomposition by LAPACK ?syevr (bisection and inverse iteration for a subset, MRRR
+ * when the range is every position), one matrix per batch worker (one at a time with OpenBLAS threaded when
+ * batch < workers and n >= 256). Reads a[batch*n*n] (lower triangles). range = EB_RANGE_INDICES selects positions
+ * [lo, hi) (0 <= lo < hi <= n, m = hi - lo; vl, vu ignored); EB_RANGE_INTERVAL selects the eigenvalues in (vl, vu]
+ * (finite vl < vu; for f32 both bounds are taken as the largest float not above them, which selects exactly the f32
+ * eigenvalues in the double interval; 1 <= m <= n, or m = 0 when n = 0; lo, hi ignored). Writes, per matrix b:
+ * w[b*m ..] the first min(found, m) selected eigenvalues ascending (the smallest), NaN after them; v[b*n*m ..] (may
+ * be NULL for eigenvalues only) their eigenvectors in the columns of an n x m row-major matrix with the canonical
+ * sign, NaN columns after them; count[b] = found, the number of eigenvalues selected (for an interval, possibly
+ * more than m); info[b] = 0, or k > 0 when k eigenvectors failed to converge (outputs NaN, count 0). Cost: the
+ * tridiagonal reduction (4/3 n^3) plus O(n m) for the tridiagonal pairs and 2 n^2 m for the back-transformation
+ * (an interval's vectors: 2 n^2 found). Returns EB_OK, EB_ERR_NOT_CONVERGED when any info[b] != 0,
+ * EB_ERR_ARGUMENT for a NULL pointer it needs, a negative or overflowing extent, an unknown range or bounds
+ * outside those above, EB_ERR_ALLOCATION, or EB_ERR_LAPACK.
+ */
+int32_t eb_cpu_eigh_range_f64(const double* a, int64_t batch, int32_t n, int32_t range, int32_t lo, int32_t hi,
+                              double vl, double vu, int32_t m, double* w, double* v, int32_t* count, int32_t* info);
+int32_t eb_cpu_eigh_range_f32(const float* a, int64_t batch, int32_t n, int32_t range, int32_t lo, int32_t hi,
+                              double vl, double vu, int32_t m, float* w, float* v, int32_t* count, int32_t* info);
+
 /**
  * f(A) from an eigendecomposition: out[b] = V[b] diag(f[b]) V[b]^T for every b. Reads v[batch*n*n] (eigenvectors
  * in columns) and f[batch*n]; writes out[batch*n*n], exactly symmetric (lower triangle computed and mirrored).

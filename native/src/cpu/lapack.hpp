@@ -35,6 +35,24 @@ inline void syevr(char jobz, char uplo, lint n, float* a, lint lda, lint* m, flo
                 &lwork, iwork, &liwork, info);
 }
 
+// ?syevr with a subset: range 'I' selects positions il..iu (1-based, inclusive), 'V' the eigenvalues in (vl, vu],
+// 'A' all; abstol 0 lets LAPACK pick its default tolerance. For a subset LAPACK bisects (?stebz) and inverse-iterates
+// (?stein) instead of running MRRR, and back-transforms only the m vectors found.
+inline void syevr(char jobz, char range, char uplo, lint n, double* a, lint lda, double vl, double vu, lint il,
+                  lint iu, lint* m, double* w, double* z, lint ldz, lint* isuppz, double* work, lint lwork,
+                  lint* iwork, lint liwork, lint* info) {
+  const double abstol = 0.0;
+  LAPACK_dsyevr(&jobz, &range, &uplo, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, m, w, z, &ldz, isuppz, work, &lwork,
+                iwork, &liwork, info);
+}
+inline void syevr(char jobz, char range, char uplo, lint n, float* a, lint lda, float vl, float vu, lint il, lint iu,
+                  lint* m, float* w, float* z, lint ldz, lint* isuppz, float* work, lint lwork, lint* iwork,
+                  lint liwork, lint* info) {
+  const float abstol = 0.0f;
+  LAPACK_ssyevr(&jobz, &range, &uplo, &n, a, &lda, &vl, &vu, &il, &iu, &abstol, m, w, z, &ldz, isuppz, work, &lwork,
+                iwork, &liwork, info);
+}
+
 inline void geqrf(lint m, lint n, double* a, lint lda, double* tau, double* work, lint lwork, lint* info) {
   LAPACK_dgeqrf(&m, &n, a, &lda, tau, work, &lwork, info);
 }

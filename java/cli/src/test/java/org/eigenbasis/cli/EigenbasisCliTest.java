@@ -111,6 +111,57 @@ class EigenbasisCliTest {
     }
 
     @Test
+    void eighRangeFlagsWriteOnlyTheSelectedEigenpairs() throws Exception {
+        Path a = stack(DType.F64, 3, 7, true);
+        Path w = dir.resolve("Wr.npy");
+        Path v = dir.resolve("Vr.npy");
+        Path wAll = dir.resolve("Wall.npy");
+        assertEquals(0, run("eigh", "--input", a.toString(), "--values", wAll.toString(), "--backend", "java").code());
+        try (BatchedMatrix all = Npy.readBatch(wAll)) {
+            Run r = run("eigh", "--input", a.toString(), "--values", w.toString(), "--vectors", v.toString(),
+                    "--backend", "java", "--largest", "2", "--json");
+            assertEquals(0, r.code(), r.err());
+            JsonNode doc = JSON.readTree(r.out());
+            assertEquals("largest 2", doc.get("range").asText());
+            assertEquals("[2,2,2]", doc.get("counts").toString());
+            assertEquals("(3, 2)", Npy.read(w).shapeString());
+            assertEquals("(3, 7, 2)", Npy.read(v).shapeString());
+            try (BatchedMatrix part = Npy.readBatch(w)) {
+                assertEquals(all.get(0, 1, 5), part.get(0, 1, 0), 0, "java slices its own full solve exactly");
+                assertEquals(all.get(0, 1, 6), part.get(0, 1, 1), 0);
+            }
+            assertEquals(0, run("eigh", "--input", a.toString(), "--values", w.toString(), "--backend", "java",
+                    "--index", "1:4").code());
+            assertEquals("(3, 3)", Npy.read(w).shapeString());
+            // An interval from just below matrix 0's smallest eigenvalue to just below its third: two of them.
+            double lo = all.get(0, 0, 0) - 1e-6;
+            double hi = 0.5 * (all.get(0, 0, 1) + all.get(0, 0, 2));
+            r = run("eigh", "--input", a.toString(), "--values", w.toString(), "--backend", "java",
+                    "--interval=" + lo + ":" + hi + ":4");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("range: interval"), r.out());
+            try (BatchedMatrix part = Npy.readBatch(w)) {
+                assertEquals(all.get(0, 0, 0), part.get(0, 0, 0), 0);
+                assertEquals(all.get(0, 0, 1), part.get(0, 0, 1), 0);
+                assertTrue(Double.isNaN(part.get(0, 0, 2)) && Double.isNaN(part.get(0, 0, 3)), "NaN past the count");
+            }
+        }
+        String[][] bad = {{"--smallest", "0"}, {"--largest", "8"}, {"--index", "3"}, {"--index", "4:2"},
+            {"--interval", "1:x"}, {"--interval=2:1"}, {"--smallest", "2", "--largest", "2"}};
+        String[] named = {"--smallest: k: 0", "--largest: k: 8 is outside [1, n = 7]", "--index: '3' is not LO:HI",
+            "--index: hi: 2", "--interval: 'x' is not a number", "--interval: hi: 1.0", "mutually exclusive"};
+        for (int i = 0; i < bad.length; i++) {
+            String[] args = new String[6 + bad[i].length];
+            System.arraycopy(new String[] {"eigh", "--input", a.toString(), "--values", w.toString(), "--backend=java"}, 0,
+                    args, 0, 6);
+            System.arraycopy(bad[i], 0, args, 6, bad[i].length);
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", bad[i]));
+            assertTrue(r.err().contains(named[i]), String.join(" ", bad[i]) + ": " + r.err());
+        }
+    }
+
+    @Test
     void badInputIsOneLineOnStderrAndExitCode2() throws Exception {
         Path missing = dir.resolve("missing.npy");
         Run r = run("eigh", "--input", missing.toString(), "--values", dir.resolve("w.npy").toString());

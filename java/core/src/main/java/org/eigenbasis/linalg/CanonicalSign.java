@@ -22,20 +22,29 @@ public final class CanonicalSign {
      * entries must already be representable in {@code dtype} (f32 values rounded). Cost O(n²).
      */
     public static void applyToColumns(double[] v, int offset, int n, DType dtype) {
-        for (int j = 0; j < n; j++) {
+        applyToColumns(v, offset, n, n, dtype);
+    }
+
+    /**
+     * Applies the rule to the m columns of the n × m row-major matrix {@code v} starting at {@code offset} (the
+     * eigenvectors of a partial decomposition); entries as {@link #applyToColumns(double[], int, int, DType)}; a
+     * NaN column (past a partial result's count) is left as it is. Cost O(n·m).
+     */
+    public static void applyToColumns(double[] v, int offset, int n, int m, DType dtype) {
+        for (int j = 0; j < m; j++) {
             double max = 0;
             for (int i = 0; i < n; i++) {
-                max = Math.max(max, Math.abs(v[offset + i * n + j]));
+                max = Math.max(max, Math.abs(v[offset + i * m + j]));
             }
             double threshold = dtype == DType.F32
                     ? (float) max * (1f - SQRT_EPS_F32)
                     : max * (1 - SQRT_EPS_F64);
             for (int i = 0; i < n; i++) {
-                double x = v[offset + i * n + j];
+                double x = v[offset + i * m + j];
                 if (Math.abs(x) >= threshold) {
                     if (x < 0) {
                         for (int r = 0; r < n; r++) {
-                            v[offset + r * n + j] = -v[offset + r * n + j];
+                            v[offset + r * m + j] = -v[offset + r * m + j];
                         }
                     }
                     break;
@@ -44,13 +53,14 @@ public final class CanonicalSign {
         }
     }
 
-    /** True when every column of matrix b of {@code vectors} already carries the canonical sign. */
+    /** True when every column of matrix b of {@code vectors} (n × n, or n × m of a partial result) is canonical. */
     public static boolean isCanonical(BatchedMatrix vectors, int b) {
         int n = vectors.rows();
-        double[] v = new double[n * n];
+        int m = vectors.cols();
+        double[] v = new double[n * m];
         vectors.copyMatrixTo(b, v, 0);
         double[] fixed = v.clone();
-        applyToColumns(fixed, 0, n, vectors.dtype());
+        applyToColumns(fixed, 0, n, m, vectors.dtype());
         return java.util.Arrays.equals(v, fixed);
     }
 }

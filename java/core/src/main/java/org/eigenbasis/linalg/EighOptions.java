@@ -2,6 +2,7 @@ package org.eigenbasis.linalg;
 
 import java.util.Objects;
 import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.value.EighRange;
 import org.eigenbasis.value.Placement;
 
 /**
@@ -15,11 +16,14 @@ import org.eigenbasis.value.Placement;
  *                         0 = the default (30 and 50); in [0, 10 000]; ignored by LAPACK and cuSOLVER
  * @param failurePolicy    what to do when a matrix fails to converge
  * @param outputPlacement  where results live; null = the input's placement
+ * @param range            which eigenpairs ({@link EighRange#all()} by default): a partial range makes the outputs
+ *                         B × 1 × m and B × n × m, m = {@link EighRange#columns(int)}
  */
 public record EighOptions(boolean computeVectors, SymmetryCheck symmetryCheck, EighAlgorithm algorithm,
-                          int maxIterations, FailurePolicy failurePolicy, Placement outputPlacement) {
+                          int maxIterations, FailurePolicy failurePolicy, Placement outputPlacement, EighRange range) {
     public EighOptions {
         Objects.requireNonNull(symmetryCheck, "symmetryCheck");
+        Objects.requireNonNull(range, "range");
         Objects.requireNonNull(algorithm, "algorithm");
         Objects.requireNonNull(failurePolicy, "failurePolicy");
         if (maxIterations < 0 || maxIterations > 10_000) {
@@ -27,32 +31,45 @@ public record EighOptions(boolean computeVectors, SymmetryCheck symmetryCheck, E
         }
     }
 
-    /** Values and vectors, no symmetry check, AUTO, default iterations, THROW, results placed like the input. */
+    /**
+     * Values and vectors, no symmetry check, AUTO, default iterations, THROW, results placed like the input, every
+     * eigenpair.
+     */
     public static EighOptions defaults() {
-        return new EighOptions(true, SymmetryCheck.NONE, EighAlgorithm.AUTO, 0, FailurePolicy.THROW, null);
+        return new EighOptions(true, SymmetryCheck.NONE, EighAlgorithm.AUTO, 0, FailurePolicy.THROW, null,
+                EighRange.all());
     }
 
     public EighOptions withVectors(boolean vectors) {
-        return new EighOptions(vectors, symmetryCheck, algorithm, maxIterations, failurePolicy, outputPlacement);
+        return new EighOptions(vectors, symmetryCheck, algorithm, maxIterations, failurePolicy, outputPlacement, range);
     }
 
     public EighOptions withSymmetryCheck(SymmetryCheck check) {
-        return new EighOptions(computeVectors, check, algorithm, maxIterations, failurePolicy, outputPlacement);
+        return new EighOptions(computeVectors, check, algorithm, maxIterations, failurePolicy, outputPlacement, range);
     }
 
     public EighOptions withAlgorithm(EighAlgorithm forced) {
-        return new EighOptions(computeVectors, symmetryCheck, forced, maxIterations, failurePolicy, outputPlacement);
+        return new EighOptions(computeVectors, symmetryCheck, forced, maxIterations, failurePolicy, outputPlacement, range);
     }
 
     public EighOptions withMaxIterations(int iterations) {
-        return new EighOptions(computeVectors, symmetryCheck, algorithm, iterations, failurePolicy, outputPlacement);
+        return new EighOptions(computeVectors, symmetryCheck, algorithm, iterations, failurePolicy, outputPlacement, range);
     }
 
     public EighOptions withFailurePolicy(FailurePolicy policy) {
-        return new EighOptions(computeVectors, symmetryCheck, algorithm, maxIterations, policy, outputPlacement);
+        return new EighOptions(computeVectors, symmetryCheck, algorithm, maxIterations, policy, outputPlacement, range);
     }
 
     public EighOptions withOutputPlacement(Placement placement) {
-        return new EighOptions(computeVectors, symmetryCheck, algorithm, maxIterations, failurePolicy, placement);
+        return new EighOptions(computeVectors, symmetryCheck, algorithm, maxIterations, failurePolicy, placement, range);
+    }
+
+    /**
+     * Which eigenpairs to compute ({@link EighRange#all()}, the default, or a partial range: see {@link EighRange}
+     * for what each selects and costs). Not null.
+     */
+    public EighOptions withRange(EighRange selected) {
+        return new EighOptions(computeVectors, symmetryCheck, algorithm, maxIterations, failurePolicy, outputPlacement,
+                selected);
     }
 }

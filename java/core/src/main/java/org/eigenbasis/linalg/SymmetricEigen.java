@@ -5,6 +5,7 @@ import org.eigenbasis.spi.Backend;
 import org.eigenbasis.spi.Backends;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.value.EighRange;
 import org.eigenbasis.value.Placement;
 
 /**
@@ -14,7 +15,9 @@ import org.eigenbasis.value.Placement;
  *   <li><b>Reads</b> the lower triangle of each matrix (a_ij, j ≤ i); the strict upper triangle is not read unless
  *       a {@link SymmetryCheck} is asked for. The input is never modified.</li>
  *   <li><b>Writes</b> new outputs: eigenvalues B × 1 × n ascending; eigenvectors B × n × n in columns,
- *       orthonormal, with the sign rule of {@link CanonicalSign}. Same dtype as the input.</li>
+ *       orthonormal, with the sign rule of {@link CanonicalSign}. Same dtype as the input. A partial range
+ *       ({@link EighOptions#withRange}, {@link EighRange}: the k smallest or largest, positions [lo, hi), or the
+ *       eigenvalues in (lo, hi]) makes them B × 1 × m and B × n × m.</li>
  *   <li><b>Cost</b> about 9 n³ flops per matrix with vectors (4/3 n³ without), O(n²) memory; the backend picks
  *       the algorithm by size ({@link EighAlgorithm#AUTO}).</li>
  *   <li><b>Accuracy</b> backward stable: ‖A V − V Λ‖_F ≤ c·n·ε·‖A‖_F and ‖VᵀV − I‖_max ≤ c·n·ε. Eigenvectors of
@@ -35,7 +38,9 @@ import org.eigenbasis.value.Placement;
  *       matrix in flight, the kernel's copy of the matrix and eigenvalues plus LAPACK's divide and conquer
  *       workspace (syevd: lwork = 1 + 6n + 2n² scalars, liwork = 3 + 5n integers), (3n² + 7n + 1)·s + 8·(3 + 5n)
  *       bytes in all (native/src/cpu/eigh.cpp), or the two-stage path's (2.75n² + 400n + 2048)·s + 8·(3 + 5n)
- *       where that is larger (n below about 1600).</li>
+ *       where that is larger (n below about 1600). A partial range counts its m-column outputs (B·m·s and B·n·m·s),
+ *       B·n·s + B·n²·s more for the full solve that java and cuda slice from, and ?syevr's workspace
+ *       (2n² + 27n)·s + 48n bytes where it is larger (native/src/cpu/eigh_range.cpp).</li>
  * </ul>
  * Thread-safe: instances hold only the backend.
  */
@@ -86,7 +91,12 @@ public final class SymmetricEigen {
         return decompose(a, options.withVectors(false));
     }
 
-    /** Decomposes every matrix of {@code a} as the options say. */
+    /**
+     * Decomposes every matrix of {@code a} as the options say. With a partial {@link EighOptions#range()} the
+     * outputs are B × 1 × m and B × n × m (see {@link EighRange}, which also gives the cost), the result's
+     * {@link EighResult#counts()} say how many columns hold eigenpairs, and a range that does not fit n (k or hi
+     * above n) is refused with an IllegalArgumentException naming it, before anything is allocated.
+     */
     public EighResult decompose(BatchedMatrix a, EighOptions options) {
         Objects.requireNonNull(options, "options");
         Validation.requireSquare("a", a);
@@ -98,15 +108,26 @@ public final class SymmetricEigen {
         }
         int batch = a.batch();
         int n = a.rows();
+        EighRange range = options.range();
+        int m = range.columns(n);
         Placement placement = options.outputPlacement() != null ? options.outputPlacement() : a.placement();
-        requireMemory(a, placement, options.computeVectors(), options.algorithm());
-        BatchedMatrix values = BatchedMatrix.allocate(a.dtype(), batch, 1, n, placement);
+        requireMemory(a, placement, options.computeVectors(), options.algorithm(), range, m);
+        BatchedMatrix values = BatchedMatrix.allocate(a.dtype(), batch, 1, m, placement);
         BatchedMatrix vectors = null;
         try {
-            vectors = options.computeVectors() ? BatchedMatrix.allocate(a.dtype(), batch, n, n, placement) : null;
+            vectors = options.computeVectors() ? BatchedMatrix.allocate(a.dtype(), batch, n, m, placement) : null;
             int[] info = new int[batch];
-            EighAlgorithm ran = backend.eigh().eigh(a, values, vectors, info, options.algorithm(), options.maxIterations());
-            EighResult result = new EighResult(values, vectors, info, backend.name(), ran);
+            EighResult result;
+            if (range.isAll()) {
+                EighAlgorithm ran = backend.eigh().eigh(a, values, vectors, info, options.algorithm(),
+                        options.maxIterations());
+                result = new EighResult(values, vectors, info, backend.name(), ran);
+            } else {
+                int[] counts = new int[batch];
+                EighAlgorithm ran = backend.eigh().eighRange(a, range, values, vectors, info, counts,
+                        options.algorithm(), options.maxIterations());
+                result = new EighResult(values, vectors, info, backend.name(), ran, counts);
+            }
             if (!result.converged() && options.failurePolicy() == FailurePolicy.THROW) {
                 throw new EighConvergenceException(result);
             }
@@ -122,17 +143,27 @@ public final class SymmetricEigen {
         }
     }
 
-    /** Refuses the call before allocating when its memory need (class comment, Memory) does not fit. */
-    private void requireMemory(BatchedMatrix a, Placement placement, boolean vectors, EighAlgorithm algorithm) {
+    /**
+     * Refuses the call before allocating when its memory need (class comment, Memory) does not fit. A partial range
+     * counts its m-column outputs and, besides, a full decomposition's outputs: the default
+     * {@link org.eigenbasis.spi.EighKernel#eighRange} solves in full into temporaries (cpu's ?syevr needs less).
+     */
+    private void requireMemory(BatchedMatrix a, Placement placement, boolean vectors, EighAlgorithm algorithm,
+                               EighRange range, int m) {
         int batch = a.batch();
         long n = a.rows();
+        boolean partial = !range.isAll();
+        long syevr = a.dtype().bytes() * (2 * n * n + 27 * n) + 4L * 12 * n;   // copy, Z, work 26n, w; iwork 10n, isuppz 2n
+        long full = nativeScalars(n) * a.dtype().bytes() + 8 * (3 + 5 * n);
         new MemoryNeed("eigh of " + a.shape() + " " + a.dtype().shortName(), backend)
                 .input(a)
-                .output(batch, 1, n, a.dtype(), placement)
-                .output(vectors ? batch : 0, n, n, a.dtype(), placement)
-                .heap(4L * batch)
+                .output(batch, 1, m, a.dtype(), placement)
+                .output(vectors ? batch : 0, n, m, a.dtype(), placement)
+                .output(partial ? batch : 0, 1, n, a.dtype(), placement)
+                .output(partial && vectors ? batch : 0, n, n, a.dtype(), placement)
+                .heap(4L * batch * (partial ? 2 : 1))
                 .javaWorkspace(batch, (vectors ? (algorithm == EighAlgorithm.TWO_STAGE ? 5 : 3) : 1) * n * n + 5 * n)
-                .nativeWorkspace(batch, nativeScalars(n) * a.dtype().bytes() + 8 * (3 + 5 * n))
+                .nativeWorkspace(batch, partial ? Math.max(full, syevr) : full)
                 .require();
     }
 

@@ -3,6 +3,7 @@ package org.eigenbasis.spi;
 import org.eigenbasis.value.BatchedMatrix;
 import org.eigenbasis.value.DType;
 import org.eigenbasis.value.EighAlgorithm;
+import org.eigenbasis.value.EighRange;
 
 /**
  * Batched symmetric eigendecomposition. Callers ({@link org.eigenbasis.linalg.SymmetricEigen}) have validated
@@ -21,6 +22,33 @@ public interface EighKernel {
      */
     EighAlgorithm eigh(BatchedMatrix a, BatchedMatrix values, BatchedMatrix vectors, int[] info,
                        EighAlgorithm algorithm, int maxIterations);
+
+    /**
+     * A partial decomposition: the eigenpairs {@code range} selects. Reads {@code a} as {@link #eigh}; writes the
+     * selected eigenvalues ascending to {@code values} (B × 1 × m, m = {@link EighRange#columns(int)}), their
+     * eigenvectors with the canonical sign to the columns of {@code vectors} (B × n × m, or null), NaN in the columns
+     * past {@code counts[b]}, the number selected (for an interval, the number of eigenvalues in (lo, hi], which may
+     * exceed m), and {@code info[b]} as {@link #eigh} (a failed matrix: NaN outputs, count 0). Callers have checked
+     * the range against n.
+     *
+     * <p>This default runs {@link #eigh} in full into temporaries placed like {@code values} (so it costs what a full
+     * decomposition costs, plus B·n·(n + 1) scalars of memory) and copies the selected columns: the slice is exactly
+     * the full solve's. A backend with a partial solver overrides it.
+     *
+     * @return the algorithm that ran
+     */
+    default EighAlgorithm eighRange(BatchedMatrix a, EighRange range, BatchedMatrix values, BatchedMatrix vectors,
+                                    int[] info, int[] counts, EighAlgorithm algorithm, int maxIterations) {
+        int batch = a.batch();
+        int n = a.rows();
+        try (BatchedMatrix w = BatchedMatrix.allocate(a.dtype(), batch, 1, n, values.placement());
+             BatchedMatrix v = vectors == null ? null
+                     : BatchedMatrix.allocate(a.dtype(), batch, n, n, values.placement())) {
+            EighAlgorithm ran = eigh(a, w, v, info, algorithm, maxIterations);
+            EighSlices.select(range, w, v, info, values, vectors, counts);
+            return ran;
+        }
+    }
 
     /** The algorithm {@link EighAlgorithm#AUTO} resolves to for this size and dtype. */
     EighAlgorithm choose(int n, int batch, DType dtype, boolean vectors);

@@ -53,18 +53,53 @@ public final class Invariants {
 
     /** ‖VᵀV − I‖₁ of an n × n matrix b of {@code q} (orthonormal columns expected). */
     public static double orthogonality(BatchedMatrix q, int b) {
+        return partialOrthogonality(q, b, q.cols());
+    }
+
+    /**
+     * ‖A V − V Λ‖₁ / ‖A‖₁ over the first {@code count} columns of a partial result's matrix b (V is n × m, Λ its
+     * eigenvalues; ‖V Λ‖₁ when A = 0), in units of max|a| so no product overflows. Divided by n·ulp it is judged
+     * against {@link Accuracy#residualLimit}, as LAPACK's xSYT22 judges a subset (there over m·ulp, a stricter unit).
+     */
+    public static double partialResidual(BatchedMatrix a, EighResult r, int b, int count) {
+        int n = a.rows();
+        int m = r.vectors().cols();
+        double[] full = fullSymmetric(a, b);
+        double[] v = new double[n * m];
+        r.vectors().copyMatrixTo(b, v, 0);
+        double[] w = r.valuesOf(b);
+        double s = Math.max(maxAbs(full), Double.MIN_NORMAL);
+        double worst = 0;
+        for (int j = 0; j < count; j++) {
+            double col = 0;
+            for (int i = 0; i < n; i++) {
+                double av = 0;
+                for (int k = 0; k < n; k++) {
+                    av += full[i * n + k] / s * v[k * m + j];
+                }
+                col += Math.abs(av - v[i * m + j] * (w[j] / s));
+            }
+            worst = Math.max(worst, col);
+        }
+        double anorm = norm1(full, n) / s;
+        return anorm == 0 ? worst : worst / anorm;
+    }
+
+    /** ‖VᵀV − I‖₁ of the first {@code count} columns of the n × m matrix b of {@code q} (all of them: count = m). */
+    public static double partialOrthogonality(BatchedMatrix q, int b, int count) {
         int n = q.rows();
-        double[] v = new double[n * n];
+        int m = q.cols();
+        double[] v = new double[n * m];
         q.copyMatrixTo(b, v, 0);
         double worst = 0;
-        for (int c = 0; c < n; c++) {
+        for (int c = 0; c < count; c++) {
             double col = 0;
-            for (int p = 0; p < n; p++) {
-                double s = 0;
+            for (int p = 0; p < count; p++) {
+                double dot = 0;
                 for (int i = 0; i < n; i++) {
-                    s += v[i * n + p] * v[i * n + c];
+                    dot += v[i * m + p] * v[i * m + c];
                 }
-                col += Math.abs(s - (p == c ? 1 : 0));
+                col += Math.abs(dot - (p == c ? 1 : 0));
             }
             worst = Math.max(worst, col);
         }

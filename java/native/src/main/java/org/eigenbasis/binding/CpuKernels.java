@@ -242,6 +242,65 @@ public final class CpuKernels {
         Arguments.output("info", info, batch);
     }
 
+    /** eb_api.h's EB_RANGE_INDICES: ascending positions [lo, hi). */
+    public static final int RANGE_INDICES = 1;
+    /** eb_api.h's EB_RANGE_INTERVAL: eigenvalues in (vl, vu]. */
+    public static final int RANGE_INTERVAL = 2;
+
+    /**
+     * Batched partial eigh by ?syevr on direct buffers (eb_cpu_eigh_range_f64): {@code range} is
+     * {@link #RANGE_INDICES} (positions [lo, hi), m = hi − lo) or {@link #RANGE_INTERVAL} ((vl, vu], m in [1, n]);
+     * w is batch·m, v batch·n·m or null, count and info batch. Returns normally when only per-matrix failures
+     * occurred; every argument is checked first, an IllegalArgumentException naming the one at fault.
+     */
+    public static void eighRange(DoubleBuffer a, long batch, int n, int range, int lo, int hi, double vl, double vu,
+                                 int m, DoubleBuffer w, DoubleBuffer v, IntBuffer count, IntBuffer info) {
+        checkEighRange(a, batch, n, range, lo, hi, vl, vu, m, w, v, count, info);
+        check("eb_cpu_eigh_range_f64", EbCpuLibrary.eb_cpu_eigh_range_f64(a, batch, n, range, lo, hi, vl, vu, m, w, v,
+                count, info), true);
+    }
+
+    public static void eighRange(FloatBuffer a, long batch, int n, int range, int lo, int hi, double vl, double vu,
+                                 int m, FloatBuffer w, FloatBuffer v, IntBuffer count, IntBuffer info) {
+        checkEighRange(a, batch, n, range, lo, hi, vl, vu, m, w, v, count, info);
+        check("eb_cpu_eigh_range_f32", EbCpuLibrary.eb_cpu_eigh_range_f32(a, batch, n, range, lo, hi, vl, vu, m, w, v,
+                count, info), true);
+    }
+
+    private static void checkEighRange(Buffer a, long batch, int n, int range, int lo, int hi, double vl, double vu,
+                                       int m, Buffer w, Buffer v, IntBuffer count, IntBuffer info) {
+        requireLoaded();
+        Arguments.nonNegative("batch", batch);
+        Arguments.nonNegative("n", n);
+        Arguments.code("range", range, RANGE_INDICES, RANGE_INTERVAL);
+        if (range == RANGE_INDICES) {
+            Arguments.range("lo", lo, Math.max(n - 1, 0));
+            if (hi <= lo || hi > n) {
+                throw new IllegalArgumentException("hi: " + hi + " is outside [lo + 1 = " + (lo + 1L) + ", n = " + n + "]");
+            }
+            if (m != hi - lo) {
+                throw new IllegalArgumentException("m: " + m + " differs from hi - lo = " + (hi - lo));
+            }
+        } else {
+            if (!Double.isFinite(vl)) {
+                throw new IllegalArgumentException("vl: " + vl + " is not finite");
+            }
+            if (!Double.isFinite(vu) || !(vu > vl)) {
+                throw new IllegalArgumentException("vu: " + vu + " is outside (vl = " + vl + ", the largest finite double]");
+            }
+            if (n > 0 && (m < 1 || m > n) || n == 0 && m != 0) {
+                throw new IllegalArgumentException("m: " + m + " is outside [" + Math.min(n, 1) + ", n = " + n + "]");
+            }
+        }
+        Arguments.input("a", a, batch, n, n);
+        Arguments.output("w", w, batch, m);
+        if (v != null) {
+            Arguments.output("v", v, batch, n, m);
+        }
+        Arguments.output("count", count, batch);
+        Arguments.output("info", info, batch);
+    }
+
     public static void reconstruct(DoubleBuffer v, DoubleBuffer f, long batch, int n, DoubleBuffer out) {
         checkReconstruct(v, f, batch, n, out);
         check("eb_cpu_spectral_reconstruct_f64", EbCpuLibrary.eb_cpu_spectral_reconstruct_f64(v, f, batch, n, out), false);

@@ -55,6 +55,14 @@ public final class EbCpuLibrary {
     public static native int eb_cpu_eigh_f32(@Const FloatBuffer a, long batch, int n, FloatBuffer w, FloatBuffer v,
                                              IntBuffer info, int algorithm, int maxSweeps);
 
+    public static native int eb_cpu_eigh_range_f64(@Const DoubleBuffer a, long batch, int n, int range, int lo, int hi,
+                                                   double vl, double vu, int m, DoubleBuffer w, DoubleBuffer v,
+                                                   IntBuffer count, IntBuffer info);
+
+    public static native int eb_cpu_eigh_range_f32(@Const FloatBuffer a, long batch, int n, int range, int lo, int hi,
+                                                   double vl, double vu, int m, FloatBuffer w, FloatBuffer v,
+                                                   IntBuffer count, IntBuffer info);
+
     public static native int eb_cpu_spectral_reconstruct_f64(@Const DoubleBuffer v, @Const DoubleBuffer f, long batch,
                                                              int n, DoubleBuffer out);
 

@@ -74,6 +74,12 @@ final class HostileTemplates {
                 b -> CpuKernels.eigh(d(b, 0), 2, 3, d(b, 1), d(b, 2), (IntBuffer) b[3], 0, 0)));
         t.add(t("eigh f32", "a:f:18 w:f:6:w v:f:18:wn info:i:2:w", NONE,
                 b -> CpuKernels.eigh(f(b, 0), 2, 3, f(b, 1), f(b, 2), (IntBuffer) b[3], 0, 0)));
+        t.add(t("eighRange f64", "a:d:18 w:d:4:w v:d:12:wn count:i:2:w info:i:2:w", NONE,
+                b -> CpuKernels.eighRange(d(b, 0), 2, 3, CpuKernels.RANGE_INDICES, 1, 3, 0, 0, 2, d(b, 1), d(b, 2),
+                        (IntBuffer) b[3], (IntBuffer) b[4])));
+        t.add(t("eighRange f32", "a:f:18 w:f:4:w v:f:12:wn count:i:2:w info:i:2:w", NONE,
+                b -> CpuKernels.eighRange(f(b, 0), 2, 3, CpuKernels.RANGE_INTERVAL, 0, 0, -1, 1, 2, f(b, 1), f(b, 2),
+                        (IntBuffer) b[3], (IntBuffer) b[4])));
         t.add(t("reconstruct f64", "v:d:18 f:d:6 out:d:18:w", NONE,
                 b -> CpuKernels.reconstruct(d(b, 0), d(b, 1), 2, 3, d(b, 2))));
         t.add(t("reconstruct f32", "v:f:18 f:f:6 out:f:18:w", NONE,
@@ -146,6 +152,11 @@ final class HostileTemplates {
         cases.add(new Case(kernel + " " + label, argument, call, b, List.of()));
     }
 
+    /** eighRange f64 on the template's buffers (batch 2, n 3) with the given range arguments. */
+    private static void eighRange64(Buffer[] b, int range, int lo, int hi, double vl, double vu, int m) {
+        CpuKernels.eighRange(d(b, 0), 2, 3, range, lo, hi, vl, vu, m, d(b, 1), d(b, 2), (IntBuffer) b[3], (IntBuffer) b[4]);
+    }
+
     static List<Case> scalarCases() {
         List<Case> c = new ArrayList<>();
         long huge = Long.MAX_VALUE / 2;
@@ -155,6 +166,13 @@ final class HostileTemplates {
         add(c, "eigh f32", "algorithm 9", "algorithm", b -> CpuKernels.eigh(f(b, 0), 2, 3, f(b, 1), f(b, 2), (IntBuffer) b[3], 9, 0));
         add(c, "eigh f64", "algorithm cusolver", "algorithm", b -> CpuKernels.eigh(d(b, 0), 2, 3, d(b, 1), d(b, 2), (IntBuffer) b[3], 5, 0));
         add(c, "eigh f64", "maxSweeps -1", "maxSweeps", b -> CpuKernels.eigh(d(b, 0), 2, 3, d(b, 1), d(b, 2), (IntBuffer) b[3], 0, -1));
+        add(c, "eighRange f64", "range 3", "range", b -> eighRange64(b, CpuKernels.RANGE_INTERVAL + 1, 1, 3, 0, 0, 2));
+        add(c, "eighRange f64", "lo -1", "lo", b -> eighRange64(b, CpuKernels.RANGE_INDICES, -1, 1, 0, 0, 2));
+        add(c, "eighRange f64", "hi past n", "hi", b -> eighRange64(b, CpuKernels.RANGE_INDICES, 1, 4, 0, 0, 3));
+        add(c, "eighRange f64", "m not hi - lo", "m", b -> eighRange64(b, CpuKernels.RANGE_INDICES, 1, 3, 0, 0, 1));
+        add(c, "eighRange f64", "vl NaN", "vl", b -> eighRange64(b, CpuKernels.RANGE_INTERVAL, 0, 0, Double.NaN, 1, 2));
+        add(c, "eighRange f64", "vu below vl", "vu", b -> eighRange64(b, CpuKernels.RANGE_INTERVAL, 0, 0, 1, -1, 2));
+        add(c, "eighRange f64", "m above n", "m", b -> eighRange64(b, CpuKernels.RANGE_INTERVAL, 0, 0, -1, 1, 4));
         add(c, "reconstruct f32", "batch -1", "batch", b -> CpuKernels.reconstruct(f(b, 0), f(b, 1), -1, 3, f(b, 2)));
         add(c, "reconstruct f64", "n overflowing", "v", b -> CpuKernels.reconstruct(d(b, 0), d(b, 1), huge, Integer.MAX_VALUE, d(b, 2)));
         add(c, "apply f64", "m -1", "m", b -> CpuKernels.apply(d(b, 0), d(b, 1), d(b, 2), 2, 3, -1, d(b, 3)));

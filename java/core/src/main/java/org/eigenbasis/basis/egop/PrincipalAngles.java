@@ -1,10 +1,12 @@
 package org.eigenbasis.basis.egop;
 
 import java.util.Objects;
+import org.eigenbasis.linalg.EighOptions;
 import org.eigenbasis.linalg.EighResult;
 import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
 import org.eigenbasis.value.BatchedMatrix;
+import org.eigenbasis.value.EighRange;
 
 /**
  * The largest principal angle between two k-dimensional subspaces of ℝᵈ given by orthonormal bases (Björck and
@@ -19,8 +21,8 @@ public final class PrincipalAngles {
      * leading k columns are read when the arrays hold more: {@code uColumns} and {@code wColumns} are the row
      * strides). With M = UᵀW and P = W − UM = (I − UUᵀ)W, MᵀM + PᵀP = WᵀW = I, so cos²θ_max = λ_min(MᵀM) and
      * sin²θ_max = λ_max(PᵀP) on the same eigenvector; θ_max = atan2(√λ_max(PᵀP), √λ_min(MᵀM)) is accurate for small
-     * and for near-right angles alike (arccos alone loses half the digits near 0). Cost 4dk² flops + two k × k eighs
-     * on {@code backend}.
+     * and for near-right angles alike (arccos alone loses half the digits near 0). Cost 4dk² flops + two k × k
+     * values-only eighs of one eigenvalue each on {@code backend}.
      *
      * @throws IllegalArgumentException when d or k &lt; 1, k exceeds a stride, or an array is too short
      */
@@ -81,11 +83,12 @@ public final class PrincipalAngles {
         return Math.atan2(Math.sqrt(sin2), Math.sqrt(cos2));
     }
 
+    /** One extreme eigenvalue, without eigenvectors: a values-only partial eigh (EighRange) of one position. */
     private static double smallestOrLargest(double[][] symmetric, Backend backend, boolean largest) {
+        EighOptions one = EighOptions.defaults().withRange(largest ? EighRange.largest(1) : EighRange.smallest(1));
         try (BatchedMatrix a = BatchedMatrix.of(symmetric);
-             EighResult eig = SymmetricEigen.on(backend).decompose(a)) {
-            double[] ascending = eig.valuesOf(0);
-            return largest ? ascending[ascending.length - 1] : ascending[0];
+             EighResult eig = SymmetricEigen.on(backend).values(a, one)) {
+            return eig.value(0, 0);
         }
     }
 }

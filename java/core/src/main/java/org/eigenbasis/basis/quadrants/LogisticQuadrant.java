@@ -8,7 +8,10 @@ import org.eigenbasis.basis.BasisOptimizer;
 import org.eigenbasis.basis.GaussNewton;
 import org.eigenbasis.basis.LogisticRegression;
 import org.eigenbasis.internal.ModelMath;
+import org.eigenbasis.linalg.EighResult;
+import org.eigenbasis.linalg.SymmetricEigen;
 import org.eigenbasis.spi.Backend;
+import org.eigenbasis.value.BatchedMatrix;
 
 /**
  * Quadrant (d): eigenbasis, full batch, logistic regression. See {@link #data} for the instance; θ₀ = 0, U the
@@ -169,7 +172,9 @@ final class LogisticQuadrant {
                 scaled[i][j] = m[j][i] / Math.pow(m[i][i], p / 2) / Math.pow(m[j][j], p / 2);
             }
         }
-        double[] mu = BasisOptimizer.diagonalInBasis(Basis.eigenbasisOf(scaled, backend), scaled, backend);
-        return new LogisticResult.Spectrum(EigenbasisLinearQuadrant.min(mu), EigenbasisLinearQuadrant.max(mu));
+        // Only the two extremes are read: eigenvalues alone (no eigenvectors, no rotation into their basis).
+        try (BatchedMatrix a = BatchedMatrix.of(scaled); EighResult eig = SymmetricEigen.on(backend).values(a)) {
+            return new LogisticResult.Spectrum(eig.value(0, 0), eig.value(0, d - 1));
+        }
     }
 }
