@@ -1,7 +1,8 @@
 // Issue 16: one large symmetric matrix through eb_cpu_eigh_* with each cpu path that serves large n (?syevd,
 // TWO_STAGE, TRIDIAG_DC, AUTO), in interleaved rounds so that machine load falls on all of them alike, with the
 // stage breakdown of the two new paths (eb_cpu_eigh_stages). The C baseline of LargeEighBenchmark: no JVM, no copy.
-// Usage: eb_eigh_large_bench [repeats] [n:dtype:vectors ...]     e.g. eb_eigh_large_bench 3 4096:f64:0 1024:f32:1
+// Usage: [EB_BENCH_ALGS=syevd,two_stage,...] eb_eigh_large_bench [repeats] [n:dtype:vectors ...]
+//   e.g. eb_eigh_large_bench 3 4096:f64:0 1024:f32:1
 //   vectors 1 = eigenvectors too, 0 = eigenvalues only. Default: 3 rounds of 1024, 2048, 4096 in f64 with and
 //   without vectors.
 // Prints per case and algorithm: "case n dtype vectors algorithm best_s median_s gflops_model stages..." where
@@ -48,8 +49,12 @@ void run(const Case& c, int repeats) {
   constexpr int kAlgorithms = 4;
   std::vector<double> times[kAlgorithms];
   double stages[kAlgorithms][7] = {};
+  // EB_BENCH_ALGS=name,name,... limits the run to those paths.
+  const char* only = std::getenv("EB_BENCH_ALGS");
+  auto wanted = [&](int k) { return only == nullptr || std::strstr(only, names[k]) != nullptr; };
   for (int r = 0; r < repeats + 1; ++r) {  // round 0 warms up
     for (int k = 0; k < kAlgorithms; ++k) {
+      if (!wanted(k)) continue;
       const auto start = std::chrono::steady_clock::now();
       const int status = call<T>(a.data(), n, w.data(), c.vectors ? v.data() : nullptr, algorithms[k]);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -65,6 +70,7 @@ void run(const Case& c, int repeats) {
   }
   const double flops = (c.vectors ? 20.0 / 3.0 : 4.0 / 3.0) * n * static_cast<double>(n) * n;
   for (int k = 0; k < kAlgorithms; ++k) {
+    if (times[k].empty()) continue;
     std::vector<double> t = times[k];
     std::sort(t.begin(), t.end());
     const bool staged = algorithms[k] == EB_EIGH_TWO_STAGE || algorithms[k] == EB_EIGH_TRIDIAG_DC;

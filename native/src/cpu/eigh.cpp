@@ -29,19 +29,19 @@ constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps 
 // n <= 2; our tridiagonal QL wins while the matrix and vectors stay in L2 (f64 crossover with ?syevd near
 // n = 150; f32, where our kernel runs in float with 8-wide vectors, near n = 176). Above that, with vectors,
 // ?sytrd + ?stedc + our blocked back-transformation (TRIDIAG_DC) beats ?syevd, whose ?ormtr is its slowest
-// stage, from n = 256; eigenvalues only, the two-stage reduction beats ?sytrd's memory-bound half from
-// kTwoStageValuesFrom (docs/design-notes.md, "Two-stage eigensolver"). ?syevr never won (10-60 % slower than
+// stage, from n = 256; eigenvalues only, the two-stage reduction beats ?sytrd's memory-bound half from n = 3072
+// (f64; 4096 in f32) (docs/design-notes.md, "Two-stage eigensolver"). ?syevr never won (10-60 % slower than
 // ?syevd at every size measured), nor did the two-stage path with vectors (its Q2 costs 2n^3 more than the
 // one-stage path saves in the reduction, up to n = 8192 here).
 constexpr int kTridiagDcFrom = 256;
-constexpr int kTwoStageValuesFrom = 2048;
 
 int auto_algorithm(int n, int scalar_bytes, bool vectors) {
   if (n <= 2) return EB_EIGH_JACOBI;
   const int ql_limit = scalar_bytes == 4 ? 176 : 150;
   if (n <= ql_limit) return EB_EIGH_TRIDIAG_QL;
   if (vectors) return n >= kTridiagDcFrom ? EB_EIGH_TRIDIAG_DC : EB_EIGH_SYEVD;
-  return n >= kTwoStageValuesFrom ? EB_EIGH_TWO_STAGE : EB_EIGH_SYEVD;
+  const int two_stage_from = scalar_bytes == 4 ? 4096 : 3072;  // f32's one-stage reduction moves half the bytes
+  return n >= two_stage_from ? EB_EIGH_TWO_STAGE : EB_EIGH_SYEVD;
 }
 
 // Per-worker scratch, grown on demand and kept for the next matrix of the batch.

@@ -166,7 +166,7 @@ std::atomic<int> parallel_chase_from{2048};
 int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
   (void)scalar_bytes;
   (void)vectors;
-  return std::max(1, std::min(32, n - 1));
+  return std::max(1, std::min(n >= 1024 ? 64 : 32, n - 1));
 }
 
 template <class T>
@@ -202,7 +202,6 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     }
     return 0;
   }
-  if (kd <= 0 && std::getenv("EB_TS_KD")) kd = std::atoi(std::getenv("EB_TS_KD"));
   if (kd <= 0) kd = two_stage_default_bandwidth(n, sizeof(T), vectors);
   kd = std::max(1, std::min(kd, n - 1));
   // Scaled by a power of two (exact) only where LAPACK's drivers would scale too: outside [sqrt(smlnum),
@@ -222,8 +221,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   grow(ws.e, static_cast<size_t>(n));
   lapack::lint info = 0;
   T query = 0;
-  static const int group_env = std::getenv("EB_TS_NB") ? std::atoi(std::getenv("EB_TS_NB")) : kChaseGroup;
-  const int nb = std::min(group_env, std::max(1, n - 2));
+  const int nb = std::min(kChaseGroup, std::max(1, n - 2));
   ws.q2.clear();  // Q2 = I unless the chase fills it
   double t1 = t0;
   if (kd == 1) {
@@ -263,8 +261,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
                 ws.band.data() + static_cast<size_t>(c) + static_cast<size_t>(c) * ld);
     }
     if (vectors) ws.q2.layout(n, kd, nb);
-    static const int chase_env = std::getenv("EB_TS_CW") ? std::atoi(std::getenv("EB_TS_CW")) : 2;
-    const int chase_workers = n >= parallel_chase_from ? std::min(threads, chase_env) : 1;
+    const int chase_workers = n >= parallel_chase_from ? std::min(threads, 2) : 1;
     chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr, chase_workers,
                [&](int count, auto&& body) {
                  BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });
@@ -321,8 +318,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   T* t_q1 = t_q2 + q2_t;
   // Two ways to use the cores: our pool, slab by slab with OpenBLAS on one thread, or OpenBLAS threaded over the
   // whole width from the calling thread (no switch from threaded LAPACK to our workers).
-  static const int on_pool_env = std::getenv("EB_TS_POOL") ? std::atoi(std::getenv("EB_TS_POOL")) : -1;
-  const bool on_pool = threads <= 1 || (on_pool_env < 0 ? kd > 1 : on_pool_env != 0);
+  const bool on_pool = threads <= 1 || kd > 1;
   const int slabs = !on_pool || n < 128 ? 1 : 2 * ((n + 1023) / 1024);
   const int t_tasks = on_pool ? 2 * slabs : 1;  // T factors split into this many chunks of blocks
   std::atomic<bool> out_of_memory{false};

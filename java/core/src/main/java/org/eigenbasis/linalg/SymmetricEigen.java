@@ -37,8 +37,8 @@ import org.eigenbasis.value.Placement;
  *       object headers counted as 2n² more), 8·(n² + 5n) without vectors; on a native backend, an off-heap copy of every heap input and output (B·n²·s each) and, per
  *       matrix in flight, the kernel's copy of the matrix and eigenvalues plus LAPACK's divide and conquer
  *       workspace (syevd: lwork = 1 + 6n + 2n² scalars, liwork = 3 + 5n integers), (3n² + 7n + 1)·s + 8·(3 + 5n)
- *       bytes in all (native/src/cpu/eigh.cpp), or the two-stage path's (2.75n² + 400n + 2048)·s + 8·(3 + 5n)
- *       where that is larger (n below about 1600). A partial range counts its m-column outputs (B·m·s and B·n·m·s),
+ *       bytes in all (native/src/cpu/eigh.cpp), or the two-stage path's (2.75n² + 600n + 8192)·s + 8·(3 + 5n)
+ *       where that is larger (n below about 2400). A partial range counts its m-column outputs (B·m·s and B·n·m·s),
  *       B·n·s + B·n²·s more for the full solve that java and cuda slice from, and ?syevr's workspace
  *       (2n² + 27n)·s + 48n bytes where it is larger (native/src/cpu/eigh_range.cpp).</li>
  * </ul>
@@ -169,12 +169,13 @@ public final class SymmetricEigen {
 
     /**
      * Scalars of native workspace per matrix in flight, the largest of the cpu paths: ?syevd's 3n² + 7n + 1 (working
-     * copy, lwork = 1 + 6n + 2n²), and the two-stage path's 2.75n² + 400n + 2048 (working copy holding Q1, ?stedc's
-     * n² + 4n + 1 reused for the T factors, the bulge chase's reflectors n²(kd + nb - 1)/(2kd) + n²/(2kd) at kd = 32,
-     * nb = 16, and O(n kd) for the band, ?sytrd_sy2sb's work and the slabs: native/src/cpu/eigh_two_stage.cpp).
+     * copy, lwork = 1 + 6n + 2n²), and the two-stage path's 2.75n² + 600n + 8192 (working copy holding Q1, ?stedc's
+     * n² + 4n + 1 reused for the T factors, the bulge chase's reflectors n²(kd + nb - 1)/(2kd) + n²/(2kd), at most
+     * 0.75n² (kd = 32, nb = 16; 0.63n² at kd = 64), and O(n kd) for the band, ?sytrd_sy2sb's work and the slabs:
+     * native/src/cpu/eigh_two_stage.cpp).
      */
     static long nativeScalars(long n) {
-        return Math.max(3 * n * n + 7 * n + 1, (11 * n * n + 3) / 4 + 400 * n + 2048);
+        return Math.max(3 * n * n + 7 * n + 1, (11 * n * n + 3) / 4 + 600 * n + 8192);
     }
 
     /** Convenience: eigenvalues and vectors of one f64 matrix on the default backend. */

@@ -139,13 +139,17 @@ class EdgeShapeSmokeTest {
         }
     }
 
-    /** Eigenvalues only, AUTO switches from ?syevd to the two-stage reduction at n = 2048 (choice only: no run). */
+    /**
+     * Eigenvalues only, AUTO switches from ?syevd to the two-stage reduction at n = 3072 (f64) and 4096 (f32); with
+     * vectors it stays on TRIDIAGONAL_DC (choice only: no run).
+     */
     @ParameterizedTest(name = "{0}")
     @EnumSource(DType.class)
     void autoValuesOnlySwitchPoint(DType dtype) {
-        assertEquals(EighAlgorithm.SYEVD, CPU.eigh().choose(2047, 1, dtype, false));
-        assertEquals(EighAlgorithm.TWO_STAGE, CPU.eigh().choose(2048, 1, dtype, false));
-        assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(2048, 1, dtype, true));
+        int from = dtype == DType.F32 ? 4096 : 3072;
+        assertEquals(EighAlgorithm.SYEVD, CPU.eigh().choose(from - 1, 1, dtype, false));
+        assertEquals(EighAlgorithm.TWO_STAGE, CPU.eigh().choose(from, 1, dtype, false));
+        assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(from, 1, dtype, true));
     }
 
     static Stream<Arguments> largest() {
