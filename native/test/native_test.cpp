@@ -502,6 +502,8 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
     }
   }
   eigenbasis::parallel_chase_from = 2048;
+}
+
 // Partial eigh (eb_cpu_eigh_range_*) against the full ?syevd on one n = 40 matrix, also at extreme scales (where
 // ?syevr scales the matrix and the interval's bounds itself): positions [10, 15) and an interval placed in the gaps
 // around positions 5..9, whose count must be 5, with NaN in the columns past it; values within both solves' Weyl
