@@ -4,9 +4,12 @@
 # benchmarks/results/eigh-large/ (--out DIR elsewhere):
 #   1. run-info.txt      date, machine, JDK, OpenBLAS core type, load average
 #   2. gemm-f64.txt, gemm-f32.txt   the GEMM rate R: probes/dgemm_peak.c at 4096^3, best of 5 (GEMM_RATE lines)
-#   3. jmh-large-eigh-{small,large}.json   JMH LargeEighBenchmark: the algorithms the cpu backend offers of syevd,
-#                                   two_stage, auto (asked first, so no combination fails); single shots, 2 warm-up
-#                                   + 10 measured at n <= 2048, 1 + 3 above
+#   3. jmh-large-eigh-{small,4096,large}.json   JMH LargeEighBenchmark: the algorithms the cpu backend offers of
+#                                   syevd, two_stage, tridiagonal_dc, auto (asked first, so no combination fails) up
+#                                   to n = 4096, auto alone above (8192: 40 s a shot with vectors); single shots,
+#                                   2 warm-up + 10 measured at n <= 2048, 1 + 3 above
+#   3b. c-bench-*.txt               native eb_eigh_large_bench: each path in interleaved rounds from C with its
+#                                   stage breakdown (3 rounds at n <= 2048, 1 at 4096, 1 unwarmed at 8192)
 #   4. numpy-eigh-large.json        peers/numpy_eigh_large.py: numpy eigh, eigvalsh, scipy evr k = 10; best of 3 / 1
 #   5. paired-large.json            peers/paired_numpy.py --large: numpy against `eigenbasis eigh` (--paired ALGS,
 #                                   default auto) round by round on the same input, 3 rounds, order alternating
@@ -86,16 +89,33 @@ algs="$(java -cp "$jar" org.eigenbasis.benchmarks.LargeEighBenchmark cpu)"
 if ! skipped jmh; then
   # n <= 2048 (a call is under a second): more shots, into jmh-large-eigh-small.json; larger n: jmh_opts
   small="$(tr ',' '\n' <<< "$sizes" | awk '$1 <= 2048' | paste -sd, -)"
-  large="$(tr ',' '\n' <<< "$sizes" | awk '$1 > 2048' | paste -sd, -)"
+  mid="$(tr ',' '\n' <<< "$sizes" | awk '$1 > 2048 && $1 <= 4096' | paste -sd, -)"
+  large="$(tr ',' '\n' <<< "$sizes" | awk '$1 > 4096' | paste -sd, -)"
   rm -f "$out"/jmh-large-eigh*.json
-  for part in small large; do
+  for part in small mid large; do
     [[ -z "${!part}" ]] && continue
     opts=("${jmh_opts[@]}")
     [[ "$part" == small && -z "$quick" ]] && opts=(-wi 2 -i 10 -f 1)
-    echo "2/4 JMH LargeEighBenchmark (algorithms offered: $algs; n = ${!part}; ${opts[*]})" >&2
-    java -jar "$jar" 'LargeEighBenchmark\.' "${opts[@]}" -p n="${!part}" -p algorithm="$algs" \
+    part_algs="$algs"
+    [[ "$part" == large ]] && part_algs=auto
+    echo "2/4 JMH LargeEighBenchmark (algorithms: $part_algs; n = ${!part}; ${opts[*]})" >&2
+    java -jar "$jar" 'LargeEighBenchmark\.' "${opts[@]}" -p n="${!part}" -p algorithm="$part_algs" \
         -rf json -rff "$out/jmh-large-eigh-$part.json" > "$out/jmh-large-eigh-$part.log"
   done
+  bench="$root/java/native/target/native-build/eb_eigh_large_bench"
+  if [[ -x "$bench" ]]; then
+    echo "2b/4 eb_eigh_large_bench (stage breakdown)" >&2
+    for n in ${sizes//,/ }; do
+      cases=("$n:f64:1" "$n:f64:0" "$n:f32:1" "$n:f32:0")
+      if (( n <= 2048 )); then
+        "$bench" 3 "${cases[@]}" > "$out/c-bench-$n.txt"
+      elif (( n <= 4096 )); then
+        "$bench" 1 "${cases[@]}" > "$out/c-bench-$n.txt"
+      else
+        EB_BENCH_NO_WARMUP=1 EB_BENCH_ALGS=syevd,two_stage,tridiagonal_dc "$bench" 1 "${cases[@]}" > "$out/c-bench-$n.txt"
+      fi
+    done
+  fi
 fi
 if ! skipped numpy; then
   echo "3/4 numpy eigh, eigvalsh, scipy evr (k = 10)" >&2

@@ -8,6 +8,7 @@ Reads, in --results DIR (default benchmarks/results/eigh-large):
   gemm-*.txt             probes/dgemm_peak.c output; its GEMM_RATE lines give R per dtype (the fastest 2-thread mode)
   paired-large.json      peers/paired_numpy.py --large --out (optional: per-round ratios on the same input)
   run-info.txt           optional, copied into the section (date, machine, load)
+  c-bench-*.txt          optional, eb_eigh_large_bench's lines: the stage-breakdown table
 Any file may be missing (its columns read "-").
 
 The model (docs/design-notes.md, "Two-stage eigensolver"): with vectors F = 4 2/3 n^3, the one-stage count (4/3 n^3
@@ -164,6 +165,28 @@ def crossover(ours, paired):
     return rows
 
 
+def stages(folder):
+    """The stage breakdown of eb_eigh_large_bench (c-bench-*.txt): per case the best time of each path and, for the
+    two new ones, where that run spent it (eb_cpu_eigh_stages)."""
+    rows = ["| n | dtype | vectors | path | best | reduction | chase | tridiagonal | T factors | products | signs |",
+            "|---:|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    found = []
+    for path in sorted(glob.glob(os.path.join(folder, "c-bench-*.txt"))):
+        with open(path) as f:
+            for line in f:
+                p = line.split()
+                if len(p) < 8 or p[0] != "case":
+                    continue
+                n, d, v, alg, best = int(p[1]), p[2], p[3] == "1", p[4], float(p[5])
+                parts = [float(x) for x in p[9:15]] if len(p) >= 15 else []
+                found.append((n, DTYPES.index(d) if d in DTYPES else 9, not v, ALGORITHMS.index(alg), d, v, alg, best,
+                              parts))
+    for n, _, _, _, d, v, alg, best, parts in sorted(found):
+        cells = [sec(x) if x > 0 else "-" for x in parts] if parts else ["-"] * 6
+        rows.append(f"| {n} | {d} | {'yes' if v else 'no'} | {alg} | {sec(best)} | " + " | ".join(cells) + " |")
+    return rows if found else []
+
+
 def partial(peers):
     rows = ["| n | dtype | scipy evr, k largest | k | numpy eigvalsh | numpy eigh |", "|---:|---|---:|---:|---:|---:|"]
     for (n, d), r in sorted(peers.items(), key=lambda item: (item[0][0], DTYPES.index(item[0][1]))):
@@ -222,6 +245,10 @@ def section(folder, who):
     out += table(False, ours, peers, rates, paired, who)
     out += ["", "### Crossover of the new paths with syevd (JMH best times; auto should follow the fastest)", ""]
     out += crossover(ours, paired)
+    breakdown = stages(folder)
+    if breakdown:
+        out += ["", "### Where the time goes (eb_eigh_large_bench from C, best round; stages of the two new paths)", ""]
+        out += breakdown
     evr = partial(peers)
     if len(evr) > 2:
         out += ["", "### Partial-spectrum peer: scipy.linalg.eigh(subset_by_index=[n-k, n-1], driver='evr')", ""]

@@ -1,7 +1,7 @@
 // Issue 16: one large symmetric matrix through eb_cpu_eigh_* with each cpu path that serves large n (?syevd,
 // TWO_STAGE, TRIDIAG_DC, AUTO), in interleaved rounds so that machine load falls on all of them alike, with the
 // stage breakdown of the two new paths (eb_cpu_eigh_stages). The C baseline of LargeEighBenchmark: no JVM, no copy.
-// Usage: [EB_BENCH_ALGS=syevd,two_stage,...] eb_eigh_large_bench [repeats] [n:dtype:vectors ...]
+// Usage: [EB_BENCH_ALGS=syevd,two_stage,...] [EB_BENCH_NO_WARMUP=1] eb_eigh_large_bench [repeats] [n:dtype:vectors ...]
 //   e.g. eb_eigh_large_bench 3 4096:f64:0 1024:f32:1
 //   vectors 1 = eigenvectors too, 0 = eigenvalues only. Default: 3 rounds of 1024, 2048, 4096 in f64 with and
 //   without vectors.
@@ -52,7 +52,8 @@ void run(const Case& c, int repeats) {
   // EB_BENCH_ALGS=name,name,... limits the run to those paths.
   const char* only = std::getenv("EB_BENCH_ALGS");
   auto wanted = [&](int k) { return only == nullptr || std::strstr(only, names[k]) != nullptr; };
-  for (int r = 0; r < repeats + 1; ++r) {  // round 0 warms up
+  const int first = std::getenv("EB_BENCH_NO_WARMUP") != nullptr ? 1 : 0;  // round 0 warms up unless told not to
+  for (int r = first; r < repeats + 1; ++r) {
     for (int k = 0; k < kAlgorithms; ++k) {
       if (!wanted(k)) continue;
       const auto start = std::chrono::steady_clock::now();
