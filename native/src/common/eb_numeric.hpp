@@ -48,6 +48,20 @@ EB_HD T canonical_sign_threshold(T max_abs) {
 }
 
 /**
+ * The canonical sign of a contiguous eigenvector col[0..n): -1 when its first entry within the threshold above of its
+ * largest magnitude is negative, else +1 (eb_api.h's rule, decided on the values as stored in T).
+ */
+template <class T>
+EB_HD T contiguous_column_sign(const T* col, int n) {
+  T max_abs = T(0);
+  for (int r = 0; r < n; ++r) max_abs = fabs(col[r]) > max_abs ? fabs(col[r]) : max_abs;
+  const T threshold = canonical_sign_threshold(max_abs);
+  for (int r = 0; r < n; ++r)
+    if (fabs(col[r]) >= threshold) return col[r] < T(0) ? T(-1) : T(1);
+  return T(1);
+}
+
+/**
  * Power-of-two factor that brings max_abs into [0.5, 1): scaling by it is exact, so the kernels can work on a
  * matrix of norm about 1 (no overflow or underflow in squares) and scale the eigenvalues back exactly.
  */

@@ -231,19 +231,7 @@ int eigh_lapack(const T* a, int n, T* w, T* v, int algorithm, int* lapack_error)
     // transpose in cache-sized tiles with the sign applied, in one pass over the output.
     thread_local std::vector<T> sign;
     sign.resize(n);
-    for (int c = 0; c < n; ++c) {
-      const T* col = columns + static_cast<size_t>(c) * n;
-      T max_abs = T(0);
-      for (int r = 0; r < n; ++r) max_abs = std::max(max_abs, std::fabs(col[r]));
-      const T threshold = canonical_sign_threshold(max_abs);
-      sign[c] = T(1);
-      for (int r = 0; r < n; ++r) {
-        if (std::fabs(col[r]) >= threshold) {
-          sign[c] = col[r] < T(0) ? T(-1) : T(1);
-          break;
-        }
-      }
-    }
+    for (int c = 0; c < n; ++c) sign[c] = contiguous_column_sign(columns + static_cast<size_t>(c) * n, n);
     constexpr int kTile = 32;
     for (int r0 = 0; r0 < n; r0 += kTile) {
       const int r1 = std::min(n, r0 + kTile);

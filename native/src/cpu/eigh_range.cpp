@@ -121,19 +121,9 @@ int range_one(const T* a, int n, const RangeRequest& r, T* w, T* v, int32_t* fou
   std::memcpy(w, ws.w.data(), sizeof(T) * kept);
   if (vectors) {
     // Column c of Z is contiguous: decide its canonical sign there (eb_api.h's rule), then write it as column c.
-    // The same loop as eigh.cpp's LAPACK path, copied rather than shared while the two-stage work changes eigh.cpp.
     for (int c = 0; c < kept; ++c) {
       const T* col = ws.z.data() + static_cast<size_t>(c) * n;
-      T max_abs = T(0);
-      for (int i = 0; i < n; ++i) max_abs = std::max(max_abs, std::fabs(col[i]));
-      const T threshold = canonical_sign_threshold(max_abs);
-      T sign = T(1);
-      for (int i = 0; i < n; ++i) {
-        if (std::fabs(col[i]) >= threshold) {
-          sign = col[i] < T(0) ? T(-1) : T(1);
-          break;
-        }
-      }
+      const T sign = contiguous_column_sign(col, n);
       for (int i = 0; i < n; ++i) v[static_cast<size_t>(i) * m + c] = sign * col[i];
     }
   }
