@@ -1,4 +1,5 @@
-// The two-stage symmetric eigensolver of the CPU backend (EB_EIGH_TWO_STAGE): eigh_two_stage.cpp.
+// The large-n symmetric eigensolvers of the CPU backend, EB_EIGH_TWO_STAGE (kd > 1) and EB_EIGH_TRIDIAG_DC (kd = 1):
+// eigh_two_stage.cpp.
 #pragma once
 
 #include <array>
@@ -8,13 +9,15 @@ namespace eigenbasis {
 
 /**
  * One n x n matrix: reads the lower triangle of the row-major a; writes ascending eigenvalues to w and, when v is
- * not null, the eigenvectors to the columns of the row-major v with the canonical sign. Steps: exact power-of-two
- * scaling; dense to band of half-bandwidth kd (LAPACK ?sytrd_sy2sb, BLAS-3); band to tridiagonal by our bulge
- * chase (bulge_chase.hpp), keeping its reflectors; ?sterf (values) or ?stedc (vectors, divide and conquer, into
- * v's memory); both back-transformations as blocked products; an in-place transpose. kd = 0 picks the measured
- * default for n. threads: the OpenBLAS threads the caller holds (1 inside a batch worker). Returns 0, or k > 0
+ * not null, the eigenvectors to the columns of the row-major v with the canonical sign. Steps: a power-of-two
+ * scaling where the entries are extreme; dense to band of half-bandwidth kd (LAPACK ?sytrd_sy2sb, BLAS-3) and band
+ * to tridiagonal by our bulge chase (bulge_chase.hpp), keeping its reflectors -- or, for kd = 1, ?sytrd straight to
+ * tridiagonal; ?sterf (values) or ?stedc (vectors, divide and conquer, into v's memory); the back-transformations as
+ * blocked products (back_transform.hpp); an in-place transpose with the signs. kd = 0 picks the measured default
+ * for n (two_stage_default_bandwidth). threads: the OpenBLAS threads the caller holds (1 inside a batch worker). Returns 0, or k > 0
  * when the tridiagonal solver failed (w and v are then NaN); a LAPACK argument error goes to *lapack_error.
- * Workspace: about 2.75 n^2 scalars with vectors, n^2 + O(n kd) without (see two_stage_workspace).
+ * Workspace beyond a and the outputs: 2.75 n^2 + O(n kd) scalars for kd > 1 with vectors, 2 n^2 for kd = 1, n^2 +
+ * O(n kd) without vectors. Cost: 4/3 n^3 flops to reduce, up to 4/3 n^3 for ?stedc, 2 n^3 per back-transformation.
  */
 template <class T>
 int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapack_error);
