@@ -154,9 +154,12 @@ thread_local std::array<double, kStageCount> last_stages{};
 std::atomic<int> parallel_chase_from{2048};
 
 int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
-  (void)scalar_bytes;
   (void)vectors;
-  return std::max(1, std::min(n >= 1024 ? 64 : 32, n - 1));
+  // Measured, values only (docs/design-notes.md section 17): a wider band speeds stage 1's BLAS-3 panels and slows
+  // the chase (6 kd n^2 flops at level-2 speed). f64 n = 8192: kd 64 9.98 s, 96 9.55 s, 128 9.81 s; n = 6144: 4.54
+  // against 4.35 s at 96; n = 3072 and f32 at 4096-8192 are faster at 64 (f32's GEMM rate leaves stage 1 less to gain).
+  const int kd = n < 1024 ? 32 : scalar_bytes == 8 && n >= 6144 ? 96 : 64;
+  return std::max(1, std::min(kd, n - 1));
 }
 
 template <class T>
