@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -13,6 +14,9 @@
 #include <vector>
 
 namespace eigenbasis {
+
+/** Per-worker scratch above this is released after each call, so one huge matrix does not pin its memory. */
+constexpr size_t kKeepWorkspaceBytes = size_t(64) << 20;
 
 class BatchPool {
  public:

@@ -30,7 +30,7 @@ constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps 
 // n = 150; f32, where our kernel runs in float with 8-wide vectors, near n = 176). Above that, with vectors,
 // ?sytrd + ?stedc + our blocked back-transformation (TRIDIAG_DC) beats ?syevd, whose ?ormtr is its slowest
 // stage, from n = 256; eigenvalues only, the two-stage reduction beats ?sytrd's memory-bound half from n = 3072
-// (f64; 4096 in f32) (docs/design-notes.md, "Two-stage eigensolver"). ?syevr never won (10-60 % slower than
+// (f64; 4096 in f32) (docs/design-notes.md section 17, "Large matrices"). ?syevr never won (10-60 % slower than
 // ?syevd at every size measured), nor did the two-stage path with vectors (its Q2 costs 2n^3 more than the
 // one-stage path saves in the reduction, up to n = 8192 here).
 constexpr int kTridiagDcFrom = 256;
@@ -67,8 +67,6 @@ Workspace<T>& workspace() {
   return ws;
 }
 
-// Workspaces above this size are released after the call, so a single huge matrix does not pin memory.
-constexpr size_t kKeepWorkspaceBytes = size_t(64) << 20;
 
 template <class T>
 void release_if_large() {

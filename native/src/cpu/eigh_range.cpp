@@ -40,8 +40,6 @@ RangeWorkspace<T>& range_workspace() {
   return ws;
 }
 
-// As eigh.cpp: a workspace above this is released after the call, so one huge matrix does not pin memory.
-constexpr size_t kKeepRangeWorkspaceBytes = size_t(64) << 20;
 
 // The bounds of (vl, vu] as T. For f32 both round down: an f32 eigenvalue x satisfies x > vl exactly when
 // x > (largest float <= vl), and x <= vu exactly when x <= (largest float <= vu), so the selection is the one the
@@ -167,7 +165,7 @@ int32_t range_batched(const T* a, int64_t batch, int32_t n, int32_t range, int32
       count[b] = 0;
     }
     if (bad_argument != 0) lapack_error = bad_argument;
-    if (range_workspace<T>().bytes() > kKeepRangeWorkspaceBytes) range_workspace<T>() = RangeWorkspace<T>();
+    if (range_workspace<T>().bytes() > kKeepWorkspaceBytes) range_workspace<T>() = RangeWorkspace<T>();
   };
   BatchPool& pool = BatchPool::instance();
   // As eigh.cpp: few large matrices one at a time with OpenBLAS threaded inside LAPACK, else one per worker.

@@ -52,8 +52,6 @@ TwoStageWorkspace<T>& two_stage_workspace() {
   return ws;
 }
 
-// Above this, the workspace is released after the call so one huge matrix does not pin memory.
-constexpr size_t kKeepBytes = size_t(64) << 20;
 
 template <class T>
 void grow(std::vector<T>& v, size_t n) {
@@ -368,8 +366,8 @@ template int eigh_two_stage<float>(const float*, int, float*, float*, int, int, 
 
 /** Releases this thread's two-stage workspace when it is large (called after each matrix). */
 void release_two_stage_if_large() {
-  if (two_stage_workspace<double>().bytes() > kKeepBytes) two_stage_workspace<double>() = TwoStageWorkspace<double>();
-  if (two_stage_workspace<float>().bytes() > kKeepBytes) two_stage_workspace<float>() = TwoStageWorkspace<float>();
+  if (two_stage_workspace<double>().bytes() > kKeepWorkspaceBytes) two_stage_workspace<double>() = TwoStageWorkspace<double>();
+  if (two_stage_workspace<float>().bytes() > kKeepWorkspaceBytes) two_stage_workspace<float>() = TwoStageWorkspace<float>();
 }
 
 }  // namespace eigenbasis
