@@ -41,7 +41,7 @@ def run(args, jar):
                 path = os.path.join(tmp, f"A-{n}-{name}.npy")
                 np.save(path, a)
                 for algorithm in algorithms:
-                    for vectors in (True, False):
+                    for vectors in [m == "vectors" for m in args.modes.split(",")]:
                         f = np.linalg.eigh if vectors else np.linalg.eigvalsh
                         rounds = []
                         for r in range(args.rounds):

@@ -56,6 +56,7 @@ def main():
     parser.add_argument("--large", action="store_true", help="issue 16: one large matrix per n (see above)")
     parser.add_argument("--sizes", default="1024,2048,4096,8192", help="--large: the sizes n")
     parser.add_argument("--dtypes", default="f64,f32", help="--large: the dtypes")
+    parser.add_argument("--modes", default="vectors,values", help="--large: eigh with vectors, values only, or both")
     parser.add_argument("--algorithms", default="auto", help="--large: ours, comma-separated (auto, syevd, two_stage)")
     parser.add_argument("--warmup", type=int, help="--large: untimed calls per side (default 1 at n <= 2048, else 0)")
     args = parser.parse_args()

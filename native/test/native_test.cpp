@@ -13,6 +13,7 @@
 
 #include "eigenbasis/eb_api.h"
 #include "../src/cuda/jacobi_batched.hpp"
+#include "../src/cpu/band_reduce.hpp"
 #include "../src/cpu/det_math.hpp"
 #include "../src/cpu/eigh_two_stage.hpp"
 #include "../src/cpu/isa_dispatch.hpp"
@@ -570,6 +571,75 @@ void check_eigh_range(std::mt19937_64& rng, double scale, const char* label) {
   compare(rw, rv, 5, 3, 3);
 }
 
+// Our dense-to-band reduction (band_reduce.hpp, both builds of its kernels) against LAPACK's ?sytrd_sy2sb on the
+// same input: the same Householder convention makes band, reflectors and scalars equal up to rounding, so they
+// must agree within 50 n ulp relative to ||A||_1 (for the reflectors, scaled by the norm of the column each comes
+// from). Sizes cross the kernels' strip, tile (128) and
+// packed-panel (256) edges; kd = n - 2 leaves one row per panel.
+template <class T>
+void check_band_reduction(std::mt19937_64& rng) {
+  const double ulp = sizeof(T) == 8 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
+  std::vector<eigenbasis::BandKernels<T>> kernels;
+  if constexpr (sizeof(T) == 8) {
+    kernels.push_back(eigenbasis::band_kernels_base_f64());
+    if (eigenbasis::cpu_has_avx512()) kernels.push_back(eigenbasis::band_kernels_avx512_f64());
+  } else {
+    kernels.push_back(eigenbasis::band_kernels_base_f32());
+    if (eigenbasis::cpu_has_avx512()) kernels.push_back(eigenbasis::band_kernels_avx512_f32());
+  }
+  openblas_set_num_threads(1);
+  for (int n : {3, 5, 33, 130, 300, 601}) {
+    for (int kd : {1, 2, 8, 32, 64, n - 2}) {
+      if (kd < 1 || kd >= n - 1) continue;
+      std::vector<T> a = random_symmetric<T>(1, n, rng, 1.0);
+      double anorm = 0;
+      for (int j = 0; j < n; ++j) {
+        double col = 0;
+        for (int i = 0; i < n; ++i) col += std::fabs(static_cast<double>(a[static_cast<size_t>(i) * n + j]));
+        anorm = std::fmax(anorm, col);
+      }
+      const int ldab = kd + 1;
+      std::vector<T> ref = a, ab_ref(static_cast<size_t>(ldab) * n), tau_ref(n, T(0));
+      eigenbasis::lapack::lint info = 0;
+      T query = 0;
+      eigenbasis::lapack::sytrd_sy2sb(n, kd, ref.data(), n, ab_ref.data(), ldab, tau_ref.data(), &query, -1, &info);
+      std::vector<T> work(static_cast<size_t>(query) + 1);
+      eigenbasis::lapack::sytrd_sy2sb(n, kd, ref.data(), n, ab_ref.data(), ldab, tau_ref.data(), work.data(),
+                                      static_cast<eigenbasis::lapack::lint>(work.size()), &info);
+      for (const auto& kernel : kernels) {
+        std::vector<T> ours = a, ab(static_cast<size_t>(ldab) * n), tau(n, T(0));
+        eigenbasis::BandReduceWorkspace<T> ws;
+        const int status = eigenbasis::reduce_to_band(n, kd, ours.data(), n, ab.data(), ldab, tau.data(), kernel, ws,
+                                                      [](int count, auto&& body) {
+                                                        for (int i = count - 1; i >= 0; --i) body(i);
+                                                      });
+        double band_err = 0, v_ratio = 0;
+        for (int c = 0; c < n; ++c)
+          for (int r = 0; r <= std::min(kd, n - 1 - c); ++r)
+            band_err = std::fmax(band_err, std::fabs(static_cast<double>(ab[r + static_cast<size_t>(c) * ldab]) -
+                                                     ab_ref[r + static_cast<size_t>(c) * ldab]));
+        // Reflector c comes from a column of norm |beta_c| (R's diagonal, the band's kd-th subdiagonal at c):
+        // an O(n ulp ||A||) backward error moves it by O(n ulp ||A|| / |beta_c|).
+        for (int c = 0; c + kd < n; ++c) {
+          double err = std::fabs(static_cast<double>(tau[c]) - tau_ref[c]);
+          for (int r = c + kd + 1; r < n; ++r)
+            err = std::fmax(err, std::fabs(static_cast<double>(ours[r + static_cast<size_t>(c) * n]) -
+                                           ref[r + static_cast<size_t>(c) * n]));
+          const double beta = std::fabs(static_cast<double>(ab_ref[kd + static_cast<size_t>(c) * ldab]));
+          v_ratio = std::fmax(v_ratio, err * beta / anorm);
+        }
+        const double bound = 50.0 * n * ulp;
+        if (status != 0 || info != 0 || !(band_err <= bound * anorm) || !(v_ratio <= bound)) {
+          std::printf("FAIL band reduction %s n=%d kd=%d strip %d: status %d/%d, band %.3g (bound %.3g), reflectors "
+                      "%.3g |beta| / ||A|| (bound %.3g)\n", sizeof(T) == 8 ? "f64" : "f32", n, kd, kernel.strip_rows,
+                      status, static_cast<int>(info), band_err, bound * anorm, v_ratio, bound);
+          ++failures;
+        }
+      }
+    }
+  }
+}
+
 int main() {
   std::mt19937_64 rng(42);
   const int algorithms[] = {EB_EIGH_AUTO,  EB_EIGH_JACOBI,    EB_EIGH_TRIDIAG_QL, EB_EIGH_SYEVD,
@@ -597,6 +667,8 @@ int main() {
     check_cuda_emulation<double>(n, rng);
     check_cuda_emulation<float>(n, rng);
   }
+  check_band_reduction<double>(rng);
+  check_band_reduction<float>(rng);
   check_two_stage_bandwidths<double>(rng);
   check_two_stage_bandwidths<float>(rng);
   check_eigh_range<double>(rng, 1.0, "f64");

@@ -59,7 +59,7 @@ void apply_q2(const ChaseReflectors<T>& q, const T* t, T* z, int ldz, int ncols,
   }
 }
 
-// ---- Q1: ?sytrd_sy2sb's reflectors --------------------------------------------------------------------------------
+// ---- Q1: the band reduction's reflectors (?sytrd_sy2sb's layout) ----------------------------------------------------
 
 /**
  * Q1 = H(0) ... H(m-1), m = n - kd: H(j) has its unit entry at row kd + j and the rest below it in column j of the

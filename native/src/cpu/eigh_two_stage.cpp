@@ -1,4 +1,4 @@
-// EB_EIGH_TWO_STAGE: dense -> band (LAPACK ?sytrd_sy2sb, BLAS-3 panels) -> tridiagonal (our bulge chase, with its
+// EB_EIGH_TWO_STAGE: dense -> band (our blocked panels, band_reduce.hpp) -> tridiagonal (our bulge chase, with its
 // reflectors kept) -> ?sterf or ?stedc -> Q2 and Q1 applied as blocked products. One-stage ?sytrd spends half its
 // 4/3 n^3 flops in DSYMV, bound by memory bandwidth; here every O(n^3) step is BLAS-3. The same driver with kd = 1
 // is EB_EIGH_TRIDIAG_DC: ?sytrd, ?stedc and our blocked back-transformation in place of ?syevd's ?ormtr
@@ -18,9 +18,11 @@
 #include <vector>
 
 #include "../common/eb_numeric.hpp"
+#include "band_reduce.hpp"
 #include "batch_pool.hpp"
 #include "back_transform.hpp"
 #include "bulge_chase.hpp"
+#include "isa_dispatch.hpp"
 #include "lapack.hpp"
 
 namespace eigenbasis {
@@ -38,13 +40,17 @@ struct TwoStageWorkspace {
   std::vector<T> a, ab, tau, work, band, d, e, t, apply_work;
   std::vector<lapack::lint> iwork;
   ChaseReflectors<T> q2;
+  BandReduceWorkspace<T> stage1;
   size_t bytes() const {
     return sizeof(T) * (a.capacity() + ab.capacity() + tau.capacity() + work.capacity() + band.capacity() +
                         d.capacity() + e.capacity() + t.capacity() + apply_work.capacity() + q2.v.capacity() +
                         q2.tau.capacity()) +
-           sizeof(lapack::lint) * iwork.capacity();
+           sizeof(lapack::lint) * iwork.capacity() + stage1.bytes();
   }
 };
+
+BandKernels<double> band_kernels(double*) { return use_avx512() ? band_kernels_avx512_f64() : band_kernels_base_f64(); }
+BandKernels<float> band_kernels(float*) { return use_avx512() ? band_kernels_avx512_f32() : band_kernels_base_f32(); }
 
 template <class T>
 TwoStageWorkspace<T>& two_stage_workspace() {
@@ -153,10 +159,11 @@ std::atomic<int> parallel_chase_from{2048};
 
 int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
   (void)vectors;
-  // Measured, values only (docs/design-notes.md section 17): a wider band speeds stage 1's BLAS-3 panels and slows
-  // the chase (6 kd n^2 flops at level-2 speed). f64 n = 8192: kd 64 9.98 s, 96 9.55 s, 128 9.81 s; n = 6144: 4.54
-  // against 4.35 s at 96; n = 3072 and f32 at 4096-8192 are faster at 64 (f32's GEMM rate leaves stage 1 less to gain).
-  const int kd = n < 1024 ? 32 : scalar_bytes == 8 && n >= 6144 ? 96 : 64;
+  // Measured, values only (docs/design-notes.md section 17): a wider band lengthens the chase (6 kd n^2 flops at
+  // level-2 speed) and, with our stage-1 kernels, barely speeds stage 1 (f64 n = 4096: reduction 0.79 s at kd 32,
+  // 0.75 at 64, 0.81 at 96). Totals, C driver: f64 8192 7.52 s at 64 against 7.88 at 32; f32 8192 4.28 against
+  // 4.57; f64 4096 a tie within the host's drift; f64 2048 and f32 1024-2048 faster at 32.
+  const int kd = n < 1024 ? 32 : 64;
   return std::max(1, std::min(kd, n - 1));
 }
 
@@ -206,7 +213,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     }
   }
   const double t0 = seconds_now();
-  // Zeroed: ?sytrd_sy2sb returns early when kd >= n - 1 and sets no tau, leaving Q1 = I to us.
+  // Zeroed: the band reduction sets no tau when kd >= n - 1, leaving Q1 = I.
   ws.tau.assign(static_cast<size_t>(n), T(0));
   grow(ws.d, static_cast<size_t>(n));
   grow(ws.e, static_cast<size_t>(n));
@@ -232,12 +239,20 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     // Stage 1: dense to band.
     const lapack::lint ldab = kd + 1;
     grow(ws.ab, static_cast<size_t>(ldab) * n);
-    lapack::sytrd_sy2sb(n, kd, ac, n, ws.ab.data(), ldab, ws.tau.data(), &query, -1, &info);
-    if (info >= 0) {
-      grow(ws.work, static_cast<size_t>(std::max<lapack::lint>(1, static_cast<lapack::lint>(query))));
-      lapack::sytrd_sy2sb(n, kd, ac, n, ws.ab.data(), ldab, ws.tau.data(), ws.work.data(),
-                          static_cast<lapack::lint>(ws.work.size()), &info);
-    }
+    // Two fixed parts on up to two workers, OpenBLAS on one thread (the caller holds OpenBlasThreadsGuard when
+    // threads > 1): the same bits for any thread count.
+    const int blas_threads_before = threads > 1 ? openblas_get_num_threads() : 1;
+    if (threads > 1) openblas_set_num_threads(1);
+    const int workers = std::min(threads, 2);
+    info = reduce_to_band(n, kd, ac, n, ws.ab.data(), static_cast<int>(ldab), ws.tau.data(),
+                          band_kernels(static_cast<T*>(nullptr)), ws.stage1, [&](int count, auto&& body) {
+                            if (workers <= 1) {
+                              for (int i = 0; i < count; ++i) body(i);
+                            } else {
+                              BatchPool::instance().run(count, workers, [&](int, int64_t i) { body(i); });
+                            }
+                          });
+    if (threads > 1) openblas_set_num_threads(blas_threads_before);
     if (info < 0) {
       *lapack_error = static_cast<int>(info);
       return 0;

@@ -1,0 +1,289 @@
+// The two products that carry the flops of our dense-to-band reduction (band_reduce.hpp), for a symmetric A held
+// in its lower triangle. symm_lower_strips: Y = A V, each stored element of A loaded once and used twice while it
+// sits in L1: for row strip R and column block C of the strict lower triangle, Y[R] += A[R,C] V[C] (strip kernel:
+// rows in vector lanes, V broadcast) and Y[C] += A[R,C]^T V[R] (column kernel: V's row in vector lanes, A
+// broadcast). rank2k_lower_columns: C -= A B^T on the lower triangle, each element of C read and written once.
+// OpenBLAS's ?symm packs the whole trailing matrix, mirrored, on every call (75-84 GFLOP/s at k = 64, n = 4096,
+// against a dgemm rate of 127; ours 133 with AVX-512). Included by two translation units: band_kernels_base.cpp
+// (x86-64-v3, 32-byte vectors) and band_kernels_avx512.cpp (x86-64-v4, 64-byte vectors); EB_NS keeps their
+// instantiations apart.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstring>
+
+#include "band_kernels_dispatch.hpp"
+
+#ifndef EB_NS
+#define EB_NS base
+#endif
+
+namespace eigenbasis {
+inline namespace EB_NS {
+namespace symm_detail {
+
+#if defined(__AVX512F__)
+constexpr int kVecBytes = 64;
+constexpr int kRegisters = 32;
+#else
+constexpr int kVecBytes = 32;
+constexpr int kRegisters = 16;
+#endif
+
+template <class T>
+struct Simd {
+  static constexpr int lanes = kVecBytes / static_cast<int>(sizeof(T));
+  typedef T V __attribute__((vector_size(kVecBytes)));
+  static V load(const T* p) {
+    V v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  static void store(T* p, V v) { std::memcpy(p, &v, sizeof v); }
+  static V splat(T s) { return V{} + s; }
+};
+
+// Accumulators per kernel: three quarters of the vector registers, the rest for loads and broadcasts.
+constexpr int kAccumulators = kRegisters * 3 / 4;
+constexpr int kStripVectors = 3;                             // strip kernel: 3 vectors of rows ...
+constexpr int kStripColumns = kAccumulators / kStripVectors;  // ... by 8 (AVX-512) or 4 (AVX2) columns of V
+constexpr int kColumnVectors = 2;                             // column kernel: 2 vectors of V's row ...
+constexpr int kColumnRows = kAccumulators / kColumnVectors;  // ... for 12 (AVX-512) or 6 (AVX2) columns of A
+constexpr int kBlock = 128;                                   // columns of A per tile (h x 128 in L1)
+constexpr int kUpdatePanel = 256;  // columns of C per packed panel of B (k x 256 in L2)
+
+/** Rows per strip. */
+template <class T>
+constexpr int strip_rows() {
+  return kStripVectors * Simd<T>::lanes;
+}
+
+/** kp, the padded width of V and Y, is a multiple of this. */
+template <class T>
+constexpr int width_multiple() {
+  return std::max(kStripColumns, kColumnVectors * Simd<T>::lanes);
+}
+
+// yc[r0 + i, c] += sum_t a[i + t lda] vr[t kp + c] for the strip's h rows, t in [0, count), every c < kp.
+template <class T>
+inline void strip_kernel(const T* a, size_t lda, int count, const T* vr, int kp, T* yc, size_t ldy) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int L = S::lanes;
+  for (int c0 = 0; c0 < kp; c0 += kStripColumns) {
+    V acc[kStripVectors][kStripColumns];
+    for (auto& row : acc)
+      for (auto& x : row) x = V{};
+    for (int t = 0; t < count; ++t) {
+      const T* col = a + static_cast<size_t>(t) * lda;
+      V av[kStripVectors];
+      for (int i = 0; i < kStripVectors; ++i) av[i] = S::load(col + i * L);
+      const T* b = vr + static_cast<size_t>(t) * kp + c0;
+      for (int c = 0; c < kStripColumns; ++c) {
+        const V bc = S::splat(b[c]);
+        for (int i = 0; i < kStripVectors; ++i) acc[i][c] += av[i] * bc;
+      }
+    }
+    for (int c = 0; c < kStripColumns; ++c) {
+      T* y = yc + static_cast<size_t>(c0 + c) * ldy;
+      for (int i = 0; i < kStripVectors; ++i) S::store(y + i * L, S::load(y + i * L) + acc[i][c]);
+    }
+  }
+}
+
+// yr[t kp + c] += sum_{i < h} a[i + t lda] vs[i kp + c] for t in [0, count): the tile's transpose times V's strip.
+template <class T>
+inline void column_kernel(const T* a, size_t lda, int count, const T* vs, int kp, T* yr) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int L = S::lanes;
+  constexpr int h = strip_rows<T>();
+  constexpr int W = kColumnVectors * L;
+  int t0 = 0;
+  for (; t0 < count; t0 += kColumnRows) {
+    const int rows = std::min(kColumnRows, count - t0);
+    for (int c0 = 0; c0 < kp; c0 += W) {
+      V acc[kColumnRows][kColumnVectors];
+      for (int g = 0; g < rows; ++g)
+        for (int v = 0; v < kColumnVectors; ++v)
+          acc[g][v] = S::load(yr + static_cast<size_t>(t0 + g) * kp + c0 + v * L);
+      if (rows == kColumnRows) {
+        for (int i = 0; i < h; ++i) {
+          V vv[kColumnVectors];
+          for (int v = 0; v < kColumnVectors; ++v) vv[v] = S::load(vs + static_cast<size_t>(i) * kp + c0 + v * L);
+          for (int g = 0; g < kColumnRows; ++g) {
+            const V ag = S::splat(a[i + static_cast<size_t>(t0 + g) * lda]);
+            for (int v = 0; v < kColumnVectors; ++v) acc[g][v] += ag * vv[v];
+          }
+        }
+      } else {
+        for (int i = 0; i < h; ++i) {
+          V vv[kColumnVectors];
+          for (int v = 0; v < kColumnVectors; ++v) vv[v] = S::load(vs + static_cast<size_t>(i) * kp + c0 + v * L);
+          for (int g = 0; g < rows; ++g) {
+            const V ag = S::splat(a[i + static_cast<size_t>(t0 + g) * lda]);
+            for (int v = 0; v < kColumnVectors; ++v) acc[g][v] += ag * vv[v];
+          }
+        }
+      }
+      for (int g = 0; g < rows; ++g)
+        for (int v = 0; v < kColumnVectors; ++v)
+          S::store(yr + static_cast<size_t>(t0 + g) * kp + c0 + v * L, acc[g][v]);
+    }
+  }
+}
+
+// c[r + t ldc] -= sum_k a[r + k lda] bp[k kUpdateColumns + t] for the strip's h rows and kUpdateColumns columns
+// t, bp packed (k-major); with `masked`, only where keep(r, t) holds (the diagonal, the last rows or columns).
+template <class T, bool masked, class Keep>
+inline void update_kernel(const T* a, size_t lda, int k, const T* bp, T* c, size_t ldc, T* tmp, Keep&& keep) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int L = S::lanes;
+  V acc[kStripVectors][kStripColumns];
+  for (auto& row : acc)
+    for (auto& x : row) x = V{};
+  for (int q = 0; q < k; ++q) {
+    const T* col = a + static_cast<size_t>(q) * lda;
+    V av[kStripVectors];
+    for (int i = 0; i < kStripVectors; ++i) av[i] = S::load(col + i * L);
+    const T* b = bp + static_cast<size_t>(q) * kStripColumns;
+    for (int t = 0; t < kStripColumns; ++t) {
+      const V bt = S::splat(b[t]);
+      for (int i = 0; i < kStripVectors; ++i) acc[i][t] += av[i] * bt;
+    }
+  }
+  if (!masked) {
+    for (int t = 0; t < kStripColumns; ++t) {
+      T* y = c + static_cast<size_t>(t) * ldc;
+      for (int i = 0; i < kStripVectors; ++i) S::store(y + i * L, S::load(y + i * L) - acc[i][t]);
+    }
+  } else {
+    constexpr int h = strip_rows<T>();
+    for (int t = 0; t < kStripColumns; ++t)
+      for (int i = 0; i < kStripVectors; ++i) S::store(tmp + t * h + i * L, acc[i][t]);
+    for (int t = 0; t < kStripColumns; ++t)
+      for (int r = 0; r < h; ++r)
+        if (keep(r, t)) c[r + static_cast<size_t>(t) * ldc] -= tmp[t * h + r];
+  }
+}
+
+}  // namespace symm_detail
+
+/**
+ * Columns [t_begin, t_end) of the lower triangle of C -= A B^T, C n x n column-major (ld ldc), A and B n x k
+ * column-major (ld lda, ldb): with A = [V W] and B = [W V], the rank-2k update A22 -= V W^T + W V^T of the
+ * reduction. Each C element is read and written once; t_begin must be a multiple of
+ * symm_detail::kStripColumns. pack holds k * kUpdatePanel scalars, tmp strip_rows * (kStripColumns + k). Costs 2 k
+ * (columns' lower lengths) flops.
+ */
+template <class T>
+void rank2k_lower_columns(int n, int k, const T* a, size_t lda, const T* b, size_t ldb, T* c, size_t ldc,
+                          int t_begin, int t_end, T* pack, T* tmp) {
+  using namespace symm_detail;
+  constexpr int h = strip_rows<T>();
+  constexpr int nc = kStripColumns;
+  for (int j0 = t_begin; j0 < t_end; j0 += kUpdatePanel) {
+    const int j1 = std::min(t_end, j0 + kUpdatePanel);
+    const int blocks = (j1 - j0 + nc - 1) / nc;
+    // B's rows [j0, j1) packed block by block, k-major, zero past j1.
+    for (int bl = 0; bl < blocks; ++bl) {
+      T* dst = pack + static_cast<size_t>(bl) * k * nc;
+      for (int q = 0; q < k; ++q)
+        for (int t = 0; t < nc; ++t) {
+          const int row = j0 + bl * nc + t;
+          dst[q * nc + t] = row < j1 ? b[row + static_cast<size_t>(q) * ldb] : T(0);
+        }
+    }
+    for (int r0 = j0; r0 < n; r0 += h) {
+      const bool full_rows = r0 + h <= n;
+      const T* ap = a + r0;
+      size_t ldap = lda;
+      if (!full_rows) {  // the last rows, copied and padded with zeros so the kernel reads nothing past A
+        T* rows = tmp + h * nc;
+        for (int q = 0; q < k; ++q)
+          for (int r = 0; r < h; ++r) rows[r + static_cast<size_t>(q) * h] = r0 + r < n ? a[r0 + r + q * lda] : T(0);
+        ap = rows;
+        ldap = h;
+      }
+      for (int bl = 0; bl < blocks; ++bl) {
+        const int t0 = j0 + bl * nc;
+        if (t0 > r0 + h - 1 || t0 >= n) break;  // this block and those right of it lie above the strip
+        const T* bp = pack + static_cast<size_t>(bl) * k * nc;
+        T* cp = c + r0 + static_cast<size_t>(t0) * ldc;
+        if (full_rows && t0 + nc - 1 <= r0 && t0 + nc <= j1) {
+          update_kernel<T, false>(ap, ldap, k, bp, cp, ldc, tmp, [](int, int) { return true; });
+        } else {
+          update_kernel<T, true>(ap, ldap, k, bp, cp, ldc, tmp, [&](int r, int t) {
+            return r0 + r < n && t0 + t < j1 && r0 + r >= t0 + t;
+          });
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Row strips [s_begin, s_end) of Y = A V, A the n x n symmetric matrix in the lower triangle of the column-major
+ * a (ld lda; the strict upper triangle is never read), V row-major in vr (n x kp, kp a multiple of
+ * symm_detail::width_multiple<T>(), padding columns zero). Strip s holds rows [s h, min(n, s h + h)) with h =
+ * symm_detail::strip_rows<T>(). Adds the strip rows' products with the columns left of the strip into yc
+ * (column-major, ld n: rows of the caller's strips only) and the transposed products into yr (row-major n x kp,
+ * rows left of the strips); the diagonal blocks go to yc. Y = yc + yr, summed over all strips. diag is a scratch
+ * of max(h h, kp) scalars. Costs 2 kp (sum over the strips' rows r of r + 1) flops and reads each stored element
+ * of A once.
+ */
+template <class T>
+void symm_lower_strips(int n, const T* a, size_t lda, const T* vr, int kp, int s_begin, int s_end, T* yc, T* yr,
+                       T* diag) {
+  using namespace symm_detail;
+  constexpr int h = strip_rows<T>();
+  for (int s = s_begin; s < s_end; ++s) {
+    const int r0 = s * h;
+    if (r0 >= n) break;
+    if (r0 + h > n) {  // the last, partial strip (fewer than h rows): plain loops, each row's sum kept in `diag`
+      for (int r = r0; r < n; ++r) {
+        const T* vrow = vr + static_cast<size_t>(r) * kp;
+        T* yrow = diag;  // h x h >= kp scalars
+        const T arr = a[r + static_cast<size_t>(r) * lda];
+        for (int c = 0; c < kp; ++c) yrow[c] = arr * vrow[c];
+        for (int t = 0; t < r; ++t) {
+          const T art = a[r + static_cast<size_t>(t) * lda];
+          const T* vt = vr + static_cast<size_t>(t) * kp;
+          T* yt = yr + static_cast<size_t>(t) * kp;
+          for (int c = 0; c < kp; ++c) {
+            yrow[c] += art * vt[c];
+            yt[c] += art * vrow[c];
+          }
+        }
+        for (int c = 0; c < kp; ++c) yc[r + static_cast<size_t>(c) * n] += yrow[c];
+      }
+      break;
+    }
+    const T* strip = a + r0;
+    for (int t0 = 0; t0 < r0; t0 += kBlock) {
+      const int count = std::min(kBlock, r0 - t0);
+      const T* tile = strip + static_cast<size_t>(t0) * lda;
+      strip_kernel(tile, lda, count, vr + static_cast<size_t>(t0) * kp, kp, yc + r0, static_cast<size_t>(n));
+      column_kernel(tile, lda, count, vr + static_cast<size_t>(r0) * kp, kp, yr + static_cast<size_t>(t0) * kp);
+    }
+    // The diagonal block, mirrored into a full h x h block, through the strip kernel alone.
+    for (int t = 0; t < h; ++t)
+      for (int r = 0; r < h; ++r)
+        diag[r + static_cast<size_t>(t) * h] =
+            r >= t ? a[r0 + r + static_cast<size_t>(r0 + t) * lda] : a[r0 + t + static_cast<size_t>(r0 + r) * lda];
+    strip_kernel(diag, static_cast<size_t>(h), h, vr + static_cast<size_t>(r0) * kp, kp, yc + r0,
+                 static_cast<size_t>(n));
+  }
+}
+
+/** This build's kernels, as band_reduce.hpp takes them (band_kernels_dispatch.hpp). */
+template <class T>
+BandKernels<T> band_kernels_here() {
+  return {symm_detail::strip_rows<T>(), symm_detail::width_multiple<T>(), symm_detail::kStripColumns,
+          symm_detail::kUpdatePanel, &symm_lower_strips<T>, &rank2k_lower_columns<T>};
+}
+
+}  // namespace EB_NS
+}  // namespace eigenbasis

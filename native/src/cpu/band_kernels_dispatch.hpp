@@ -1,0 +1,27 @@
+// The two builds of band_kernels.hpp's kernels (x86-64-v3 and x86-64-v4), chosen at run time by use_avx512().
+#pragma once
+
+#include <cstddef>
+
+namespace eigenbasis {
+
+/** One build of the kernels: symm_lower_strips with its strip height and width multiple, rank2k_lower_columns. */
+template <class T>
+struct BandKernels {
+  int strip_rows;
+  int width_multiple;
+  int update_columns;  // rank2k's t_begin is a multiple of this
+  int update_panel;    // rank2k's pack holds k * update_panel scalars
+  void (*strips)(int n, const T* a, size_t lda, const T* vr, int kp, int s_begin, int s_end, T* yc, T* yr, T* diag);
+  void (*rank2k)(int n, int k, const T* a, size_t lda, const T* b, size_t ldb, T* c, size_t ldc, int t_begin,
+                 int t_end, T* pack, T* tmp);
+};
+
+/** The AVX-512 build (band_kernels_avx512.cpp); call only when use_avx512(). */
+BandKernels<double> band_kernels_avx512_f64();
+BandKernels<float> band_kernels_avx512_f32();
+/** The x86-64-v3 build. */
+BandKernels<double> band_kernels_base_f64();
+BandKernels<float> band_kernels_base_f32();
+
+}  // namespace eigenbasis
