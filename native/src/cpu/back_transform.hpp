@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "band_kernels_dispatch.hpp"
 #include "bulge_chase.hpp"
 #include "lapack.hpp"
 
@@ -144,14 +145,28 @@ void apply_q1(const Q1Layout& q, const T* a, const T* t, T* z, int ldz, int ncol
   }
 }
 
+/** Scalars apply_q1_columns needs in work for ncols columns: with our kernels (own) or with OpenBLAS's. */
+template <class T>
+size_t q1_columns_work(const Q1Layout& q, int ncols, const BandKernels<T>* own) {
+  if (own == nullptr) return static_cast<size_t>(q.nb1) * ncols;
+  const size_t kpw = static_cast<size_t>((q.nb1 + own->product_width - 1) / own->product_width * own->product_width);
+  return kpw * ncols + static_cast<size_t>(q.nb1) * own->update_panel +
+         static_cast<size_t>(own->strip_rows) * (own->update_columns + q.nb1) + own->product_rows * kpw;
+}
+
 /**
  * Z = Q1 Z for the column-major n x ncols Z (leading dimension n), with t from q1_t_factors, blocks last to first:
  * Z <- Z - V (T (V^T Z)), the layout ?stedc leaves Z in (the one-stage path has no Q2 and so no reason to
- * transpose before the products). work: nb1 x ncols.
+ * transpose before the products). The two large products by our kernels (own: band_kernels.hpp's gemm_tn_acc and
+ * gemm_nn_sub) or, with own null, by OpenBLAS. work: q1_columns_work scalars.
  */
 template <class T>
-void apply_q1_columns(const Q1Layout& q, const T* a, const T* t, T* z, int ncols, T* work) {
+void apply_q1_columns(const Q1Layout& q, const T* a, const T* t, T* z, int ncols, T* work, const BandKernels<T>* own) {
   const int n = q.n;
+  const int ldw = own == nullptr ? q.nb1 : (q.nb1 + own->product_width - 1) / own->product_width * own->product_width;
+  T* pack = work + static_cast<size_t>(ldw) * ncols;
+  T* tmp = own == nullptr ? nullptr : pack + static_cast<size_t>(q.nb1) * own->update_panel;
+  T* vpack = own == nullptr ? nullptr : tmp + static_cast<size_t>(own->strip_rows) * (own->update_columns + q.nb1);
   for (int b = q.blocks - 1; b >= 0; --b) {
     const int j0 = q.first(b), k = q.width(b);
     const int r0 = q.kd + j0;
@@ -161,17 +176,23 @@ void apply_q1_columns(const Q1Layout& q, const T* a, const T* t, T* z, int ncols
     const T* tb = t + static_cast<size_t>(b) * q.nb1 * q.nb1;
     T* z_top = z + r0;
     T* z_rest = z_top + k;
-    T* w = work;  // k x ncols
+    T* w = work;  // k x ncols, leading dimension ldw
     for (int c = 0; c < ncols; ++c)
-      std::memcpy(w + static_cast<size_t>(c) * k, z_top + static_cast<size_t>(c) * n, sizeof(T) * k);
-    lapack::trmm_left_lower_unit_cm(k, ncols, true, v_top, n, w, k);  // W = V_top^T Z_top
-    if (rest > 0) lapack::gemm_cm(true, false, k, ncols, rest, T(1), v_rest, n, z_rest, n, T(1), w, k);
-    lapack::trmm_left_upper_cm(k, ncols, tb, q.nb1, w, k);  // W = T W
-    if (rest > 0) lapack::gemm_cm(false, false, rest, ncols, k, T(-1), v_rest, n, w, k, T(1), z_rest, n);
-    lapack::trmm_left_lower_unit_cm(k, ncols, false, v_top, n, w, k);  // W = V_top W
+      std::memcpy(w + static_cast<size_t>(c) * ldw, z_top + static_cast<size_t>(c) * n, sizeof(T) * k);
+    lapack::trmm_left_lower_unit_cm(k, ncols, true, v_top, n, w, ldw);  // W = V_top^T Z_top
+    if (rest > 0) {
+      if (own != nullptr) own->gemm_tn_acc(rest, ncols, k, v_rest, n, z_rest, n, w, ldw, vpack);
+      else lapack::gemm_cm(true, false, k, ncols, rest, T(1), v_rest, n, z_rest, n, T(1), w, ldw);
+    }
+    lapack::trmm_left_upper_cm(k, ncols, tb, q.nb1, w, ldw);  // W = T W
+    if (rest > 0) {
+      if (own != nullptr) own->gemm_nn_sub(rest, ncols, k, v_rest, n, w, ldw, z_rest, n, pack, tmp);
+      else lapack::gemm_cm(false, false, rest, ncols, k, T(-1), v_rest, n, w, ldw, T(1), z_rest, n);
+    }
+    lapack::trmm_left_lower_unit_cm(k, ncols, false, v_top, n, w, ldw);  // W = V_top W
     for (int c = 0; c < ncols; ++c) {
       T* zc = z_top + static_cast<size_t>(c) * n;
-      const T* wc = w + static_cast<size_t>(c) * k;
+      const T* wc = w + static_cast<size_t>(c) * ldw;
       for (int r = 0; r < k; ++r) zc[r] -= wc[r];
     }
   }

@@ -52,6 +52,14 @@ constexpr int kColumnVectors = 2;                             // column kernel: 
 constexpr int kColumnRows = kAccumulators / kColumnVectors;  // ... for 12 (AVX-512) or 6 (AVX2) columns of A
 constexpr int kBlock = 128;                                   // columns of A per tile (h x 128 in L1)
 constexpr int kUpdatePanel = 256;  // columns of C per packed panel of B (k x 256 in L2)
+constexpr int kProductVectors = kRegisters == 32 ? 4 : 2;  // gemm_tn_acc: vectors of V's row per pass ...
+constexpr int kProductRows = 512;                          // ... over chunks of 512 rows of V (packed, in L2)
+
+/** gemm_tn_acc's W has its k rows rounded up to a multiple of this. */
+template <class T>
+constexpr int product_width() {
+  return kProductVectors * Simd<T>::lanes;
+}
 
 /** Rows per strip. */
 template <class T>
@@ -171,17 +179,13 @@ inline void update_kernel(const T* a, size_t lda, int k, const T* bp, T* c, size
 
 }  // namespace symm_detail
 
-/**
- * Columns [t_begin, t_end) of the lower triangle of C -= A B^T, C n x n column-major (ld ldc), A and B n x k
- * column-major (ld lda, ldb): with A = [V W] and B = [W V], the rank-2k update A22 -= V W^T + W V^T of the
- * reduction. Each C element is read and written once; t_begin must be a multiple of
- * symm_detail::kStripColumns. pack holds k * kUpdatePanel scalars, tmp strip_rows * (kStripColumns + k). Costs 2 k
- * (columns' lower lengths) flops.
- */
-template <class T>
-void rank2k_lower_columns(int n, int k, const T* a, size_t lda, const T* b, size_t ldb, T* c, size_t ldc,
-                          int t_begin, int t_end, T* pack, T* tmp) {
-  using namespace symm_detail;
+namespace symm_detail {
+
+// Columns [t_begin, t_end) of C -= A B^T (lower triangle only when `lower`), C m x m' column-major, A m x k
+// column-major, B's element (t, q) at b[t bt + q bq]. Each C element is read and written once.
+template <class T, bool lower>
+void subtract_products(int m, int k, const T* a, size_t lda, const T* b, size_t bt, size_t bq, T* c, size_t ldc,
+                       int t_begin, int t_end, T* pack, T* tmp) {
   constexpr int h = strip_rows<T>();
   constexpr int nc = kStripColumns;
   for (int j0 = t_begin; j0 < t_end; j0 += kUpdatePanel) {
@@ -193,31 +197,110 @@ void rank2k_lower_columns(int n, int k, const T* a, size_t lda, const T* b, size
       for (int q = 0; q < k; ++q)
         for (int t = 0; t < nc; ++t) {
           const int row = j0 + bl * nc + t;
-          dst[q * nc + t] = row < j1 ? b[row + static_cast<size_t>(q) * ldb] : T(0);
+          dst[q * nc + t] = row < j1 ? b[row * bt + q * bq] : T(0);
         }
     }
-    for (int r0 = j0; r0 < n; r0 += h) {
-      const bool full_rows = r0 + h <= n;
+    for (int r0 = lower ? j0 : 0; r0 < m; r0 += h) {
+      const bool full_rows = r0 + h <= m;
       const T* ap = a + r0;
       size_t ldap = lda;
       if (!full_rows) {  // the last rows, copied and padded with zeros so the kernel reads nothing past A
         T* rows = tmp + h * nc;
         for (int q = 0; q < k; ++q)
-          for (int r = 0; r < h; ++r) rows[r + static_cast<size_t>(q) * h] = r0 + r < n ? a[r0 + r + q * lda] : T(0);
+          for (int r = 0; r < h; ++r) rows[r + static_cast<size_t>(q) * h] = r0 + r < m ? a[r0 + r + q * lda] : T(0);
         ap = rows;
         ldap = h;
       }
       for (int bl = 0; bl < blocks; ++bl) {
         const int t0 = j0 + bl * nc;
-        if (t0 > r0 + h - 1 || t0 >= n) break;  // this block and those right of it lie above the strip
+        if (lower && t0 > r0 + h - 1) break;  // this block and those right of it lie above the strip
         const T* bp = pack + static_cast<size_t>(bl) * k * nc;
         T* cp = c + r0 + static_cast<size_t>(t0) * ldc;
-        if (full_rows && t0 + nc - 1 <= r0 && t0 + nc <= j1) {
+        if (full_rows && (!lower || t0 + nc - 1 <= r0) && t0 + nc <= j1) {
           update_kernel<T, false>(ap, ldap, k, bp, cp, ldc, tmp, [](int, int) { return true; });
         } else {
           update_kernel<T, true>(ap, ldap, k, bp, cp, ldc, tmp, [&](int r, int t) {
-            return r0 + r < n && t0 + t < j1 && r0 + r >= t0 + t;
+            return r0 + r < m && t0 + t < j1 && (!lower || r0 + r >= t0 + t);
           });
+        }
+      }
+    }
+  }
+}
+
+}  // namespace symm_detail
+
+/**
+ * Columns [t_begin, t_end) of the lower triangle of C -= A B^T, C n x n column-major (ld ldc), A and B n x k
+ * column-major (ld lda, ldb): with A = [V W] and B = [W V], the rank-2k update A22 -= V W^T + W V^T of the
+ * reduction. Each C element is read and written once; t_begin must be a multiple of
+ * symm_detail::kStripColumns. pack holds k * kUpdatePanel scalars, tmp strip_rows * (kStripColumns + k). Costs 2 k
+ * (columns' lower lengths) flops.
+ */
+template <class T>
+void rank2k_lower_columns(int n, int k, const T* a, size_t lda, const T* b, size_t ldb, T* c, size_t ldc,
+                          int t_begin, int t_end, T* pack, T* tmp) {
+  symm_detail::subtract_products<T, true>(n, k, a, lda, b, 1, ldb, c, ldc, t_begin, t_end, pack, tmp);
+}
+
+/**
+ * Z -= V W for column-major Z (m x n, ld ldz), V (m x k, ld ldv) and W (k x n, ld ldw): the rank-k update of a
+ * blocked back-transformation. pack holds k * kUpdatePanel scalars, tmp strip_rows * (kStripColumns + k). Costs
+ * 2 m n k flops; reads and writes each element of Z once.
+ */
+template <class T>
+void gemm_nn_sub(int m, int n, int k, const T* v, size_t ldv, const T* w, size_t ldw, T* z, size_t ldz, T* pack,
+                 T* tmp) {
+  symm_detail::subtract_products<T, false>(m, k, v, ldv, w, ldw, 1, z, ldz, 0, n, pack, tmp);
+}
+
+/**
+ * W += V^T Z for column-major V (m x k, ld ldv), Z (m x n, ld ldz) and W (kp x n, ld ldw >= kp, kp = k rounded up
+ * to symm_detail::product_width<T>(); rows k..kp get zeros added): the first product of a blocked
+ * back-transformation. vpack holds kProductRows * kp scalars. Costs 2 m n k flops; reads Z once.
+ */
+template <class T>
+void gemm_tn_acc(int m, int n, int k, const T* v, size_t ldv, const T* z, size_t ldz, T* w, size_t ldw, T* vpack) {
+  using namespace symm_detail;
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int L = S::lanes;
+  constexpr int qw = kProductVectors * L;
+  constexpr int tb = kAccumulators / kProductVectors;
+  const int kp = (k + qw - 1) / qw * qw;
+  for (int r0 = 0; r0 < m; r0 += kProductRows) {
+    const int rc = std::min(kProductRows, m - r0);
+    for (int r = 0; r < rc; ++r)  // V's rows, row-major, zero past k
+      for (int q = 0; q < kp; ++q) vpack[static_cast<size_t>(r) * kp + q] = q < k ? v[r0 + r + q * ldv] : T(0);
+    for (int t0 = 0; t0 < n; t0 += tb) {
+      const int tc = std::min(tb, n - t0);
+      const T* zc = z + r0 + static_cast<size_t>(t0) * ldz;
+      for (int q0 = 0; q0 < kp; q0 += qw) {
+        V acc[tb][kProductVectors];
+        for (auto& row : acc)
+          for (auto& x : row) x = V{};
+        if (tc == tb) {
+          for (int r = 0; r < rc; ++r) {
+            V vv[kProductVectors];
+            for (int u = 0; u < kProductVectors; ++u) vv[u] = S::load(vpack + static_cast<size_t>(r) * kp + q0 + u * L);
+            for (int g = 0; g < tb; ++g) {
+              const V zg = S::splat(zc[r + static_cast<size_t>(g) * ldz]);
+              for (int u = 0; u < kProductVectors; ++u) acc[g][u] += zg * vv[u];
+            }
+          }
+        } else {
+          for (int r = 0; r < rc; ++r) {
+            V vv[kProductVectors];
+            for (int u = 0; u < kProductVectors; ++u) vv[u] = S::load(vpack + static_cast<size_t>(r) * kp + q0 + u * L);
+            for (int g = 0; g < tc; ++g) {
+              const V zg = S::splat(zc[r + static_cast<size_t>(g) * ldz]);
+              for (int u = 0; u < kProductVectors; ++u) acc[g][u] += zg * vv[u];
+            }
+          }
+        }
+        for (int g = 0; g < tc; ++g) {
+          T* wg = w + static_cast<size_t>(t0 + g) * ldw + q0;
+          for (int u = 0; u < kProductVectors; ++u) S::store(wg + u * L, S::load(wg + u * L) + acc[g][u]);
         }
       }
     }
@@ -282,7 +365,8 @@ void symm_lower_strips(int n, const T* a, size_t lda, const T* vr, int kp, int s
 template <class T>
 BandKernels<T> band_kernels_here() {
   return {symm_detail::strip_rows<T>(), symm_detail::width_multiple<T>(), symm_detail::kStripColumns,
-          symm_detail::kUpdatePanel, &symm_lower_strips<T>, &rank2k_lower_columns<T>};
+          symm_detail::kUpdatePanel, symm_detail::product_width<T>(), symm_detail::kProductRows,
+          &symm_lower_strips<T>, &rank2k_lower_columns<T>, &gemm_nn_sub<T>, &gemm_tn_acc<T>};
 }
 
 }  // namespace EB_NS

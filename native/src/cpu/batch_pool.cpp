@@ -129,3 +129,15 @@ OpenBlasThreadsGuard::OpenBlasThreadsGuard(int threads) : lock_(blas_mode_mutex(
 OpenBlasThreadsGuard::~OpenBlasThreadsGuard() { openblas_set_num_threads(1); }
 
 }  // namespace eigenbasis
+
+// OpenBLAS's own (exported, undeclared in its headers): joins its server threads; its next threaded call starts
+// them again. Weak, so a build without threads (or without the symbol) links and parking does nothing.
+extern "C" int blas_thread_shutdown_(void) __attribute__((weak));
+
+namespace eigenbasis {
+
+void OpenBlasThreadsGuard::park_openblas_threads() {
+  if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
+}
+
+}  // namespace eigenbasis

@@ -323,8 +323,11 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   T* t_q2 = ws.work.data();
   T* t_q1 = t_q2 + q2_t;
   // Two ways to use the cores: our pool, slab by slab with OpenBLAS on one thread, or OpenBLAS threaded over the
-  // whole width from the calling thread (no switch from threaded LAPACK to our workers).
-  const bool on_pool = threads <= 1 || kd > 1;
+  // whole width from the calling thread (no switch from threaded LAPACK to our workers). The one-stage path takes
+  // our AVX-512 product kernels on the pool where the CPU has them, else OpenBLAS threaded.
+  const BandKernels<T> own_kernels = band_kernels(static_cast<T*>(nullptr));
+  const BandKernels<T>* own = !row_major && use_avx512() ? &own_kernels : nullptr;
+  const bool on_pool = threads <= 1 || kd > 1 || own != nullptr;
   const int slabs = !on_pool || n < 128 ? 1 : 2 * ((n + 1023) / 1024);
   const int t_tasks = on_pool ? 2 * slabs : 1;  // T factors split into this many chunks of blocks
   std::atomic<bool> out_of_memory{false};
@@ -344,7 +347,10 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   };
   // Every product below runs with OpenBLAS on one thread, so its bits never depend on the thread count. The caller
   // holds OpenBlasThreadsGuard when threads > 1: the mode is ours to change until we return.
-  if (threads > 1 && on_pool) openblas_set_num_threads(1);
+  if (threads > 1 && on_pool) {
+    openblas_set_num_threads(1);
+    OpenBlasThreadsGuard::park_openblas_threads();  // ?stedc ran threaded: its server threads would spin on our cores
+  }
   run(t_tasks, [&](int64_t i) {
     std::vector<T> s(static_cast<size_t>(q1.nb1) * q1.nb1);
     q2_t_factors(ws.q2, q2_blocks * i / t_tasks, q2_blocks * (i + 1) / t_tasks, t_q2);
@@ -355,13 +361,13 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   run(slabs, [&](int64_t s) {
     const int c0 = static_cast<int>(n * s / slabs), c1 = static_cast<int>(n * (s + 1) / slabs);
     const int ncols = c1 - c0;
-    std::vector<T> work(static_cast<size_t>(ncols) * std::max(nb, q1.nb1));
+    std::vector<T> work(std::max(static_cast<size_t>(ncols) * std::max(nb, q1.nb1), q1_columns_work(q1, ncols, own)));
     if (row_major) {
       T* z = v + c0;  // the slab's columns of the row-major Z
       apply_q2(ws.q2, t_q2, z, n, ncols, work.data());
       if (q1.m > 0) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
     } else if (q1.m > 0) {
-      apply_q1_columns(q1, ac, t_q1, v + static_cast<size_t>(c0) * n, ncols, work.data());
+      apply_q1_columns(q1, ac, t_q1, v + static_cast<size_t>(c0) * n, ncols, work.data(), own);
     }
   });
   if (threads > 1 && on_pool) openblas_set_num_threads(threads);
