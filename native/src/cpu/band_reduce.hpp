@@ -2,12 +2,14 @@
 // outputs of LAPACK's ?sytrd_sy2sb (lower): the band in ab, the reflectors below the kd-th subdiagonal of a, their
 // scalars in tau. Per panel of kd columns (pn rows below the band): QR of the panel, X = A22 V (our
 // symm_lower_strips, each stored element of A22 read once: 1.6-1.75x OpenBLAS's ?symm at k = 64 with AVX-512), the
-// correction W = X T - V (T^T V^T X T) / 2, and A22 -= V W^T + W V^T (our rank2k_lower_columns, k = 2 kd). Every
-// product runs on two fixed parts whatever the worker count, with OpenBLAS on one thread, so the bits depend on
-// neither the thread count nor on what runs beside (design notes section 17).
+// correction W = X T - V (T^T V^T X T) / 2, and A22 -= V W^T + W V^T (our rank2k_lower_columns, k = 2 kd). The
+// panel's T factor is formed beside X, and the next panel's QR beside the rest of the update once its columns are
+// updated (look-ahead). Every product runs as fixed tasks whatever the worker count, with OpenBLAS on one thread,
+// so the bits depend on neither the thread count nor on what runs beside (design notes section 17).
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstddef>
 #include <vector>
@@ -54,8 +56,9 @@ inline int half_work_strip(int strips) {
  * half-width kd in 1 <= kd < n: writes the band's lower part to ab (ld ldab >= kd + 1, element (r, c) at r - c + c
  * ldab), the reflectors' vectors below the kd-th subdiagonal of a and their scalars to tau[0, n - kd) (tau must
  * hold n scalars, zero on entry: ?sytrd_sy2sb's layout, so back_transform.hpp reads either). Costs 4/3 n^3 + O(n^2
- * kd) flops. run(count, body) calls body(i) for i in [0, count) on the caller's workers; OpenBLAS must be on one
- * thread. Returns LAPACK's info from ?geqrf (< 0 only on a bad argument, which is our bug).
+ * kd) flops. run(count, body) calls body(i) once for every i in [0, count), on the caller's workers, in any order
+ * (the tasks of one call touch disjoint data); OpenBLAS must be on one thread. Returns LAPACK's info from ?geqrf
+ * (< 0 only on a bad argument, which is our bug).
  */
 template <class T, class Run>
 int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const BandKernels<T>& kernel,
@@ -76,18 +79,24 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     ensure(ws.yc, rows_max * kp_max);
     ensure(ws.yr, 2 * rows_max * kp_max);
     ensure(ws.t, static_cast<size_t>(kd) * kd);
-    ensure(ws.z, static_cast<size_t>(kd) * kd);
+    ensure(ws.z, 3 * static_cast<size_t>(kd) * kd);
     ensure(ws.diag, 2 * static_cast<size_t>(std::max(h * h, kp_max)));
     ensure(ws.pack, 2 * static_cast<size_t>(2 * kd) * kernel.update_panel);
     ensure(ws.tmp, 2 * static_cast<size_t>(h) * (kernel.update_columns + 2 * kd));
   }
+  // Panel i's QR runs during panel i - kd's update (look-ahead), the first one here.
+  auto panel_qr = [&](int i) {
+    lapack::lint qr_info = 0;
+    lapack::geqrf(n - i - kd, kd, a + (i + kd) + static_cast<size_t>(i) * lda, lda, tau + i, ws.work.data(),
+                  static_cast<lapack::lint>(ws.work.size()), &qr_info);
+    return static_cast<int>(qr_info);
+  };
+  if (kd < n - 1 && (info = panel_qr(0)) < 0) return static_cast<int>(info);
   for (int i = 0; kd < n - 1 && i < n - kd; i += kd) {
     const int pn = n - i - kd;       // rows of the panel, and order of the trailing matrix A22
     const int pk = std::min(pn, kd);  // reflectors in this panel
     T* panel = a + (i + kd) + static_cast<size_t>(i) * lda;
     T* a22 = a + (i + kd) + static_cast<size_t>(i + kd) * lda;
-    lapack::geqrf(pn, kd, panel, lda, tau + i, ws.work.data(), static_cast<lapack::lint>(ws.work.size()), &info);
-    if (info < 0) return static_cast<int>(info);
     const int kp = (pk + kernel.width_multiple - 1) / kernel.width_multiple * kernel.width_multiple;
     // V explicitly (unit diagonal, zeros above) column-major in vw's first pk columns and row-major in vr.
     T* vc = ws.vw.data();
@@ -114,39 +123,91 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     std::fill(yc, yc + static_cast<size_t>(pn) * kp, T(0));
     std::fill(yr0, yr0 + 2 * static_cast<size_t>(pn) * kp, T(0));
     const size_t diag_stride = ws.diag.size() / 2;
-    run(2, [&](int64_t part) {
+    // Three tasks: the panel's T factor (small, level 2) beside the two halves of X.
+    T* t = ws.t.data();
+    run(3, [&](int64_t task) {
+      if (task == 0) {
+        lapack::larft(pn, pk, vc, pn, tau + i, t, kd);
+        return;
+      }
+      const int part = static_cast<int>(task) - 1;
       kernel.strips(pn, a22, static_cast<size_t>(lda), vr, kp, part == 0 ? 0 : split, part == 0 ? split : strips,
                     yc, part == 0 ? yr0 : yr1, ws.diag.data() + part * diag_stride);
     });
+    // W = X T - V (T^T V^T X T) / 2 (T^T V^T X T is symmetric: computed as (X T)^T V T), by rows in two halves
+    // (the two halves' shares of (X T)^T V summed in a fixed order).
+    T* z = ws.z.data();  // z: the sum; z + kd^2 (1 + part): the halves'
+    T* wv = ws.wv.data();
+    auto half = [pn](int64_t part, int& r0, int& r1) {
+      r0 = part == 0 ? 0 : pn / 2;
+      r1 = part == 0 ? pn / 2 : pn;
+    };
     run(2, [&](int64_t part) {
-      const int r0 = part == 0 ? 0 : pn / 2, r1 = part == 0 ? pn / 2 : pn;
+      int r0, r1;
+      half(part, r0, r1);
       for (int c = 0; c < pk; ++c) {
         const T* ycc = yc + static_cast<size_t>(c) * pn;
         T* wc = w + static_cast<size_t>(c) * pn;
         for (int r = r0; r < r1; ++r)
           wc[r] = ycc[r] + yr0[static_cast<size_t>(r) * kp + c] + yr1[static_cast<size_t>(r) * kp + c];
       }
+      T* zp = z + static_cast<size_t>(kd) * kd * (1 + part);
+      if (r1 == r0) {
+        std::fill(zp, zp + static_cast<size_t>(kd) * kd, T(0));
+        return;
+      }
+      lapack::trmm_right_upper_cm(r1 - r0, pk, false, t, kd, w + r0, pn);
+      lapack::gemm_cm(true, false, pk, pk, r1 - r0, T(1), w + r0, pn, vc + r0, pn, T(0), zp, kd);
     });
-    // W = X T - V (T^T V^T X T) / 2 (T^T V^T X T is symmetric: computed as (X T)^T V T).
-    T* t = ws.t.data();
-    T* z = ws.z.data();
-    lapack::larft(pn, pk, vc, pn, tau + i, t, kd);
-    lapack::trmm_right_upper_cm(pn, pk, false, t, kd, w, pn);
-    lapack::gemm_cm(true, false, pk, pk, pn, T(1), w, pn, vc, pn, T(0), z, kd);
+    for (int c = 0; c < pk; ++c)
+      for (int r = 0; r < pk; ++r) {
+        const size_t at = r + static_cast<size_t>(c) * kd;
+        z[at] = z[at + static_cast<size_t>(kd) * kd] + z[at + 2 * static_cast<size_t>(kd) * kd];
+      }
     lapack::trmm_right_upper_cm(pk, pk, false, t, kd, z, kd);
-    lapack::gemm_cm(false, false, pn, pk, pk, T(-0.5), vc, pn, z, kd, T(1), w, pn);
-    // A22 -= V W^T + W V^T = [V W] [W V]^T in the lower triangle, by our kernel (each element of A22 read and
-    // written once, k = 2 pk) on columns [0, p) and [p, pn), of equal work at p = (1 - 1/sqrt 2) pn.
-    T* wv = ws.wv.data();
-    std::copy(w, w + static_cast<size_t>(pn) * pk, wv);
-    std::copy(vc, vc + static_cast<size_t>(pn) * pk, wv + static_cast<size_t>(pn) * pk);
-    const int step = kernel.update_columns;
-    const int p = std::min(pn, static_cast<int>(std::lround(pn * (1.0 - 1.0 / std::sqrt(2.0)) / step)) * step);
     run(2, [&](int64_t part) {
-      kernel.rank2k(pn, 2 * pk, vc, static_cast<size_t>(pn), wv, static_cast<size_t>(pn), a22,
-                    static_cast<size_t>(lda), part == 0 ? 0 : p, part == 0 ? p : pn,
-                    ws.pack.data() + part * (ws.pack.size() / 2), ws.tmp.data() + part * (ws.tmp.size() / 2));
+      int r0, r1;
+      half(part, r0, r1);
+      if (r1 == r0) return;
+      lapack::gemm_cm(false, false, r1 - r0, pk, pk, T(-0.5), vc + r0, pn, z, kd, T(1), w + r0, pn);
+      for (int c = 0; c < pk; ++c) {  // [W V], the update's right-hand factor
+        std::copy(w + static_cast<size_t>(c) * pn + r0, w + static_cast<size_t>(c) * pn + r1,
+                  wv + static_cast<size_t>(c) * pn + r0);
+        std::copy(vc + static_cast<size_t>(c) * pn + r0, vc + static_cast<size_t>(c) * pn + r1,
+                  wv + static_cast<size_t>(pk + c) * pn + r0);
+      }
     });
+    const int step = kernel.update_columns;
+    auto update = [&](int part, int t0, int t1) {
+      kernel.rank2k(pn, 2 * pk, vc, static_cast<size_t>(pn), wv, static_cast<size_t>(pn), a22,
+                    static_cast<size_t>(lda), t0, t1, ws.pack.data() + part * (ws.pack.size() / 2),
+                    ws.tmp.data() + part * (ws.tmp.size() / 2));
+    };
+    if (i + kd < n - kd) {
+      // Look-ahead: task 0 updates the next panel's columns and factors it; tasks 1 (the right part) and 2 (the
+      // rest) share the remaining update so that task 1 ~ half of all the work, the QR weighed at a third of the
+      // kernels' rate. The pool hands out tasks in order, so two workers run {0, 2} and {1}; each task's
+      // arithmetic is fixed, so the bits do not depend on who runs it.
+      const int c1 = std::min(pn, (kd + step - 1) / step * step);
+      const double qr_work = 1.5 * static_cast<double>(pn - kd) * kd * kd / pk;
+      const double total = 0.5 * static_cast<double>(pn) * pn + qr_work;
+      const int p2 = std::max(c1, std::min(pn, static_cast<int>(std::lround((pn - std::sqrt(total)) / step)) * step));
+      std::atomic<int> qr_info{0};
+      run(3, [&](int64_t task) {
+        if (task == 0) {
+          update(0, 0, c1);
+          qr_info = panel_qr(i + kd);
+        } else if (task == 1) {
+          update(1, p2, pn);
+        } else {
+          update(0, c1, p2);
+        }
+      });
+      if (qr_info < 0) return qr_info;
+    } else {
+      const int p = std::min(pn, static_cast<int>(std::lround(pn * (1.0 - 1.0 / std::sqrt(2.0)) / step)) * step);
+      run(2, [&](int64_t part) { update(static_cast<int>(part), part == 0 ? 0 : p, part == 0 ? p : pn); });
+    }
   }
   for (int c = 0; c < n; ++c) {
     const int rows = std::min(kd, n - 1 - c) + 1;
