@@ -27,7 +27,8 @@ std::string avx512_kernels() {
   if (const char* by = eigenbasis::portable_forced_by())
     return std::string("off (forced portable by ") + by + (has ? ")" : "; the CPU has no AVX-512 either)");
   if (!has) return "not used (no AVX-512 on this CPU)";
-  return "used (f64 eigh n >= " + std::to_string(eigenbasis::kAvx512From) + ", the resetting simulator)";
+  return "used (f64 eigh n >= " + std::to_string(eigenbasis::kAvx512From) +
+         ", the two-stage band reduction, the one-stage back-transformation, the resetting simulator)";
 }
 
 /** eb_cpu_describe's text; may throw std::bad_alloc (its strings), which the entry point turns into a status. */

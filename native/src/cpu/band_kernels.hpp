@@ -4,9 +4,8 @@
 // rows in vector lanes, V broadcast) and Y[C] += A[R,C]^T V[R] (column kernel: V's row in vector lanes, A
 // broadcast). rank2k_lower_columns: C -= A B^T on the lower triangle, each element of C read and written once.
 // OpenBLAS's ?symm packs the whole trailing matrix, mirrored, on every call (75-84 GFLOP/s at k = 64, n = 4096,
-// against a dgemm rate of 127; ours 133 with AVX-512). Included by two translation units: band_kernels_base.cpp
-// (x86-64-v3, 32-byte vectors) and band_kernels_avx512.cpp (x86-64-v4, 64-byte vectors); EB_NS keeps their
-// instantiations apart.
+// against a dgemm rate of 127; ours 133 with AVX-512). Built in band_kernels_avx512.cpp for x86-64-v4 (an AVX2
+// build measured no faster than OpenBLAS: 74 GFLOP/s for Y = A V), in the inline namespace EB_NS = avx512.
 #pragma once
 
 #include <algorithm>
@@ -23,13 +22,11 @@ namespace eigenbasis {
 inline namespace EB_NS {
 namespace symm_detail {
 
-#if defined(__AVX512F__)
+#if !defined(__AVX512F__)
+#error "band_kernels.hpp is built for x86-64-v4 only (band_kernels_avx512.cpp)"
+#endif
 constexpr int kVecBytes = 64;
 constexpr int kRegisters = 32;
-#else
-constexpr int kVecBytes = 32;
-constexpr int kRegisters = 16;
-#endif
 
 template <class T>
 struct Simd {
@@ -52,8 +49,8 @@ constexpr int kColumnVectors = 2;                             // column kernel: 
 constexpr int kColumnRows = kAccumulators / kColumnVectors;  // ... for 12 (AVX-512) or 6 (AVX2) columns of A
 constexpr int kBlock = 128;                                   // columns of A per tile (h x 128 in L1)
 constexpr int kUpdatePanel = 256;  // columns of C per packed panel of B (k x 256 in L2)
-constexpr int kProductVectors = kRegisters == 32 ? 4 : 2;  // gemm_tn_acc: vectors of V's row per pass ...
-constexpr int kProductRows = 512;                          // ... over chunks of 512 rows of V (packed, in L2)
+constexpr int kProductVectors = 4;  // gemm_tn_acc: vectors of V's row per pass ...
+constexpr int kProductRows = 512;   // ... over chunks of 512 rows of V (packed, in L2)
 
 /** gemm_tn_acc's W has its k rows rounded up to a multiple of this. */
 template <class T>

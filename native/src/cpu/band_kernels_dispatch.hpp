@@ -1,4 +1,5 @@
-// The two builds of band_kernels.hpp's kernels (x86-64-v3 and x86-64-v4), chosen at run time by use_avx512().
+// band_kernels.hpp's kernels, built for x86-64-v4 (band_kernels_avx512.cpp) and taken where use_avx512(): on
+// AVX2 alone they measured no faster than OpenBLAS's, and the callers keep LAPACK's path there.
 #pragma once
 
 #include <cstddef>
@@ -26,8 +27,5 @@ struct BandKernels {
 /** The AVX-512 build (band_kernels_avx512.cpp); call only when use_avx512(). */
 BandKernels<double> band_kernels_avx512_f64();
 BandKernels<float> band_kernels_avx512_f32();
-/** The x86-64-v3 build. */
-BandKernels<double> band_kernels_base_f64();
-BandKernels<float> band_kernels_base_f32();
 
 }  // namespace eigenbasis

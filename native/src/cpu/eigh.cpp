@@ -29,8 +29,9 @@ constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps 
 // n <= 2; our tridiagonal QL wins while the matrix and vectors stay in L2 (f64 crossover with ?syevd near
 // n = 150; f32, where our kernel runs in float with 8-wide vectors, near n = 176). Above that, with vectors,
 // ?sytrd + ?stedc + our blocked back-transformation (TRIDIAG_DC) beats ?syevd, whose ?ormtr is its slowest
-// stage, from n = 256; eigenvalues only, the two-stage reduction beats ?sytrd's memory-bound half from n = 3072
-// (f64; 4096 in f32) (docs/design-notes.md section 17, "Large matrices"). ?syevr never won (10-60 % slower than
+// stage, from n = 256; eigenvalues only, the two-stage reduction beats ?sytrd's memory-bound half from n = 2560
+// (f64; 3072 in f32) with our AVX-512 band reduction, from 3072 (4096) with LAPACK's (docs/design-notes.md section
+// 17, "Large matrices"). ?syevr never won (10-60 % slower than
 // ?syevd at every size measured), nor did the two-stage path with vectors (its Q2 costs 2n^3 more than the
 // one-stage path saves in the reduction, up to n = 8192 here).
 constexpr int kTridiagDcFrom = 256;
@@ -40,7 +41,8 @@ int auto_algorithm(int n, int scalar_bytes, bool vectors) {
   const int ql_limit = scalar_bytes == 4 ? 176 : 150;
   if (n <= ql_limit) return EB_EIGH_TRIDIAG_QL;
   if (vectors) return n >= kTridiagDcFrom ? EB_EIGH_TRIDIAG_DC : EB_EIGH_SYEVD;
-  const int two_stage_from = scalar_bytes == 4 ? 4096 : 3072;  // f32's one-stage reduction moves half the bytes
+  // f32's one-stage reduction moves half the bytes; our AVX-512 band reduction moves the crossover down.
+  const int two_stage_from = use_avx512() ? (scalar_bytes == 4 ? 3072 : 2560) : (scalar_bytes == 4 ? 4096 : 3072);
   return n >= two_stage_from ? EB_EIGH_TWO_STAGE : EB_EIGH_SYEVD;
 }
 

@@ -1,4 +1,4 @@
-// EB_EIGH_TWO_STAGE: dense -> band (our blocked panels, band_reduce.hpp) -> tridiagonal (our bulge chase, with its
+// EB_EIGH_TWO_STAGE: dense -> band (band_reduce.hpp with AVX-512, else ?sytrd_sy2sb) -> tridiagonal (our bulge chase, with its
 // reflectors kept) -> ?sterf or ?stedc -> Q2 and Q1 applied as blocked products. One-stage ?sytrd spends half its
 // 4/3 n^3 flops in DSYMV, bound by memory bandwidth; here every O(n^3) step is BLAS-3. The same driver with kd = 1
 // is EB_EIGH_TRIDIAG_DC: ?sytrd, ?stedc and our blocked back-transformation in place of ?syevd's ?ormtr
@@ -49,8 +49,9 @@ struct TwoStageWorkspace {
   }
 };
 
-BandKernels<double> band_kernels(double*) { return use_avx512() ? band_kernels_avx512_f64() : band_kernels_base_f64(); }
-BandKernels<float> band_kernels(float*) { return use_avx512() ? band_kernels_avx512_f32() : band_kernels_base_f32(); }
+// Our AVX-512 product kernels (band_kernels.hpp); call only when use_avx512().
+BandKernels<double> band_kernels(double*) { return band_kernels_avx512_f64(); }
+BandKernels<float> band_kernels(float*) { return band_kernels_avx512_f32(); }
 
 template <class T>
 TwoStageWorkspace<T>& two_stage_workspace() {
@@ -239,20 +240,31 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     // Stage 1: dense to band.
     const lapack::lint ldab = kd + 1;
     grow(ws.ab, static_cast<size_t>(ldab) * n);
-    // Two fixed parts on up to two workers, OpenBLAS on one thread (the caller holds OpenBlasThreadsGuard when
-    // threads > 1): the same bits for any thread count.
-    const int blas_threads_before = threads > 1 ? openblas_get_num_threads() : 1;
-    if (threads > 1) openblas_set_num_threads(1);
-    const int workers = std::min(threads, 2);
-    info = reduce_to_band(n, kd, ac, n, ws.ab.data(), static_cast<int>(ldab), ws.tau.data(),
-                          band_kernels(static_cast<T*>(nullptr)), ws.stage1, [&](int count, auto&& body) {
-                            if (workers <= 1) {
-                              for (int i = 0; i < count; ++i) body(i);
-                            } else {
-                              BatchPool::instance().run(count, workers, [&](int, int64_t i) { body(i); });
-                            }
-                          });
-    if (threads > 1) openblas_set_num_threads(blas_threads_before);
+    if (use_avx512()) {
+      // Ours: fixed tasks on up to two workers, OpenBLAS on one thread (the caller holds OpenBlasThreadsGuard when
+      // threads > 1), so the same bits for any thread count.
+      const int blas_threads_before = threads > 1 ? openblas_get_num_threads() : 1;
+      if (threads > 1) openblas_set_num_threads(1);
+      const int workers = std::min(threads, 2);
+      info = reduce_to_band(n, kd, ac, n, ws.ab.data(), static_cast<int>(ldab), ws.tau.data(),
+                            band_kernels(static_cast<T*>(nullptr)), ws.stage1, [&](int count, auto&& body) {
+                              if (workers <= 1) {
+                                for (int i = 0; i < count; ++i) body(i);
+                              } else {
+                                BatchPool::instance().run(count, workers, [&](int, int64_t i) { body(i); });
+                              }
+                            });
+      if (threads > 1) openblas_set_num_threads(blas_threads_before);
+      if (vectors) ws.stage1.release();  // the vectors path's peak comes later: keep it at 2.75 n^2 + O(n kd)
+    } else {
+      // Without AVX-512 our kernels are no faster than OpenBLAS's: LAPACK's reduction, on OpenBLAS's threads.
+      lapack::sytrd_sy2sb(n, kd, ac, n, ws.ab.data(), ldab, ws.tau.data(), &query, -1, &info);
+      if (info >= 0) {
+        grow(ws.work, static_cast<size_t>(std::max<lapack::lint>(1, static_cast<lapack::lint>(query))));
+        lapack::sytrd_sy2sb(n, kd, ac, n, ws.ab.data(), ldab, ws.tau.data(), ws.work.data(),
+                            static_cast<lapack::lint>(ws.work.size()), &info);
+      }
+    }
     if (info < 0) {
       *lapack_error = static_cast<int>(info);
       return 0;

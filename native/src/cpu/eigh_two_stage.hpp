@@ -10,7 +10,7 @@ namespace eigenbasis {
 /**
  * One n x n matrix: reads the lower triangle of the row-major a; writes ascending eigenvalues to w and, when v is
  * not null, the eigenvectors to the columns of the row-major v with the canonical sign. Steps: a power-of-two
- * scaling where the entries are extreme; dense to band of half-bandwidth kd (band_reduce.hpp, our kernels) and band
+ * scaling where the entries are extreme; dense to band of half-bandwidth kd (band_reduce.hpp with AVX-512, else ?sytrd_sy2sb) and band
  * to tridiagonal by our bulge chase (bulge_chase.hpp), keeping its reflectors -- or, for kd = 1, ?sytrd straight to
  * tridiagonal; ?sterf (values) or ?stedc (vectors, divide and conquer, into v's memory); the back-transformations as
  * blocked products (back_transform.hpp); an in-place transpose with the signs. kd = 0 picks the measured default
@@ -24,7 +24,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
 
 /**
  * Where the calling thread's last eigh_two_stage call spent its time, in seconds: band width used, reduction
- * (?sytrd or band_reduce.hpp), bulge chase, tridiagonal solver, T factors (and the transpose before them), the
+ * (?sytrd, band_reduce.hpp or ?sytrd_sy2sb), bulge chase, tridiagonal solver, T factors (and the transpose before them), the
  * back-transformation products, the sign pass. Zeros for stages a call did not run. Read by eb_cpu_eigh_stages.
  */
 constexpr int kStageCount = 7;

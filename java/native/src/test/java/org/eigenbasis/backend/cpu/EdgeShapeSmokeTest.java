@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.eigenbasis.backend.java.JavaBackend;
+import org.eigenbasis.binding.CpuKernels;
 import org.eigenbasis.linalg.EigenbasisRefresh;
 import org.eigenbasis.linalg.EighOptions;
 import org.eigenbasis.linalg.EighResult;
@@ -140,13 +141,15 @@ class EdgeShapeSmokeTest {
     }
 
     /**
-     * Eigenvalues only, AUTO switches from ?syevd to the two-stage reduction at n = 3072 (f64) and 4096 (f32); with
-     * vectors it stays on TRIDIAGONAL_DC (choice only: no run).
+     * Eigenvalues only, AUTO switches from ?syevd to the two-stage reduction at n = 2560 (f64) and 3072 (f32) where
+     * our AVX-512 band reduction runs, at 3072 and 4096 where LAPACK's does; with vectors it stays on
+     * TRIDIAGONAL_DC (choice only: no run).
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(DType.class)
     void autoValuesOnlySwitchPoint(DType dtype) {
-        int from = dtype == DType.F32 ? 4096 : 3072;
+        boolean wide = CpuKernels.describe().get("avx512_kernels").startsWith("used");
+        int from = dtype == DType.F32 ? (wide ? 3072 : 4096) : (wide ? 2560 : 3072);
         assertEquals(EighAlgorithm.SYEVD, CPU.eigh().choose(from - 1, 1, dtype, false));
         assertEquals(EighAlgorithm.TWO_STAGE, CPU.eigh().choose(from, 1, dtype, false));
         assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(from, 1, dtype, true));
