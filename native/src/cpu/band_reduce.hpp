@@ -81,8 +81,9 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     ensure(ws.t, static_cast<size_t>(kd) * kd);
     ensure(ws.z, 3 * static_cast<size_t>(kd) * kd);
     ensure(ws.diag, 2 * static_cast<size_t>(std::max(h * h, kp_max)));
-    ensure(ws.pack, 2 * static_cast<size_t>(2 * kd) * kernel.update_panel);
-    ensure(ws.tmp, 2 * static_cast<size_t>(h) * (kernel.update_columns + 2 * kd));
+    // One pack and one scratch per update task (up to three, any two of them concurrent).
+    ensure(ws.pack, 3 * static_cast<size_t>(2 * kd) * kernel.update_panel);
+    ensure(ws.tmp, 3 * static_cast<size_t>(h) * (kernel.update_columns + 2 * kd));
   }
   // Panel i's QR runs during panel i - kd's update (look-ahead), the first one here.
   auto panel_qr = [&](int i) {
@@ -178,10 +179,10 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
       }
     });
     const int step = kernel.update_columns;
-    auto update = [&](int part, int t0, int t1) {
+    auto update = [&](int task, int t0, int t1) {
       kernel.rank2k(pn, 2 * pk, vc, static_cast<size_t>(pn), wv, static_cast<size_t>(pn), a22,
-                    static_cast<size_t>(lda), t0, t1, ws.pack.data() + part * (ws.pack.size() / 2),
-                    ws.tmp.data() + part * (ws.tmp.size() / 2));
+                    static_cast<size_t>(lda), t0, t1, ws.pack.data() + task * (ws.pack.size() / 3),
+                    ws.tmp.data() + task * (ws.tmp.size() / 3));
     };
     if (i + kd < n - kd) {
       // Look-ahead: task 0 updates the next panel's columns and factors it; tasks 1 (the right part) and 2 (the
@@ -200,7 +201,7 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
         } else if (task == 1) {
           update(1, p2, pn);
         } else {
-          update(0, c1, p2);
+          update(2, c1, p2);
         }
       });
       if (qr_info < 0) return qr_info;
