@@ -240,11 +240,19 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     // Stage 1: dense to band.
     const lapack::lint ldab = kd + 1;
     grow(ws.ab, static_cast<size_t>(ldab) * n);
+    // OpenBLAS back to the caller's thread count once the chase is done (restoring it starts its server threads,
+    // which would spin beside our chase workers): below, before the tridiagonal solver.
+    int blas_threads_before = 0;
     if (use_avx512()) {
       // Ours: fixed tasks on up to two workers, OpenBLAS on one thread (the caller holds OpenBlasThreadsGuard when
       // threads > 1), so the same bits for any thread count.
-      const int blas_threads_before = threads > 1 ? openblas_get_num_threads() : 1;
-      if (threads > 1) openblas_set_num_threads(1);
+      if (threads > 1) {
+        blas_threads_before = openblas_get_num_threads();
+        openblas_set_num_threads(1);
+        // A threaded call just before (this caller's or the last matrix's) leaves OpenBLAS's server threads
+        // spinning on the cores our workers are about to use.
+        OpenBlasThreadsGuard::park_openblas_threads();
+      }
       const int workers = std::min(threads, 2);
       info = reduce_to_band(n, kd, ac, n, ws.ab.data(), static_cast<int>(ldab), ws.tau.data(),
                             band_kernels(static_cast<T*>(nullptr)), ws.stage1, [&](int count, auto&& body) {
@@ -254,7 +262,6 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
                                 BatchPool::instance().run(count, workers, [&](int, int64_t i) { body(i); });
                               }
                             });
-      if (threads > 1) openblas_set_num_threads(blas_threads_before);
       if (vectors) ws.stage1.release();  // the vectors path's peak comes later: keep it at 2.75 n^2 + O(n kd)
     } else {
       // Without AVX-512 our kernels are no faster than OpenBLAS's: LAPACK's reduction, on OpenBLAS's threads.
@@ -284,6 +291,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
                [&](int count, auto&& body) {
                  BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });
                });
+    if (blas_threads_before > 0) openblas_set_num_threads(blas_threads_before);
   }
 
   const double t2 = seconds_now();
