@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 
 #include "band_kernels_dispatch.hpp"
 
@@ -97,6 +98,31 @@ inline void strip_kernel(const T* a, size_t lda, int count, const T* vr, int kp,
   }
 }
 
+// acc[g][u] += x[r + g ldx] y[r ldy + u L] for r < count, g < used (<= G), u < U: G columns of x broadcast
+// against U vectors of each row of y. The full-width case has its own loop so its bounds are constants.
+template <class T, int G, int U>
+inline void broadcast_rows(const T* x, size_t ldx, const T* y, size_t ldy, int count, int used,
+                           typename Simd<T>::V (&acc)[G][U]) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int L = S::lanes;
+  auto rows = [&](auto width) {
+    for (int r = 0; r < count; ++r) {
+      V yv[U];
+      for (int u = 0; u < U; ++u) yv[u] = S::load(y + static_cast<size_t>(r) * ldy + u * L);
+      for (int g = 0; g < width; ++g) {
+        const V xg = S::splat(x[r + static_cast<size_t>(g) * ldx]);
+        for (int u = 0; u < U; ++u) acc[g][u] += xg * yv[u];
+      }
+    }
+  };
+  if (used == G) {
+    rows(std::integral_constant<int, G>());
+  } else {
+    rows(used);
+  }
+}
+
 // yr[t kp + c] += sum_{i < h} a[i + t lda] vs[i kp + c] for t in [0, count): the tile's transpose times V's strip.
 template <class T>
 inline void column_kernel(const T* a, size_t lda, int count, const T* vs, int kp, T* yr) {
@@ -113,25 +139,8 @@ inline void column_kernel(const T* a, size_t lda, int count, const T* vs, int kp
       for (int g = 0; g < rows; ++g)
         for (int v = 0; v < kColumnVectors; ++v)
           acc[g][v] = S::load(yr + static_cast<size_t>(t0 + g) * kp + c0 + v * L);
-      if (rows == kColumnRows) {
-        for (int i = 0; i < h; ++i) {
-          V vv[kColumnVectors];
-          for (int v = 0; v < kColumnVectors; ++v) vv[v] = S::load(vs + static_cast<size_t>(i) * kp + c0 + v * L);
-          for (int g = 0; g < kColumnRows; ++g) {
-            const V ag = S::splat(a[i + static_cast<size_t>(t0 + g) * lda]);
-            for (int v = 0; v < kColumnVectors; ++v) acc[g][v] += ag * vv[v];
-          }
-        }
-      } else {
-        for (int i = 0; i < h; ++i) {
-          V vv[kColumnVectors];
-          for (int v = 0; v < kColumnVectors; ++v) vv[v] = S::load(vs + static_cast<size_t>(i) * kp + c0 + v * L);
-          for (int g = 0; g < rows; ++g) {
-            const V ag = S::splat(a[i + static_cast<size_t>(t0 + g) * lda]);
-            for (int v = 0; v < kColumnVectors; ++v) acc[g][v] += ag * vv[v];
-          }
-        }
-      }
+      broadcast_rows<T, kColumnRows, kColumnVectors>(a + static_cast<size_t>(t0) * lda, lda, vs + c0,
+                                                     static_cast<size_t>(kp), h, rows, acc);
       for (int g = 0; g < rows; ++g)
         for (int v = 0; v < kColumnVectors; ++v)
           S::store(yr + static_cast<size_t>(t0 + g) * kp + c0 + v * L, acc[g][v]);
@@ -276,25 +285,7 @@ void gemm_tn_acc(int m, int n, int k, const T* v, size_t ldv, const T* z, size_t
         V acc[tb][kProductVectors];
         for (auto& row : acc)
           for (auto& x : row) x = V{};
-        if (tc == tb) {
-          for (int r = 0; r < rc; ++r) {
-            V vv[kProductVectors];
-            for (int u = 0; u < kProductVectors; ++u) vv[u] = S::load(vpack + static_cast<size_t>(r) * kp + q0 + u * L);
-            for (int g = 0; g < tb; ++g) {
-              const V zg = S::splat(zc[r + static_cast<size_t>(g) * ldz]);
-              for (int u = 0; u < kProductVectors; ++u) acc[g][u] += zg * vv[u];
-            }
-          }
-        } else {
-          for (int r = 0; r < rc; ++r) {
-            V vv[kProductVectors];
-            for (int u = 0; u < kProductVectors; ++u) vv[u] = S::load(vpack + static_cast<size_t>(r) * kp + q0 + u * L);
-            for (int g = 0; g < tc; ++g) {
-              const V zg = S::splat(zc[r + static_cast<size_t>(g) * ldz]);
-              for (int u = 0; u < kProductVectors; ++u) acc[g][u] += zg * vv[u];
-            }
-          }
-        }
+        broadcast_rows<T, tb, kProductVectors>(zc, ldz, vpack + q0, static_cast<size_t>(kp), rc, tc, acc);
         for (int g = 0; g < tc; ++g) {
           T* wg = w + static_cast<size_t>(t0 + g) * ldw + q0;
           for (int u = 0; u < kProductVectors; ++u) S::store(wg + u * L, S::load(wg + u * L) + acc[g][u]);
