@@ -71,6 +71,28 @@ constexpr int width_multiple() {
   return std::max(kStripColumns, kColumnVectors * Simd<T>::lanes);
 }
 
+// acc[i][c] = sum_q a[q lda + i L ...] b[q ldb + c] for q < count: the strip's rows in vector lanes against
+// kStripColumns broadcast scalars per step (the register tile of the strip and update kernels).
+template <class T>
+inline void outer_rows(const T* a, size_t lda, const T* b, size_t ldb, int count,
+                       typename Simd<T>::V (&acc)[kStripVectors][kStripColumns]) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int L = S::lanes;
+  for (auto& row : acc)
+    for (auto& x : row) x = V{};
+  for (int q = 0; q < count; ++q) {
+    const T* col = a + static_cast<size_t>(q) * lda;
+    V av[kStripVectors];
+    for (int i = 0; i < kStripVectors; ++i) av[i] = S::load(col + i * L);
+    const T* bq = b + static_cast<size_t>(q) * ldb;
+    for (int c = 0; c < kStripColumns; ++c) {
+      const V bc = S::splat(bq[c]);
+      for (int i = 0; i < kStripVectors; ++i) acc[i][c] += av[i] * bc;
+    }
+  }
+}
+
 // yc[r0 + i, c] += sum_t a[i + t lda] vr[t kp + c] for the strip's h rows, t in [0, count), every c < kp.
 template <class T>
 inline void strip_kernel(const T* a, size_t lda, int count, const T* vr, int kp, T* yc, size_t ldy) {
@@ -79,18 +101,7 @@ inline void strip_kernel(const T* a, size_t lda, int count, const T* vr, int kp,
   constexpr int L = S::lanes;
   for (int c0 = 0; c0 < kp; c0 += kStripColumns) {
     V acc[kStripVectors][kStripColumns];
-    for (auto& row : acc)
-      for (auto& x : row) x = V{};
-    for (int t = 0; t < count; ++t) {
-      const T* col = a + static_cast<size_t>(t) * lda;
-      V av[kStripVectors];
-      for (int i = 0; i < kStripVectors; ++i) av[i] = S::load(col + i * L);
-      const T* b = vr + static_cast<size_t>(t) * kp + c0;
-      for (int c = 0; c < kStripColumns; ++c) {
-        const V bc = S::splat(b[c]);
-        for (int i = 0; i < kStripVectors; ++i) acc[i][c] += av[i] * bc;
-      }
-    }
+    outer_rows<T>(a, lda, vr + c0, static_cast<size_t>(kp), count, acc);
     for (int c = 0; c < kStripColumns; ++c) {
       T* y = yc + static_cast<size_t>(c0 + c) * ldy;
       for (int i = 0; i < kStripVectors; ++i) S::store(y + i * L, S::load(y + i * L) + acc[i][c]);
@@ -156,18 +167,7 @@ inline void update_kernel(const T* a, size_t lda, int k, const T* bp, T* c, size
   using V = typename S::V;
   constexpr int L = S::lanes;
   V acc[kStripVectors][kStripColumns];
-  for (auto& row : acc)
-    for (auto& x : row) x = V{};
-  for (int q = 0; q < k; ++q) {
-    const T* col = a + static_cast<size_t>(q) * lda;
-    V av[kStripVectors];
-    for (int i = 0; i < kStripVectors; ++i) av[i] = S::load(col + i * L);
-    const T* b = bp + static_cast<size_t>(q) * kStripColumns;
-    for (int t = 0; t < kStripColumns; ++t) {
-      const V bt = S::splat(b[t]);
-      for (int i = 0; i < kStripVectors; ++i) acc[i][t] += av[i] * bt;
-    }
-  }
+  outer_rows<T>(a, lda, bp, static_cast<size_t>(kStripColumns), k, acc);
   if (!masked) {
     for (int t = 0; t < kStripColumns; ++t) {
       T* y = c + static_cast<size_t>(t) * ldc;
