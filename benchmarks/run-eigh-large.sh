@@ -91,7 +91,7 @@ if ! skipped jmh; then
   small="$(tr ',' '\n' <<< "$sizes" | awk '$1 <= 2048' | paste -sd, -)"
   mid="$(tr ',' '\n' <<< "$sizes" | awk '$1 > 2048 && $1 <= 4096' | paste -sd, -)"
   large="$(tr ',' '\n' <<< "$sizes" | awk '$1 > 4096' | paste -sd, -)"
-  rm -f "$out"/jmh-large-eigh*.json
+  rm -f "$out"/jmh-large-eigh*.json "$out"/jmh-large-eigh*.log "$out"/c-bench-*.txt  # no earlier run's files mixed in
   for part in small mid large; do
     [[ -z "${!part}" ]] && continue
     opts=("${jmh_opts[@]}")
