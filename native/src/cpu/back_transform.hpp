@@ -39,10 +39,12 @@ void q2_t_factors(const ChaseReflectors<T>& q, int64_t b0, int64_t b1, T* t) {
  * dimension ldz) and each block is Z^T <- Z^T - (Z^T V) T^T V^T. Blocks in reverse dependency order: last group
  * first and, within a group, level 0 first (a later sweep's reflector overlaps an earlier sweep's next level by
  * one row, so it must act first; the levels of one group never overlap the other way). V is stored dense
- * (explicit unit diagonal and zeros), so a block is two GEMMs and a TRMM, no copies. work: ncols x nb.
+ * (explicit unit diagonal and zeros), so a block is two GEMMs and a TRMM, no copies; with own (nb <= 32), our
+ * reflect_rows kernel instead (n = 4096: products 3.5 -> 2.3 s with Q1 on our kernels too). work: ncols x nb
+ * scalars, and at least 3 nb vectors.
  */
 template <class T>
-void apply_q2(const ChaseReflectors<T>& q, const T* t, T* z, int ldz, int ncols, T* work) {
+void apply_q2(const ChaseReflectors<T>& q, const T* t, T* z, int ldz, int ncols, T* work, const BandKernels<T>* own) {
   const int n = q.n, nb = q.nb;
   for (int g = q.groups - 1; g >= 0; --g) {
     for (int k = 0; k < q.levels(g); ++k) {
@@ -53,6 +55,10 @@ void apply_q2(const ChaseReflectors<T>& q, const T* t, T* z, int ldz, int ncols,
       const T* vb = q.block(g, k);
       const T* tb = t + (q.first_block[g] + k) * nb * nb;
       T* zb = z + static_cast<size_t>(r0) * ldz;
+      if (own != nullptr) {
+        own->reflect_rows(m, kk, vb, q.ldv, tb, nb, zb, ldz, ncols, work);
+        continue;
+      }
       lapack::gemm_cm(false, false, ncols, kk, m, T(1), zb, ldz, vb, q.ldv, T(0), work, ncols);
       lapack::trmm_right_upper_cm(ncols, kk, true, tb, nb, work, ncols);
       lapack::gemm_cm(false, true, ncols, m, kk, T(-1), work, ncols, vb, q.ldv, T(1), zb, ldz);

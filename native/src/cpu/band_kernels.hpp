@@ -295,6 +295,105 @@ void gemm_tn_acc(int m, int n, int k, const T* v, size_t ldv, const T* z, size_t
   }
 }
 
+
+namespace symm_detail {
+
+// One column chunk (CV vectors wide) of Z <- (I - V T V^T) Z on rows [0, m) of the row-major z: W = V^T Z (8
+// reflectors a pass), W = T W in place (T upper), Z -= V W (8 rows a pass). w: kk x CV vectors.
+template <class T, int CV>
+inline void reflect_chunk(int m, int kk, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz, T* w) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int L = S::lanes;
+  constexpr int Q = 8;
+  for (int q0 = 0; q0 < kk; q0 += Q) {
+    const int qc = std::min(Q, kk - q0);
+    V acc[Q][CV];
+    for (auto& row : acc)
+      for (auto& x : row) x = V{};
+    auto pass = [&](auto width) {
+      for (int r = 0; r < m; ++r) {
+        V zv[CV];
+        for (int u = 0; u < CV; ++u) zv[u] = S::load(z + static_cast<size_t>(r) * ldz + u * L);
+        for (int q = 0; q < width; ++q) {
+          const V vq = S::splat(v[r + static_cast<size_t>(q0 + q) * ldv]);
+          for (int u = 0; u < CV; ++u) acc[q][u] += vq * zv[u];
+        }
+      }
+    };
+    if (qc == Q) pass(std::integral_constant<int, Q>());
+    else pass(qc);
+    for (int q = 0; q < qc; ++q)
+      for (int u = 0; u < CV; ++u) S::store(w + static_cast<size_t>(q0 + q) * CV * L + u * L, acc[q][u]);
+  }
+  for (int q = 0; q < kk; ++q) {  // W = T W, row q from rows q.. (T upper), in place top-down
+    V sum[CV];
+    const T tqq = t[q + static_cast<size_t>(q) * ldt];
+    for (int u = 0; u < CV; ++u) sum[u] = S::splat(tqq) * S::load(w + static_cast<size_t>(q) * CV * L + u * L);
+    for (int p = q + 1; p < kk; ++p) {
+      const V tqp = S::splat(t[q + static_cast<size_t>(p) * ldt]);
+      for (int u = 0; u < CV; ++u) sum[u] += tqp * S::load(w + static_cast<size_t>(p) * CV * L + u * L);
+    }
+    for (int u = 0; u < CV; ++u) S::store(w + static_cast<size_t>(q) * CV * L + u * L, sum[u]);
+  }
+  constexpr int R = 8;
+  for (int r0 = 0; r0 < m; r0 += R) {
+    const int rc = std::min(R, m - r0);
+    V acc[R][CV];
+    auto pass = [&](auto rows) {
+      for (int i = 0; i < rows; ++i)
+        for (int u = 0; u < CV; ++u) acc[i][u] = S::load(z + static_cast<size_t>(r0 + i) * ldz + u * L);
+      for (int q = 0; q < kk; ++q) {
+        V wq[CV];
+        for (int u = 0; u < CV; ++u) wq[u] = S::load(w + static_cast<size_t>(q) * CV * L + u * L);
+        const T* vq = v + r0 + static_cast<size_t>(q) * ldv;
+        for (int i = 0; i < rows; ++i) {
+          const V vi = S::splat(vq[i]);
+          for (int u = 0; u < CV; ++u) acc[i][u] -= vi * wq[u];
+        }
+      }
+      for (int i = 0; i < rows; ++i)
+        for (int u = 0; u < CV; ++u) S::store(z + static_cast<size_t>(r0 + i) * ldz + u * L, acc[i][u]);
+    };
+    if (rc == R) pass(std::integral_constant<int, R>());
+    else pass(rc);
+  }
+}
+
+}  // namespace symm_detail
+
+/**
+ * Z <- (I - V T V^T) Z for rows [0, m) of the row-major z (ld ldz), columns [0, ncols): V m x kk column-major
+ * (ld ldv, explicit unit diagonal and zeros), T kk x kk upper (ld ldt), kk <= 32. One block of Q2 in the two-stage
+ * back-transformation. w holds kk * 3 vectors. Costs 4 m kk ncols + kk^2 ncols flops.
+ */
+template <class T>
+void reflect_rows(int m, int kk, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz, int ncols, T* w) {
+  using namespace symm_detail;
+  constexpr int L = Simd<T>::lanes;
+  int c = 0;
+  for (; c + 3 * L <= ncols; c += 3 * L) reflect_chunk<T, 3>(m, kk, v, ldv, t, ldt, z + c, ldz, w);
+  for (; c + L <= ncols; c += L) reflect_chunk<T, 1>(m, kk, v, ldv, t, ldt, z + c, ldz, w);
+  for (; c < ncols; ++c) {  // fewer than one vector of columns left: plain loops
+    T wq[32];
+    for (int q = 0; q < kk; ++q) {
+      T sum = T(0);
+      for (int r = 0; r < m; ++r) sum += v[r + static_cast<size_t>(q) * ldv] * z[static_cast<size_t>(r) * ldz + c];
+      wq[q] = sum;
+    }
+    for (int q = 0; q < kk; ++q) {
+      T sum = T(0);
+      for (int p = q; p < kk; ++p) sum += t[q + static_cast<size_t>(p) * ldt] * wq[p];
+      wq[q] = sum;
+    }
+    for (int r = 0; r < m; ++r) {
+      T sum = T(0);
+      for (int q = 0; q < kk; ++q) sum += v[r + static_cast<size_t>(q) * ldv] * wq[q];
+      z[static_cast<size_t>(r) * ldz + c] -= sum;
+    }
+  }
+}
+
 /**
  * Row strips [s_begin, s_end) of Y = A V, A the n x n symmetric matrix in the lower triangle of the column-major
  * a (ld lda; the strict upper triangle is never read), V row-major in vr (n x kp, kp a multiple of
@@ -354,7 +453,7 @@ template <class T>
 BandKernels<T> band_kernels_here() {
   return {symm_detail::strip_rows<T>(), symm_detail::width_multiple<T>(), symm_detail::kStripColumns,
           symm_detail::kUpdatePanel, symm_detail::product_width<T>(), symm_detail::kProductRows,
-          &symm_lower_strips<T>, &rank2k_lower_columns<T>, &gemm_nn_sub<T>, &gemm_tn_acc<T>};
+          &symm_lower_strips<T>, &rank2k_lower_columns<T>, &gemm_nn_sub<T>, &gemm_tn_acc<T>, &reflect_rows<T>};
 }
 
 }  // namespace EB_NS

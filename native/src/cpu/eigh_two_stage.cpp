@@ -1,9 +1,9 @@
-// EB_EIGH_TWO_STAGE: dense -> band (band_reduce.hpp with AVX-512, else ?sytrd_sy2sb) -> tridiagonal (our bulge chase, with its
-// reflectors kept) -> ?sterf or ?stedc -> Q2 and Q1 applied as blocked products. One-stage ?sytrd spends half its
-// 4/3 n^3 flops in DSYMV, bound by memory bandwidth; here every O(n^3) step is BLAS-3. The same driver with kd = 1
-// is EB_EIGH_TRIDIAG_DC: ?sytrd, ?stedc and our blocked back-transformation in place of ?syevd's ?ormtr
-// (docs/design-notes.md section 17, "Large matrices", for the flop trade-off and the measurements behind kd, nb,
-// the crossovers and where the products run).
+// EB_EIGH_TWO_STAGE: dense -> band (band_reduce.hpp with AVX-512, else ?sytrd_sy2sb) -> tridiagonal (our bulge
+// chase, with its reflectors kept) -> ?sterf or ?stedc -> Q2 and Q1 applied as blocked products. One-stage ?sytrd
+// spends half its 4/3 n^3 flops in DSYMV, bound by memory bandwidth; here every O(n^3) step is BLAS-3. The same
+// driver with kd = 1 is EB_EIGH_TRIDIAG_DC: ?sytrd, ?stedc and our blocked back-transformation in place of
+// ?syevd's ?ormtr (docs/design-notes.md section 17, "Large matrices", for the flop trade-off and the measurements
+// behind kd, nb, the crossovers and where the products run).
 #include "eigh_two_stage.hpp"
 
 #include <algorithm>
@@ -343,10 +343,10 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   T* t_q2 = ws.work.data();
   T* t_q1 = t_q2 + q2_t;
   // Two ways to use the cores: our pool, slab by slab with OpenBLAS on one thread, or OpenBLAS threaded over the
-  // whole width from the calling thread (no switch from threaded LAPACK to our workers). The one-stage path takes
-  // our AVX-512 product kernels on the pool where the CPU has them, else OpenBLAS threaded.
+  // whole width from the calling thread (no switch from threaded LAPACK to our workers). Where the CPU has AVX-512
+  // both paths take our product kernels on the pool; else the one-stage path takes OpenBLAS threaded.
   const BandKernels<T> own_kernels = band_kernels(static_cast<T*>(nullptr));
-  const BandKernels<T>* own = !row_major && use_avx512() ? &own_kernels : nullptr;
+  const BandKernels<T>* own = use_avx512() && nb <= 32 ? &own_kernels : nullptr;
   const bool on_pool = threads <= 1 || kd > 1 || own != nullptr;
   const int slabs = !on_pool || n < 128 ? 1 : 2 * ((n + 1023) / 1024);
   const int t_tasks = on_pool ? 2 * slabs : 1;  // T factors split into this many chunks of blocks
@@ -378,22 +378,42 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
                  static_cast<int>(q1.blocks * (i + 1) / t_tasks), t_q1, s.data());
   });
   const double t4 = seconds_now();
+  auto slab_work = [&](int ncols) {
+    const size_t reflect_w = static_cast<size_t>(32) * 3 * 64;  // reflect_rows' w: 3 nb vectors of up to 16 lanes
+    return std::vector<T>(
+        std::max({static_cast<size_t>(ncols) * std::max(nb, q1.nb1), q1_columns_work(q1, ncols, own), reflect_w}));
+  };
+  auto slab = [&](int64_t s, int& c0, int& ncols) {
+    c0 = static_cast<int>(n * s / slabs);
+    ncols = static_cast<int>(n * (s + 1) / slabs) - c0;
+  };
   run(slabs, [&](int64_t s) {
-    const int c0 = static_cast<int>(n * s / slabs), c1 = static_cast<int>(n * (s + 1) / slabs);
-    const int ncols = c1 - c0;
-    std::vector<T> work(std::max(static_cast<size_t>(ncols) * std::max(nb, q1.nb1), q1_columns_work(q1, ncols, own)));
+    int c0, ncols;
+    slab(s, c0, ncols);
+    std::vector<T> work = slab_work(ncols);
     if (row_major) {
       T* z = v + c0;  // the slab's columns of the row-major Z
-      apply_q2(ws.q2, t_q2, z, n, ncols, work.data());
-      if (q1.m > 0) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
+      apply_q2(ws.q2, t_q2, z, n, ncols, work.data(), own);
+      if (q1.m > 0 && own == nullptr) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
     } else if (q1.m > 0) {
       apply_q1_columns(q1, ac, t_q1, v + static_cast<size_t>(c0) * n, ncols, work.data(), own);
     }
   });
+  if (row_major && own != nullptr && q1.m > 0) {
+    // With our kernels Q1 runs on the column-major Z, as the one-stage path's (its tall products are faster that
+    // way round): one transpose back, and the one-stage finish below.
+    transpose_in_place(n, v);
+    run(slabs, [&](int64_t s) {
+      int c0, ncols;
+      slab(s, c0, ncols);
+      std::vector<T> work = slab_work(ncols);
+      apply_q1_columns(q1, ac, t_q1, v + static_cast<size_t>(c0) * n, ncols, work.data(), own);
+    });
+  }
   if (threads > 1 && on_pool) openblas_set_num_threads(threads);
   if (out_of_memory) throw std::bad_alloc();
   const double t5 = seconds_now();
-  if (row_major) {
+  if (row_major && !(own != nullptr && q1.m > 0)) {
     canonical_signs(n, v);
   } else {
     finish_columns(n, v);
