@@ -299,9 +299,11 @@ void gemm_tn_acc(int m, int n, int k, const T* v, size_t ldv, const T* z, size_t
 namespace symm_detail {
 
 // One column chunk (CV vectors wide) of Z <- (I - V T V^T) Z on rows [0, m) of the row-major z: W = V^T Z (8
-// reflectors a pass), W = T W in place (T upper), Z -= V W (8 rows a pass). w: kk x CV vectors.
+// reflectors a pass, V read row-major from vt), W = T W in place (T upper), Z -= V W (8 rows a pass, V read
+// column-major). w: kk x CV vectors.
 template <class T, int CV>
-inline void reflect_chunk(int m, int kk, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz, T* w) {
+inline void reflect_chunk(int m, int kk, const T* v, size_t ldv, const T* vt, const T* t, size_t ldt, T* z, size_t ldz,
+                          T* w) {
   using S = Simd<T>;
   using V = typename S::V;
   constexpr int L = S::lanes;
@@ -315,8 +317,9 @@ inline void reflect_chunk(int m, int kk, const T* v, size_t ldv, const T* t, siz
       for (int r = 0; r < m; ++r) {
         V zv[CV];
         for (int u = 0; u < CV; ++u) zv[u] = S::load(z + static_cast<size_t>(r) * ldz + u * L);
+        const T* vrow = vt + static_cast<size_t>(r) * kk + q0;
         for (int q = 0; q < width; ++q) {
-          const V vq = S::splat(v[r + static_cast<size_t>(q0 + q) * ldv]);
+          const V vq = S::splat(vrow[q]);
           for (int u = 0; u < CV; ++u) acc[q][u] += vq * zv[u];
         }
       }
@@ -365,15 +368,18 @@ inline void reflect_chunk(int m, int kk, const T* v, size_t ldv, const T* t, siz
 /**
  * Z <- (I - V T V^T) Z for rows [0, m) of the row-major z (ld ldz), columns [0, ncols): V m x kk column-major
  * (ld ldv, explicit unit diagonal and zeros), T kk x kk upper (ld ldt), kk <= 32. One block of Q2 in the two-stage
- * back-transformation. w holds kk * 3 vectors. Costs 4 m kk ncols + kk^2 ncols flops.
+ * back-transformation. w holds kk * 3 vectors and m * kk scalars. Costs 4 m kk ncols + kk^2 ncols flops.
  */
 template <class T>
 void reflect_rows(int m, int kk, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz, int ncols, T* w) {
   using namespace symm_detail;
   constexpr int L = Simd<T>::lanes;
   int c = 0;
-  for (; c + 3 * L <= ncols; c += 3 * L) reflect_chunk<T, 3>(m, kk, v, ldv, t, ldt, z + c, ldz, w);
-  for (; c + L <= ncols; c += L) reflect_chunk<T, 1>(m, kk, v, ldv, t, ldt, z + c, ldz, w);
+  T* vt = w + static_cast<size_t>(kk) * 3 * L;  // V row-major, for step 1's broadcasts (one cache line a row)
+  for (int r = 0; r < m; ++r)
+    for (int q = 0; q < kk; ++q) vt[static_cast<size_t>(r) * kk + q] = v[r + static_cast<size_t>(q) * ldv];
+  for (; c + 3 * L <= ncols; c += 3 * L) reflect_chunk<T, 3>(m, kk, v, ldv, vt, t, ldt, z + c, ldz, w);
+  for (; c + L <= ncols; c += L) reflect_chunk<T, 1>(m, kk, v, ldv, vt, t, ldt, z + c, ldz, w);
   for (; c < ncols; ++c) {  // fewer than one vector of columns left: plain loops
     T wq[32];
     for (int q = 0; q < kk; ++q) {

@@ -379,7 +379,8 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   });
   const double t4 = seconds_now();
   auto slab_work = [&](int ncols) {
-    const size_t reflect_w = static_cast<size_t>(32) * 3 * 64;  // reflect_rows' w: 3 nb vectors of up to 16 lanes
+    // reflect_rows' w: 3 nb vectors of up to 16 lanes, and V row-major
+    const size_t reflect_w = static_cast<size_t>(nb) * 3 * 16 + static_cast<size_t>(ws.q2.ldv) * nb;
     return std::vector<T>(
         std::max({static_cast<size_t>(ncols) * std::max(nb, q1.nb1), q1_columns_work(q1, ncols, own), reflect_w}));
   };
