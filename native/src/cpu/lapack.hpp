@@ -236,14 +236,4 @@ inline void syrk_upper_trans_cm(int k, int m, const float* a, int lda, float* c,
   cblas_ssyrk(CblasColMajor, CblasUpper, CblasTrans, k, m, 1.0f, a, lda, 0.0f, c, ldc);
 }
 
-// Column-major C = alpha (A B^T + B A^T) + beta C, lower triangle of the n x n C; A and B are n x k.
-inline void syr2k_lower_cm(int n, int k, double alpha, const double* a, int lda, const double* b, int ldb, double beta,
-                           double* c, int ldc) {
-  cblas_dsyr2k(CblasColMajor, CblasLower, CblasNoTrans, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
-inline void syr2k_lower_cm(int n, int k, float alpha, const float* a, int lda, const float* b, int ldb, float beta,
-                           float* c, int ldc) {
-  cblas_ssyr2k(CblasColMajor, CblasLower, CblasNoTrans, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-}
-
 }  // namespace eigenbasis::lapack
