@@ -348,6 +348,8 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   const BandKernels<T> own_kernels = band_kernels(static_cast<T*>(nullptr));
   const BandKernels<T>* own = use_avx512() && nb <= 32 ? &own_kernels : nullptr;
   const bool on_pool = threads <= 1 || kd > 1 || own != nullptr;
+  // Two-stage on our kernels: Q2 on the row-major Z, then Q1 on the column-major Z (below).
+  const bool q1_on_columns = row_major && own != nullptr && q1.m > 0;
   const int slabs = !on_pool || n < 128 ? 1 : 2 * ((n + 1023) / 1024);
   const int t_tasks = on_pool ? 2 * slabs : 1;  // T factors split into this many chunks of blocks
   std::atomic<bool> out_of_memory{false};
@@ -395,12 +397,12 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     if (row_major) {
       T* z = v + c0;  // the slab's columns of the row-major Z
       apply_q2(ws.q2, t_q2, z, n, ncols, work.data(), own);
-      if (q1.m > 0 && own == nullptr) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
+      if (q1.m > 0 && !q1_on_columns) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
     } else if (q1.m > 0) {
       apply_q1_columns(q1, ac, t_q1, v + static_cast<size_t>(c0) * n, ncols, work.data(), own);
     }
   });
-  if (row_major && own != nullptr && q1.m > 0) {
+  if (q1_on_columns) {
     // With our kernels Q1 runs on the column-major Z, as the one-stage path's (its tall products are faster that
     // way round): one transpose back, and the one-stage finish below.
     transpose_in_place(n, v);
@@ -414,7 +416,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   if (threads > 1 && on_pool) openblas_set_num_threads(threads);
   if (out_of_memory) throw std::bad_alloc();
   const double t5 = seconds_now();
-  if (row_major && !(own != nullptr && q1.m > 0)) {
+  if (row_major && !q1_on_columns) {
     canonical_signs(n, v);
   } else {
     finish_columns(n, v);
