@@ -13,6 +13,8 @@
 #include <cstring>
 #include <type_traits>
 
+#include <immintrin.h>
+
 #include "band_kernels_dispatch.hpp"
 
 #ifndef EB_NS
@@ -40,6 +42,21 @@ struct Simd {
   }
   static void store(T* p, V v) { std::memcpy(p, &v, sizeof v); }
   static V splat(T s) { return V{} + s; }
+  // *p in every lane by one broadcast load (vbroadcastsd/ss from memory: a load-port uop). The hot loops use this:
+  // GCC compiles V{} + s as a scalar add (0 + s is no identity at s = -0) and a register broadcast, and a
+  // lane-by-lane fill of consecutive scalars as one vector load and seven permutes. reflect_rows in L1, one core:
+  // 85 GFLOP/s with V{} + s, 64 with the fill, 93-104 with this (and each tile size its own function).
+  static V splat_at(const T* p) {
+    V v;
+    if constexpr (sizeof(T) == 8) {
+      const __m512d b = _mm512_set1_pd(*reinterpret_cast<const double*>(p));
+      std::memcpy(&v, &b, sizeof v);
+    } else {
+      const __m512 b = _mm512_set1_ps(*reinterpret_cast<const float*>(p));
+      std::memcpy(&v, &b, sizeof v);
+    }
+    return v;
+  }
 };
 
 // Accumulators per kernel: three quarters of the vector registers, the rest for loads and broadcasts.
@@ -87,7 +104,7 @@ inline void outer_rows(const T* a, size_t lda, const T* b, size_t ldb, int count
     for (int i = 0; i < kStripVectors; ++i) av[i] = S::load(col + i * L);
     const T* bq = b + static_cast<size_t>(q) * ldb;
     for (int c = 0; c < kStripColumns; ++c) {
-      const V bc = S::splat(bq[c]);
+      const V bc = S::splat_at(bq + c);
       for (int i = 0; i < kStripVectors; ++i) acc[i][c] += av[i] * bc;
     }
   }
@@ -122,7 +139,7 @@ inline void broadcast_rows(const T* x, size_t ldx, const T* y, size_t ldy, int c
       V yv[U];
       for (int u = 0; u < U; ++u) yv[u] = S::load(y + static_cast<size_t>(r) * ldy + u * L);
       for (int g = 0; g < width; ++g) {
-        const V xg = S::splat(x[r + static_cast<size_t>(g) * ldx]);
+        const V xg = S::splat_at(x + r + static_cast<size_t>(g) * ldx);
         for (int u = 0; u < U; ++u) acc[g][u] += xg * yv[u];
       }
     }
@@ -222,6 +239,17 @@ void subtract_products(int m, int k, const T* a, size_t lda, const T* b, size_t 
         if (lower && t0 > r0 + h - 1) break;  // this block and those right of it lie above the strip
         const T* bp = pack + static_cast<size_t>(bl) * k * nc;
         T* cp = c + r0 + static_cast<size_t>(t0) * ldc;
+        if (r0 + 2 * h <= m) {
+          // The next strip's tile of C, and a share of its rows of A: each C column and A column is a separate
+          // stream, too many (256 + k) for the hardware prefetchers (gemm_nn_sub at m = 8192: C from memory).
+          for (int t = 0; t < nc && t0 + t < j1; ++t)
+            for (int i = 0; i < h; i += 64 / static_cast<int>(sizeof(T)))
+              __builtin_prefetch(cp + h + i + static_cast<size_t>(t) * ldc, 1, 3);
+          if (full_rows)
+            for (int q = bl * 2; q < k && q < bl * 2 + 2; ++q)
+              for (int i = 0; i < h; i += 64 / static_cast<int>(sizeof(T)))
+                __builtin_prefetch(a + r0 + h + i + static_cast<size_t>(q) * lda, 0, 3);
+        }
         if (full_rows && (!lower || t0 + nc - 1 <= r0) && t0 + nc <= j1) {
           update_kernel<T, false>(ap, ldap, k, bp, cp, ldc, tmp, [](int, int) { return true; });
         } else {
@@ -298,37 +326,80 @@ void gemm_tn_acc(int m, int n, int k, const T* v, size_t ldv, const T* z, size_t
 
 namespace symm_detail {
 
+// w[q0 + q] = sum_{r in [r_begin, r_end)} vt[r kk + q0 + q] z[r ldz + (CV vectors)] for q < Q: Q reflectors of
+// V^T Z for one column chunk. Each tile size is its own function so that its accumulators stay in registers.
+// With next non-null, also prefetches the same rows of the next chunk (next - z columns to the right): each row is
+// its own stream, 79 of them per block, too many for the hardware prefetchers.
+template <class T, int CV, int Q>
+inline void reflect_project(const T* z, size_t ldz, const T* vt, int kk, int q0, int r_begin, int r_end, T* w,
+                            const T* next) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int L = S::lanes;
+  V acc[Q][CV];
+  for (auto& row : acc)
+    for (auto& x : row) x = V{};
+  for (int r = r_begin; r < r_end; ++r) {
+    V zv[CV];
+    for (int u = 0; u < CV; ++u) zv[u] = S::load(z + static_cast<size_t>(r) * ldz + u * L);
+    if (next != nullptr)
+      for (int u = 0; u < CV; ++u) __builtin_prefetch(next + static_cast<size_t>(r) * ldz + u * L, 1, 3);
+    const T* vrow = vt + static_cast<size_t>(r) * kk + q0;
+    for (int q = 0; q < Q; ++q) {
+      const V vq = S::splat_at(vrow + q);
+      for (int u = 0; u < CV; ++u) acc[q][u] += vq * zv[u];
+    }
+  }
+  for (int q = 0; q < Q; ++q)
+    for (int u = 0; u < CV; ++u) S::store(w + static_cast<size_t>(q0 + q) * CV * L + u * L, acc[q][u]);
+}
+
+// z[(r0 + i) ldz + (CV vectors)] -= sum_{q in [q_begin, q_end)} v[r0 + i + q ldv] w[q] for i < R.
+template <class T, int CV, int R>
+inline void reflect_update(const T* v, size_t ldv, const T* w, int q_begin, int q_end, int r0, T* z, size_t ldz) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int L = S::lanes;
+  V acc[R][CV];
+  for (int i = 0; i < R; ++i)
+    for (int u = 0; u < CV; ++u) acc[i][u] = S::load(z + static_cast<size_t>(r0 + i) * ldz + u * L);
+  for (int q = q_begin; q < q_end; ++q) {
+    V wq[CV];
+    for (int u = 0; u < CV; ++u) wq[u] = S::load(w + static_cast<size_t>(q) * CV * L + u * L);
+    const T* vq = v + r0 + static_cast<size_t>(q) * ldv;
+    for (int i = 0; i < R; ++i) {
+      const V vi = S::splat_at(vq + i);
+      for (int u = 0; u < CV; ++u) acc[i][u] -= vi * wq[u];
+    }
+  }
+  for (int i = 0; i < R; ++i)
+    for (int u = 0; u < CV; ++u) S::store(z + static_cast<size_t>(r0 + i) * ldz + u * L, acc[i][u]);
+}
+
 // One column chunk (CV vectors wide) of Z <- (I - V T V^T) Z on rows [0, m) of the row-major z: W = V^T Z (8
 // reflectors a pass, V read row-major from vt), W = T W in place (T upper), Z -= V W (8 rows a pass, V read
-// column-major). w: kk x CV vectors.
+// column-major). Column q of V is zero outside rows [q, q + band): each pass visits only the rows and reflectors
+// where V can be nonzero (a Q2 block, 79 x 16 at kd = 64, is 19 % zeros). w: kk x CV vectors.
 template <class T, int CV>
-inline void reflect_chunk(int m, int kk, const T* v, size_t ldv, const T* vt, const T* t, size_t ldt, T* z, size_t ldz,
-                          T* w) {
+inline void reflect_chunk(int m, int kk, int band, const T* v, size_t ldv, const T* vt, const T* t, size_t ldt, T* z,
+                          size_t ldz, T* w, const T* next) {
   using S = Simd<T>;
   using V = typename S::V;
   constexpr int L = S::lanes;
   constexpr int Q = 8;
-  for (int q0 = 0; q0 < kk; q0 += Q) {
-    const int qc = std::min(Q, kk - q0);
-    V acc[Q][CV];
-    for (auto& row : acc)
-      for (auto& x : row) x = V{};
-    auto pass = [&](auto width) {
-      for (int r = 0; r < m; ++r) {
-        V zv[CV];
-        for (int u = 0; u < CV; ++u) zv[u] = S::load(z + static_cast<size_t>(r) * ldz + u * L);
-        const T* vrow = vt + static_cast<size_t>(r) * kk + q0;
-        for (int q = 0; q < width; ++q) {
-          const V vq = S::splat(vrow[q]);
-          for (int u = 0; u < CV; ++u) acc[q][u] += vq * zv[u];
-        }
-      }
-    };
-    if (qc == Q) pass(std::integral_constant<int, Q>());
-    else pass(qc);
-    for (int q = 0; q < qc; ++q)
-      for (int u = 0; u < CV; ++u) S::store(w + static_cast<size_t>(q0 + q) * CV * L + u * L, acc[q][u]);
+  auto rows_end = [&](int q_last) { return static_cast<int>(std::min<long>(m, static_cast<long>(q_last) + band)); };
+  int q0 = 0;
+  if (next != nullptr && kk >= Q) {  // the rows the first pass skips, then the first pass with its prefetches
+    for (int r = rows_end(Q - 1); r < m; ++r)
+      for (int u = 0; u < CV; ++u) __builtin_prefetch(next + static_cast<size_t>(r) * ldz + u * L, 1, 3);
+  } else {
+    next = nullptr;
   }
+  for (; q0 + Q <= kk; q0 += Q) {
+    reflect_project<T, CV, Q>(z, ldz, vt, kk, q0, q0, rows_end(q0 + Q - 1), w, next);
+    next = nullptr;
+  }
+  for (; q0 < kk; ++q0) reflect_project<T, CV, 1>(z, ldz, vt, kk, q0, q0, rows_end(q0), w, nullptr);
   for (int q = 0; q < kk; ++q) {  // W = T W, row q from rows q.. (T upper), in place top-down
     V sum[CV];
     const T tqq = t[q + static_cast<size_t>(q) * ldt];
@@ -339,47 +410,34 @@ inline void reflect_chunk(int m, int kk, const T* v, size_t ldv, const T* vt, co
     }
     for (int u = 0; u < CV; ++u) S::store(w + static_cast<size_t>(q) * CV * L + u * L, sum[u]);
   }
+  // V(r, q) = 0 for q > r and for q <= r - band: rows [r0, r0 + rows) need q in [r0 - band + 1, r0 + rows).
   constexpr int R = 8;
-  for (int r0 = 0; r0 < m; r0 += R) {
-    const int rc = std::min(R, m - r0);
-    V acc[R][CV];
-    auto pass = [&](auto rows) {
-      for (int i = 0; i < rows; ++i)
-        for (int u = 0; u < CV; ++u) acc[i][u] = S::load(z + static_cast<size_t>(r0 + i) * ldz + u * L);
-      for (int q = 0; q < kk; ++q) {
-        V wq[CV];
-        for (int u = 0; u < CV; ++u) wq[u] = S::load(w + static_cast<size_t>(q) * CV * L + u * L);
-        const T* vq = v + r0 + static_cast<size_t>(q) * ldv;
-        for (int i = 0; i < rows; ++i) {
-          const V vi = S::splat(vq[i]);
-          for (int u = 0; u < CV; ++u) acc[i][u] -= vi * wq[u];
-        }
-      }
-      for (int i = 0; i < rows; ++i)
-        for (int u = 0; u < CV; ++u) S::store(z + static_cast<size_t>(r0 + i) * ldz + u * L, acc[i][u]);
-    };
-    if (rc == R) pass(std::integral_constant<int, R>());
-    else pass(rc);
-  }
+  int r0 = 0;
+  for (; r0 + R <= m; r0 += R)
+    reflect_update<T, CV, R>(v, ldv, w, std::max(0, r0 - band + 1), std::min(kk, r0 + R), r0, z, ldz);
+  for (; r0 < m; ++r0) reflect_update<T, CV, 1>(v, ldv, w, std::max(0, r0 - band + 1), std::min(kk, r0 + 1), r0, z, ldz);
 }
 
 }  // namespace symm_detail
 
 /**
  * Z <- (I - V T V^T) Z for rows [0, m) of the row-major z (ld ldz), columns [0, ncols): V m x kk column-major
- * (ld ldv, explicit unit diagonal and zeros), T kk x kk upper (ld ldt), kk <= 32. One block of Q2 in the two-stage
- * back-transformation. w holds kk * 3 vectors and m * kk scalars. Costs 4 m kk ncols + kk^2 ncols flops.
+ * (ld ldv, explicit unit diagonal and zeros; column q zero outside rows [q, q + band), band >= 1), T kk x kk
+ * upper (ld ldt), kk <= 32. One block of Q2 in the two-stage back-transformation (band = kd). w holds kk * 3
+ * vectors and m * kk scalars. Costs about 4 min(m, band + kk) kk ncols + kk^2 ncols flops.
  */
 template <class T>
-void reflect_rows(int m, int kk, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz, int ncols, T* w) {
+void reflect_rows(int m, int kk, int band, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz, int ncols,
+                  T* w) {
   using namespace symm_detail;
   constexpr int L = Simd<T>::lanes;
   int c = 0;
   T* vt = w + static_cast<size_t>(kk) * 3 * L;  // V row-major, for step 1's broadcasts (one cache line a row)
   for (int r = 0; r < m; ++r)
     for (int q = 0; q < kk; ++q) vt[static_cast<size_t>(r) * kk + q] = v[r + static_cast<size_t>(q) * ldv];
-  for (; c + 3 * L <= ncols; c += 3 * L) reflect_chunk<T, 3>(m, kk, v, ldv, vt, t, ldt, z + c, ldz, w);
-  for (; c + L <= ncols; c += L) reflect_chunk<T, 1>(m, kk, v, ldv, vt, t, ldt, z + c, ldz, w);
+  for (; c + 3 * L <= ncols; c += 3 * L)
+    reflect_chunk<T, 3>(m, kk, band, v, ldv, vt, t, ldt, z + c, ldz, w, c + 6 * L <= ncols ? z + c + 3 * L : nullptr);
+  for (; c + L <= ncols; c += L) reflect_chunk<T, 1>(m, kk, band, v, ldv, vt, t, ldt, z + c, ldz, w, nullptr);
   for (; c < ncols; ++c) {  // fewer than one vector of columns left: plain loops
     T wq[32];
     for (int q = 0; q < kk; ++q) {

@@ -22,8 +22,8 @@ struct BandKernels {
                       T* tmp);
   void (*gemm_tn_acc)(int m, int n, int k, const T* v, size_t ldv, const T* z, size_t ldz, T* w, size_t ldw,
                       T* vpack);
-  void (*reflect_rows)(int m, int kk, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz, int ncols,
-                       T* w);
+  void (*reflect_rows)(int m, int kk, int band, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz,
+                       int ncols, T* w);
 };
 
 /** The AVX-512 build (band_kernels_avx512.cpp); call only when use_avx512(). */

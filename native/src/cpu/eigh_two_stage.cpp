@@ -65,10 +65,15 @@ void grow(std::vector<T>& v, size_t n) {
   if (v.size() < n) v.resize(n);
 }
 
-// In-place transpose of the n x n matrix v, tile by tile across the diagonal.
+// Tile rows of an n x n transpose per task: task i takes tile rows i, i + tasks, ... (a tile row's work shrinks
+// down the matrix, so interleaving balances the tasks). Pure data movement: the bits never depend on the split.
+int transpose_tasks(int n) { return std::min((n + kTile - 1) / kTile, 8); }
+
+// In-place transpose of the n x n matrix v, tile by tile across the diagonal: tile rows task, task + tasks, ...
+// (one pass of the three a two-stage call with vectors makes: 0.33 s serial at n = 8192, 0.18 s on two workers).
 template <class T>
-void transpose_in_place(int n, T* v) {
-  for (int r0 = 0; r0 < n; r0 += kTile) {
+void transpose_tile_rows(int n, T* v, int task, int tasks) {
+  for (int r0 = task * kTile; r0 < n; r0 += tasks * kTile) {
     const int r1 = std::min(n, r0 + kTile);
     for (int c0 = r0; c0 < n; c0 += kTile) {
       const int c1 = std::min(n, c0 + kTile);
@@ -79,29 +84,32 @@ void transpose_in_place(int n, T* v) {
   }
 }
 
-// Z column-major in v: the sign rule of eb_api.h decided on its contiguous columns, then the in-place transpose with
-// the signs applied, so v is row-major with the eigenvectors in its columns (one pass instead of a transpose and a
-// sign pass over the row-major result).
-template <class T>
-void finish_columns(int n, T* v) {
-  thread_local std::vector<T> sign;
-  sign.resize(n);
-  for (int c = 0; c < n; ++c) sign[c] = contiguous_column_sign(v + static_cast<size_t>(c) * n, n);
-  for (int r0 = 0; r0 < n; r0 += kTile) {
-    const int r1 = std::min(n, r0 + kTile);
-    for (int c0 = r0; c0 < n; c0 += kTile) {
-      const int c1 = std::min(n, c0 + kTile);
-      for (int r = r0; r < r1; ++r) {
-        for (int c = c0 == r0 ? r : c0; c < c1; ++c) {
-          T& x = v[static_cast<size_t>(c) * n + r];  // element (r, c) now, (c, r) after
-          T& y = v[static_cast<size_t>(r) * n + c];  // element (c, r) now, (r, c) after
-          const T xr = x, yr = y;
-          y = sign[c] * xr;
-          x = sign[r] * yr;
+// Z column-major in v: the sign rule of eb_api.h decided on its contiguous columns (sign, n scalars, filled for
+// columns task, task + tasks, ... of the first pass), then the in-place transpose with the signs applied, so v is
+// row-major with the eigenvectors in its columns (one pass instead of a transpose and a sign pass over the
+// row-major result). Two passes, each split into `tasks` tasks run by run(tasks, body(task)).
+template <class T, class Run>
+void finish_columns(int n, T* v, T* sign, int tasks, Run&& run) {
+  run(tasks, [&](int64_t task) {
+    for (int c = static_cast<int>(task); c < n; c += tasks) sign[c] = contiguous_column_sign(v + static_cast<size_t>(c) * n, n);
+  });
+  run(tasks, [&](int64_t task) {
+    for (int r0 = static_cast<int>(task) * kTile; r0 < n; r0 += tasks * kTile) {
+      const int r1 = std::min(n, r0 + kTile);
+      for (int c0 = r0; c0 < n; c0 += kTile) {
+        const int c1 = std::min(n, c0 + kTile);
+        for (int r = r0; r < r1; ++r) {
+          for (int c = c0 == r0 ? r : c0; c < c1; ++c) {
+            T& x = v[static_cast<size_t>(c) * n + r];  // element (r, c) now, (c, r) after
+            T& y = v[static_cast<size_t>(r) * n + c];  // element (c, r) now, (r, c) after
+            const T xr = x, yr = y;
+            y = sign[c] * xr;
+            x = sign[r] * yr;
+          }
         }
       }
     }
-  }
+  });
 }
 
 // The sign rule of eb_api.h on the columns of the row-major v, by row sweeps: each column's largest magnitude,
@@ -329,7 +337,23 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   // ?stedc wrote Z column-major. The two-stage products want it row-major (Q2's blocks touch a few consecutive rows
   // each); the one-stage path keeps it column-major and transposes once at the end, with the signs.
   const bool row_major = kd > 1;
-  if (row_major) transpose_in_place(n, v);
+  std::atomic<bool> out_of_memory{false};
+  auto run = [&](int count, auto&& body) {
+    auto guarded = [&](int, int64_t i) {
+      try {
+        body(i);
+      } catch (const std::bad_alloc&) {
+        out_of_memory = true;
+      }
+    };
+    if (threads <= 1 || count == 1) {
+      for (int i = 0; i < count; ++i) guarded(0, i);
+    } else {
+      BatchPool::instance().run(count, std::min(threads, count), guarded);
+    }
+  };
+  const int tp_tasks = transpose_tasks(n);
+  auto transpose = [&] { run(tp_tasks, [&](int64_t i) { transpose_tile_rows(n, v, static_cast<int>(i), tp_tasks); }); };
   // Back-transformations: Z = Q1 (Q2 Z), Z row-major in v. First every block's T factor, into the divide and
   // conquer workspace (free now: n^2 + 4n + 1 scalars, more than Q2's n^2 nb / (2 kd) and Q1's n nb1 need), then
   // the products in column slabs, one per worker with OpenBLAS on one thread. Threaded OpenBLAS on these small-k
@@ -352,27 +376,13 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   const bool q1_on_columns = row_major && own != nullptr && q1.m > 0;
   const int slabs = !on_pool || n < 128 ? 1 : 2 * ((n + 1023) / 1024);
   const int t_tasks = on_pool ? 2 * slabs : 1;  // T factors split into this many chunks of blocks
-  std::atomic<bool> out_of_memory{false};
-  auto run = [&](int count, auto&& body) {
-    auto guarded = [&](int, int64_t i) {
-      try {
-        body(i);
-      } catch (const std::bad_alloc&) {
-        out_of_memory = true;
-      }
-    };
-    if (threads <= 1 || count == 1) {
-      for (int i = 0; i < count; ++i) guarded(0, i);
-    } else {
-      BatchPool::instance().run(count, std::min(threads, count), guarded);
-    }
-  };
   // Every product below runs with OpenBLAS on one thread, so its bits never depend on the thread count. The caller
   // holds OpenBlasThreadsGuard when threads > 1: the mode is ours to change until we return.
   if (threads > 1 && on_pool) {
     openblas_set_num_threads(1);
     OpenBlasThreadsGuard::park_openblas_threads();  // ?stedc ran threaded: its server threads would spin on our cores
   }
+  if (row_major) transpose();
   run(t_tasks, [&](int64_t i) {
     std::vector<T> s(static_cast<size_t>(q1.nb1) * q1.nb1);
     q2_t_factors(ws.q2, q2_blocks * i / t_tasks, q2_blocks * (i + 1) / t_tasks, t_q2);
@@ -405,7 +415,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   if (q1_on_columns) {
     // With our kernels Q1 runs on the column-major Z, as the one-stage path's (its tall products are faster that
     // way round): one transpose back, and the one-stage finish below.
-    transpose_in_place(n, v);
+    transpose();
     run(slabs, [&](int64_t s) {
       int c0, ncols;
       slab(s, c0, ncols);
@@ -413,14 +423,18 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
       apply_q1_columns(q1, ac, t_q1, v + static_cast<size_t>(c0) * n, ncols, work.data(), own);
     });
   }
+  const double t5 = seconds_now();
+  if (!out_of_memory) {
+    if (row_major && !q1_on_columns) {
+      canonical_signs(n, v);
+    } else {
+      grow(ws.d, static_cast<size_t>(2) * n);  // the signs beside the eigenvalues (d is free now)
+      // On our pool only while OpenBLAS is on one thread (its server threads, just used, would spin on our cores).
+      finish_columns(n, v, ws.d.data() + n, on_pool ? tp_tasks : 1, run);
+    }
+  }
   if (threads > 1 && on_pool) openblas_set_num_threads(threads);
   if (out_of_memory) throw std::bad_alloc();
-  const double t5 = seconds_now();
-  if (row_major && !q1_on_columns) {
-    canonical_signs(n, v);
-  } else {
-    finish_columns(n, v);
-  }
   last_stages = {static_cast<double>(kd), t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, seconds_now() - t5};
   return 0;
 }
