@@ -29,8 +29,8 @@ constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps 
 // n <= 2; our tridiagonal QL wins while the matrix and vectors stay in L2 (f64 crossover with ?syevd near
 // n = 150; f32, where our kernel runs in float with 8-wide vectors, near n = 176). Above that, with vectors,
 // ?sytrd + ?stedc + our blocked back-transformation (TRIDIAG_DC) beats ?syevd, whose ?ormtr is its slowest
-// stage, from n = 256; eigenvalues only, the two-stage reduction beats ?sytrd's memory-bound half from n = 2560
-// (f64; 3072 in f32) with our AVX-512 band reduction, from 3072 (4096) with LAPACK's (docs/design-notes.md section
+// stage, from n = 256; eigenvalues only, the two-stage reduction beats ?sytrd's memory-bound half from n = 2048
+// (f64; 2560 in f32) with our AVX-512 band reduction, from 3072 (4096) with LAPACK's (docs/design-notes.md section
 // 17, "Large matrices"). With vectors and our AVX-512 kernels the two-stage path wins from n = 6144 in both
 // precisions (f64: a tie at 6144, 14.1 against 14.6 s at 6570, 27.8 against 32.9 s at 8192; f32: 6.6 against
 // 7.7 s at 6144, 4.3 against 3.9 s at 5120): there its reduction saves more than Q2's extra 2n^3 costs. Without
@@ -47,7 +47,7 @@ int auto_algorithm(int n, int scalar_bytes, bool vectors) {
     return use_avx512() && n >= kTwoStageVectorsFrom ? EB_EIGH_TWO_STAGE : EB_EIGH_TRIDIAG_DC;
   }
   // f32's one-stage reduction moves half the bytes; our AVX-512 band reduction moves the crossover down.
-  const int two_stage_from = use_avx512() ? (scalar_bytes == 4 ? 3072 : 2560) : (scalar_bytes == 4 ? 4096 : 3072);
+  const int two_stage_from = use_avx512() ? (scalar_bytes == 4 ? 2560 : 2048) : (scalar_bytes == 4 ? 4096 : 3072);
   return n >= two_stage_from ? EB_EIGH_TWO_STAGE : EB_EIGH_SYEVD;
 }
 

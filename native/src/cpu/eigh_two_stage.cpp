@@ -174,12 +174,15 @@ thread_local std::array<double, kStageCount> last_stages{};
 std::atomic<int> parallel_chase_from{2048};
 
 int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
-  (void)vectors;
-  // Measured, values only (docs/design-notes.md section 17): a wider band lengthens the chase (6 kd n^2 flops at
-  // level-2 speed) and, with our stage-1 kernels, barely speeds stage 1 (f64 n = 4096: reduction 0.79 s at kd 32,
-  // 0.75 at 64, 0.81 at 96). Totals, C driver: f64 8192 7.52 s at 64 against 7.88 at 32; f32 8192 4.28 against
-  // 4.57; f64 4096 a tie within the host's drift; f64 2048 and f32 1024-2048 faster at 32.
-  const int kd = n < 1024 ? 32 : 64;
+  (void)scalar_bytes;
+  // Measured (docs/design-notes.md section 17): a wider band lengthens the chase (6 kd n^2 flops at level-2 speed)
+  // and, with our stage-1 kernels, barely speeds stage 1. Values only, C driver, kd 32 against 64: f64 2048 0.18
+  // against 0.21 s (chase 33 against 56 ms), 1024 31 against 44 ms for reduction and chase, 4096 1.01-1.09 against
+  // 1.08-1.11 s, f32 4096 a tie; at 8192 64 (f64 7.52 s against 7.88 at 32, f32 4.28 against 4.57). With vectors
+  // a wider band also cheapens Q2's blocks (one thread, n = 2048: Q2 0.68 s at kd = 32, 0.51 at 64), so 64 from
+  // n = 1024 there; and so it is without AVX-512, where LAPACK's ?sytrd_sy2sb reduces and gains from wider panels.
+  const bool narrow = !vectors && n <= 4096 && use_avx512();
+  const int kd = n < 1024 || narrow ? 32 : 64;
   return std::max(1, std::min(kd, n - 1));
 }
 

@@ -141,7 +141,7 @@ class EdgeShapeSmokeTest {
     }
 
     /**
-     * Eigenvalues only, AUTO switches from ?syevd to the two-stage reduction at n = 2560 (f64) and 3072 (f32) where
+     * Eigenvalues only, AUTO switches from ?syevd to the two-stage reduction at n = 2048 (f64) and 2560 (f32) where
      * our AVX-512 band reduction runs, at 3072 and 4096 where LAPACK's does. With vectors it switches from
      * TRIDIAGONAL_DC to TWO_STAGE at n = 6144 in both precisions where our AVX-512 kernels run, and never without
      * them (choice only: no run).
@@ -150,7 +150,7 @@ class EdgeShapeSmokeTest {
     @EnumSource(DType.class)
     void autoLargeSwitchPoints(DType dtype) {
         boolean wide = CpuKernels.describe().get("avx512_kernels").startsWith("used");
-        int from = dtype == DType.F32 ? (wide ? 3072 : 4096) : (wide ? 2560 : 3072);
+        int from = dtype == DType.F32 ? (wide ? 2560 : 4096) : (wide ? 2048 : 3072);
         assertEquals(EighAlgorithm.SYEVD, CPU.eigh().choose(from - 1, 1, dtype, false));
         assertEquals(EighAlgorithm.TWO_STAGE, CPU.eigh().choose(from, 1, dtype, false));
         assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(from, 1, dtype, true));
