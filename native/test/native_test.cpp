@@ -502,7 +502,7 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
       }
     }
   }
-  eigenbasis::parallel_chase_from = 2048;
+  eigenbasis::parallel_chase_from = 256;
 }
 
 // Partial eigh (eb_cpu_eigh_range_*) against the full ?syevd on one n = 40 matrix, also at extreme scales (where
