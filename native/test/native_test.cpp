@@ -2,6 +2,7 @@
 // and degenerate matrices, checked by residual, orthogonality, ordering and the sign rule. The full contract
 // suite lives in Java; this catches a broken kernel before the JNI layer is involved.
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "../src/cpu/det_math.hpp"
 #include "../src/cpu/eigh_two_stage.hpp"
 #include "../src/cpu/isa_dispatch.hpp"
+#include "../src/cpu/lapack.hpp"
 #include "../src/cpu/philox.hpp"
 
 namespace {
@@ -505,6 +507,84 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
   eigenbasis::parallel_chase_from = 256;
 }
 
+// The values path's bisection (tridiagonal_values_bisect) on adversarial tridiagonals: random, Wilkinson's W+ (close
+// pairs), graded, a tight cluster, splits (zero off-diagonals), all equal, extreme scales. One and two workers bit for
+// bit, ascending; each eigenvalue k bracketed by long-double Sturm counts (count(w_k - 8 eps ||T||) <= k <
+// count(w_k + 8 eps ||T||)); and within 4 n eps ||T|| of ?sterf (both normwise backward stable; ?sterf itself is
+// 77 eps ||T|| off on W+ at n = 1500, so the counts are the tight check).
+template <class T>
+void check_tridiagonal_bisection(std::mt19937_64& rng) {
+  if (!eigenbasis::use_avx512()) {
+    std::printf("SKIP tridiagonal bisection %s: no AVX-512 kernels here (the values path keeps ?sterf)\n",
+                sizeof(T) == 8 ? "f64" : "f32");
+    return;
+  }
+  const double eps = std::numeric_limits<T>::epsilon();
+  const double huge = sizeof(T) == 8 ? 1e150 : 1e18;
+  std::normal_distribution<double> normal;
+  double worst_ratio = 0;
+  for (int n : {256, 300, 777, 1500}) {
+    for (int kind = 0; kind < 8; ++kind) {
+      std::vector<T> d(n), e(n, T(0));
+      for (int i = 0; i < n; ++i) {
+        const double x = normal(rng), y = normal(rng);
+        switch (kind) {
+          case 1: d[i] = static_cast<T>(std::abs(i - (n - 1) / 2)); e[i] = T(1); break;
+          case 2: d[i] = static_cast<T>(std::pow(2.0, -i / 8.0)); e[i] = static_cast<T>(std::pow(2.0, -i / 8.0 - 1)); break;
+          case 3: d[i] = T(1); e[i] = static_cast<T>(10 * eps * y); break;
+          case 5: d[i] = T(3); break;
+          case 6: d[i] = static_cast<T>(x * huge); e[i] = static_cast<T>(y * huge); break;
+          case 7: d[i] = static_cast<T>(x / huge); e[i] = static_cast<T>(y / huge); break;
+          default: d[i] = static_cast<T>(x); e[i] = kind == 4 && i % 10 == 9 ? T(0) : static_cast<T>(y);
+        }
+      }
+      e[n - 1] = T(0);
+      double tnorm = 0;
+      for (int i = 0; i < n; ++i)
+        tnorm = std::fmax(tnorm, std::fabs(static_cast<double>(d[i])) + std::fabs(static_cast<double>(e[i])) +
+                                     (i > 0 ? std::fabs(static_cast<double>(e[i - 1])) : 0.0));
+      std::vector<T> ref = d, ref_e = e, one = d, two = d;
+      eigenbasis::lapack::lint info = 0;
+      eigenbasis::lapack::sterf(n, ref.data(), ref_e.data(), &info);
+      const bool ok1 = eigenbasis::tridiagonal_values_bisect<T>(n, one.data(), e.data(), 1);
+      const bool ok2 = eigenbasis::tridiagonal_values_bisect<T>(n, two.data(), e.data(), 2);
+      double diff = 0;
+      bool ascending = true;
+      for (int i = 0; i < n; ++i) {
+        diff = std::fmax(diff, std::fabs(static_cast<double>(one[i]) - static_cast<double>(ref[i])));
+        if (i > 0 && one[i] < one[i - 1]) ascending = false;
+      }
+      const double ratio = tnorm > 0 ? diff / (n * eps * tnorm) : diff;
+      auto below = [&](long double shift) {  // eigenvalues below shift, in long double
+        int count = 0;
+        long double q = 1;
+        for (int i = 0; i < n; ++i) {
+          const long double off = i > 0 ? static_cast<long double>(e[i - 1]) : 0.0L;
+          q = (static_cast<long double>(d[i]) - shift) - (i > 0 ? off * off / q : 0.0L);
+          if (q == 0) q = -std::numeric_limits<long double>::min();
+          if (q < 0) ++count;
+        }
+        return count;
+      };
+      const long double delta = 8 * eps * (tnorm > 0 ? tnorm : 1.0);
+      bool bracketed = true;
+      for (int k = 0; k < n && bracketed; ++k)
+        bracketed = below(one[k] - delta) <= k && below(one[k] + delta) > k;
+      worst_ratio = std::fmax(worst_ratio, ratio);
+      if (info != 0 || !ok1 || !ok2 || std::memcmp(one.data(), two.data(), sizeof(T) * n) != 0 || !ascending ||
+          !(ratio <= 4.0) || !bracketed) {
+        std::printf("FAIL tridiagonal bisection %s n=%d kind=%d: info %d, ran %d/%d, same bits %d, ascending %d, "
+                    "difference %.3g n eps ||T||, bracketed %d\n", sizeof(T) == 8 ? "f64" : "f32", n, kind,
+                    static_cast<int>(info), ok1, ok2, std::memcmp(one.data(), two.data(), sizeof(T) * n) == 0,
+                    ascending, ratio, bracketed);
+        ++failures;
+      }
+    }
+  }
+  std::printf("tridiagonal bisection %s: worst difference from ?sterf %.3g n eps ||T||\n", sizeof(T) == 8 ? "f64" : "f32",
+              worst_ratio);
+}
+
 // Partial eigh (eb_cpu_eigh_range_*) against the full ?syevd on one n = 40 matrix, also at extreme scales (where
 // ?syevr scales the matrix and the interval's bounds itself): positions [10, 15) and an interval placed in the gaps
 // around positions 5..9, whose count must be 5, with NaN in the columns past it; values within both solves' Weyl
@@ -672,6 +752,8 @@ int main() {
   check_band_reduction<float>(rng);
   check_two_stage_bandwidths<double>(rng);
   check_two_stage_bandwidths<float>(rng);
+  check_tridiagonal_bisection<double>(rng);
+  check_tridiagonal_bisection<float>(rng);
   check_eigh_range<double>(rng, 1.0, "f64");
   check_eigh_range<float>(rng, 1.0, "f32");
   check_eigh_range<double>(rng, 1e150, "f64 huge");

@@ -24,6 +24,7 @@ struct BandKernels {
                       T* vpack);
   void (*reflect_rows)(int m, int kk, int band, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz,
                        int ncols, T* w);
+  bool (*bisect_values)(int n, const T* d, const T* e2, T pivmin, T lo, T hi, T tol, int k_begin, int k_end, T* w);
 };
 
 /** The AVX-512 build (band_kernels_avx512.cpp); call only when use_avx512(). */

@@ -29,14 +29,18 @@ constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps 
 // n <= 2; our tridiagonal QL wins while the matrix and vectors stay in L2 (f64 crossover with ?syevd near
 // n = 150; f32, where our kernel runs in float with 8-wide vectors, near n = 176). Above that, with vectors,
 // ?sytrd + ?stedc + our blocked back-transformation (TRIDIAG_DC) beats ?syevd, whose ?ormtr is its slowest
-// stage, from n = 256; eigenvalues only, the two-stage reduction beats ?sytrd's memory-bound half from n = 2048
-// (f64; 2560 in f32) with our AVX-512 band reduction, from 3072 (4096) with LAPACK's (docs/design-notes.md section
+// stage, from n = 256; eigenvalues only, with our AVX-512 kernels ?sytrd + our bisection from n = 256 and the
+// two-stage reduction from n = 2048 (it beats ?sytrd's memory-bound half), from 3072 (4096 in f32) with LAPACK's
+// reduction and ?sterf on CPUs without AVX-512 (docs/design-notes.md section
 // 17, "Large matrices"). With vectors and our AVX-512 kernels the two-stage path wins from n = 6144 in both
 // precisions (f64: a tie at 6144, 14.1 against 14.6 s at 6570, 27.8 against 32.9 s at 8192; f32: 6.6 against
 // 7.7 s at 6144, 4.3 against 3.9 s at 5120): there its reduction saves more than Q2's extra 2n^3 costs. Without
 // them Q2 runs on OpenBLAS and never paid. ?syevr never won (10-60 % slower than ?syevd at every size measured).
 constexpr int kTridiagDcFrom = 256;
 constexpr int kTwoStageVectorsFrom = 6144;
+// Values only with AVX-512, C driver (TRIDIAG_DC / TWO_STAGE / SYEVD): f64 256 1.5 / 3.5 / 1.8-1.9 ms, 1536 89 / 112
+// / 124 ms, 2048 189 / 148 / 231 ms; f32 1536 49 / 71 / 70 ms, 2048 111 / 99 / 121 ms.
+constexpr int kTwoStageValuesFrom = 2048;
 
 int auto_algorithm(int n, int scalar_bytes, bool vectors) {
   if (n <= 2) return EB_EIGH_JACOBI;
@@ -46,9 +50,15 @@ int auto_algorithm(int n, int scalar_bytes, bool vectors) {
     if (n < kTridiagDcFrom) return EB_EIGH_SYEVD;
     return use_avx512() && n >= kTwoStageVectorsFrom ? EB_EIGH_TWO_STAGE : EB_EIGH_TRIDIAG_DC;
   }
-  // f32's one-stage reduction moves half the bytes; our AVX-512 band reduction moves the crossover down.
-  const int two_stage_from = use_avx512() ? (scalar_bytes == 4 ? 2560 : 2048) : (scalar_bytes == 4 ? 4096 : 3072);
-  return n >= two_stage_from ? EB_EIGH_TWO_STAGE : EB_EIGH_SYEVD;
+  // Values only. With our AVX-512 kernels: the tridiagonal's eigenvalues by our bisection on both cores instead of
+  // ?sterf on one (eigh_two_stage.cpp, from n = 256), after ?sytrd (TRIDIAG_DC) or, from n = 2048, after the
+  // two-stage reduction. Without them ?syevd, and the two-stage reduction (LAPACK's) where f32's one-stage
+  // reduction, moving half the bytes, no longer keeps up.
+  if (use_avx512()) {
+    if (n >= kTwoStageValuesFrom) return EB_EIGH_TWO_STAGE;
+    return n >= kTridiagDcFrom ? EB_EIGH_TRIDIAG_DC : EB_EIGH_SYEVD;
+  }
+  return n >= (scalar_bytes == 4 ? 4096 : 3072) ? EB_EIGH_TWO_STAGE : EB_EIGH_SYEVD;
 }
 
 // Per-worker scratch, grown on demand and kept for the next matrix of the batch.

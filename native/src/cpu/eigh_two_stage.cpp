@@ -35,6 +35,8 @@ constexpr int kChaseGroup = 16;
 constexpr int kQ1Block = 64;
 // Rows and columns per tile of the transposes.
 constexpr int kTile = 32;
+// Values only: our bisection (values_by_bisection) from this n, ?sterf below.
+constexpr int kBisectFrom = 256;
 
 template <class T>
 struct TwoStageWorkspace {
@@ -188,6 +190,43 @@ int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
   return std::max(1, std::min(kd, n - 1));
 }
 
+// Eigenvalues of the tridiagonal (d, e) into d, ascending, by our vectorised bisection (tridiagonal_bisect.hpp) on
+// two fixed halves of the index range; false (d untouched) where it does not apply and ?sterf must run: no AVX-512,
+// small n, non-finite entries, or squares out of range. The bracket is Gershgorin's, widened as ?stebz widens it.
+template <class T, class Run>
+bool values_by_bisection(int n, T* d, const T* e, Run&& run) {
+  if (!use_avx512() || n < kBisectFrom) return false;
+  const T eps = std::numeric_limits<T>::epsilon();
+  std::vector<T> e2(static_cast<size_t>(n)), out(static_cast<size_t>(n));
+  T e2max = T(0), gl = std::numeric_limits<T>::max(), gu = -gl;
+  for (int i = 0; i < n; ++i) {
+    const T left = i > 0 ? std::fabs(e[i - 1]) : T(0), right = i + 1 < n ? std::fabs(e[i]) : T(0);
+    if (!std::isfinite(d[i]) || !std::isfinite(right)) return false;
+    if (i + 1 < n) {
+      e2[i] = e[i] * e[i];
+      e2max = std::max(e2max, e2[i]);
+    }
+    gl = std::min(gl, d[i] - left - right);
+    gu = std::max(gu, d[i] + left + right);
+  }
+  if (!std::isfinite(e2max) || !std::isfinite(gl) || !std::isfinite(gu)) return false;
+  const T pivmin = std::numeric_limits<T>::min() * std::max(T(1), e2max);
+  const T tnorm = std::max(std::fabs(gl), std::fabs(gu));
+  const T widen = T(2.1) * eps * tnorm * n + T(4.2) * pivmin;
+  const T tol = T(2) * eps * tnorm;  // ?stebz's default absolute tolerance, ulp ||T||
+  const BandKernels<T> k = band_kernels(static_cast<T*>(nullptr));
+  constexpr int kHalves = 2;
+  std::atomic<bool> bracket_ok{true};
+  run(kHalves, [&](int64_t h) {
+    const int k0 = static_cast<int>(n * h / kHalves), k1 = static_cast<int>(n * (h + 1) / kHalves);
+    if (!k.bisect_values(n, d, e2.data(), pivmin, gl - widen, gu + widen, tol, k0, k1, out.data() + k0))
+      bracket_ok = false;
+  });
+  if (!bracket_ok) return false;
+  std::copy(out.begin(), out.end(), d);
+  return true;
+}
+
 template <class T>
 int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapack_error) {
   if (n <= 0) return 0;
@@ -259,6 +298,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   const int nb = std::min(kChaseGroup, std::max(1, n - 2));
   ws.q2.clear();  // Q2 = I unless the chase fills it
   double t1 = t0;
+  int blas_threads_before = 0;  // set where our stage 1 holds OpenBLAS at one thread, restored after the chase
   if (kd == 1) {
     // One stage: ?sytrd to tridiagonal (its reflectors in a's lower part, as sy2sb's with kd = 1).
     lapack::sytrd_lower(n, ac, n, ws.d.data(), ws.e.data(), ws.tau.data(), &query, -1, &info);
@@ -277,8 +317,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     const lapack::lint ldab = kd + 1;
     grow(ws.ab, static_cast<size_t>(ldab) * n);
     // OpenBLAS back to the caller's thread count once the chase is done (restoring it starts its server threads,
-    // which would spin beside our chase workers): below, before the tridiagonal solver.
-    int blas_threads_before = 0;
+    // which would spin beside our chase workers): below, before ?stedc, or after the values' bisection.
     if (use_avx512()) {
       // Ours: fixed tasks on up to two workers, OpenBLAS on one thread (the caller holds OpenBlasThreadsGuard when
       // threads > 1), so the same bits for any thread count.
@@ -327,7 +366,10 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
                [&](int count, auto&& body) {
                  BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });
                });
-    if (blas_threads_before > 0) openblas_set_num_threads(blas_threads_before);
+    if (blas_threads_before > 0 && vectors) {
+      openblas_set_num_threads(blas_threads_before);
+      blas_threads_before = 0;
+    }
   }
 
   const double t2 = seconds_now();
@@ -335,7 +377,16 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   T* d = ws.d.data();
   T* e = ws.e.data();
   if (!vectors) {
-    lapack::sterf(n, d, e, &info);
+    auto run_values = [&](int count, auto&& body) {
+      if (threads <= 1) {
+        for (int i = 0; i < count; ++i) body(i);
+      } else {
+        OpenBlasThreadsGuard::park_openblas_threads();  // after a threaded ?sytrd its server threads spin on our cores
+        BatchPool::instance().run(count, std::min(threads, count), [&](int, int64_t i) { body(i); });
+      }
+    };
+    if (!values_by_bisection(n, d, e, run_values)) lapack::sterf(n, d, e, &info);
+    if (blas_threads_before > 0) openblas_set_num_threads(blas_threads_before);
   } else {
     lapack::lint liwork_query = 0;
     lapack::stedc('I', n, d, e, v, n, &query, -1, &liwork_query, -1, &info);
@@ -469,6 +520,20 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
 
 template int eigh_two_stage<double>(const double*, int, double*, double*, int, int, int*);
 template int eigh_two_stage<float>(const float*, int, float*, float*, int, int, int*);
+
+template <class T>
+bool tridiagonal_values_bisect(int n, T* d, const T* e, int threads) {
+  return values_by_bisection(n, d, e, [&](int count, auto&& body) {
+    if (threads <= 1) {
+      for (int i = 0; i < count; ++i) body(i);
+    } else {
+      BatchPool::instance().run(count, std::min(threads, count), [&](int, int64_t i) { body(i); });
+    }
+  });
+}
+
+template bool tridiagonal_values_bisect<double>(int, double*, const double*, int);
+template bool tridiagonal_values_bisect<float>(int, float*, const float*, int);
 
 /** Releases this thread's two-stage workspace when it is large (called after each matrix). */
 void release_two_stage_if_large() {

@@ -36,6 +36,16 @@ extern thread_local std::array<double, kStageCount> last_stages;
  */
 extern std::atomic<int> parallel_chase_from;
 
+/**
+ * The values-only path's tridiagonal eigenvalues: the n eigenvalues of the symmetric tridiagonal matrix (diagonal d,
+ * off-diagonal e, n - 1 entries) into d, ascending, by our vectorised bisection on up to two workers
+ * (tridiagonal_bisect.hpp), with an absolute error of about 2 eps ||T|| plus rounding, as ?sterf. Returns false,
+ * leaving d as it was, where it does not apply and ?sterf must run instead: no AVX-512 kernels, n < 256, an entry
+ * not finite, squares of e out of range. The bits do not depend on threads.
+ */
+template <class T>
+bool tridiagonal_values_bisect(int n, T* d, const T* e, int threads);
+
 /** Releases the calling thread's two-stage workspace when it is large (call after each matrix). */
 void release_two_stage_if_large();
 

@@ -141,17 +141,20 @@ class EdgeShapeSmokeTest {
     }
 
     /**
-     * Eigenvalues only, AUTO switches from ?syevd to the two-stage reduction at n = 2048 (f64) and 2560 (f32) where
-     * our AVX-512 band reduction runs, at 3072 and 4096 where LAPACK's does. With vectors it switches from
-     * TRIDIAGONAL_DC to TWO_STAGE at n = 6144 in both precisions where our AVX-512 kernels run, and never without
-     * them (choice only: no run).
+     * Eigenvalues only, AUTO takes ?sytrd with our bisection (TRIDIAGONAL_DC) from n = 256 and the two-stage
+     * reduction from n = 2048 where our AVX-512 kernels run, and ?syevd up to the two-stage reduction at 3072 (f64)
+     * and 4096 (f32) where they do not. With vectors it switches from TRIDIAGONAL_DC to TWO_STAGE at n = 6144 in
+     * both precisions where our AVX-512 kernels run, and never without them (choice only: no run).
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(DType.class)
     void autoLargeSwitchPoints(DType dtype) {
         boolean wide = CpuKernels.describe().get("avx512_kernels").startsWith("used");
-        int from = dtype == DType.F32 ? (wide ? 2560 : 4096) : (wide ? 2048 : 3072);
-        assertEquals(EighAlgorithm.SYEVD, CPU.eigh().choose(from - 1, 1, dtype, false));
+        int from = wide ? 2048 : dtype == DType.F32 ? 4096 : 3072;
+        EighAlgorithm below = wide ? EighAlgorithm.TRIDIAGONAL_DC : EighAlgorithm.SYEVD;
+        assertEquals(EighAlgorithm.SYEVD, CPU.eigh().choose(255, 1, dtype, false));
+        assertEquals(below, CPU.eigh().choose(256, 1, dtype, false));
+        assertEquals(below, CPU.eigh().choose(from - 1, 1, dtype, false));
         assertEquals(EighAlgorithm.TWO_STAGE, CPU.eigh().choose(from, 1, dtype, false));
         assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(from, 1, dtype, true));
         assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(6143, 1, dtype, true));
