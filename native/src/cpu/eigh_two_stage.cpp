@@ -1,9 +1,9 @@
 // EB_EIGH_TWO_STAGE: dense -> band (band_reduce.hpp with AVX-512, else ?sytrd_sy2sb) -> tridiagonal (our bulge
-// chase, with its reflectors kept) -> ?sterf or ?stedc -> Q2 and Q1 applied as blocked products. One-stage ?sytrd
-// spends half its 4/3 n^3 flops in DSYMV, bound by memory bandwidth; here every O(n^3) step is BLAS-3. The same
-// driver with kd = 1 is EB_EIGH_TRIDIAG_DC: ?sytrd, ?stedc and our blocked back-transformation in place of
-// ?syevd's ?ormtr (docs/design-notes.md section 17, "Large matrices", for the flop trade-off and the measurements
-// behind kd, nb, the crossovers and where the products run).
+// chase, with its reflectors kept) -> values by our bisection (AVX-512) or ?sterf, or ?stedc with vectors -> Q2 and
+// Q1 applied as blocked products. One-stage ?sytrd spends half its 4/3 n^3 flops in DSYMV, bound by memory
+// bandwidth; here every O(n^3) step is BLAS-3. The same driver with kd = 1 is EB_EIGH_TRIDIAG_DC: ?sytrd, ?stedc
+// and our blocked back-transformation in place of ?syevd's ?ormtr (docs/design-notes.md section 17, "Large
+// matrices", for the flop trade-off and the measurements behind kd, nb, the crossovers and where the products run).
 #include "eigh_two_stage.hpp"
 
 #include <algorithm>

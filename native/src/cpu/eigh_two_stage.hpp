@@ -12,7 +12,8 @@ namespace eigenbasis {
  * not null, the eigenvectors to the columns of the row-major v with the canonical sign. Steps: a power-of-two
  * scaling where the entries are extreme; dense to band of half-bandwidth kd (band_reduce.hpp with AVX-512, else ?sytrd_sy2sb) and band
  * to tridiagonal by our bulge chase (bulge_chase.hpp), keeping its reflectors -- or, for kd = 1, ?sytrd straight to
- * tridiagonal; ?sterf (values) or ?stedc (vectors, divide and conquer, into v's memory); the back-transformations as
+ * tridiagonal; our bisection from n = 256 with AVX-512, else ?sterf (values) or ?stedc (vectors, divide and conquer,
+ * into v's memory); the back-transformations as
  * blocked products (back_transform.hpp); an in-place transpose with the signs. kd = 0 picks the measured default
  * for n (two_stage_default_bandwidth). threads: the OpenBLAS threads the caller holds (1 inside a batch worker). Returns 0, or k > 0
  * when the tridiagonal solver failed (w and v are then NaN); a LAPACK argument error goes to *lapack_error.

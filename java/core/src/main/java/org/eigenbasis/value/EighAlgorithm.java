@@ -19,13 +19,15 @@ public enum EighAlgorithm {
     SYEVR,
     /**
      * Two-stage reduction (dense to band with blocked Householder panels, band to tridiagonal by bulge chasing),
-     * divide and conquer on the tridiagonal, and both back-transformations as blocked products (cpu; on java a plain
-     * version of the same reductions, implicit QL on the tridiagonal, reflectors applied one at a time). For large n.
+     * divide and conquer on the tridiagonal, and both back-transformations as blocked products; eigenvalues only,
+     * bisection on the tridiagonal (?sterf without AVX-512) (cpu; on java a plain version of the same reductions,
+     * implicit QL on the tridiagonal, reflectors applied one at a time). For large n.
      */
     TWO_STAGE,
     /**
      * One-stage Householder tridiagonalisation (LAPACK ?sytrd), divide and conquer (?stedc), and our own blocked
-     * back-transformation in place of ?syevd's ?ormtr (cpu). Large n with vectors.
+     * back-transformation in place of ?syevd's ?ormtr (cpu); eigenvalues only, our vectorised bisection on the
+     * tridiagonal on both cores (?sterf without AVX-512). Mid to large n.
      */
     TRIDIAGONAL_DC,
     /** cuSOLVER cusolverDnXsyevBatched (cuda). */
