@@ -16,11 +16,7 @@
 #include <immintrin.h>
 
 #include "band_kernels_dispatch.hpp"
-#include "tridiagonal_bisect.hpp"
-
-#ifndef EB_NS
-#define EB_NS base
-#endif
+#include "tridiagonal_bisect.hpp"  // also defines EB_NS where the including file did not
 
 namespace eigenbasis {
 inline namespace EB_NS {
