@@ -190,6 +190,16 @@ int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
   return std::max(1, std::min(kd, n - 1));
 }
 
+// body(i) for i < count: on the pool with up to `threads` workers, or in order on this thread when threads <= 1.
+template <class Body>
+void run_tasks(int threads, int count, Body&& body) {
+  if (threads <= 1 || count == 1) {
+    for (int i = 0; i < count; ++i) body(i);
+  } else {
+    BatchPool::instance().run(count, std::min(threads, count), [&](int, int64_t i) { body(i); });
+  }
+}
+
 // Eigenvalues of the tridiagonal (d, e) into d, ascending, by our vectorised bisection (tridiagonal_bisect.hpp) on
 // two fixed halves of the index range; false (d untouched) where it does not apply and ?sterf must run: no AVX-512,
 // small n, non-finite entries, or squares out of range. The bracket is Gershgorin's, widened as ?stebz widens it.
@@ -259,12 +269,8 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     }
     task_max[task] = m;
   };
-  if (threads > 1 && copy_tasks > 1) {
-    OpenBlasThreadsGuard::park_openblas_threads();
-    BatchPool::instance().run(copy_tasks, std::min(threads, copy_tasks), [&](int, int64_t i) { copy_tile_rows(i); });
-  } else {
-    for (int i = 0; i < copy_tasks; ++i) copy_tile_rows(i);
-  }
+  if (threads > 1 && copy_tasks > 1) OpenBlasThreadsGuard::park_openblas_threads();
+  run_tasks(threads, copy_tasks, copy_tile_rows);
   T max_abs = T(0);
   for (int i = 0; i < copy_tasks; ++i) max_abs = std::max(max_abs, task_max[i]);
   if (max_abs == T(0) || n == 1) {  // diagonal already: eigenvalue a[0] (or zeros), eigenvectors the identity
@@ -378,12 +384,9 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   T* e = ws.e.data();
   if (!vectors) {
     auto run_values = [&](int count, auto&& body) {
-      if (threads <= 1) {
-        for (int i = 0; i < count; ++i) body(i);
-      } else {
-        OpenBlasThreadsGuard::park_openblas_threads();  // after a threaded ?sytrd its server threads spin on our cores
-        BatchPool::instance().run(count, std::min(threads, count), [&](int, int64_t i) { body(i); });
-      }
+      // After a threaded ?sytrd OpenBLAS's server threads spin on the cores our workers need.
+      if (threads > 1) OpenBlasThreadsGuard::park_openblas_threads();
+      run_tasks(threads, count, body);
     };
     if (!values_by_bisection(n, d, e, run_values)) lapack::sterf(n, d, e, &info);
     if (blas_threads_before > 0) openblas_set_num_threads(blas_threads_before);
@@ -425,11 +428,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
         out_of_memory = true;
       }
     };
-    if (threads <= 1 || count == 1) {
-      for (int i = 0; i < count; ++i) guarded(0, i);
-    } else {
-      BatchPool::instance().run(count, std::min(threads, count), guarded);
-    }
+    run_tasks(threads, count, [&](int64_t i) { guarded(0, i); });
   };
   const int tp_tasks = transpose_tasks(n);
   auto transpose = [&] { run(tp_tasks, [&](int64_t i) { transpose_tile_rows(n, v, static_cast<int>(i), tp_tasks); }); };
@@ -523,13 +522,7 @@ template int eigh_two_stage<float>(const float*, int, float*, float*, int, int, 
 
 template <class T>
 bool tridiagonal_values_bisect(int n, T* d, const T* e, int threads) {
-  return values_by_bisection(n, d, e, [&](int count, auto&& body) {
-    if (threads <= 1) {
-      for (int i = 0; i < count; ++i) body(i);
-    } else {
-      BatchPool::instance().run(count, std::min(threads, count), [&](int, int64_t i) { body(i); });
-    }
-  });
+  return values_by_bisection(n, d, e, [&](int count, auto&& body) { run_tasks(threads, count, body); });
 }
 
 template bool tridiagonal_values_bisect<double>(int, double*, const double*, int);
