@@ -459,15 +459,28 @@ void check_portable_switch(std::mt19937_64& rng) {
 }  // namespace
 
 // The two-stage solver at band widths the default never picks (kd = 2, 3, 8 give many sweeps and levels per sweep
-// at small n; kd >= n - 1 leaves nothing to chase), through the internal entry that takes kd: the LAPACK ratios,
+// at small n; kd >= n - 1 leaves nothing to chase), through the internal entry that takes kd, on random, block
+// diagonal, diagonal and graded matrices (zero and tiny reflector tails): the LAPACK ratios,
 // and the values-only path's eigenvalues against the vectors path's within the Weyl bound of both.
 template <class T>
 void check_two_stage_bandwidths(std::mt19937_64& rng) {
   const double ulp = sizeof(T) == 8 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
   eigenbasis::parallel_chase_from = 0;  // the two-worker chase at every size here
+  const char* kinds[] = {"random", "block diagonal", "diagonal", "graded"};
+  for (int kind = 0; kind < 4; ++kind)
   for (int n : {4, 17, 64, 65, 130, 200, 300}) {
     for (int kd : {2, 3, 8, 32, 64, 300}) {
+      if (kind > 0 && (n < 64 || n > 130)) continue;
       std::vector<T> a = random_symmetric<T>(1, n, rng, 1.0);
+      // Zero and tiny reflector tails: the level kernels' ?larfg fallback (tau = 0, or squares below the normal
+      // range: graded down to 1e-250 in f64, 1e-30 in f32, across the matrix).
+      const double grade = std::pow(sizeof(T) == 8 ? 1e-250 : 1e-30, 1.0 / (2 * n));
+      for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+          T& x = a[static_cast<size_t>(i) * n + j];
+          if ((kind == 1 && (i < n / 2) != (j < n / 2)) || (kind == 2 && i != j)) x = T(0);
+          if (kind == 3) x = static_cast<T>(x * std::pow(grade, i + j));
+        }
       std::vector<T> w(n), w_values(n), v(static_cast<size_t>(n) * n), w2(n), v2(static_cast<size_t>(n) * n);
       int error = 0;
       // threads = 2 runs the chase on two workers and the back-transformations in slabs on the pool; OpenBLAS
@@ -498,8 +511,9 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
       for (int i = 0; i < n; ++i) worst = std::fmax(worst, std::fabs(static_cast<double>(w[i]) - w_values[i]));
       const double weyl = 2 * (kThreshold + kThreshold) * n * ulp * anorm;
       if (!(r.residual <= kThreshold) || !(r.orthogonality <= kThreshold) || !(worst <= weyl)) {
-        std::printf("FAIL two-stage %s n=%d kd=%d: residual %.3g, orthogonality %.3g, values-only difference %.3g"
-                    " (bound %.3g)\n", sizeof(T) == 8 ? "f64" : "f32", n, kd, r.residual, r.orthogonality, worst, weyl);
+        std::printf("FAIL two-stage %s %s n=%d kd=%d: residual %.3g, orthogonality %.3g, values-only difference %.3g"
+                    " (bound %.3g)\n", sizeof(T) == 8 ? "f64" : "f32", kinds[kind], n, kd, r.residual, r.orthogonality,
+                    worst, weyl);
         ++failures;
       }
     }

@@ -25,6 +25,9 @@ struct BandKernels {
   void (*reflect_rows)(int m, int kk, int band, const T* v, size_t ldv, const T* t, size_t ldt, T* z, size_t ldz,
                        int ncols, T* w);
   bool (*bisect_values)(int n, const T* d, const T* e2, T pivmin, T lo, T hi, T tol, int k_begin, int k_end, T* w);
+  int chase_rows;  // the bulge chase's level kernels take blocks of up to this many rows (kd <= chase_rows)
+  T (*chase_first)(int m, T* x, T* c, size_t ld, T* u, T* w);
+  T (*chase_next)(int m, int k, const T* v, T tau, T* blk, T* diag, size_t ld, T* u, T* w);
 };
 
 /** The AVX-512 build (band_kernels_avx512.cpp); call only when use_avx512(). */

@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "band_kernels_dispatch.hpp"
 #include "lapack.hpp"
 
 namespace eigenbasis {
@@ -174,27 +175,38 @@ inline void store(ChaseReflectors<T>* q, int sweep, int level, int len, const T*
 // Sweep i, levels in order. before(level) is called before each level touches the band, after(level) once it is
 // done: the parallel chase waits on the previous sweep there and publishes its own progress.
 template <class T, class Before, class After>
-void chase_sweep(int i, int n, int kd, T* s, ChaseReflectors<T>* q, T* v, T* u, T* w, Before&& before, After&& after) {
+void chase_sweep(int i, int n, int kd, T* s, ChaseReflectors<T>* q, const BandKernels<T>* fast, T* v, T* u, T* w,
+                 Before&& before, After&& after) {
   using namespace chase_detail;
   const size_t ld = static_cast<size_t>(2) * kd;
   auto at = [&](int r, int c) { return s + static_cast<size_t>(r) + static_cast<size_t>(c) * ld; };
   int st = i + 1, ed = std::min(i + kd, n - 1);
   int len = ed - st + 1;
   before(0);
-  T tau = make_reflector(len, at(st, i), v);
+  T tau;
+  if (fast != nullptr) {
+    tau = fast->chase_first(len, at(st, i), at(st, st), ld, v, w);
+  } else {
+    tau = make_reflector(len, at(st, i), v);
+    two_sided(len, v, tau, at(st, st), static_cast<int>(ld), w);
+  }
   store(q, i, 0, len, v, tau);
-  two_sided(len, v, tau, at(st, st), static_cast<int>(ld), w);
   after(0);
   for (int level = 1;; ++level) {
     const int j1 = ed + 1, j2 = std::min(ed + kd, n - 1);
     if (j1 > n - 1) break;
     const int lm = j2 - j1 + 1;
     before(level);
-    from_right(lm, len, v, tau, at(j1, st), static_cast<int>(ld), w);
-    const T tau_u = make_reflector(lm, at(j1, st), u);
-    from_left(lm, len - 1, u, tau_u, at(j1, st + 1), static_cast<int>(ld));
+    T tau_u;
+    if (fast != nullptr) {
+      tau_u = fast->chase_next(lm, len, v, tau, at(j1, st), at(j1, j1), ld, u, w);
+    } else {
+      from_right(lm, len, v, tau, at(j1, st), static_cast<int>(ld), w);
+      tau_u = make_reflector(lm, at(j1, st), u);
+      from_left(lm, len - 1, u, tau_u, at(j1, st + 1), static_cast<int>(ld));
+      two_sided(lm, u, tau_u, at(j1, j1), static_cast<int>(ld), w);
+    }
     store(q, i, level, lm, u, tau_u);
-    two_sided(lm, u, tau_u, at(j1, j1), static_cast<int>(ld), w);
     after(level);
     std::swap(v, u);
     tau = tau_u;
@@ -207,7 +219,9 @@ void chase_sweep(int i, int n, int kd, T* s, ChaseReflectors<T>* q, T* v, T* u, 
 /**
  * Reduces the band in s (skewed storage, ld = 2 kd, see the file comment; overwritten) to a symmetric tridiagonal
  * matrix with diagonal d[0..n) and subdiagonal e[0..n-1), by orthogonal Q2 with band = Q2 T Q2^T. When q is not
- * null (laid out for this n and kd), every reflector of Q2 is stored there. kd >= 1. Never fails.
+ * null (laid out for this n and kd), every reflector of Q2 is stored there. With fast (our AVX-512 build, taken
+ * where kd <= fast->chase_rows) each level runs as chase_kernels.hpp's fused kernels, else as the plain loops
+ * here; the two differ in rounding only. kd >= 1. Never fails.
  *
  * run(workers, body) must call body(index) for index in [0, workers), concurrently or one after another. Sweeps
  * are claimed in increasing order from a shared counter and sweep i + 1 starts level k only once sweep i has
@@ -217,7 +231,9 @@ void chase_sweep(int i, int n, int kd, T* s, ChaseReflectors<T>* q, T* v, T* u, 
  * run that calls the bodies one after another cannot deadlock.
  */
 template <class T, class Run>
-void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q, int workers, Run&& run) {
+void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q, const BandKernels<T>* fast, int workers,
+                Run&& run) {
+  if (fast != nullptr && kd > fast->chase_rows) fast = nullptr;
   const int sweeps = kd > 1 ? std::max(0, n - 2) : 0;
   if (sweeps > 0) {
     // progress[i]: levels sweep i has finished (INT_MAX once it is done).
@@ -225,7 +241,7 @@ void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q, int work
     for (int i = 0; i < sweeps; ++i) progress[i].store(0, std::memory_order_relaxed);
     std::atomic<int> next{0};
     // Allocated here, not in the bodies: a pool worker must not throw.
-    const size_t stride = static_cast<size_t>(kd) + 1;
+    const size_t stride = static_cast<size_t>(std::max(kd + 1, fast != nullptr ? fast->chase_rows : 0));
     std::vector<T> scratch(static_cast<size_t>(std::max(workers, 1)) * 3 * stride);
     auto body = [&](int64_t index) {
       T* v = scratch.data() + static_cast<size_t>(index) * 3 * stride;
@@ -244,7 +260,7 @@ void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q, int work
           }
         };
         auto after = [&](int level) { progress[i].store(level + 1, std::memory_order_release); };
-        chase_sweep(i, n, kd, s, q, v, u, w, before, after);
+        chase_sweep(i, n, kd, s, q, fast, v, u, w, before, after);
         progress[i].store(std::numeric_limits<int>::max(), std::memory_order_release);
       }
     };

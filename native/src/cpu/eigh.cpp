@@ -17,6 +17,7 @@
 #include "isa_dispatch.hpp"
 #include "own_kernels.hpp"
 #include "small_eigh.hpp"
+#include "tile_transpose.hpp"
 
 namespace eigenbasis {
 namespace {
@@ -243,21 +244,15 @@ int eigh_lapack(const T* a, int n, T* w, T* v, int algorithm, int* lapack_error)
   std::memcpy(w, ws.lap_w.data(), sizeof(T) * n);
   if (vectors) {
     // LAPACK's eigenvector c is contiguous (column-major): decide its canonical sign there, then write the
-    // transpose in cache-sized tiles with the sign applied, in one pass over the output.
+    // transpose in 8 x 8 blocks (tile_transpose.hpp) with the sign applied, in one pass over the output.
     thread_local std::vector<T> sign;
     sign.resize(n);
     for (int c = 0; c < n; ++c) sign[c] = contiguous_column_sign(columns + static_cast<size_t>(c) * n, n);
-    constexpr int kTile = 32;
-    for (int r0 = 0; r0 < n; r0 += kTile) {
-      const int r1 = std::min(n, r0 + kTile);
-      for (int c0 = 0; c0 < n; c0 += kTile) {
-        const int c1 = std::min(n, c0 + kTile);
-        for (int r = r0; r < r1; ++r) {
-          T* out = v + static_cast<size_t>(r) * n;
-          for (int c = c0; c < c1; ++c) out[c] = sign[c] * columns[static_cast<size_t>(c) * n + r];
-        }
-      }
-    }
+    for (int r0 = 0; r0 < n; r0 += kTransposeBlock)
+      for (int c0 = 0; c0 < n; c0 += kTransposeBlock)
+        transpose_block(std::min(kTransposeBlock, n - c0), std::min(kTransposeBlock, n - r0),
+                        columns + static_cast<size_t>(c0) * n + r0, n, v + static_cast<size_t>(r0) * n + c0, n,
+                        [&](int c) { return sign[c0 + c]; }, static_cast<T*>(nullptr));
   }
   return 0;
 }

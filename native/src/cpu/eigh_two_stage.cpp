@@ -25,6 +25,7 @@
 #include "isa_dispatch.hpp"
 #include "lapack.hpp"
 #include "page_buffer.hpp"
+#include "tile_transpose.hpp"
 
 namespace eigenbasis {
 namespace {
@@ -84,12 +85,8 @@ template <class T>
 void transpose_tile_rows(int n, T* v, int task, int tasks) {
   for (int r0 = task * kTile; r0 < n; r0 += tasks * kTile) {
     const int r1 = std::min(n, r0 + kTile);
-    for (int c0 = r0; c0 < n; c0 += kTile) {
-      const int c1 = std::min(n, c0 + kTile);
-      for (int r = r0; r < r1; ++r)
-        for (int c = c0 == r0 ? r + 1 : c0; c < c1; ++c)
-          std::swap(v[static_cast<size_t>(r) * n + c], v[static_cast<size_t>(c) * n + r]);
-    }
+    for (int c0 = r0; c0 < n; c0 += kTile)
+      transpose_tile_in_place(n, v, r0, r1, c0, std::min(n, c0 + kTile), [](int) { return T(1); });
   }
 }
 
@@ -105,18 +102,8 @@ void finish_columns(int n, T* v, T* sign, int tasks, Run&& run) {
   run(tasks, [&](int64_t task) {
     for (int r0 = static_cast<int>(task) * kTile; r0 < n; r0 += tasks * kTile) {
       const int r1 = std::min(n, r0 + kTile);
-      for (int c0 = r0; c0 < n; c0 += kTile) {
-        const int c1 = std::min(n, c0 + kTile);
-        for (int r = r0; r < r1; ++r) {
-          for (int c = c0 == r0 ? r : c0; c < c1; ++c) {
-            T& x = v[static_cast<size_t>(c) * n + r];  // element (r, c) now, (c, r) after
-            T& y = v[static_cast<size_t>(r) * n + c];  // element (c, r) now, (r, c) after
-            const T xr = x, yr = y;
-            y = sign[c] * xr;
-            x = sign[r] * yr;
-          }
-        }
-      }
+      for (int c0 = r0; c0 < n; c0 += kTile)
+        transpose_tile_in_place(n, v, r0, r1, c0, std::min(n, c0 + kTile), [sign](int i) { return sign[i]; });
     }
   });
 }
@@ -254,19 +241,8 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   T task_max[8] = {};
   auto copy_tile_rows = [&](int64_t task) {
     T m = T(0);
-    for (int i0 = static_cast<int>(task) * kTile; i0 < n; i0 += copy_tasks * kTile) {
-      const int i1 = std::min(n, i0 + kTile);
-      for (int j0 = 0; j0 <= i0; j0 += kTile) {
-        const int j1 = std::min(n, j0 + kTile);
-        for (int i = i0; i < i1; ++i) {
-          const T* row = a + static_cast<size_t>(i) * n;
-          for (int j = j0; j < std::min(j1, i + 1); ++j) {
-            ac[static_cast<size_t>(j) * n + i] = row[j];
-            m = std::max(m, std::fabs(row[j]));
-          }
-        }
-      }
-    }
+    for (int i0 = static_cast<int>(task) * kTile; i0 < n; i0 += copy_tasks * kTile)
+      m = std::max(m, copy_lower_transposed(n, a, ac, i0, std::min(n, i0 + kTile)));
     task_max[task] = m;
   };
   if (threads > 1 && copy_tasks > 1) OpenBlasThreadsGuard::park_openblas_threads();
@@ -368,7 +344,9 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     }
     if (vectors) ws.q2.layout(n, kd, nb);
     const int chase_workers = n >= parallel_chase_from ? std::min(threads, 2) : 1;
-    chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr, chase_workers,
+    const BandKernels<T> own = use_avx512() ? band_kernels(static_cast<T*>(nullptr)) : BandKernels<T>{};
+    chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr,
+               use_avx512() ? &own : nullptr, chase_workers,
                [&](int count, auto&& body) {
                  BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });
                });
