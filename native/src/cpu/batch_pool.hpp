@@ -56,6 +56,8 @@ class BatchPool {
   // is a data race (undefined behaviour in C++, found by the concurrency stress review).
   std::atomic<int> threads_{1};
   uint64_t generation_ = 0;
+  std::atomic<uint64_t> published_{0};  // generation_ for the workers' lock-free polling
+  std::atomic<bool> idle_{true};        // busy_ == 0, for the caller's polling
   bool stopping_ = false;
   // The job in flight, guarded by state_mutex_ except next_ (claimed by fetch_add under the lock-free path).
   const Body* body_ = nullptr;
