@@ -39,9 +39,10 @@ constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps 
 // them Q2 runs on OpenBLAS and never paid. ?syevr never won (10-60 % slower than ?syevd at every size measured).
 constexpr int kTridiagDcFrom = 256;
 constexpr int kTwoStageVectorsFrom = 6144;
-// Values only with AVX-512, C driver (TRIDIAG_DC / TWO_STAGE / SYEVD): f64 256 1.5 / 3.5 / 1.8-1.9 ms, 1536 89 / 112
-// / 124 ms, 2048 189 / 148 / 231 ms; f32 1536 49 / 71 / 70 ms, 2048 111 / 99 / 121 ms.
-constexpr int kTwoStageValuesFrom = 2048;
+// Values only with AVX-512, C driver (TRIDIAG_DC / TWO_STAGE, after the chase's level kernels and Newton in the
+// bisection): f64 384 2.7 / 4.4 ms, 512 4.1 / 3.9, 768 11.2 / 9.5, 1024 25 / 18; f32 512 2.6 / 2.5, 768 6.7 / 5.9,
+// 1024 14.5 / 11.7 ms.
+constexpr int kTwoStageValuesFrom = 768;
 
 int auto_algorithm(int n, int scalar_bytes, bool vectors) {
   if (n <= 2) return EB_EIGH_JACOBI;
@@ -52,7 +53,7 @@ int auto_algorithm(int n, int scalar_bytes, bool vectors) {
     return use_avx512() && n >= kTwoStageVectorsFrom ? EB_EIGH_TWO_STAGE : EB_EIGH_TRIDIAG_DC;
   }
   // Values only. With our AVX-512 kernels: the tridiagonal's eigenvalues by our bisection on both cores instead of
-  // ?sterf on one (eigh_two_stage.cpp, from n = 256), after ?sytrd (TRIDIAG_DC) or, from n = 2048, after the
+  // ?sterf on one (eigh_two_stage.cpp, from n = 256), after ?sytrd (TRIDIAG_DC) or, from n = 768, after the
   // two-stage reduction. Without them ?syevd, and the two-stage reduction (LAPACK's) where f32's one-stage
   // reduction, moving half the bytes, no longer keeps up.
   if (use_avx512()) {

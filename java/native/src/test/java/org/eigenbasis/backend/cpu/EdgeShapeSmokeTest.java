@@ -142,7 +142,7 @@ class EdgeShapeSmokeTest {
 
     /**
      * Eigenvalues only, AUTO takes ?sytrd with our bisection (TRIDIAGONAL_DC) from n = 256 and the two-stage
-     * reduction from n = 2048 where our AVX-512 kernels run, and ?syevd up to the two-stage reduction at 3072 (f64)
+     * reduction from n = 768 where our AVX-512 kernels run, and ?syevd up to the two-stage reduction at 3072 (f64)
      * and 4096 (f32) where they do not. With vectors it switches from TRIDIAGONAL_DC to TWO_STAGE at n = 6144 in
      * both precisions where our AVX-512 kernels run, and never without them (choice only: no run).
      */
@@ -150,7 +150,7 @@ class EdgeShapeSmokeTest {
     @EnumSource(DType.class)
     void autoLargeSwitchPoints(DType dtype) {
         boolean wide = CpuKernels.describe().get("avx512_kernels").startsWith("used");
-        int from = wide ? 2048 : dtype == DType.F32 ? 4096 : 3072;
+        int from = wide ? 768 : dtype == DType.F32 ? 4096 : 3072;
         EighAlgorithm below = wide ? EighAlgorithm.TRIDIAGONAL_DC : EighAlgorithm.SYEVD;
         assertEquals(EighAlgorithm.SYEVD, CPU.eigh().choose(255, 1, dtype, false));
         assertEquals(below, CPU.eigh().choose(256, 1, dtype, false));
