@@ -99,30 +99,35 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     T* panel = a + (i + kd) + static_cast<size_t>(i) * lda;
     T* a22 = a + (i + kd) + static_cast<size_t>(i + kd) * lda;
     const int kp = (pk + kernel.width_multiple - 1) / kernel.width_multiple * kernel.width_multiple;
-    // V explicitly (unit diagonal, zeros above) column-major in vw's first pk columns and row-major in vr.
+    // V explicitly (unit diagonal, zeros above) column-major in vw's first pk columns and row-major in vr, and
+    // X's accumulators zeroed: two tasks of half the rows each (serial, this was a tenth of stage 1 at n = 1024).
     T* vc = ws.vw.data();
     T* w = vc + static_cast<size_t>(pn) * pk;
     T* vr = ws.vr.data();
-    for (int c = 0; c < pk; ++c) {
-      T* col = vc + static_cast<size_t>(c) * pn;
-      const T* src = panel + static_cast<size_t>(c) * lda;
-      for (int r = 0; r < std::min(c, pn); ++r) col[r] = T(0);
-      col[c] = T(1);
-      for (int r = c + 1; r < pn; ++r) col[r] = src[r];
-    }
-    for (int r = 0; r < pn; ++r) {
-      T* row = vr + static_cast<size_t>(r) * kp;
-      for (int c = 0; c < pk; ++c) row[c] = vc[r + static_cast<size_t>(c) * pn];
-      for (int c = pk; c < kp; ++c) row[c] = T(0);
-    }
     // X = A22 V in two parts of equal work, then summed into w.
     const int strips = (pn + h - 1) / h;
     const int split = band_detail::half_work_strip(strips);
     T* yc = ws.yc.data();
     T* yr0 = ws.yr.data();
     T* yr1 = yr0 + static_cast<size_t>(pn) * kp;
-    std::fill(yc, yc + static_cast<size_t>(pn) * kp, T(0));
-    std::fill(yr0, yr0 + 2 * static_cast<size_t>(pn) * kp, T(0));
+    run(2, [&](int64_t part) {
+      const int r0 = part == 0 ? 0 : pn / 2, r1 = part == 0 ? pn / 2 : pn;
+      for (int c = 0; c < pk; ++c) {
+        T* col = vc + static_cast<size_t>(c) * pn;
+        const T* src = panel + static_cast<size_t>(c) * lda;
+        for (int r = r0; r < r1; ++r) col[r] = r < c ? T(0) : r == c ? T(1) : src[r];
+      }
+      for (int r = r0; r < r1; ++r) {
+        T* row = vr + static_cast<size_t>(r) * kp;
+        for (int c = 0; c < pk; ++c) row[c] = vc[r + static_cast<size_t>(c) * pn];
+        for (int c = pk; c < kp; ++c) row[c] = T(0);
+      }
+      for (int c = 0; c < kp; ++c)  // yc column-major (ld pn), yr row-major (ld kp)
+        std::fill(yc + static_cast<size_t>(c) * pn + r0, yc + static_cast<size_t>(c) * pn + r1, T(0));
+      const size_t b0 = static_cast<size_t>(r0) * kp, b1 = static_cast<size_t>(r1) * kp;
+      std::fill(yr0 + b0, yr0 + b1, T(0));
+      std::fill(yr1 + b0, yr1 + b1, T(0));
+    });
     const size_t diag_stride = ws.diag.size() / 2;
     // Three tasks: the panel's T factor (small, level 2) beside the two halves of X.
     T* t = ws.t.data();

@@ -92,10 +92,9 @@ struct Rows {
   explicit Rows(int m) {
     for (int c = 0; c < NC; ++c) valid[c] = Z::first(m - c * Z::lanes);
   }
-  // Rows r >= j of chunk c (j in chunk c or before it).
+  // Rows r >= j of chunk c = j / lanes.
   typename Z::M from(int c, int j) const {
-    const int skip = j - c * Z::lanes;
-    return skip <= 0 ? valid[c] : static_cast<typename Z::M>(valid[c] & ~Z::first(skip));
+    return static_cast<typename Z::M>(valid[c] & (~0u << (j - c * Z::lanes)));
   }
 };
 
@@ -117,7 +116,7 @@ T reflector(int m, T* x, const typename Zmm<T>::V (&xv)[NC], const Rows<T, NC>& 
     s = Z::fma(tail, tail, s);
   }
   const T ssq = Z::sum(s);
-  const T alpha = x[0];
+  const T alpha = xv[0][0];  // from the register: x was just written by a masked store, which does not forward
   const T total = alpha * alpha + ssq;
   T tau = T(0);
   if (m > 1 && ssq >= kLow && total <= kHigh) {
@@ -154,12 +153,16 @@ void two_sided(int m, const typename Zmm<T>::V (&u)[NC], const T* u_mem, T tau, 
     const T* col = c + static_cast<size_t>(j) * ld;
     const int cj = j / L;
     const V uj = Z::set1(u_mem[j]);
+    // Chunk cj holds the diagonal: rows >= j in the column sum, rows > j (ge less its lowest lane) in the dot
+    // product. The chunk loop runs over compile-time q, so that w and u stay in registers.
+    const auto ge = rows.from(cj, j);
+    const auto gt = static_cast<decltype(ge)>(ge & (ge - 1));
     V acc = Z::zero();
     for (int q = 0; q < NC; ++q) {
       if (q < cj) continue;
-      const V x = Z::load(rows.from(q, j), col + q * L);
+      const V x = Z::load(q == cj ? ge : rows.valid[q], col + q * L);
       w[q] = Z::fma(x, uj, w[q]);
-      acc = Z::fma(q == cj ? Z::keep(rows.from(q, j + 1), x) : x, u[q], acc);
+      acc = Z::fma(q == cj ? Z::keep(gt, x) : x, u[q], acc);
     }
     w_mem[j] = Z::sum(acc);
   }
@@ -178,9 +181,10 @@ void two_sided(int m, const typename Zmm<T>::V (&u)[NC], const T* u_mem, T tau, 
     T* col = c + static_cast<size_t>(j) * ld;
     const int cj = j / L;
     const V uj = Z::set1(u_mem[j]), wj = Z::set1(w_mem[j]);
+    const auto ge = rows.from(cj, j);
     for (int q = 0; q < NC; ++q) {
       if (q < cj) continue;
-      const auto mask = rows.from(q, j);
+      const auto mask = q == cj ? ge : rows.valid[q];
       V x = Z::load(mask, col + q * L);
       x = Z::fnma(u[q], wj, x);
       x = Z::fnma(w[q], uj, x);
