@@ -21,12 +21,12 @@ namespace eigenbasis {
 
 template <class T>
 struct BandReduceWorkspace {
-  std::vector<T> vw, wv, vr, yc, yr, t, z, diag, pack, tmp, work;
+  std::vector<T> vw, wv, vr, yc, yr, t, z, diag, pack, tmp, vpack, work;
 
   size_t bytes() const {
     return sizeof(T) * (vw.capacity() + wv.capacity() + vr.capacity() + yc.capacity() + yr.capacity() +
                         t.capacity() + z.capacity() + diag.capacity() + pack.capacity() + tmp.capacity() +
-                        work.capacity());
+                        vpack.capacity() + work.capacity());
   }
   void release() { *this = BandReduceWorkspace(); }
 };
@@ -79,7 +79,10 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     ensure(ws.yc, rows_max * kp_max);
     ensure(ws.yr, 2 * rows_max * kp_max);
     ensure(ws.t, static_cast<size_t>(kd) * kd);
-    ensure(ws.z, 3 * static_cast<size_t>(kd) * kd);
+    // Y's two halves (kq x kd each, kq = kd rounded up to gemm_tn_acc's width), Y^T T, Z, and [Z / 2; -T].
+    const size_t kq = static_cast<size_t>((kd + kernel.product_width - 1) / kernel.product_width * kernel.product_width);
+    ensure(ws.z, 2 * kq * kd + 4 * static_cast<size_t>(kd) * kd);
+    ensure(ws.vpack, 2 * static_cast<size_t>(kernel.product_rows) * kq);
     ensure(ws.diag, 2 * static_cast<size_t>(std::max(h * h, kp_max)));
     // One pack and one scratch per update task (up to three, any two of them concurrent).
     ensure(ws.pack, 3 * static_cast<size_t>(2 * kd) * kernel.update_panel);
@@ -140,14 +143,20 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
       kernel.strips(pn, a22, static_cast<size_t>(lda), vr, kp, part == 0 ? 0 : split, part == 0 ? split : strips,
                     yc, part == 0 ? yr0 : yr1, ws.diag.data() + part * diag_stride);
     });
-    // W = X T - V (T^T V^T X T) / 2 (T^T V^T X T is symmetric: computed as (X T)^T V T), by rows in two halves
-    // (the two halves' shares of (X T)^T V summed in a fixed order).
-    T* z = ws.z.data();  // z: the sum; z + kd^2 (1 + part): the halves'
+    // W = X T - V (T^T V^T X T) / 2 on our product kernels (OpenBLAS's ?trmm and ?gemm ran these skinny shapes at
+    // 40-50 GFLOP/s, a tenth of stage 1 at n = 1024): Y = X^T V by row halves (summed in a fixed order), Z = T^T Y
+    // T (pk x pk, here), then W = X T - V Z / 2 = -[V X] [Z / 2; -T] by row halves, into wv.
+    const int kq = (pk + kernel.product_width - 1) / kernel.product_width * kernel.product_width;
+    T* y = ws.z.data();                              // halves: y + part kq pk, ld kq
+    T* u = y + 2 * static_cast<size_t>(kq) * kd;    // pk x pk, ld kd
+    T* zz = u + static_cast<size_t>(kd) * kd;       // pk x pk, ld kd
+    T* rf = zz + static_cast<size_t>(kd) * kd;      // 2 pk x pk, ld 2 pk
     T* wv = ws.wv.data();
     auto half = [pn](int64_t part, int& r0, int& r1) {
       r0 = part == 0 ? 0 : pn / 2;
       r1 = part == 0 ? pn / 2 : pn;
     };
+    const size_t vpack_part = ws.vpack.size() / 2;
     run(2, [&](int64_t part) {
       int r0, r1;
       half(part, r0, r1);
@@ -157,28 +166,39 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
         for (int r = r0; r < r1; ++r)
           wc[r] = ycc[r] + yr0[static_cast<size_t>(r) * kp + c] + yr1[static_cast<size_t>(r) * kp + c];
       }
-      T* zp = z + static_cast<size_t>(kd) * kd * (1 + part);
-      if (r1 == r0) {
-        std::fill(zp, zp + static_cast<size_t>(kd) * kd, T(0));
-        return;
-      }
-      lapack::trmm_right_upper_cm(r1 - r0, pk, false, t, kd, w + r0, pn);
-      lapack::gemm_cm(true, false, pk, pk, r1 - r0, T(1), w + r0, pn, vc + r0, pn, T(0), zp, kd);
+      T* yp = y + static_cast<size_t>(part) * kq * pk;
+      std::fill(yp, yp + static_cast<size_t>(kq) * pk, T(0));
+      if (r1 > r0)
+        kernel.gemm_tn_acc(r1 - r0, pk, pk, w + r0, static_cast<size_t>(pn), vc + r0, static_cast<size_t>(pn), yp,
+                           static_cast<size_t>(kq), ws.vpack.data() + part * vpack_part);
     });
+    // y(a, b) = sum_r X(r, a) V(r, b); u = y^T T, Z = u^T T = T^T y T.
+    const T* y1 = y + static_cast<size_t>(kq) * pk;
+    for (int b2 = 0; b2 < pk; ++b2)
+      for (int a2 = 0; a2 < pk; ++a2)
+        u[b2 + static_cast<size_t>(a2) * kd] = y[a2 + static_cast<size_t>(b2) * kq] + y1[a2 + static_cast<size_t>(b2) * kq];
+    lapack::trmm_right_upper_cm(pk, pk, false, t, kd, u, kd);
+    for (int b2 = 0; b2 < pk; ++b2)
+      for (int a2 = 0; a2 < pk; ++a2) zz[b2 + static_cast<size_t>(a2) * kd] = u[a2 + static_cast<size_t>(b2) * kd];
+    lapack::trmm_right_upper_cm(pk, pk, false, t, kd, zz, kd);
+    const int k2 = 2 * pk;
     for (int c = 0; c < pk; ++c)
       for (int r = 0; r < pk; ++r) {
-        const size_t at = r + static_cast<size_t>(c) * kd;
-        z[at] = z[at + static_cast<size_t>(kd) * kd] + z[at + 2 * static_cast<size_t>(kd) * kd];
+        rf[r + static_cast<size_t>(c) * k2] = T(0.5) * zz[r + static_cast<size_t>(c) * kd];
+        rf[pk + r + static_cast<size_t>(c) * k2] = r <= c ? -t[r + static_cast<size_t>(c) * kd] : T(0);
       }
-    lapack::trmm_right_upper_cm(pk, pk, false, t, kd, z, kd);
     run(2, [&](int64_t part) {
       int r0, r1;
       half(part, r0, r1);
       if (r1 == r0) return;
-      lapack::gemm_cm(false, false, r1 - r0, pk, pk, T(-0.5), vc + r0, pn, z, kd, T(1), w + r0, pn);
-      for (int c = 0; c < pk; ++c) {  // [W V], the update's right-hand factor
-        std::copy(w + static_cast<size_t>(c) * pn + r0, w + static_cast<size_t>(c) * pn + r1,
-                  wv + static_cast<size_t>(c) * pn + r0);
+      for (int c = 0; c < pk; ++c)
+        std::fill(wv + static_cast<size_t>(c) * pn + r0, wv + static_cast<size_t>(c) * pn + r1, T(0));
+      kernel.gemm_nn_sub(r1 - r0, pk, k2, vc + r0, static_cast<size_t>(pn), rf, static_cast<size_t>(k2), wv + r0,
+                         static_cast<size_t>(pn), ws.pack.data() + part * (ws.pack.size() / 3),
+                         ws.tmp.data() + part * (ws.tmp.size() / 3));
+      for (int c = 0; c < pk; ++c) {  // [V W], the update's left factor, and [W V], its right-hand one
+        std::copy(wv + static_cast<size_t>(c) * pn + r0, wv + static_cast<size_t>(c) * pn + r1,
+                  w + static_cast<size_t>(c) * pn + r0);
         std::copy(vc + static_cast<size_t>(c) * pn + r0, vc + static_cast<size_t>(c) * pn + r1,
                   wv + static_cast<size_t>(pk + c) * pn + r0);
       }
