@@ -14,7 +14,7 @@
 
 #include <immintrin.h>
 
-#include "lapack.hpp"
+#include <lapack.h>
 
 #ifndef EB_NS
 #define EB_NS base
@@ -84,6 +84,17 @@ struct Zmm<float> {
   static V unit_first(V x) { return _mm512_mask_mov_ps(x, M(1), set1(1.0f)); }
 };
 
+// LAPACK's ?larfg, called directly: lapack.hpp's inline wrapper, compiled here for x86-64-v4, could be the copy the
+// linker keeps for the whole program (one definition rule); helpers in the inline namespace EB_NS cannot.
+inline void larfg_here(int m, double* x, double* tau) {
+  const lapack_int n = m, inc = 1;
+  LAPACK_dlarfg(&n, x, x + 1, &inc, tau);
+}
+inline void larfg_here(int m, float* x, float* tau) {
+  const lapack_int n = m, inc = 1;
+  LAPACK_slarfg(&n, x, x + 1, &inc, tau);
+}
+
 // Rows [0, m) of a block as NC chunks of lanes: the masks of the valid lanes.
 template <class T, int NC>
 struct Rows {
@@ -126,7 +137,7 @@ T reflector(int m, T* x, const typename Zmm<T>::V (&xv)[NC], const Rows<T, NC>& 
     for (int c = 0; c < NC; ++c) u[c] = Z::mul(xv[c], scal);
     x[0] = beta;
   } else {  // a zero or tiny tail (tau = 0 when it is zero), huge entries, NaN or Inf
-    lapack::larfg(m, x, x + 1, 1, &tau);
+    larfg_here(m, x, &tau);
     for (int c = 0; c < NC; ++c) u[c] = Z::load(rows.valid[c], x + c * L);
   }
   u[0] = Z::unit_first(u[0]);
