@@ -16,17 +16,13 @@
 
 #include <lapack.h>
 
-#ifndef EB_NS
-#define EB_NS base
+#if !defined(__AVX512F__) || !defined(EB_NS)
+#error "chase_kernels.hpp is built for x86-64-v4 only, in band_kernels_avx512.cpp (which defines EB_NS)"
 #endif
 
 namespace eigenbasis {
 inline namespace EB_NS {
 namespace chase_kernel_detail {
-
-#if !defined(__AVX512F__)
-#error "chase_kernels.hpp is built for x86-64-v4 only (band_kernels_avx512.cpp)"
-#endif
 
 constexpr int kMaxChunks = 8;  // rows per block: up to 64 (f64) or 128 (f32)
 
