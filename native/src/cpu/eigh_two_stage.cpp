@@ -81,12 +81,12 @@ int transpose_tasks(int n) { return std::min((n + kTile - 1) / kTile, 8); }
 
 // In-place transpose of the n x n matrix v, tile by tile across the diagonal: tile rows task, task + tasks, ...
 // (one pass of the three a two-stage call with vectors makes: 0.33 s serial at n = 8192, 0.18 s on two workers).
-template <class T>
-void transpose_tile_rows(int n, T* v, int task, int tasks) {
+// Each element lands multiplied by sign(index it lands at) (transpose_tile_in_place), 1 for a plain transpose.
+template <class T, class Sign>
+void transpose_tile_rows(int n, T* v, int task, int tasks, Sign&& sign) {
   for (int r0 = task * kTile; r0 < n; r0 += tasks * kTile) {
     const int r1 = std::min(n, r0 + kTile);
-    for (int c0 = r0; c0 < n; c0 += kTile)
-      transpose_tile_in_place(n, v, r0, r1, c0, std::min(n, c0 + kTile), [](int) { return T(1); });
+    for (int c0 = r0; c0 < n; c0 += kTile) transpose_tile_in_place(n, v, r0, r1, c0, std::min(n, c0 + kTile), sign);
   }
 }
 
@@ -100,11 +100,7 @@ void finish_columns(int n, T* v, T* sign, int tasks, Run&& run) {
     for (int c = static_cast<int>(task); c < n; c += tasks) sign[c] = contiguous_column_sign(v + static_cast<size_t>(c) * n, n);
   });
   run(tasks, [&](int64_t task) {
-    for (int r0 = static_cast<int>(task) * kTile; r0 < n; r0 += tasks * kTile) {
-      const int r1 = std::min(n, r0 + kTile);
-      for (int c0 = r0; c0 < n; c0 += kTile)
-        transpose_tile_in_place(n, v, r0, r1, c0, std::min(n, c0 + kTile), [sign](int i) { return sign[i]; });
-    }
+    transpose_tile_rows(n, v, static_cast<int>(task), tasks, [sign](int i) { return sign[i]; });
   });
 }
 
@@ -409,7 +405,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     run_tasks(threads, count, [&](int64_t i) { guarded(0, i); });
   };
   const int tp_tasks = transpose_tasks(n);
-  auto transpose = [&] { run(tp_tasks, [&](int64_t i) { transpose_tile_rows(n, v, static_cast<int>(i), tp_tasks); }); };
+  auto transpose = [&] { run(tp_tasks, [&](int64_t i) { transpose_tile_rows(n, v, static_cast<int>(i), tp_tasks, [](int) { return T(1); }); }); };
   // Back-transformations: Z = Q1 (Q2 Z), Z row-major in v. First every block's T factor, into the divide and
   // conquer workspace (free now: n^2 + 4n + 1 scalars, more than Q2's n^2 nb / (2 kd) and Q1's n nb1 need), then
   // the products in column slabs, one per worker with OpenBLAS on one thread. Threaded OpenBLAS on these small-k

@@ -33,37 +33,12 @@ struct Lanes {
 
 // cnt[s] = number of eigenvalues below shift[s], s < kGroups * lanes: the signs of the LDL^T pivots of T - shift,
 // a pivot smaller in magnitude than pivmin taken as -pivmin (LAPACK ?laebz's rule), so no division overflows.
-template <class T>
-void sturm_counts(int n, const T* d, const T* e2, T pivmin, const T* shift, int* cnt) {
-  using V = typename Lanes<T>::V;
-  constexpr int L = Lanes<T>::count;
-  V s[kGroups], q[kGroups], c[kGroups];
-  const V neg = V{} - pivmin, pos = V{} + pivmin;
-  for (int g = 0; g < kGroups; ++g) {
-    std::memcpy(&s[g], shift + g * L, sizeof(V));
-    q[g] = d[0] - s[g];
-    q[g] = (q[g] < pos) & (q[g] > neg) ? neg : q[g];
-    c[g] = q[g] < 0 ? V{} + T(1) : V{};
-  }
-  for (int i = 1; i < n; ++i) {
-    const T di = d[i], ei = e2[i - 1];
-    for (int g = 0; g < kGroups; ++g) {
-      V x = (di - s[g]) - ei / q[g];
-      x = (x < pos) & (x > neg) ? neg : x;
-      c[g] += x < 0 ? V{} + T(1) : V{};
-      q[g] = x;
-    }
-  }
-  for (int g = 0; g < kGroups; ++g)
-    for (int l = 0; l < L; ++l) cnt[g * L + l] = static_cast<int>(c[g][l]);
-}
-
-// sturm_counts plus, per shift, the Newton correction of det(T - shift): step[s] = -1 / sum_i q_i' / q_i (q_i the
-// pivots, q_i' their derivatives in the shift, q_i' = -1 + (e_{i-1}^2 / q_{i-1}^2) q_{i-1}'), so that
-// shift + step is Newton's iterate for the eigenvalue nearest the shift. The counts are sturm_counts' exactly (the
-// same pivots); the step is NaN or Inf where the sums overflow, which the caller treats as no step.
-template <class T>
-void sturm_counts_newton(int n, const T* d, const T* e2, T pivmin, const T* shift, int* cnt, T* step) {
+// With Newton (the refinement phase) also, per shift, the Newton correction of det(T - shift): step[s] = -1 / sum_i
+// q_i' / q_i (q_i the pivots, q_i' their derivatives in the shift, q_i' = -1 + (e_{i-1}^2 / q_{i-1}^2) q_{i-1}'),
+// so that shift + step is Newton's iterate for the eigenvalue nearest the shift; the counts come from the same
+// pivots either way. The step is NaN or Inf where the sums overflow, which the caller treats as no step.
+template <class T, bool Newton>
+void sturm_pass(int n, const T* d, const T* e2, T pivmin, const T* shift, int* cnt, T* step) {
   using V = typename Lanes<T>::V;
   constexpr int L = Lanes<T>::count;
   V s[kGroups], q[kGroups], c[kGroups], u[kGroups], sum[kGroups];  // u: the last q_i' / q_i
@@ -73,8 +48,10 @@ void sturm_counts_newton(int n, const T* d, const T* e2, T pivmin, const T* shif
     q[g] = d[0] - s[g];
     q[g] = (q[g] < pos) & (q[g] > neg) ? neg : q[g];
     c[g] = q[g] < 0 ? one : V{};
-    u[g] = (V{} - one) / q[g];
-    sum[g] = u[g];
+    if constexpr (Newton) {
+      u[g] = (V{} - one) / q[g];
+      sum[g] = u[g];
+    }
   }
   for (int i = 1; i < n; ++i) {
     const T di = d[i], ei = e2[i - 1];
@@ -83,16 +60,18 @@ void sturm_counts_newton(int n, const T* d, const T* e2, T pivmin, const T* shif
       V x = (di - s[g]) - t;
       x = (x < pos) & (x > neg) ? neg : x;
       c[g] += x < 0 ? one : V{};
-      u[g] = (t * u[g] - one) / x;  // q_i' = (e^2 / q_{i-1}) (q_{i-1}' / q_{i-1}) - 1: two divisions a step
+      if constexpr (Newton) {
+        u[g] = (t * u[g] - one) / x;  // q_i' = (e^2 / q_{i-1}) (q_{i-1}' / q_{i-1}) - 1: two divisions a step
+        sum[g] += u[g];
+      }
       q[g] = x;
-      sum[g] += u[g];
     }
   }
   for (int g = 0; g < kGroups; ++g) {
-    const V st = (V{} - one) / sum[g];
-    for (int l = 0; l < L; ++l) {
-      cnt[g * L + l] = static_cast<int>(c[g][l]);
-      step[g * L + l] = st[l];
+    for (int l = 0; l < L; ++l) cnt[g * L + l] = static_cast<int>(c[g][l]);
+    if constexpr (Newton) {
+      const V st = (V{} - one) / sum[g];
+      for (int l = 0; l < L; ++l) step[g * L + l] = st[l];
     }
   }
 }
@@ -135,7 +114,7 @@ bool bisect_values(int n, const T* d, const T* e2, T pivmin, T lo, T hi, T tol, 
   T shift[B], step[B];
   int cnt[B];
   for (int s = 0; s < B; ++s) shift[s] = s == 0 ? lo : hi;
-  sturm_counts(n, d, e2, pivmin, shift, cnt);
+  sturm_pass<T, false>(n, d, e2, pivmin, shift, cnt, nullptr);
   if (cnt[0] != 0 || cnt[1] != n) return false;  // [lo, hi] does not hold the spectrum (or the counts broke down)
   std::vector<Interval<T>> work{{lo, hi, 0, n}}, next;
   std::vector<Single<T>> singles, still;
@@ -166,7 +145,7 @@ bool bisect_values(int n, const T* d, const T* e2, T pivmin, T lo, T hi, T tol, 
         const Interval<T>& iv = work[b0 + std::min(s, used - 1)];  // spare lanes repeat the last shift
         shift[s] = iv.lo + (iv.hi - iv.lo) / 2;
       }
-      sturm_counts(n, d, e2, pivmin, shift, cnt);
+      sturm_pass<T, false>(n, d, e2, pivmin, shift, cnt, nullptr);
       for (int s = 0; s < used; ++s) {
         const Interval<T> iv = work[b0 + s];
         const int c = std::min(std::max(cnt[s], iv.below_lo), iv.below_hi);  // counts are monotone in exact terms
@@ -182,7 +161,7 @@ bool bisect_values(int n, const T* d, const T* e2, T pivmin, T lo, T hi, T tol, 
     for (size_t b0 = 0; b0 < singles.size(); b0 += B) {
       const int used = static_cast<int>(std::min<size_t>(B, singles.size() - b0));
       for (int s = 0; s < B; ++s) shift[s] = singles[b0 + std::min(s, used - 1)].at;
-      sturm_counts_newton(n, d, e2, pivmin, shift, cnt, step);
+      sturm_pass<T, true>(n, d, e2, pivmin, shift, cnt, step);
       for (int s = 0; s < used; ++s) {
         Single<T> iv = singles[b0 + s];
         const T x = shift[s];
