@@ -26,6 +26,7 @@
 #include "lapack.hpp"
 #include "page_buffer.hpp"
 #include "tile_transpose.hpp"
+#include "tridiagonal_dc.hpp"
 
 namespace eigenbasis {
 namespace {
@@ -159,6 +160,7 @@ thread_local std::array<double, kStageCount> last_stages{};
 // Measured, C driver, chase on one worker against two: f64 values, kd = 32: n = 384 1.9 -> 1.4 ms, 1024 14.5 ->
 // 8.9 ms, 2048 57 -> 33 ms, 4096 0.24 -> 0.15 s; with vectors, n = 768 8.0 -> 5.2 ms.
 std::atomic<int> parallel_chase_from{256};
+std::atomic<int> split_dc_from{256};
 
 int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
   (void)scalar_bytes;
@@ -365,9 +367,26 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     if (!values_by_bisection(n, d, e, run_values)) lapack::sterf(n, d, e, &info);
     if (blas_threads_before > 0) openblas_set_num_threads(blas_threads_before);
   } else {
+    // Divide and conquer split at the top (tridiagonal_dc.hpp) on two fixed tasks with OpenBLAS on one thread,
+    // from split_dc_from; ?stedc below that and for input it declines (non-finite).
+    lapack::lint split_info = -1;
+    if (n >= std::max(4, split_dc_from.load())) {
+      grow(ws.work, split_dc_scalars(n));
+      grow(ws.iwork, split_dc_ints(n));
+      const int blas_threads_caller = openblas_get_num_threads();
+      if (threads > 1) {
+        openblas_set_num_threads(1);
+        OpenBlasThreadsGuard::park_openblas_threads();  // a threaded ?sytrd's server threads spin on our cores
+      }
+      split_info = tridiagonal_dc_split(n, d, e, v, ws.work.data(), ws.iwork.data(),
+                                        [&](int count, auto&& body) { run_tasks(threads, count, body); });
+      if (split_info >= 0) info = split_info;
+      // Without AVX-512 the one-stage products run on OpenBLAS's threads (below): give them back.
+      if (threads > 1 && kd == 1 && !use_avx512()) openblas_set_num_threads(blas_threads_caller);
+    }
     lapack::lint liwork_query = 0;
-    lapack::stedc('I', n, d, e, v, n, &query, -1, &liwork_query, -1, &info);
-    if (info >= 0) {
+    if (split_info < 0) lapack::stedc('I', n, d, e, v, n, &query, -1, &liwork_query, -1, &info);
+    if (split_info < 0 && info >= 0) {
       grow(ws.work, static_cast<size_t>(std::max<lapack::lint>(1, static_cast<lapack::lint>(query))));
       grow(ws.iwork, static_cast<size_t>(std::max<lapack::lint>(1, liwork_query)));
       lapack::stedc('I', n, d, e, v, n, ws.work.data(), static_cast<lapack::lint>(ws.work.size()), ws.iwork.data(),

@@ -12,13 +12,14 @@ namespace eigenbasis {
  * not null, the eigenvectors to the columns of the row-major v with the canonical sign. Steps: a power-of-two
  * scaling where the entries are extreme; dense to band of half-bandwidth kd (band_reduce.hpp with AVX-512, else ?sytrd_sy2sb) and band
  * to tridiagonal by our bulge chase (bulge_chase.hpp), keeping its reflectors -- or, for kd = 1, ?sytrd straight to
- * tridiagonal; our bisection from n = 256 with AVX-512, else ?sterf (values) or ?stedc (vectors, divide and conquer,
- * into v's memory); the back-transformations as
+ * tridiagonal; our bisection from n = 256 with AVX-512, else ?sterf (values) or divide and conquer (vectors, into v's
+ * memory: split at the top on two tasks from split_dc_from, tridiagonal_dc.hpp, else ?stedc); the back-transformations as
  * blocked products (back_transform.hpp); an in-place transpose with the signs. kd = 0 picks the measured default
  * for n (two_stage_default_bandwidth). threads: the OpenBLAS threads the caller holds (1 inside a batch worker). Returns 0, or k > 0
  * when the tridiagonal solver failed (w and v are then NaN); a LAPACK argument error goes to *lapack_error.
  * Workspace beyond a and the outputs: 2.75 n^2 + O(n kd) scalars for kd > 1 with vectors, 2 n^2 for kd = 1, n^2 +
- * O(n kd) without vectors. Cost: 4/3 n^3 flops to reduce, up to 4/3 n^3 for ?stedc, 2 n^3 per back-transformation.
+ * O(n kd) without vectors. Cost: 4/3 n^3 flops to reduce, up to 4/3 n^3 for divide and conquer, 2 n^3 per
+ * back-transformation.
  */
 template <class T>
 int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapack_error);
@@ -36,6 +37,12 @@ extern thread_local std::array<double, kStageCount> last_stages;
  * levels to keep two busy. A variable only so the self-test can run the parallel chase at small n.
  */
 extern std::atomic<int> parallel_chase_from;
+/**
+ * Smallest n at which the tridiagonal eigenvectors come from the top-split divide and conquer (tridiagonal_dc.hpp)
+ * instead of ?stedc. Measured (C driver, 2 threads, tridiagonal stage): f64 n = 192 a tie (1.3 ms), 256 2.1 -> 1.45
+ * ms, 512 8.3 -> 5.7 ms, 1024 34 -> 28.5 ms; f32 1024 19.1 -> 14.7 ms. Tests lower it to cover the split at small n.
+ */
+extern std::atomic<int> split_dc_from;
 
 /**
  * The values-only path's tridiagonal eigenvalues: the n eigenvalues of the symmetric tridiagonal matrix (diagonal d,

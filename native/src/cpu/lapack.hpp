@@ -128,6 +128,50 @@ inline void stedc(char compz, lint n, float* d, float* e, float* z, lint ldz, fl
   LAPACK_sstedc(&compz, &n, d, e, z, &ldz, work, &lwork, iwork, &liwork, info);
 }
 
+// Divide and conquer's merge pieces (tridiagonal_dc.hpp), exported by the bundled OpenBLAS, not declared in its
+// lapack.h: ?laed2 deflates the rank-one update, ?laed4 solves the secular equation for one root, ?lamrg merges
+// two sorted lists into one permutation. None takes a character argument, so no hidden string lengths.
+extern "C" {
+void dlaed2_(lint* k, const lint* n, const lint* n1, double* d, double* q, const lint* ldq, lint* indxq, double* rho,
+             double* z, double* dlamda, double* w, double* q2, lint* indx, lint* indxc, lint* indxp, lint* coltyp,
+             lint* info);
+void slaed2_(lint* k, const lint* n, const lint* n1, float* d, float* q, const lint* ldq, lint* indxq, float* rho,
+             float* z, float* dlamda, float* w, float* q2, lint* indx, lint* indxc, lint* indxp, lint* coltyp,
+             lint* info);
+void dlaed4_(const lint* n, const lint* i, const double* d, const double* z, double* delta, const double* rho,
+             double* dlam, lint* info);
+void slaed4_(const lint* n, const lint* i, const float* d, const float* z, float* delta, const float* rho, float* dlam,
+             lint* info);
+void dlamrg_(const lint* n1, const lint* n2, const double* a, const lint* dtrd1, const lint* dtrd2, lint* index);
+void slamrg_(const lint* n1, const lint* n2, const float* a, const lint* dtrd1, const lint* dtrd2, lint* index);
+}
+
+inline void laed2(lint* k, lint n, lint n1, double* d, double* q, lint ldq, lint* indxq, double* rho, double* z,
+                  double* dlamda, double* w, double* q2, lint* indx, lint* indxc, lint* indxp, lint* coltyp,
+                  lint* info) {
+  dlaed2_(k, &n, &n1, d, q, &ldq, indxq, rho, z, dlamda, w, q2, indx, indxc, indxp, coltyp, info);
+}
+inline void laed2(lint* k, lint n, lint n1, float* d, float* q, lint ldq, lint* indxq, float* rho, float* z,
+                  float* dlamda, float* w, float* q2, lint* indx, lint* indxc, lint* indxp, lint* coltyp, lint* info) {
+  slaed2_(k, &n, &n1, d, q, &ldq, indxq, rho, z, dlamda, w, q2, indx, indxc, indxp, coltyp, info);
+}
+// Root i (1-based) of 1 + rho sum_j z_j^2 / (d_j - x) = 0; delta_j = d_j - root.
+inline void laed4(lint n, lint i, const double* d, const double* z, double* delta, double rho, double* root,
+                  lint* info) {
+  dlaed4_(&n, &i, d, z, delta, &rho, root, info);
+}
+inline void laed4(lint n, lint i, const float* d, const float* z, float* delta, float rho, float* root, lint* info) {
+  slaed4_(&n, &i, d, z, delta, &rho, root, info);
+}
+inline void lamrg(lint n1, lint n2, const double* a, lint dtrd1, lint dtrd2, lint* index) {
+  dlamrg_(&n1, &n2, a, &dtrd1, &dtrd2, index);
+}
+inline void lamrg(lint n1, lint n2, const float* a, lint dtrd1, lint dtrd2, lint* index) {
+  slamrg_(&n1, &n2, a, &dtrd1, &dtrd2, index);
+}
+inline double nrm2(int n, const double* x) { return cblas_dnrm2(n, x, 1); }
+inline float nrm2(int n, const float* x) { return cblas_snrm2(n, x, 1); }
+
 // Householder reflector H = I - tau v v^T with v(0) = 1 that maps (alpha, x) to (beta, 0).
 inline void larfg(lint n, double* alpha, double* x, lint incx, double* tau) { LAPACK_dlarfg(&n, alpha, x, &incx, tau); }
 inline void larfg(lint n, float* alpha, float* x, lint incx, float* tau) { LAPACK_slarfg(&n, alpha, x, &incx, tau); }

@@ -1,0 +1,261 @@
+// Divide and conquer on a symmetric tridiagonal, split once at the top so that two cores share all of it: the two
+// halves on two tasks (LAPACK's ?stedc each, OpenBLAS on one thread), then the merge on tasks fixed by n. LAPACK's
+// ?stedc runs its tree on one thread and threads only the merges' products; at n = 1024 its top merge alone, one
+// thread, took 26 of its 47 ms (docs/design-notes.md section 17, "Fifth pass").
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "../common/eb_numeric.hpp"
+#include "lapack.hpp"
+
+namespace eigenbasis {
+
+/** Tasks every phase of the split divide and conquer is cut into, whatever the worker count (fixed bits). */
+constexpr int kSplitDcTasks = 2;
+/** Columns per product in the merge's back-multiplication (k of each GEMM is the merged problem's size). */
+constexpr int kSplitDcChunk = 64;
+
+/** Scalars of workspace tridiagonal_dc_split needs for order n (n^2 for the deflated vectors, as ?laed1 has). */
+inline size_t split_dc_scalars(int n) {
+  const size_t nn = static_cast<size_t>(n);
+  return nn * nn + 3 * nn + kSplitDcTasks * (nn + 1 + 2 * nn * kSplitDcChunk);
+}
+/** Integers of workspace tridiagonal_dc_split needs for order n. */
+inline size_t split_dc_ints(int n) { return 10 * static_cast<size_t>(n) + 16; }
+
+namespace split_dc_detail {
+
+// Q's columns permuted in place, column i <- column perm[i], rows [r0, r1) only: cycle by cycle, one row segment
+// held aside. Every task walks the same cycles over its own rows.
+template <class T>
+void permute_columns(int n, T* q, const lapack::lint* perm, const std::vector<int>& cycle_heads, int r0, int r1,
+                     T* hold) {
+  const size_t len = static_cast<size_t>(r1 - r0);
+  auto col = [&](int c) { return q + static_cast<size_t>(c) * n + r0; };
+  for (int head : cycle_heads) {
+    std::copy(col(head), col(head) + len, hold);
+    int i = head;
+    for (;;) {
+      const int j = static_cast<int>(perm[i]);
+      if (j == head) {
+        std::copy(hold, hold + len, col(i));
+        break;
+      }
+      std::copy(col(j), col(j) + len, col(i));
+      i = j;
+    }
+  }
+}
+
+}  // namespace split_dc_detail
+
+/**
+ * Eigenvalues and eigenvectors of the symmetric tridiagonal with diagonal d (n) and off-diagonal e (n - 1), by
+ * divide and conquer (Cuppen; Gu and Eisenstat's eigenvectors, as LAPACK's ?laed3) split at n1 = n / 2: T =
+ * diag(T1, T2) + rho u u^T with rho = e[n1 - 1]. The halves run as two tasks (?stedc, compz 'I'; call with OpenBLAS
+ * at one thread: each task's products stay on its core); the merge deflates with ?laed2, then solves the secular
+ * equation (?laed4, one root a call), forms the updated z, the K x K eigenvectors and the products Q2 S in tasks cut
+ * by columns, fixed by n, so the bits do not depend on how many workers run(count, body) has.
+ *
+ * Writes the eigenvalues ascending into d and the orthonormal eigenvectors column-major into q (ld n); e is
+ * destroyed. work and iwork hold split_dc_scalars(n) and split_dc_ints(n). Cost: as ?stedc, about 4/3 n^3 flops
+ * without deflation, n^3 of them in the top merge's products. Returns 0, or > 0 where a half or a secular equation
+ * did not converge (LAPACK's convention), or -1 where the input is not finite: nothing written then, and the caller
+ * runs ?stedc, which reports such input its own way. n >= 4.
+ */
+template <class T, class Run>
+lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint* iwork, Run&& run) {
+  using lapack::lint;
+  const int n1 = n / 2, n2 = n - n1;
+  // Scaled to a largest magnitude in [0.5, 1) by a power of two, exact: ?stedc scales too, and the merge's rho and
+  // deflation tolerance then compare with 1.
+  T max_abs = T(0);
+  for (int i = 0; i < n; ++i) {
+    const T de = std::max(std::fabs(d[i]), i + 1 < n ? std::fabs(e[i]) : T(0));
+    if (!std::isfinite(d[i]) || (i + 1 < n && !std::isfinite(e[i]))) return -1;  // max would drop a NaN
+    max_abs = std::max(max_abs, de);
+  }
+  const double scale_d = max_abs > T(0) ? exact_unit_scale(static_cast<double>(max_abs)) : 1.0;
+  const T scale = static_cast<T>(scale_d), unscale = static_cast<T>(1.0 / scale_d);
+  if (!std::isfinite(scale) || scale == T(0) || !std::isfinite(unscale) || unscale == T(0)) return -1;
+  for (int i = 0; i < n; ++i) d[i] *= scale;
+  for (int i = 0; i + 1 < n; ++i) e[i] *= scale;
+
+  // Tear: T1's last and T2's first diagonal give up |rho|, restored by the rank-one term.
+  const T rho = e[n1 - 1];
+  d[n1 - 1] -= std::fabs(rho);
+  d[n1] -= std::fabs(rho);
+
+  // Workspace: the deflated vectors' copy q2 (n^2; the halves' ?stedc workspace first), then z, dlamda, w and the
+  // tasks' buffers.
+  T* q2 = work;
+  T* z = q2 + static_cast<size_t>(n) * n;
+  T* dlamda = z + n;
+  T* w = dlamda + n;
+  T* task_work = w + n;
+  const size_t task_stride = static_cast<size_t>(n) + 1 + 2 * static_cast<size_t>(n) * kSplitDcChunk;
+  lint* indxq = iwork;
+  lint* indx = indxq + n;
+  lint* indxc = indx + n;
+  lint* indxp = indxc + n;
+  lint* coltyp = indxp + n;
+  lint* half_iwork = coltyp + n;  // 5 n + 16 left: 3 + 5 m for each half
+
+  // The halves, each with its own workspace inside q2 (1 + 4 m + m^2 scalars for compz 'I').
+  const int half_n[2] = {n1, n2};
+  const int half_at[2] = {0, n1};
+  const size_t half_work[2] = {1 + 4 * static_cast<size_t>(n1) + static_cast<size_t>(n1) * n1,
+                               1 + 4 * static_cast<size_t>(n2) + static_cast<size_t>(n2) * n2};
+  lint half_info[2] = {0, 0};
+  run(2, [&](int64_t h) {
+    const int m = half_n[h], at = half_at[h];
+    // The off-diagonal block under (or over) this half's columns is zero: ?laed2 rotates and copies whole columns.
+    for (int c = at; c < at + m; ++c) {
+      T* col = q + static_cast<size_t>(c) * n;
+      if (h == 0) {
+        std::fill(col + n1, col + n, T(0));
+      } else {
+        std::fill(col, col + n1, T(0));
+      }
+    }
+    T* hw = q2 + (h == 0 ? 0 : half_work[0]);
+    lint* hi = half_iwork + (h == 0 ? 0 : 3 + 5 * static_cast<size_t>(n1));
+    const lint liwork = 3 + 5 * static_cast<lint>(m);
+    lapack::stedc('I', m, d + at, e + at, q + static_cast<size_t>(at) * n + at, n, hw,
+                  static_cast<lint>(half_work[h]), hi, liwork, &half_info[h]);
+  });
+  if (half_info[0] != 0 || half_info[1] != 0) return half_info[0] > 0 ? half_info[0] : std::max<lint>(1, half_info[1]);
+
+  // z: T1's eigenvectors' last row, T2's first row.
+  for (int j = 0; j < n1; ++j) z[j] = q[static_cast<size_t>(j) * n + (n1 - 1)];
+  for (int j = n1; j < n; ++j) z[j] = q[static_cast<size_t>(j) * n + n1];
+  for (int i = 0; i < n1; ++i) indxq[i] = i + 1;
+  for (int i = 0; i < n2; ++i) indxq[n1 + i] = i + 1;
+  lint k = 0, info = 0;
+  T rho_merge = rho;
+  lapack::laed2(&k, n, n1, d, q, n, indxq, &rho_merge, z, dlamda, w, q2, indx, indxc, indxp, coltyp, &info);
+  if (info != 0) return std::max<lint>(1, info);
+
+  if (k > 0) {
+    const int kk = static_cast<int>(k);
+    const int ctot1 = static_cast<int>(coltyp[0]);
+    const int n12 = static_cast<int>(coltyp[0] + coltyp[1]);
+    const int n23 = static_cast<int>(coltyp[1] + coltyp[2]);
+    const T* q2_top = q2;                                   // n1 x n12: types 1 and 2, upper rows
+    const T* q2_bottom = q2 + static_cast<size_t>(n1) * n12;  // n2 x n23: types 2 and 3, lower rows
+    auto cols = [&](int task) {
+      return std::pair<int, int>{static_cast<int>(static_cast<int64_t>(kk) * task / kSplitDcTasks),
+                                 static_cast<int>(static_cast<int64_t>(kk) * (task + 1) / kSplitDcTasks)};
+    };
+    std::atomic<lint> secular_info{0};
+    // Phase 1: the roots (column j of q's first k rows gets delta = dlamda - root_j) and, per task, the product
+    // over its columns of delta_i / (dlamda_i - dlamda_j), i != j: a factor of Gu and Eisenstat's updated z.
+    run(kSplitDcTasks, [&](int64_t task) {
+      const auto [j0, j1] = cols(static_cast<int>(task));
+      T* partial = task_work + task * task_stride;
+      std::fill(partial, partial + kk, T(1));
+      for (int j = j0; j < j1; ++j) {
+        T* delta = q + static_cast<size_t>(j) * n;
+        lint root_info = 0;
+        lapack::laed4(k, j + 1, dlamda, w, delta, rho_merge, d + j, &root_info);
+        if (root_info != 0) secular_info = root_info;
+        if (kk <= 2) continue;
+        const T pole = dlamda[j];
+        for (int i = 0; i < kk; ++i) {
+          if (i != j) partial[i] *= delta[i] / (dlamda[i] - pole);
+        }
+      }
+    });
+    if (secular_info != 0) return std::max<lint>(1, secular_info.load());
+    if (kk == 2) {
+      // ?laed4 (via ?laed5) left the 2 x 2 eigenvectors themselves; only the rows' order changes.
+      for (int j = 0; j < 2; ++j) {
+        T* col = q + static_cast<size_t>(j) * n;
+        const T v0 = col[0], v1 = col[1];
+        col[0] = indxc[0] == 1 ? v0 : v1;
+        col[1] = indxc[1] == 1 ? v0 : v1;
+      }
+    } else if (kk > 2) {
+      // The updated z (Loewner's formula): z_i^2 = -delta_ii prod_{j != i} delta_ij / (dlamda_i - dlamda_j), its
+      // sign the old z_i's. The tasks' partial products meet in a fixed order.
+      for (int i = 0; i < kk; ++i) {
+        T prod = q[static_cast<size_t>(i) * n + i];
+        for (int t = 0; t < kSplitDcTasks; ++t) prod *= task_work[t * task_stride + i];
+        w[i] = std::copysign(std::sqrt(-prod), w[i]);
+      }
+    }
+    // Phase 2: the k x k eigenvectors (column j: z_i / delta_ij, normalised, rows put in ?laed2's column-type
+    // order), then Q's columns as Q2 S, kSplitDcChunk at a time: the upper rows from the type 1 and 2 columns, the
+    // lower from types 2 and 3. Both row ranges of S are copied out before either product writes into q.
+    run(kSplitDcTasks, [&](int64_t task) {
+      const auto [j0, j1] = cols(static_cast<int>(task));
+      T* s = task_work + task * task_stride;
+      T* s_top = s + n + 1;
+      T* s_bottom = s_top + static_cast<size_t>(n) * kSplitDcChunk;
+      if (kk > 2) {
+        for (int j = j0; j < j1; ++j) {
+          T* col = q + static_cast<size_t>(j) * n;
+          for (int i = 0; i < kk; ++i) s[i] = w[i] / col[i];
+          const T norm = lapack::nrm2(kk, s);
+          for (int i = 0; i < kk; ++i) col[i] = s[indxc[i] - 1] / norm;
+        }
+      }
+      for (int c0 = j0; c0 < j1; c0 += kSplitDcChunk) {
+        const int cw = std::min(kSplitDcChunk, j1 - c0);
+        for (int c = 0; c < cw; ++c) {
+          const T* col = q + static_cast<size_t>(c0 + c) * n;
+          std::copy(col, col + n12, s_top + static_cast<size_t>(c) * n12);
+          std::copy(col + ctot1, col + ctot1 + n23, s_bottom + static_cast<size_t>(c) * n23);
+        }
+        T* out = q + static_cast<size_t>(c0) * n;
+        if (n12 > 0) {
+          lapack::gemm_cm(false, false, n1, cw, n12, T(1), q2_top, n1, s_top, n12, T(0), out, n);
+        } else {
+          for (int c = 0; c < cw; ++c) std::fill(out + static_cast<size_t>(c) * n, out + static_cast<size_t>(c) * n + n1, T(0));
+        }
+        if (n23 > 0) {
+          lapack::gemm_cm(false, false, n2, cw, n23, T(1), q2_bottom, n2, s_bottom, n23, T(0), out + n1, n);
+        } else {
+          for (int c = 0; c < cw; ++c)
+            std::fill(out + static_cast<size_t>(c) * n + n1, out + static_cast<size_t>(c) * n + n, T(0));
+        }
+      }
+    });
+    // The roots ascending in d[0, k), the deflated values descending in d[k, n): one merge permutation.
+    lapack::lamrg(k, n - k, d, 1, -1, indxq);
+  } else {
+    for (int i = 0; i < n; ++i) indxq[i] = i + 1;  // all deflated: ?laed2 left d ascending
+  }
+
+  // Into ascending order: d and q's columns by indxq, in place (cycles found once, rows split between the tasks).
+  for (int i = 0; i < n; ++i) --indxq[i];
+  std::vector<int> cycle_heads;
+  {
+    std::vector<char> seen(static_cast<size_t>(n), 0);
+    for (int i = 0; i < n; ++i) {
+      if (seen[i] || indxq[i] == i) continue;
+      cycle_heads.push_back(i);
+      for (int j = i; !seen[j]; j = static_cast<int>(indxq[j])) seen[j] = 1;
+    }
+  }
+  if (!cycle_heads.empty()) {
+    for (int i = 0; i < n; ++i) z[i] = d[indxq[i]];
+    std::copy(z, z + n, d);
+    run(kSplitDcTasks, [&](int64_t task) {
+      const int r0 = static_cast<int>(static_cast<int64_t>(n) * task / kSplitDcTasks);
+      const int r1 = static_cast<int>(static_cast<int64_t>(n) * (task + 1) / kSplitDcTasks);
+      split_dc_detail::permute_columns(n, q, indxq, cycle_heads, r0, r1, task_work + task * task_stride);
+    });
+  }
+  for (int i = 0; i < n; ++i) d[i] *= unscale;
+  return 0;
+}
+
+}  // namespace eigenbasis
