@@ -29,9 +29,18 @@ g++ -I"$root/native/include" -I"$java_home/include" -I"$java_home/include/linux"
   -Wl,-z,noexecstack -Wl,-Bsymbolic -o "$platform_dir/libjniEbCpuLibrary.so" \
   -L"$build" -leigenbasis_cpu -L"$openblas" -lopenblas > "$jni/glue.log" 2>&1 || { cat "$jni/glue.log" >&2; exit 1; }
 
+# The JUnit console launcher: from ~/.m2 when an earlier run (or benchmarks/gpu/make-bundle.sh) left it there, else
+# fetched at the root pom's JUnit platform version (a fresh machine: `mvn -B verify` resolves no such artifact).
 launcher="$(find "${HOME}/.m2/repository/org/junit/platform/junit-platform-console-standalone" \
-  -name 'junit-platform-console-standalone-*.jar' | sort -V | tail -1)"
-[[ -n "$launcher" ]] || { echo "sanitize-jni.sh: junit-platform-console-standalone not in ~/.m2" >&2; exit 1; }
+  -name 'junit-platform-console-standalone-*.jar' 2>/dev/null | sort -V | tail -1 || true)"
+if [[ -z "$launcher" ]]; then
+  version="$(sed -n 's:.*<junit.platform.version>\(.*\)</junit.platform.version>.*:\1:p' "$root/pom.xml" | head -1)"
+  (cd "$root" && mvn -B -q -pl java/native dependency:copy \
+    -Dartifact="org.junit.platform:junit-platform-console-standalone:$version" -DoutputDirectory="$jni") \
+    > "$jni/launcher.log" 2>&1 || { tail -40 "$jni/launcher.log" >&2; exit 1; }
+  launcher="$jni/junit-platform-console-standalone-$version.jar"
+fi
+[[ -f "$launcher" ]] || { echo "sanitize-jni.sh: no junit-platform-console-standalone jar ($launcher)" >&2; exit 1; }
 status=0
 env LD_PRELOAD="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)" \
   ASAN_OPTIONS="detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:halt_on_error=1:log_path=$jni/asan" \
