@@ -13,8 +13,9 @@
 #   4. numpy-eigh-large.json        peers/numpy_eigh_large.py: numpy eigh, eigvalsh, scipy evr k = 10; best of 3 / 1
 #   5. paired-large.json            peers/paired_numpy.py --large: numpy against `eigenbasis eigh` (--paired ALGS,
 #                                   default auto) round by round on the same input, 3 rounds, order alternating
-#   6. summarize_eigh_large.py: the tables (stdout, RESULTS-eigh-large.md), gflops.csv, and without --quick
-#      docs/figures/eigh-large-gflops.png; with --splice also the table between the eigh-large markers of RESULTS.md.
+#   6. summarize_eigh_large.py: the tables (stdout, RESULTS-eigh-large.md), gflops.csv and the figure
+#      eigh-large-gflops.png in the output folder; with --splice the figure goes to docs/figures/ (the README's) and
+#      the table between the eigh-large markers of RESULTS.md.
 # Estimated on a quiet 2-core machine from step 0's times (two_stage taken at the 1.3x target): GEMM probe 1 min;
 # JMH 15-21 min (8192: 10-15, f64 with vectors 44 s a shot for syevd; 48 forks of ~3 s); numpy peer 4 min (8192:
 # eigh 45 s, eigvalsh 23 s, evr ~25 s per dtype); paired 15 min with --paired auto (3 rounds; each further
@@ -134,6 +135,7 @@ summary=(python3 "$root/benchmarks/summarize_eigh_large.py" --results "$out" --c
 "${summary[@]}" > "$out/RESULTS-eigh-large.md"
 cat "$out/RESULTS-eigh-large.md"
 figure="$out/eigh-large-gflops.png"
-[[ -z "$quick" ]] && figure="$root/docs/figures/eigh-large-gflops.png"
+# The README's figure only with --splice (the lead's table); any other run draws into its own folder.
+[[ -n "$splice" && -z "$quick" ]] && figure="$root/docs/figures/eigh-large-gflops.png"
 java -Djava.awt.headless=true -cp "$jar" org.eigenbasis.benchmarks.GflopsChart "$out/gflops.csv" "$figure"
 echo "wrote $out/RESULTS-eigh-large.md and $figure${splice:+; spliced into $splice}" >&2

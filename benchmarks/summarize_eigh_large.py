@@ -228,9 +228,10 @@ def points(ours, peers, rates):
                      for n in ns if (n, d) in peers]
             if d in rates:
                 name = "sgemm" if d == "f32" else "dgemm"
-                for n in (ns[0], ns[-1]):
+                ends = sorted({ns[0], ns[-1]})  # one point where a run has one size (a chart series takes each n once)
+                for n in ends:
                     rows.append(f"{panel},{name} rate R,{n},{rates[d][0]:.3f}")
-                for n in (ns[0], ns[-1]):
+                for n in ends:
                     rows.append(f"{panel},R / {BOUND_FACTOR:g} (target),{n},{rates[d][0] / BOUND_FACTOR:.3f}")
     return rows
 

@@ -28,6 +28,8 @@ struct BandKernels {
   int chase_rows;  // the bulge chase's level kernels take blocks of up to this many rows (kd <= chase_rows)
   T (*chase_first)(int m, T* x, T* c, size_t ld, T* u, T* w);
   T (*chase_next)(int m, int k, const T* v, T tau, T* blk, T* diag, size_t ld, T* u, T* w);
+  // secular_equation.hpp's pass over the poles, vectorised
+  void (*secular_pass)(int k, int split, const T* base, const T* z, T tau, T* delta, T* sums);
 };
 
 /** The AVX-512 build (band_kernels_avx512.cpp); call only when use_avx512(). */

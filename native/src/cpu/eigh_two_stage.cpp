@@ -378,8 +378,10 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
         openblas_set_num_threads(1);
         OpenBlasThreadsGuard::park_openblas_threads();  // a threaded ?sytrd's server threads spin on our cores
       }
-      split_info = tridiagonal_dc_split(n, d, e, v, ws.work.data(), ws.iwork.data(),
-                                        [&](int count, auto&& body) { run_tasks(threads, count, body); });
+      const SecularPass<T> secular =
+          use_avx512() ? band_kernels(static_cast<T*>(nullptr)).secular_pass : nullptr;  // else ?laed4
+      split_info = tridiagonal_dc_split(n, d, e, v, static_cast<size_t>(n), ws.work.data(), ws.iwork.data(),
+                                        [&](int count, auto&& body) { run_tasks(threads, count, body); }, secular);
       if (split_info >= 0) info = split_info;
       // Without AVX-512 the one-stage products run on OpenBLAS's threads (below): give them back.
       if (threads > 1 && kd == 1 && !use_avx512()) openblas_set_num_threads(blas_threads_caller);

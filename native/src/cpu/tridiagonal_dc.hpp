@@ -14,6 +14,7 @@
 
 #include "../common/eb_numeric.hpp"
 #include "lapack.hpp"
+#include "secular_equation.hpp"
 
 namespace eigenbasis {
 
@@ -22,23 +23,38 @@ constexpr int kSplitDcTasks = 2;
 /** Columns per product in the merge's back-multiplication (k of each GEMM is the merged problem's size). */
 constexpr int kSplitDcChunk = 64;
 
-/** Scalars of workspace tridiagonal_dc_split needs for order n (n^2 for the deflated vectors, as ?laed1 has). */
+/** Halves of at least this order are split again (our merge, our roots); smaller ones go to ?stedc. */
+constexpr int kSplitDcRecurseFrom = 128;
+
+/**
+ * Scalars of workspace tridiagonal_dc_split needs for order n: n^2 for the deflated vectors (as ?laed1 has), 3n,
+ * and the tasks' buffers. The halves' own workspace (this size at their order, or ?stedc's 1 + 4m + m^2) fits in it
+ * too, since they are done before any of it is written.
+ */
 inline size_t split_dc_scalars(int n) {
   const size_t nn = static_cast<size_t>(n);
   return nn * nn + 3 * nn + kSplitDcTasks * (nn + 1 + 2 * nn * kSplitDcChunk);
 }
-/** Integers of workspace tridiagonal_dc_split needs for order n. */
-inline size_t split_dc_ints(int n) { return 10 * static_cast<size_t>(n) + 16; }
+/** Integers of workspace for order n: 5n of the merge's, reused by the halves (14 m each covers ?stedc's 3 + 5 m). */
+inline size_t split_dc_ints(int n) { return 14 * static_cast<size_t>(n); }
+
+/** Runs a recursive call's tasks in order on the calling thread (already one task of the level above). */
+struct SplitDcInOrder {
+  template <class Body>
+  void operator()(int count, Body&& body) const {
+    for (int i = 0; i < count; ++i) body(i);
+  }
+};
 
 namespace split_dc_detail {
 
 // Q's columns permuted in place, column i <- column perm[i], rows [r0, r1) only: cycle by cycle, one row segment
 // held aside. Every task walks the same cycles over its own rows.
 template <class T>
-void permute_columns(int n, T* q, const lapack::lint* perm, const std::vector<int>& cycle_heads, int r0, int r1,
+void permute_columns(size_t ldq, T* q, const lapack::lint* perm, const std::vector<int>& cycle_heads, int r0, int r1,
                      T* hold) {
   const size_t len = static_cast<size_t>(r1 - r0);
-  auto col = [&](int c) { return q + static_cast<size_t>(c) * n + r0; };
+  auto col = [&](int c) { return q + static_cast<size_t>(c) * ldq + r0; };
   for (int head : cycle_heads) {
     std::copy(col(head), col(head) + len, hold);
     int i = head;
@@ -59,19 +75,22 @@ void permute_columns(int n, T* q, const lapack::lint* perm, const std::vector<in
 /**
  * Eigenvalues and eigenvectors of the symmetric tridiagonal with diagonal d (n) and off-diagonal e (n - 1), by
  * divide and conquer (Cuppen; Gu and Eisenstat's eigenvectors, as LAPACK's ?laed3) split at n1 = n / 2: T =
- * diag(T1, T2) + rho u u^T with rho = e[n1 - 1]. The halves run as two tasks (?stedc, compz 'I'; call with OpenBLAS
- * at one thread: each task's products stay on its core); the merge deflates with ?laed2, then solves the secular
- * equation (?laed4, one root a call), forms the updated z, the K x K eigenvectors and the products Q2 S in tasks cut
- * by columns, fixed by n, so the bits do not depend on how many workers run(count, body) has.
+ * diag(T1, T2) + rho u u^T with rho = e[n1 - 1]. The halves run as two tasks (each split again the same way on its
+ * own thread from kSplitDcRecurseFrom, ?stedc with compz 'I' below; call with OpenBLAS at one thread, so that each
+ * task's products stay on its core); the merge deflates with ?laed2, then solves the secular equation (our
+ * vectorised roots where `secular` is given, secular_equation.hpp, else ?laed4), forms the updated z, the K x K
+ * eigenvectors and the products Q2 S in tasks cut by columns, fixed by n, so the bits do not depend on how many
+ * workers run(count, body) has.
  *
- * Writes the eigenvalues ascending into d and the orthonormal eigenvectors column-major into q (ld n); e is
- * destroyed. work and iwork hold split_dc_scalars(n) and split_dc_ints(n). Cost: as ?stedc, about 4/3 n^3 flops
+ * Writes the eigenvalues ascending into d and the orthonormal eigenvectors column-major into q (leading dimension
+ * ldq >= n); e is destroyed. work and iwork hold split_dc_scalars(n) and split_dc_ints(n). Cost: as ?stedc, about 4/3 n^3 flops
  * without deflation, n^3 of them in the top merge's products. Returns 0, or > 0 where a half or a secular equation
  * did not converge (LAPACK's convention), or -1 where the input is not finite: nothing written then, and the caller
  * runs ?stedc, which reports such input its own way. n >= 4.
  */
 template <class T, class Run>
-lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint* iwork, Run&& run) {
+lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, lapack::lint* iwork, Run&& run,
+                                  SecularPass<T> secular = nullptr) {
   using lapack::lint;
   const int n1 = n / 2, n2 = n - n1;
   // Scaled to a largest magnitude in [0.5, 1) by a power of two, exact: ?stedc scales too, and the merge's rho and
@@ -106,41 +125,48 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint
   lint* indxc = indx + n;
   lint* indxp = indxc + n;
   lint* coltyp = indxp + n;
-  lint* half_iwork = coltyp + n;  // 5 n + 16 left: 3 + 5 m for each half
 
-  // The halves, each with its own workspace inside q2 (1 + 4 m + m^2 scalars for compz 'I').
+  // The halves, each with its own workspace from the start of work and iwork (all of which the merge writes only
+  // after them): split again from kSplitDcRecurseFrom, on this task's thread; ?stedc (compz 'I') below.
   const int half_n[2] = {n1, n2};
   const int half_at[2] = {0, n1};
-  const size_t half_work[2] = {1 + 4 * static_cast<size_t>(n1) + static_cast<size_t>(n1) * n1,
-                               1 + 4 * static_cast<size_t>(n2) + static_cast<size_t>(n2) * n2};
+  auto half_scalars = [](int m) {
+    return m >= kSplitDcRecurseFrom ? split_dc_scalars(m)
+                                    : 1 + 4 * static_cast<size_t>(m) + static_cast<size_t>(m) * m;
+  };
   lint half_info[2] = {0, 0};
   run(2, [&](int64_t h) {
     const int m = half_n[h], at = half_at[h];
     // The off-diagonal block under (or over) this half's columns is zero: ?laed2 rotates and copies whole columns.
     for (int c = at; c < at + m; ++c) {
-      T* col = q + static_cast<size_t>(c) * n;
+      T* col = q + static_cast<size_t>(c) * ldq;
       if (h == 0) {
         std::fill(col + n1, col + n, T(0));
       } else {
         std::fill(col, col + n1, T(0));
       }
     }
-    T* hw = q2 + (h == 0 ? 0 : half_work[0]);
-    lint* hi = half_iwork + (h == 0 ? 0 : 3 + 5 * static_cast<size_t>(n1));
-    const lint liwork = 3 + 5 * static_cast<lint>(m);
-    lapack::stedc('I', m, d + at, e + at, q + static_cast<size_t>(at) * n + at, n, hw,
-                  static_cast<lint>(half_work[h]), hi, liwork, &half_info[h]);
+    T* hw = work + (h == 0 ? 0 : half_scalars(n1));
+    lint* hi = iwork + (h == 0 ? 0 : split_dc_ints(n1));
+    T* block = q + static_cast<size_t>(at) * ldq + at;
+    if (m >= kSplitDcRecurseFrom) {
+      half_info[h] = tridiagonal_dc_split(m, d + at, e + at, block, ldq, hw, hi, SplitDcInOrder{}, secular);
+    } else {
+      const lint liwork = 3 + 5 * static_cast<lint>(m);
+      lapack::stedc('I', m, d + at, e + at, block, static_cast<lint>(ldq), hw, static_cast<lint>(half_scalars(m)),
+                    hi, liwork, &half_info[h]);
+    }
   });
   if (half_info[0] != 0 || half_info[1] != 0) return half_info[0] > 0 ? half_info[0] : std::max<lint>(1, half_info[1]);
 
   // z: T1's eigenvectors' last row, T2's first row.
-  for (int j = 0; j < n1; ++j) z[j] = q[static_cast<size_t>(j) * n + (n1 - 1)];
-  for (int j = n1; j < n; ++j) z[j] = q[static_cast<size_t>(j) * n + n1];
+  for (int j = 0; j < n1; ++j) z[j] = q[static_cast<size_t>(j) * ldq + (n1 - 1)];
+  for (int j = n1; j < n; ++j) z[j] = q[static_cast<size_t>(j) * ldq + n1];
   for (int i = 0; i < n1; ++i) indxq[i] = i + 1;
   for (int i = 0; i < n2; ++i) indxq[n1 + i] = i + 1;
   lint k = 0, info = 0;
   T rho_merge = rho;
-  lapack::laed2(&k, n, n1, d, q, n, indxq, &rho_merge, z, dlamda, w, q2, indx, indxc, indxp, coltyp, &info);
+  lapack::laed2(&k, n, n1, d, q, static_cast<lint>(ldq), indxq, &rho_merge, z, dlamda, w, q2, indx, indxc, indxp, coltyp, &info);
   if (info != 0) return std::max<lint>(1, info);
 
   if (k > 0) {
@@ -155,6 +181,8 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint
                                  static_cast<int>(static_cast<int64_t>(kk) * (task + 1) / kSplitDcTasks)};
     };
     std::atomic<lint> secular_info{0};
+    T zz = T(0);  // |w|^2 for the last root's bracket
+    for (int i = 0; i < kk; ++i) zz += w[i] * w[i];
     // Phase 1: the roots (column j of q's first k rows gets delta = dlamda - root_j) and, per task, the product
     // over its columns of delta_i / (dlamda_i - dlamda_j), i != j: a factor of Gu and Eisenstat's updated z.
     run(kSplitDcTasks, [&](int64_t task) {
@@ -162,10 +190,14 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint
       T* partial = task_work + task * task_stride;
       std::fill(partial, partial + kk, T(1));
       for (int j = j0; j < j1; ++j) {
-        T* delta = q + static_cast<size_t>(j) * n;
-        lint root_info = 0;
-        lapack::laed4(k, j + 1, dlamda, w, delta, rho_merge, d + j, &root_info);
-        if (root_info != 0) secular_info = root_info;
+        T* delta = q + static_cast<size_t>(j) * ldq;
+        // Our vectorised root finder where given (k >= 3), ?laed4 where it declines.
+        if (secular == nullptr || kk < 3 ||
+            !secular_root(kk, j, dlamda, w, rho_merge, zz, delta, d + j, partial + kk, secular)) {
+          lint root_info = 0;
+          lapack::laed4(k, j + 1, dlamda, w, delta, rho_merge, d + j, &root_info);
+          if (root_info != 0) secular_info = root_info;
+        }
         if (kk <= 2) continue;
         const T pole = dlamda[j];
         for (int i = 0; i < kk; ++i) {
@@ -177,7 +209,7 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint
     if (kk == 2) {
       // ?laed4 (via ?laed5) left the 2 x 2 eigenvectors themselves; only the rows' order changes.
       for (int j = 0; j < 2; ++j) {
-        T* col = q + static_cast<size_t>(j) * n;
+        T* col = q + static_cast<size_t>(j) * ldq;
         const T v0 = col[0], v1 = col[1];
         col[0] = indxc[0] == 1 ? v0 : v1;
         col[1] = indxc[1] == 1 ? v0 : v1;
@@ -186,7 +218,7 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint
       // The updated z (Loewner's formula): z_i^2 = -delta_ii prod_{j != i} delta_ij / (dlamda_i - dlamda_j), its
       // sign the old z_i's. The tasks' partial products meet in a fixed order.
       for (int i = 0; i < kk; ++i) {
-        T prod = q[static_cast<size_t>(i) * n + i];
+        T prod = q[static_cast<size_t>(i) * ldq + i];
         for (int t = 0; t < kSplitDcTasks; ++t) prod *= task_work[t * task_stride + i];
         w[i] = std::copysign(std::sqrt(-prod), w[i]);
       }
@@ -201,7 +233,7 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint
       T* s_bottom = s_top + static_cast<size_t>(n) * kSplitDcChunk;
       if (kk > 2) {
         for (int j = j0; j < j1; ++j) {
-          T* col = q + static_cast<size_t>(j) * n;
+          T* col = q + static_cast<size_t>(j) * ldq;
           for (int i = 0; i < kk; ++i) s[i] = w[i] / col[i];
           const T norm = lapack::nrm2(kk, s);
           for (int i = 0; i < kk; ++i) col[i] = s[indxc[i] - 1] / norm;
@@ -210,21 +242,21 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint
       for (int c0 = j0; c0 < j1; c0 += kSplitDcChunk) {
         const int cw = std::min(kSplitDcChunk, j1 - c0);
         for (int c = 0; c < cw; ++c) {
-          const T* col = q + static_cast<size_t>(c0 + c) * n;
+          const T* col = q + static_cast<size_t>(c0 + c) * ldq;
           std::copy(col, col + n12, s_top + static_cast<size_t>(c) * n12);
           std::copy(col + ctot1, col + ctot1 + n23, s_bottom + static_cast<size_t>(c) * n23);
         }
-        T* out = q + static_cast<size_t>(c0) * n;
+        T* out = q + static_cast<size_t>(c0) * ldq;
+        const int ld = static_cast<int>(ldq);
         if (n12 > 0) {
-          lapack::gemm_cm(false, false, n1, cw, n12, T(1), q2_top, n1, s_top, n12, T(0), out, n);
+          lapack::gemm_cm(false, false, n1, cw, n12, T(1), q2_top, n1, s_top, n12, T(0), out, ld);
         } else {
-          for (int c = 0; c < cw; ++c) std::fill(out + static_cast<size_t>(c) * n, out + static_cast<size_t>(c) * n + n1, T(0));
+          for (int c = 0; c < cw; ++c) std::fill(out + c * ldq, out + c * ldq + n1, T(0));
         }
         if (n23 > 0) {
-          lapack::gemm_cm(false, false, n2, cw, n23, T(1), q2_bottom, n2, s_bottom, n23, T(0), out + n1, n);
+          lapack::gemm_cm(false, false, n2, cw, n23, T(1), q2_bottom, n2, s_bottom, n23, T(0), out + n1, ld);
         } else {
-          for (int c = 0; c < cw; ++c)
-            std::fill(out + static_cast<size_t>(c) * n + n1, out + static_cast<size_t>(c) * n + n, T(0));
+          for (int c = 0; c < cw; ++c) std::fill(out + c * ldq + n1, out + c * ldq + n, T(0));
         }
       }
     });
@@ -251,7 +283,7 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, T* work, lapack::lint
     run(kSplitDcTasks, [&](int64_t task) {
       const int r0 = static_cast<int>(static_cast<int64_t>(n) * task / kSplitDcTasks);
       const int r1 = static_cast<int>(static_cast<int64_t>(n) * (task + 1) / kSplitDcTasks);
-      split_dc_detail::permute_columns(n, q, indxq, cycle_heads, r0, r1, task_work + task * task_stride);
+      split_dc_detail::permute_columns(ldq, q, indxq, cycle_heads, r0, r1, task_work + task * task_stride);
     });
   }
   for (int i = 0; i < n; ++i) d[i] *= unscale;
