@@ -83,14 +83,15 @@ void permute_columns(size_t ldq, T* q, const lapack::lint* perm, const std::vect
  * workers run(count, body) has.
  *
  * Writes the eigenvalues ascending into d and the orthonormal eigenvectors column-major into q (leading dimension
- * ldq >= n); e is destroyed. work and iwork hold split_dc_scalars(n) and split_dc_ints(n). Cost: as ?stedc, about 4/3 n^3 flops
+ * ldq >= n); e is destroyed. With sort false (the recursion's halves) d and q's columns stay in merge order and
+ * iwork's first n entries hold the permutation (1-based) that sorts them. work and iwork hold split_dc_scalars(n) and split_dc_ints(n). Cost: as ?stedc, about 4/3 n^3 flops
  * without deflation, n^3 of them in the top merge's products. Returns 0, or > 0 where a half or a secular equation
  * did not converge (LAPACK's convention), or -1 where the input is not finite: nothing written then, and the caller
  * runs ?stedc, which reports such input its own way. n >= 4.
  */
 template <class T, class Run>
 lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, lapack::lint* iwork, Run&& run,
-                                  SecularPass<T> secular = nullptr) {
+                                  SecularPass<T> secular = nullptr, bool sort = true) {
   using lapack::lint;
   const int n1 = n / 2, n2 = n - n1;
   // Scaled to a largest magnitude in [0.5, 1) by a power of two, exact: ?stedc scales too, and the merge's rho and
@@ -150,7 +151,8 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, 
     lint* hi = iwork + (h == 0 ? 0 : split_dc_ints(n1));
     T* block = q + static_cast<size_t>(at) * ldq + at;
     if (m >= kSplitDcRecurseFrom) {
-      half_info[h] = tridiagonal_dc_split(m, d + at, e + at, block, ldq, hw, hi, SplitDcInOrder{}, secular);
+      // Left in merge order, its sorting permutation (1-based) in the first m entries of hi: ?laed2 takes it.
+      half_info[h] = tridiagonal_dc_split(m, d + at, e + at, block, ldq, hw, hi, SplitDcInOrder{}, secular, false);
     } else {
       const lint liwork = 3 + 5 * static_cast<lint>(m);
       lapack::stedc('I', m, d + at, e + at, block, static_cast<lint>(ldq), hw, static_cast<lint>(half_scalars(m)),
@@ -162,8 +164,16 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, 
   // z: T1's eigenvectors' last row, T2's first row.
   for (int j = 0; j < n1; ++j) z[j] = q[static_cast<size_t>(j) * ldq + (n1 - 1)];
   for (int j = n1; j < n; ++j) z[j] = q[static_cast<size_t>(j) * ldq + n1];
-  for (int i = 0; i < n1; ++i) indxq[i] = i + 1;
-  for (int i = 0; i < n2; ++i) indxq[n1 + i] = i + 1;
+  // Each half's sorting permutation: a split half left it at the start of its integers (the first half's are
+  // indxq's first n1 already; the second half's, at 14 n1 >= n, do not overlap indxq), ?stedc's are sorted.
+  if (n1 < kSplitDcRecurseFrom) {
+    for (int i = 0; i < n1; ++i) indxq[i] = i + 1;
+  }
+  if (n2 >= kSplitDcRecurseFrom) {
+    std::copy(iwork + split_dc_ints(n1), iwork + split_dc_ints(n1) + n2, indxq + n1);
+  } else {
+    for (int i = 0; i < n2; ++i) indxq[n1 + i] = i + 1;
+  }
   lint k = 0, info = 0;
   T rho_merge = rho;
   lapack::laed2(&k, n, n1, d, q, static_cast<lint>(ldq), indxq, &rho_merge, z, dlamda, w, q2, indx, indxc, indxp, coltyp, &info);
@@ -266,6 +276,10 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, 
     for (int i = 0; i < n; ++i) indxq[i] = i + 1;  // all deflated: ?laed2 left d ascending
   }
 
+  if (!sort) {  // a half: the level above merges by indxq (1-based, where it is) and d as it stands
+    for (int i = 0; i < n; ++i) d[i] *= unscale;
+    return 0;
+  }
   // Into ascending order: d and q's columns by indxq, in place (cycles found once, rows split between the tasks).
   for (int i = 0; i < n; ++i) --indxq[i];
   std::vector<int> cycle_heads;
