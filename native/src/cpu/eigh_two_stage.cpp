@@ -378,10 +378,11 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
         openblas_set_num_threads(1);
         OpenBlasThreadsGuard::park_openblas_threads();  // a threaded ?sytrd's server threads spin on our cores
       }
-      const SecularPass<T> secular =
-          use_avx512() ? band_kernels(static_cast<T*>(nullptr)).secular_pass : nullptr;  // else ?laed4
+      // Our roots and products with AVX-512, else ?laed4 and OpenBLAS's.
+      const BandKernels<T> kernels = use_avx512() ? band_kernels(static_cast<T*>(nullptr)) : BandKernels<T>{};
       split_info = tridiagonal_dc_split(n, d, e, v, static_cast<size_t>(n), ws.work.data(), ws.iwork.data(),
-                                        [&](int count, auto&& body) { run_tasks(threads, count, body); }, secular);
+                                        [&](int count, auto&& body) { run_tasks(threads, count, body); },
+                                        use_avx512() ? &kernels : nullptr);
       if (split_info >= 0) info = split_info;
       // Without AVX-512 the one-stage products run on OpenBLAS's threads (below): give them back.
       if (threads > 1 && kd == 1 && !use_avx512()) openblas_set_num_threads(blas_threads_caller);

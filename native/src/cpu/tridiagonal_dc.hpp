@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../common/eb_numeric.hpp"
+#include "band_kernels_dispatch.hpp"
 #include "lapack.hpp"
 #include "secular_equation.hpp"
 
@@ -21,7 +22,15 @@ namespace eigenbasis {
 /** Tasks every phase of the split divide and conquer is cut into, whatever the worker count (fixed bits). */
 constexpr int kSplitDcTasks = 2;
 /** Columns per product in the merge's back-multiplication (k of each GEMM is the merged problem's size). */
-constexpr int kSplitDcChunk = 64;
+constexpr int kSplitDcChunk = 32;
+/** Scratch rows of our product kernel's tmp (band_kernels.hpp: strip_rows, 48 in f32) over its 8 + k columns. */
+constexpr int kSplitDcTmpRows = 48;
+
+/** Scalars of one task's buffers: S's column, S's two row ranges, the product kernel's pack and tmp. */
+inline size_t split_dc_task_scalars(int n) {
+  const size_t nn = static_cast<size_t>(n);
+  return nn + 1 + 3 * nn * kSplitDcChunk + kSplitDcTmpRows * (nn + 8);
+}
 
 /** Halves of at least this order are split again (our merge, our roots); smaller ones go to ?stedc. */
 constexpr int kSplitDcRecurseFrom = 128;
@@ -33,7 +42,7 @@ constexpr int kSplitDcRecurseFrom = 128;
  */
 inline size_t split_dc_scalars(int n) {
   const size_t nn = static_cast<size_t>(n);
-  return nn * nn + 3 * nn + kSplitDcTasks * (nn + 1 + 2 * nn * kSplitDcChunk);
+  return nn * nn + 3 * nn + kSplitDcTasks * split_dc_task_scalars(n);
 }
 /** Integers of workspace for order n: 5n of the merge's, reused by the halves (14 m each covers ?stedc's 3 + 5 m). */
 inline size_t split_dc_ints(int n) { return 14 * static_cast<size_t>(n); }
@@ -91,7 +100,7 @@ void permute_columns(size_t ldq, T* q, const lapack::lint* perm, const std::vect
  */
 template <class T, class Run>
 lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, lapack::lint* iwork, Run&& run,
-                                  SecularPass<T> secular = nullptr, bool sort = true) {
+                                  const BandKernels<T>* fast = nullptr, bool sort = true) {
   using lapack::lint;
   const int n1 = n / 2, n2 = n - n1;
   // Scaled to a largest magnitude in [0.5, 1) by a power of two, exact: ?stedc scales too, and the merge's rho and
@@ -120,7 +129,8 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, 
   T* dlamda = z + n;
   T* w = dlamda + n;
   T* task_work = w + n;
-  const size_t task_stride = static_cast<size_t>(n) + 1 + 2 * static_cast<size_t>(n) * kSplitDcChunk;
+  const size_t task_stride = split_dc_task_scalars(n);
+  const SecularPass<T> secular = fast != nullptr ? fast->secular_pass : nullptr;
   lint* indxq = iwork;
   lint* indx = indxq + n;
   lint* indxc = indx + n;
@@ -152,7 +162,7 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, 
     T* block = q + static_cast<size_t>(at) * ldq + at;
     if (m >= kSplitDcRecurseFrom) {
       // Left in merge order, its sorting permutation (1-based) in the first m entries of hi: ?laed2 takes it.
-      half_info[h] = tridiagonal_dc_split(m, d + at, e + at, block, ldq, hw, hi, SplitDcInOrder{}, secular, false);
+      half_info[h] = tridiagonal_dc_split(m, d + at, e + at, block, ldq, hw, hi, SplitDcInOrder{}, fast, false);
     } else {
       const lint liwork = 3 + 5 * static_cast<lint>(m);
       lapack::stedc('I', m, d + at, e + at, block, static_cast<lint>(ldq), hw, static_cast<lint>(half_scalars(m)),
@@ -249,24 +259,35 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, 
           for (int i = 0; i < kk; ++i) col[i] = s[indxc[i] - 1] / norm;
         }
       }
+      T* pack = s_bottom + static_cast<size_t>(n) * kSplitDcChunk;  // n x kSplitDcChunk
+      T* tmp = pack + static_cast<size_t>(n) * kSplitDcChunk;          // kSplitDcTmpRows x (n + 8)
+      // Our product kernel computes Z -= V W: S is copied out negated and the columns zeroed first.
+      const T sign = fast != nullptr ? T(-1) : T(1);
       for (int c0 = j0; c0 < j1; c0 += kSplitDcChunk) {
         const int cw = std::min(kSplitDcChunk, j1 - c0);
         for (int c = 0; c < cw; ++c) {
           const T* col = q + static_cast<size_t>(c0 + c) * ldq;
-          std::copy(col, col + n12, s_top + static_cast<size_t>(c) * n12);
-          std::copy(col + ctot1, col + ctot1 + n23, s_bottom + static_cast<size_t>(c) * n23);
+          T* top = s_top + static_cast<size_t>(c) * n12;
+          T* bottom = s_bottom + static_cast<size_t>(c) * n23;
+          for (int i = 0; i < n12; ++i) top[i] = sign * col[i];
+          for (int i = 0; i < n23; ++i) bottom[i] = sign * col[ctot1 + i];
         }
         T* out = q + static_cast<size_t>(c0) * ldq;
         const int ld = static_cast<int>(ldq);
-        if (n12 > 0) {
-          lapack::gemm_cm(false, false, n1, cw, n12, T(1), q2_top, n1, s_top, n12, T(0), out, ld);
-        } else {
+        if (fast != nullptr || n12 == 0) {
           for (int c = 0; c < cw; ++c) std::fill(out + c * ldq, out + c * ldq + n1, T(0));
         }
-        if (n23 > 0) {
-          lapack::gemm_cm(false, false, n2, cw, n23, T(1), q2_bottom, n2, s_bottom, n23, T(0), out + n1, ld);
-        } else {
+        if (fast != nullptr || n23 == 0) {
           for (int c = 0; c < cw; ++c) std::fill(out + c * ldq + n1, out + c * ldq + n, T(0));
+        }
+        if (fast != nullptr) {
+          if (n12 > 0) fast->gemm_nn_sub(n1, cw, n12, q2_top, n1, s_top, n12, out, ldq, pack, tmp);
+          if (n23 > 0) fast->gemm_nn_sub(n2, cw, n23, q2_bottom, n2, s_bottom, n23, out + n1, ldq, pack, tmp);
+        } else {
+          if (n12 > 0) lapack::gemm_cm(false, false, n1, cw, n12, T(1), q2_top, n1, s_top, n12, T(0), out, ld);
+          if (n23 > 0) {
+            lapack::gemm_cm(false, false, n2, cw, n23, T(1), q2_bottom, n2, s_bottom, n23, T(0), out + n1, ld);
+          }
         }
       }
     });
