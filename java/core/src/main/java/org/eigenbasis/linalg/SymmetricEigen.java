@@ -170,7 +170,7 @@ public final class SymmetricEigen {
     /**
      * Scalars of native workspace per matrix in flight, the largest of the cpu paths: ?syevd's 3n² + 7n + 1 (working
      * copy, lwork = 1 + 6n + 2n²), and the two-stage path's 2.75n² + 600n + 8192 (working copy holding Q1, the
-     * tridiagonal divide and conquer's n² + 261n + 2 (?stedc's n² + 4n + 1 below n = 256) reused for the T factors, the bulge chase's reflectors n²(kd + nb - 1)/(2kd) + n²/(2kd), at most
+     * tridiagonal divide and conquer's n² + 293n + 770 (?stedc's n² + 4n + 1 below n = 256) reused for the T factors, the bulge chase's reflectors n²(kd + nb - 1)/(2kd) + n²/(2kd), at most
      * 0.75n² (kd = 32, nb = 16; 0.63n² at kd = 64), and O(n kd) for the band and the slabs; the band reduction's
      * buffers, about 8 kd n, are released before the chase allocates its reflectors: native/src/cpu/eigh_two_stage.cpp).
      */
