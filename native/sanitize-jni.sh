@@ -45,8 +45,9 @@ status=0
 # quarantine_size_mb: ASan holds freed chunks back from reuse (256 MB by default) to catch use after free, which the
 # resident-memory checks of the soak tests (flat within 64 MB over 900 optimizers) then read as growth: 67.8 MB in
 # one CI run, under 64 MB on the rerun. 16 MB still catches a use right after the free.
+asan_options="detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:halt_on_error=1:quarantine_size_mb=16"
 env LD_PRELOAD="$(g++ -print-file-name=libasan.so):$(g++ -print-file-name=libubsan.so)" \
-  ASAN_OPTIONS="detect_leaks=0:handle_segv=0:allow_user_segv_handler=1:halt_on_error=1:quarantine_size_mb=16:log_path=$jni/asan" \
+  ASAN_OPTIONS="$asan_options:log_path=$jni/asan" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:log_path=$jni/ubsan" \
   java -Xms1g -Xmx1g -cp "$root/java/native/target/test-classes:$jni/classes:$classpath:$launcher" \
   org.junit.platform.console.ConsoleLauncher execute --disable-banner --details=summary \

@@ -387,13 +387,15 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
       // Without AVX-512 the one-stage products run on OpenBLAS's threads (below): give them back.
       if (threads > 1 && kd == 1 && !use_avx512()) openblas_set_num_threads(blas_threads_caller);
     }
-    lapack::lint liwork_query = 0;
-    if (split_info < 0) lapack::stedc('I', n, d, e, v, n, &query, -1, &liwork_query, -1, &info);
-    if (split_info < 0 && info >= 0) {
-      grow(ws.work, static_cast<size_t>(std::max<lapack::lint>(1, static_cast<lapack::lint>(query))));
-      grow(ws.iwork, static_cast<size_t>(std::max<lapack::lint>(1, liwork_query)));
-      lapack::stedc('I', n, d, e, v, n, ws.work.data(), static_cast<lapack::lint>(ws.work.size()), ws.iwork.data(),
-                    static_cast<lapack::lint>(ws.iwork.size()), &info);
+    if (split_info < 0) {
+      lapack::lint liwork_query = 0;
+      lapack::stedc('I', n, d, e, v, n, &query, -1, &liwork_query, -1, &info);
+      if (info >= 0) {
+        grow(ws.work, static_cast<size_t>(std::max<lapack::lint>(1, static_cast<lapack::lint>(query))));
+        grow(ws.iwork, static_cast<size_t>(std::max<lapack::lint>(1, liwork_query)));
+        lapack::stedc('I', n, d, e, v, n, ws.work.data(), static_cast<lapack::lint>(ws.work.size()),
+                      ws.iwork.data(), static_cast<lapack::lint>(ws.iwork.size()), &info);
+      }
     }
   }
   if (info < 0) {

@@ -93,8 +93,9 @@ void permute_columns(size_t ldq, T* q, const lapack::lint* perm, const std::vect
  *
  * Writes the eigenvalues ascending into d and the orthonormal eigenvectors column-major into q (leading dimension
  * ldq >= n); e is destroyed. With sort false (the recursion's halves) d and q's columns stay in merge order and
- * iwork's first n entries hold the permutation (1-based) that sorts them. work and iwork hold split_dc_scalars(n) and split_dc_ints(n). Cost: as ?stedc, about 4/3 n^3 flops
- * without deflation, n^3 of them in the top merge's products. Returns 0, or > 0 where a half or a secular equation
+ * iwork's first n entries hold the permutation (1-based) that sorts them. work and iwork hold split_dc_scalars(n)
+ * and split_dc_ints(n). Cost: as ?stedc, about 4/3 n^3 flops without deflation, n^3 of them in the top merge's
+ * products. Returns 0, or > 0 where a half or a secular equation
  * did not converge (LAPACK's convention), or -1 where the input is not finite: nothing written then, and the caller
  * runs ?stedc, which reports such input its own way. n >= 4.
  */
@@ -122,8 +123,8 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, 
   d[n1 - 1] -= std::fabs(rho);
   d[n1] -= std::fabs(rho);
 
-  // Workspace: the deflated vectors' copy q2 (n^2; the halves' ?stedc workspace first), then z, dlamda, w and the
-  // tasks' buffers.
+  // Workspace: the deflated vectors' copy q2 (n^2), then z, dlamda, w and the tasks' buffers; the halves use it
+  // all first.
   T* q2 = work;
   T* z = q2 + static_cast<size_t>(n) * n;
   T* dlamda = z + n;
@@ -169,7 +170,9 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, 
                     hi, liwork, &half_info[h]);
     }
   });
-  if (half_info[0] != 0 || half_info[1] != 0) return half_info[0] > 0 ? half_info[0] : std::max<lint>(1, half_info[1]);
+  for (const lint half : half_info) {
+    if (half != 0) return std::max<lint>(1, half);  // a half did not converge (its input was finite)
+  }
 
   // z: T1's eigenvectors' last row, T2's first row.
   for (int j = 0; j < n1; ++j) z[j] = q[static_cast<size_t>(j) * ldq + (n1 - 1)];
@@ -186,7 +189,8 @@ lapack::lint tridiagonal_dc_split(int n, T* d, T* e, T* q, size_t ldq, T* work, 
   }
   lint k = 0, info = 0;
   T rho_merge = rho;
-  lapack::laed2(&k, n, n1, d, q, static_cast<lint>(ldq), indxq, &rho_merge, z, dlamda, w, q2, indx, indxc, indxp, coltyp, &info);
+  lapack::laed2(&k, n, n1, d, q, static_cast<lint>(ldq), indxq, &rho_merge, z, dlamda, w, q2, indx, indxc, indxp,
+                coltyp, &info);
   if (info != 0) return std::max<lint>(1, info);
 
   if (k > 0) {
