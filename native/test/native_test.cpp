@@ -467,6 +467,7 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
   const double ulp = sizeof(T) == 8 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
   eigenbasis::parallel_chase_from = 0;  // the two-worker chase at every size here
   eigenbasis::split_dc_from = 0;        // and the top-split divide and conquer (kd = 1 is the one-stage path)
+  eigenbasis::own_one_stage_from = 0;   // and our one-stage reduction (kd = 1)
   const char* kinds[] = {"random", "block diagonal", "diagonal", "graded"};
   for (int kind = 0; kind < 4; ++kind)
   for (int n : {4, 17, 64, 65, 130, 200, 300}) {
@@ -523,6 +524,7 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
   }
   eigenbasis::parallel_chase_from = 256;
   eigenbasis::split_dc_from = 256;
+  eigenbasis::own_one_stage_from = 768;
 }
 
 // The values path's bisection (tridiagonal_values_bisect) on adversarial tridiagonals: random, Wilkinson's W+ (close

@@ -18,6 +18,7 @@
 #include "band_kernels_dispatch.hpp"
 #include "chase_kernels.hpp"
 #include "secular_equation.hpp"
+#include "symv_kernels.hpp"
 #include "tridiagonal_bisect.hpp"  // also defines EB_NS where the including file did not
 
 namespace eigenbasis {
@@ -517,7 +518,8 @@ BandKernels<T> band_kernels_here() {
   return {symm_detail::strip_rows<T>(), symm_detail::width_multiple<T>(), symm_detail::kStripColumns,
           symm_detail::kUpdatePanel, symm_detail::product_width<T>(), symm_detail::kProductRows,
           &symm_lower_strips<T>, &rank2k_lower_columns<T>, &gemm_nn_sub<T>, &gemm_tn_acc<T>, &reflect_rows<T>,
-          &bisect_values<T>, chase_kernel_rows<T>(), &chase_first<T>, &chase_next<T>, &secular_pass<T>};
+          &bisect_values<T>, chase_kernel_rows<T>(), &chase_first<T>, &chase_next<T>, &secular_pass<T>,
+          &symv_lower_columns<T>, &panel_dots<T>, &panel_sub<T>, &lane_dot<T>, &scale_add<T>};
 }
 
 }  // namespace EB_NS

@@ -30,6 +30,12 @@ struct BandKernels {
   T (*chase_next)(int m, int k, const T* v, T tau, T* blk, T* diag, size_t ld, T* u, T* w);
   // secular_equation.hpp's pass over the poles, vectorised
   void (*secular_pass)(int k, int split, const T* base, const T* z, T tau, T* delta, T* sums);
+  // symv_kernels.hpp's products for one-stage tridiagonalisation (tridiagonal_reduce.hpp)
+  void (*symv_columns)(int m, const T* a, size_t lda, const T* x, T* y, int c0, int c1);
+  void (*panel_dots)(int rows, int k, const T* v, size_t ldv, const T* w, size_t ldw, const T* x, T* p, T* q);
+  void (*panel_sub)(int rows, int k, const T* v, size_t ldv, const T* w, size_t ldw, const T* a, const T* b, T* out);
+  T (*dot)(int rows, const T* x, const T* y);
+  void (*scale_add)(int rows, T s, T alpha, const T* x, T* y);
 };
 
 /** The AVX-512 build (band_kernels_avx512.cpp); call only when use_avx512(). */

@@ -29,11 +29,11 @@ constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps 
 // OPENBLAS_CORETYPE=Haswell (docs/design-notes.md, "CPU eigh: algorithm by size"): Jacobi is one rotation for
 // n <= 2; our tridiagonal QL wins while the matrix and vectors stay in L2 (f64 crossover with ?syevd near
 // n = 150; f32, where our kernel runs in float with 8-wide vectors, near n = 176). Above that, with vectors,
-// ?sytrd + ?stedc + our blocked back-transformation (TRIDIAG_DC) beats ?syevd, whose ?ormtr is its slowest
-// stage, from n = 256; eigenvalues only, with our AVX-512 kernels ?sytrd + our bisection from n = 256 and the
-// two-stage reduction from n = 2048 (it beats ?sytrd's memory-bound half), from 3072 (4096 in f32) with LAPACK's
-// reduction and ?sterf on CPUs without AVX-512 (docs/design-notes.md section
-// 17, "Large matrices"). With vectors and our AVX-512 kernels the two-stage path wins from n = 6144 in both
+// one-stage reduction + divide and conquer + our blocked back-transformation (TRIDIAG_DC) beats ?syevd, whose
+// ?ormtr is its slowest stage, from n = 256 (the reduction ours from 768 with AVX-512, else ?sytrd); eigenvalues
+// only, with our AVX-512 kernels ?sytrd + our bisection from n = 256 and the two-stage reduction from n = 768 (it
+// beats the one-stage reduction's memory-bound half), from 3072 (4096 in f32) with LAPACK's reduction and ?sterf
+// on CPUs without AVX-512 (docs/design-notes.md section 17, "Large matrices"). With vectors and our AVX-512 kernels the two-stage path wins from n = 6144 in both
 // precisions (f64: a tie at 6144, 14.1 against 14.6 s at 6570, 27.8 against 32.9 s at 8192; f32: 6.6 against
 // 7.7 s at 6144, 4.3 against 3.9 s at 5120): there its reduction saves more than Q2's extra 2n^3 costs. Without
 // them Q2 runs on OpenBLAS and never paid. ?syevr never won (10-60 % slower than ?syevd at every size measured).

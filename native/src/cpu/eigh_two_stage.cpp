@@ -1,9 +1,10 @@
 // EB_EIGH_TWO_STAGE: dense -> band (band_reduce.hpp with AVX-512, else ?sytrd_sy2sb) -> tridiagonal (our bulge
 // chase, with its reflectors kept) -> values by our bisection (AVX-512) or ?sterf, or ?stedc with vectors -> Q2 and
 // Q1 applied as blocked products. One-stage ?sytrd spends half its 4/3 n^3 flops in DSYMV, bound by memory
-// bandwidth; here every O(n^3) step is BLAS-3. The same driver with kd = 1 is EB_EIGH_TRIDIAG_DC: ?sytrd, ?stedc
-// and our blocked back-transformation in place of ?syevd's ?ormtr (docs/design-notes.md section 17, "Large
-// matrices", for the flop trade-off and the measurements behind kd, nb, the crossovers and where the products run).
+// bandwidth; here every O(n^3) step is BLAS-3. The same driver with kd = 1 is EB_EIGH_TRIDIAG_DC: one-stage
+// reduction (tridiagonal_reduce.hpp from own_one_stage_from with AVX-512, else ?sytrd), divide and conquer, and
+// our blocked back-transformation in place of ?syevd's ?ormtr (docs/design-notes.md section 17, "Large matrices",
+// for the flop trade-off and the measurements behind kd, nb, the crossovers and where the products run).
 #include "eigh_two_stage.hpp"
 
 #include <algorithm>
@@ -27,6 +28,7 @@
 #include "page_buffer.hpp"
 #include "tile_transpose.hpp"
 #include "tridiagonal_dc.hpp"
+#include "tridiagonal_reduce.hpp"
 
 namespace eigenbasis {
 namespace {
@@ -47,11 +49,12 @@ struct TwoStageWorkspace {
   std::vector<lapack::lint> iwork;
   ChaseReflectors<T> q2;
   BandReduceWorkspace<T> stage1;
+  TridiagonalReduceWorkspace<T> one_stage;
   size_t bytes() const {
     return sizeof(T) * (a.capacity() + ab.capacity() + tau.capacity() + work.capacity() + band.capacity() +
                         d.capacity() + e.capacity() + t.capacity() + apply_work.capacity() + q2.v.capacity() +
                         q2.tau.capacity()) +
-           sizeof(lapack::lint) * iwork.capacity() + stage1.bytes();
+           sizeof(lapack::lint) * iwork.capacity() + stage1.bytes() + one_stage.bytes();
   }
 };
 
@@ -161,6 +164,7 @@ thread_local std::array<double, kStageCount> last_stages{};
 // 8.9 ms, 2048 57 -> 33 ms, 4096 0.24 -> 0.15 s; with vectors, n = 768 8.0 -> 5.2 ms.
 std::atomic<int> parallel_chase_from{256};
 std::atomic<int> split_dc_from{256};
+std::atomic<int> own_one_stage_from{768};
 
 int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
   (void)scalar_bytes;
@@ -279,7 +283,23 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   ws.q2.clear();  // Q2 = I unless the chase fills it
   double t1 = t0;
   int blas_threads_before = 0;  // set where our stage 1 holds OpenBLAS at one thread, restored after the chase
-  if (kd == 1) {
+  if (kd == 1 && use_avx512() && n >= own_one_stage_from.load()) {
+    // One stage on our kernels (tridiagonal_reduce.hpp): ?sytrd's outputs, the two workers as one team with
+    // OpenBLAS on one thread, so the same bits for any thread count.
+    if (threads > 1) {
+      blas_threads_before = openblas_get_num_threads();
+      openblas_set_num_threads(1);
+      OpenBlasThreadsGuard::park_openblas_threads();
+    }
+    reduce_to_tridiagonal(n, ac, n, ws.d.data(), ws.e.data(), ws.tau.data(), band_kernels(static_cast<T*>(nullptr)),
+                          ws.one_stage, [&](int count, auto&& body) { run_tasks(std::min(threads, 2), count, body); });
+    if (vectors) {
+      ws.one_stage.release();  // the vectors path's peak comes later
+      if (blas_threads_before > 0) openblas_set_num_threads(blas_threads_before);
+      blas_threads_before = 0;
+    }
+    t1 = seconds_now();
+  } else if (kd == 1) {
     // One stage: ?sytrd to tridiagonal (its reflectors in a's lower part, as sy2sb's with kd = 1).
     lapack::sytrd_lower(n, ac, n, ws.d.data(), ws.e.data(), ws.tau.data(), &query, -1, &info);
     if (info >= 0) {

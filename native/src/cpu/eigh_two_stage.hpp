@@ -11,8 +11,8 @@ namespace eigenbasis {
  * One n x n matrix: reads the lower triangle of the row-major a; writes ascending eigenvalues to w and, when v is
  * not null, the eigenvectors to the columns of the row-major v with the canonical sign. Steps: a power-of-two
  * scaling where the entries are extreme; dense to band of half-bandwidth kd (band_reduce.hpp with AVX-512, else ?sytrd_sy2sb) and band
- * to tridiagonal by our bulge chase (bulge_chase.hpp), keeping its reflectors -- or, for kd = 1, ?sytrd straight to
- * tridiagonal; our bisection from n = 256 with AVX-512, else ?sterf (values) or divide and conquer (vectors, into v's
+ * to tridiagonal by our bulge chase (bulge_chase.hpp), keeping its reflectors -- or, for kd = 1, straight to
+ * tridiagonal (tridiagonal_reduce.hpp from own_one_stage_from with AVX-512, else ?sytrd); our bisection from n = 256 with AVX-512, else ?sterf (values) or divide and conquer (vectors, into v's
  * memory: split at the top on two tasks from split_dc_from, tridiagonal_dc.hpp, else ?stedc); the back-transformations as
  * blocked products (back_transform.hpp); an in-place transpose with the signs. kd = 0 picks the measured default
  * for n (two_stage_default_bandwidth). threads: the OpenBLAS threads the caller holds (1 inside a batch worker). Returns 0, or k > 0
@@ -26,7 +26,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
 
 /**
  * Where the calling thread's last eigh_two_stage call spent its time, in seconds: band width used, reduction
- * (?sytrd, band_reduce.hpp or ?sytrd_sy2sb), bulge chase, tridiagonal solver, T factors (and the transpose before them), the
+ * (tridiagonal_reduce.hpp, ?sytrd, band_reduce.hpp or ?sytrd_sy2sb), bulge chase, tridiagonal solver, T factors (and the transpose before them), the
  * back-transformation products, the sign pass. Zeros for stages a call did not run. Read by eb_cpu_eigh_stages.
  */
 constexpr int kStageCount = 7;
@@ -43,6 +43,14 @@ extern std::atomic<int> parallel_chase_from;
  * ms, 512 8.3 -> 5.7 ms, 1024 34 -> 28.5 ms; f32 1024 19.1 -> 14.7 ms. Tests lower it to cover the split at small n.
  */
 extern std::atomic<int> split_dc_from;
+/**
+ * Smallest n at which the one-stage path (kd = 1) reduces to tridiagonal with our tridiagonal_reduce.hpp (AVX-512)
+ * instead of LAPACK's ?sytrd on OpenBLAS's threads. Measured (C driver, 2 threads, reduction alone, binaries
+ * alternated; design notes section 17): ours wins from n = 768 (f64 768 13.7-13.9 against 14.6-14.8 ms, 1024 24.7
+ * against 28.2, 2048 200-208 against 222-240; f32 1024 14.1 against 17.7) and loses below (f32 512 4.4-4.7 against
+ * 3.8 ms): its two syncs a column cost more than the smaller products gain. Tests lower it; benchmarks raise it.
+ */
+extern std::atomic<int> own_one_stage_from;
 
 /**
  * The values-only path's tridiagonal eigenvalues: the n eigenvalues of the symmetric tridiagonal matrix (diagonal d,
