@@ -3,7 +3,8 @@
 // stage breakdown of the two new paths (eb_cpu_eigh_stages). The C baseline of LargeEighBenchmark: no JVM, no copy.
 // Usage: [EB_BENCH_ALGS=syevd,two_stage,...] [EB_BENCH_NO_WARMUP=1] eb_eigh_large_bench [repeats] [n:dtype:vectors ...]
 //   e.g. eb_eigh_large_bench 3 4096:f64:0 1024:f32:1
-//   EB_BENCH_LAPACK_SYTRD=1: the one-stage path reduces with LAPACK's ?sytrd instead of ours.
+//   EB_BENCH_LAPACK_SYTRD=1: the one-stage path reduces with LAPACK's ?sytrd instead of ours;
+//   EB_BENCH_CHASE_ONE=1: the bulge chase on one worker.
 //   vectors 1 = eigenvectors too, 0 = eigenvalues only. Default: 3 rounds of 1024, 2048, 4096 in f64 with and
 //   without vectors.
 // Prints per case and algorithm: "case n dtype vectors algorithm best_s median_s gflops_model stages..." where
@@ -23,6 +24,7 @@
 
 namespace eigenbasis {
 extern std::atomic<int> own_one_stage_from;  // eigh_two_stage.hpp: A/B of the one-stage reduction
+extern std::atomic<int> parallel_chase_from;  // and of the chase on one worker
 }
 
 namespace {
@@ -94,6 +96,7 @@ void run(const Case& c, int repeats) {
 
 int main(int argc, char** argv) {
   if (std::getenv("EB_BENCH_LAPACK_SYTRD") != nullptr) eigenbasis::own_one_stage_from = 1 << 30;
+  if (std::getenv("EB_BENCH_CHASE_ONE") != nullptr) eigenbasis::parallel_chase_from = 1 << 30;
   int repeats = 3;
   int first = 1;
   if (argc > 1 && std::strchr(argv[1], ':') == nullptr) {

@@ -15,6 +15,7 @@
 #include "eigenbasis/eb_api.h"
 #include "../src/cuda/jacobi_batched.hpp"
 #include "../src/cpu/band_reduce.hpp"
+#include "../src/cpu/batch_pool.hpp"
 #include "../src/cpu/det_math.hpp"
 #include "../src/cpu/eigh_two_stage.hpp"
 #include "../src/cpu/isa_dispatch.hpp"
@@ -466,6 +467,7 @@ template <class T>
 void check_two_stage_bandwidths(std::mt19937_64& rng) {
   const double ulp = sizeof(T) == 8 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
   eigenbasis::parallel_chase_from = 0;  // the two-worker chase at every size here
+  eigenbasis::chase_round_trip_limit_ns = 1 << 30;  // whatever the cores' placement
   eigenbasis::split_dc_from = 0;        // and the top-split divide and conquer (kd = 1 is the one-stage path)
   eigenbasis::own_one_stage_from = 0;   // and our one-stage reduction (kd = 1)
   const char* kinds[] = {"random", "block diagonal", "diagonal", "graded"};
@@ -523,6 +525,7 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
     }
   }
   eigenbasis::parallel_chase_from = 256;
+  eigenbasis::chase_round_trip_limit_ns = 300;
   eigenbasis::split_dc_from = 256;
   eigenbasis::own_one_stage_from = 768;
 }
@@ -741,6 +744,23 @@ void check_band_reduction(std::mt19937_64& rng) {
   }
 }
 
+// The pool's round-trip probe: declines (negative) with one thread, where its two bodies run one after the other;
+// with two, a positive time when the partner came, the chase's choice following from it.
+void check_pair_round_trip() {
+  eigenbasis::BatchPool& pool = eigenbasis::BatchPool::instance();
+  const int before = pool.threads();
+  pool.set_threads(1);
+  const double alone = eigenbasis::pool_pair_round_trip_ns();
+  pool.set_threads(2);
+  const double pair = eigenbasis::pool_pair_round_trip_ns();
+  pool.set_threads(before);
+  std::printf("pool pair round trip: %.0f ns (one thread: %.0f)\n", pair, alone);
+  if (!(alone < 0) || !(pair < 1e6)) {
+    std::printf("FAIL pool_pair_round_trip_ns: one thread %.3g (want < 0), two %.3g (want < 1e6 ns)\n", alone, pair);
+    ++failures;
+  }
+}
+
 int main() {
   std::mt19937_64 rng(42);
   const int algorithms[] = {EB_EIGH_AUTO,  EB_EIGH_JACOBI,    EB_EIGH_TRIDIAG_QL, EB_EIGH_SYEVD,
@@ -770,6 +790,7 @@ int main() {
   }
   check_band_reduction<double>(rng);
   check_band_reduction<float>(rng);
+  check_pair_round_trip();
   check_two_stage_bandwidths<double>(rng);
   check_two_stage_bandwidths<float>(rng);
   check_tridiagonal_bisection<double>(rng);

@@ -169,4 +169,48 @@ void OpenBlasThreadsGuard::park_openblas_threads() {
   if (blas_thread_shutdown_ != nullptr) blas_thread_shutdown_();
 }
 
+double pool_pair_round_trip_ns() {
+  struct alignas(64) Line {
+    std::atomic<int> v{0};
+  };
+  Line line;                       // 0: waiting for the partner, 1: partner here, -1: given up; then 2t + 2, 2t + 3
+  std::atomic<int> arrivals{0};
+  double best = -1.0;
+  constexpr int kBatches = 3, kTrips = 8;
+  using Clock = std::chrono::steady_clock;
+  BatchPool::instance().run(2, 2, [&](int, int64_t) {
+    if (arrivals.fetch_add(1, std::memory_order_acq_rel) == 0) {
+      const Clock::time_point start = Clock::now();
+      for (int spins = 0; line.v.load(std::memory_order_acquire) == 0; ++spins) {
+        if ((spins & 255) == 255 && Clock::now() - start > std::chrono::microseconds(200)) {
+          int expected = 0;
+          if (line.v.compare_exchange_strong(expected, -1, std::memory_order_acq_rel)) return;
+        }
+        __builtin_ia32_pause();
+      }
+      int t = 0;
+      for (int b = 0; b < kBatches; ++b) {
+        const Clock::time_point t0 = Clock::now();
+        for (int k = 0; k < kTrips; ++k, ++t) {
+          line.v.store(2 * t + 2, std::memory_order_release);
+          while (line.v.load(std::memory_order_acquire) != 2 * t + 3) __builtin_ia32_pause();
+        }
+        const double ns = std::chrono::duration<double, std::nano>(Clock::now() - t0).count() / kTrips;
+        if (best < 0 || ns < best) best = ns;
+      }
+      line.v.store(-2, std::memory_order_release);  // done
+    } else {
+      int expected = 0;
+      if (!line.v.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) return;  // the caller gave up
+      for (int t = 0;; ++t) {
+        int v;
+        while ((v = line.v.load(std::memory_order_acquire)) != 2 * t + 2 && v != -2) __builtin_ia32_pause();
+        if (v == -2) return;
+        line.v.store(2 * t + 3, std::memory_order_release);
+      }
+    }
+  });
+  return best;
+}
+
 }  // namespace eigenbasis

@@ -68,6 +68,16 @@ class BatchPool {
 };
 
 /**
+ * The time one cache line takes to go from one pool worker to another and back, in nanoseconds: the fastest of
+ * three batches of eight round trips between worker 0 (the caller) and another worker, about 25 round trips in
+ * all. Returns a negative value when no second worker ran beside the caller within 200 microseconds (one thread,
+ * or another caller holds the pool). On the CI machine's two cores it reads 170-190 ns when they share an L3 and
+ * 480-510 ns when the host has put them on two chiplets, which changes from minute to minute; kernels whose two
+ * workers hand data back and forth at a fine grain (the bulge chase) pick their worker count by it.
+ */
+double pool_pair_round_trip_ns();
+
+/**
  * OpenBLAS's thread count is process-wide (openblas_set_num_threads_local too, in this build), and its results
  * depend in the last bits on that count. So that a call always computes the same bits, whatever runs beside it,
  * every call that uses BLAS or LAPACK holds this lock: shared while OpenBLAS runs on one thread (BlasSingle),

@@ -163,6 +163,7 @@ thread_local std::array<double, kStageCount> last_stages{};
 // Measured, C driver, chase on one worker against two: f64 values, kd = 32: n = 384 1.9 -> 1.4 ms, 1024 14.5 ->
 // 8.9 ms, 2048 57 -> 33 ms, 4096 0.24 -> 0.15 s; with vectors, n = 768 8.0 -> 5.2 ms.
 std::atomic<int> parallel_chase_from{256};
+std::atomic<int> chase_round_trip_limit_ns{300};
 std::atomic<int> split_dc_from{256};
 std::atomic<int> own_one_stage_from{768};
 
@@ -361,7 +362,13 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
                 ws.band.data() + static_cast<size_t>(c) + static_cast<size_t>(c) * ld);
     }
     if (vectors) ws.q2.layout(n, kd, nb);
-    const int chase_workers = n >= parallel_chase_from ? std::min(threads, 2) : 1;
+    int chase_workers = n >= parallel_chase_from ? std::min(threads, 2) : 1;
+    // Two workers hand each sweep's rows back and forth every few levels: worth it only while the cores share a
+    // cache (the chase gives the same bits for any worker count, so this changes only the time).
+    if (chase_workers == 2) {
+      const double trip = pool_pair_round_trip_ns();
+      if (trip < 0 || trip > chase_round_trip_limit_ns.load()) chase_workers = 1;
+    }
     const BandKernels<T> own = use_avx512() ? band_kernels(static_cast<T*>(nullptr)) : BandKernels<T>{};
     chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr,
                use_avx512() ? &own : nullptr, chase_workers,

@@ -38,6 +38,14 @@ extern thread_local std::array<double, kStageCount> last_stages;
  */
 extern std::atomic<int> parallel_chase_from;
 /**
+ * The chase runs on two workers only while a cache line goes from one to the other and back in at most this many
+ * nanoseconds (pool_pair_round_trip_ns, measured before each chase: about 30 microseconds). Measured, C driver,
+ * values only, chase on two workers against one: with the round trip at 170-190 ns f64 n = 1024 6.4-6.5 against
+ * 10.0-10.2 ms, 2048 24.7 against 39.9-41.0 ms; at 480-510 ns 15.2-15.7 against 9.7-9.8 ms and 59.4-59.6 against
+ * 41.0-41.8 ms. Tests raise it so that the two-worker chase runs whatever the host does.
+ */
+extern std::atomic<int> chase_round_trip_limit_ns;
+/**
  * Smallest n at which the tridiagonal eigenvectors come from the top-split divide and conquer (tridiagonal_dc.hpp)
  * instead of ?stedc. Measured (C driver, 2 threads, tridiagonal stage): f64 n = 192 a tie (1.3 ms), 256 2.1 -> 1.45
  * ms, 512 8.3 -> 5.7 ms, 1024 34 -> 28.5 ms; f32 1024 19.1 -> 14.7 ms. Tests lower it to cover the split at small n.
