@@ -29,6 +29,18 @@ struct Lanes {
   static void store(T* p, V v) { std::memcpy(p, &v, sizeof v); }
 };
 
+// Adds the lanes of four vector accumulators to four scalars, lane by lane in order.
+template <class T>
+inline void fold_lanes(typename Lanes<T>::V s0, typename Lanes<T>::V s1, typename Lanes<T>::V s2,
+                       typename Lanes<T>::V s3, T& t0, T& t1, T& t2, T& t3) {
+  for (int l = 0; l < Lanes<T>::count; ++l) {
+    t0 += s0[l];
+    t1 += s1[l];
+    t2 += s2[l];
+    t3 += s3[l];
+  }
+}
+
 }  // namespace symv_detail
 
 /**
@@ -84,12 +96,7 @@ void symv_lower_columns(int m, const T* a, size_t lda, const T* x, T* y, int c0,
       t2 += a2[r] * x[i];
       t3 += a3[r] * x[i];
     }
-    for (int l = 0; l < L; ++l) {
-      t0 += s0[l];
-      t1 += s1[l];
-      t2 += s2[l];
-      t3 += s3[l];
-    }
+    symv_detail::fold_lanes<T>(s0, s1, s2, s3, t0, t1, t2, t3);
     y[j] += t0;
     y[j + 1] += t1;
     y[j + 2] += t2;
@@ -143,12 +150,7 @@ void panel_dots(int rows, int k, const T* v, size_t ldv, const T* w, size_t ldw,
         t2 += m2[r] * x[r];
         t3 += m3[r] * x[r];
       }
-      for (int l = 0; l < L; ++l) {
-        t0 += s0[l];
-        t1 += s1[l];
-        t2 += s2[l];
-        t3 += s3[l];
-      }
+      symv_detail::fold_lanes<T>(s0, s1, s2, s3, t0, t1, t2, t3);
       out[c] = t0;
       out[c + 1] = t1;
       out[c + 2] = t2;

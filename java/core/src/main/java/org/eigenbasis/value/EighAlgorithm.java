@@ -25,9 +25,10 @@ public enum EighAlgorithm {
      */
     TWO_STAGE,
     /**
-     * One-stage Householder tridiagonalisation (LAPACK ?sytrd), divide and conquer (?stedc), and our own blocked
-     * back-transformation in place of ?syevd's ?ormtr (cpu); eigenvalues only, our vectorised bisection on the
-     * tridiagonal on both cores (?sterf without AVX-512). Mid to large n.
+     * One-stage Householder tridiagonalisation (ours on both cores from n = 768 with AVX-512, else LAPACK ?sytrd),
+     * divide and conquer (split at the top on both cores from n = 256 with our merge, else ?stedc), and our own
+     * blocked back-transformation in place of ?syevd's ?ormtr (cpu); eigenvalues only, our vectorised bisection on
+     * the tridiagonal on both cores (?sterf without AVX-512). Mid to large n.
      */
     TRIDIAGONAL_DC,
     /** cuSOLVER cusolverDnXsyevBatched (cuda). */
