@@ -172,6 +172,9 @@ class EdgeShapeSmokeTest {
                 list.add(Arguments.of(lapack, dtype, 256, 3));              // one matrix a worker, BLAS single
                 list.add(Arguments.of(lapack, dtype, LARGEST_LAPACK, 1));   // one matrix, threaded inside LAPACK
             }
+            // Either side of the one-stage path's switch from ?sytrd to our reduction (own_one_stage_from).
+            list.add(Arguments.of(EighAlgorithm.TRIDIAGONAL_DC, dtype, 767, 1));
+            list.add(Arguments.of(EighAlgorithm.TRIDIAGONAL_DC, dtype, 768, 1));
         }
         return list.stream();
     }
