@@ -18,6 +18,7 @@
 #include "band_kernels_dispatch.hpp"
 #include "chase_kernels.hpp"
 #include "secular_equation.hpp"
+#include "simd_lanes.hpp"
 #include "symv_kernels.hpp"
 #include "tridiagonal_bisect.hpp"  // also defines EB_NS where the including file did not
 
@@ -28,36 +29,9 @@ namespace symm_detail {
 #if !defined(__AVX512F__)
 #error "band_kernels.hpp is built for x86-64-v4 only (band_kernels_avx512.cpp)"
 #endif
-constexpr int kVecBytes = 64;
+using simd_detail::kVecBytes;
+using simd_detail::Simd;
 constexpr int kRegisters = 32;
-
-template <class T>
-struct Simd {
-  static constexpr int lanes = kVecBytes / static_cast<int>(sizeof(T));
-  typedef T V __attribute__((vector_size(kVecBytes)));
-  static V load(const T* p) {
-    V v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
-  static void store(T* p, V v) { std::memcpy(p, &v, sizeof v); }
-  static V splat(T s) { return V{} + s; }
-  // *p in every lane by one broadcast load (vbroadcastsd/ss from memory: a load-port uop). The hot loops use this:
-  // GCC compiles V{} + s as a scalar add (0 + s is no identity at s = -0) and a register broadcast, and a
-  // lane-by-lane fill of consecutive scalars as one vector load and seven permutes. reflect_rows in L1, one core:
-  // 85 GFLOP/s with V{} + s, 64 with the fill, 93-104 with this (and each tile size its own function).
-  static V splat_at(const T* p) {
-    V v;
-    if constexpr (sizeof(T) == 8) {
-      const __m512d b = _mm512_set1_pd(*reinterpret_cast<const double*>(p));
-      std::memcpy(&v, &b, sizeof v);
-    } else {
-      const __m512 b = _mm512_set1_ps(*reinterpret_cast<const float*>(p));
-      std::memcpy(&v, &b, sizeof v);
-    }
-    return v;
-  }
-};
 
 // Accumulators per kernel: three quarters of the vector registers, the rest for loads and broadcasts.
 constexpr int kAccumulators = kRegisters * 3 / 4;

@@ -180,6 +180,17 @@ int two_stage_default_bandwidth(int n, int scalar_bytes, bool vectors) {
   return std::max(1, std::min(kd, n - 1));
 }
 
+// OpenBLAS on one thread while our workers run, and its server threads parked: a threaded call just before (this
+// caller's or the last matrix's) leaves them spinning on the cores our workers are about to use. Returns the count
+// to restore afterwards, or 0 where threads <= 1 and nothing changed.
+static int openblas_single_for_workers(int threads) {
+  if (threads <= 1) return 0;
+  const int before = openblas_get_num_threads();
+  openblas_set_num_threads(1);
+  OpenBlasThreadsGuard::park_openblas_threads();
+  return before;
+}
+
 // body(i) for i < count: on the pool with up to `threads` workers, or in order on this thread when threads <= 1.
 template <class Body>
 void run_tasks(int threads, int count, Body&& body) {
@@ -287,11 +298,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
   if (kd == 1 && use_avx512() && n >= own_one_stage_from.load()) {
     // One stage on our kernels (tridiagonal_reduce.hpp): ?sytrd's outputs, the two workers as one team with
     // OpenBLAS on one thread, so the same bits for any thread count.
-    if (threads > 1) {
-      blas_threads_before = openblas_get_num_threads();
-      openblas_set_num_threads(1);
-      OpenBlasThreadsGuard::park_openblas_threads();
-    }
+    blas_threads_before = openblas_single_for_workers(threads);
     reduce_to_tridiagonal(n, ac, n, ws.d.data(), ws.e.data(), ws.tau.data(), band_kernels(static_cast<T*>(nullptr)),
                           ws.one_stage, [&](int count, auto&& body) { run_tasks(std::min(threads, 2), count, body); });
     if (vectors) {
@@ -322,13 +329,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     if (use_avx512()) {
       // Ours: fixed tasks on up to two workers, OpenBLAS on one thread (the caller holds OpenBlasThreadsGuard when
       // threads > 1), so the same bits for any thread count.
-      if (threads > 1) {
-        blas_threads_before = openblas_get_num_threads();
-        openblas_set_num_threads(1);
-        // A threaded call just before (this caller's or the last matrix's) leaves OpenBLAS's server threads
-        // spinning on the cores our workers are about to use.
-        OpenBlasThreadsGuard::park_openblas_threads();
-      }
+      blas_threads_before = openblas_single_for_workers(threads);
       const int workers = std::min(threads, 2);
       info = reduce_to_band(n, kd, ac, n, ws.ab.data(), static_cast<int>(ldab), ws.tau.data(),
                             band_kernels(static_cast<T*>(nullptr)), ws.stage1, [&](int count, auto&& body) {

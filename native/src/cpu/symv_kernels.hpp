@@ -7,7 +7,8 @@
 #pragma once
 
 #include <cstddef>
-#include <cstring>
+
+#include "simd_lanes.hpp"
 
 #if !defined(__AVX512F__) || !defined(EB_NS)
 #error "symv_kernels.hpp is built for x86-64-v4 only, in band_kernels_avx512.cpp (which defines EB_NS)"
@@ -18,22 +19,13 @@ inline namespace EB_NS {
 namespace symv_detail {
 
 template <class T>
-struct Lanes {
-  static constexpr int count = 64 / static_cast<int>(sizeof(T));
-  typedef T V __attribute__((vector_size(64)));
-  static V load(const T* p) {
-    V v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
-  static void store(T* p, V v) { std::memcpy(p, &v, sizeof v); }
-};
+using Lanes = simd_detail::Simd<T>;
 
 // Adds the lanes of four vector accumulators to four scalars, lane by lane in order.
 template <class T>
 inline void fold_lanes(typename Lanes<T>::V s0, typename Lanes<T>::V s1, typename Lanes<T>::V s2,
                        typename Lanes<T>::V s3, T& t0, T& t1, T& t2, T& t3) {
-  for (int l = 0; l < Lanes<T>::count; ++l) {
+  for (int l = 0; l < Lanes<T>::lanes; ++l) {
     t0 += s0[l];
     t1 += s1[l];
     t2 += s2[l];
@@ -53,7 +45,7 @@ template <class T>
 void symv_lower_columns(int m, const T* a, size_t lda, const T* x, T* y, int c0, int c1) {
   using S = symv_detail::Lanes<T>;
   using V = typename S::V;
-  constexpr int L = S::count;
+  constexpr int L = S::lanes;
   int j = c0;
   for (; j + 4 <= c1; j += 4) {
     const T* a0 = a + j + static_cast<size_t>(j) * lda;  // column j from its diagonal
@@ -123,7 +115,7 @@ template <class T>
 void panel_dots(int rows, int k, const T* v, size_t ldv, const T* w, size_t ldw, const T* x, T* p, T* q) {
   using S = symv_detail::Lanes<T>;
   using V = typename S::V;
-  constexpr int L = S::count;
+  constexpr int L = S::lanes;
   for (int pass = 0; pass < 2; ++pass) {
     const T* m = pass == 0 ? v : w;
     const size_t ld = pass == 0 ? ldv : ldw;
@@ -178,7 +170,7 @@ template <class T>
 void panel_sub(int rows, int k, const T* v, size_t ldv, const T* w, size_t ldw, const T* a, const T* b, T* out) {
   using S = symv_detail::Lanes<T>;
   using V = typename S::V;
-  constexpr int L = S::count;
+  constexpr int L = S::lanes;
   for (int c = 0; c < k; c += 2) {
     const bool pair = c + 1 < k;
     const T* v0 = v + static_cast<size_t>(c) * ldv;
@@ -205,7 +197,7 @@ template <class T>
 T lane_dot(int rows, const T* x, const T* y) {
   using S = symv_detail::Lanes<T>;
   using V = typename S::V;
-  constexpr int L = S::count;
+  constexpr int L = S::lanes;
   V s0{}, s1{};
   int r = 0;
   for (; r + 2 * L <= rows; r += 2 * L) {
@@ -225,7 +217,7 @@ template <class T>
 void scale_add(int rows, T s, T alpha, const T* x, T* y) {
   using S = symv_detail::Lanes<T>;
   using V = typename S::V;
-  constexpr int L = S::count;
+  constexpr int L = S::lanes;
   const V vs = V{} + s, va = V{} + alpha;
   int r = 0;
   for (; r + L <= rows; r += L) S::store(y + r, vs * S::load(y + r) + va * S::load(x + r));

@@ -26,9 +26,9 @@ namespace eigenbasis {
 
 template <class T>
 struct TridiagonalReduceWorkspace {
-  std::vector<T> w, left, right, y1, dots, coef, pack, tmp;
+  std::vector<T> w, vwv, y1, dots, coef, pack, tmp;
   size_t bytes() const {
-    return sizeof(T) * (w.capacity() + left.capacity() + right.capacity() + y1.capacity() + dots.capacity() +
+    return sizeof(T) * (w.capacity() + vwv.capacity() + y1.capacity() + dots.capacity() +
                         coef.capacity() + pack.capacity() + tmp.capacity());
   }
   void release() { *this = TridiagonalReduceWorkspace(); }
@@ -141,8 +141,7 @@ void reduce_to_tridiagonal(int n, T* a, int lda, T* d, T* e, T* tau, const BandK
   constexpr int nb = kPanel;
   const size_t nn = static_cast<size_t>(n);
   if (ws.w.size() < nn * nb) ws.w.resize(nn * nb);
-  if (ws.left.size() < nn * 2 * nb) ws.left.resize(nn * 2 * nb);
-  if (ws.right.size() < nn * 2 * nb) ws.right.resize(nn * 2 * nb);
+  if (ws.vwv.size() < nn * 3 * nb) ws.vwv.resize(nn * 3 * nb);
   if (ws.y1.size() < nn * (kParts - 1)) ws.y1.resize(nn * (kParts - 1));
   const size_t dots_size = kParts * (2 * static_cast<size_t>(nb) + 1);
   if (ws.dots.size() < dots_size) ws.dots.resize(dots_size);
@@ -262,15 +261,15 @@ void reduce_to_tridiagonal(int n, T* a, int lda, T* d, T* e, T* tau, const BandK
         // A22 -= V W^T + W V^T over rows and columns nb..m, as C -= [V W] [W V]^T.
         const int pn = m - nb;
         const size_t ldp = static_cast<size_t>(pn);
-        T* left = ws.left.data();
-        T* right = ws.right.data();
+        // [V W V] once: [V W] from its first column and [W V] from its nb-th, one copy of each factor fewer.
+        T* left = ws.vwv.data();
+        T* right = left + nb * ldp;
         for (int c = 0; c < nb; ++c) {
           const T* vc = &loc(nb, c);
           const T* wc = w + nb + c * ldw;
           std::copy(vc, vc + pn, left + c * ldp);
           std::copy(wc, wc + pn, left + (nb + c) * ldp);
-          std::copy(wc, wc + pn, right + c * ldp);
-          std::copy(vc, vc + pn, right + (nb + c) * ldp);
+          std::copy(vc, vc + pn, left + (2 * nb + c) * ldp);
         }
         // Parts of equal work (column j costs pn - j), at multiples of the kernel's column step.
         const int step = kernel.update_columns;
