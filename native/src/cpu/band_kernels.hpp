@@ -433,30 +433,34 @@ void reflect_rows(int m, int kk, int band, const T* v, size_t ldv, const T* t, s
 }
 
 /**
- * Row strips [s_begin, s_end) of Y = A V, A the n x n symmetric matrix in the lower triangle of the column-major
- * a (ld lda; the strict upper triangle is never read), V row-major in vr (n x kp, kp a multiple of
- * symm_detail::width_multiple<T>(), padding columns zero). Strip s holds rows [s h, min(n, s h + h)) with h =
- * symm_detail::strip_rows<T>(). Adds the strip rows' products with the columns left of the strip into yc
- * (column-major, ld n: rows of the caller's strips only) and the transposed products into yr (row-major n x kp,
- * rows left of the strips); the diagonal blocks go to yc. Y = yc + yr, summed over all strips. diag is a scratch
- * of max(h h, kp) scalars. Costs 2 kp (sum over the strips' rows r of r + 1) flops and reads each stored element
- * of A once.
+ * Row strips [s_begin, s_end) of Y = A V over the columns [c_begin, c_end), A the n x n symmetric matrix in the
+ * lower triangle of the column-major a (ld lda; the strict upper triangle is never read), V row-major in vr (n x
+ * kp, kp a multiple of symm_detail::width_multiple<T>(), padding columns zero). Strip s holds rows [s h, min(n, s
+ * h + h)) with h = symm_detail::strip_rows<T>(); its diagonal block counts as column s h's. Adds the strip rows'
+ * products with the columns of the range left of the strip into yc (column-major, ld n: rows of the strips) and
+ * the transposed products into yr (row-major n x kp, rows of the column range); the diagonal blocks go to yc
+ * alone. Y =
+ * yc + yr, summed over every strip and column range: strips split the rows, column ranges the columns (a core then
+ * reads the columns the trailing update gave it). diag is a scratch of max(h h, kp) scalars. Costs 2 kp flops per
+ * stored element of A read, and reads each once.
  */
 template <class T>
-void symm_lower_strips(int n, const T* a, size_t lda, const T* vr, int kp, int s_begin, int s_end, T* yc, T* yr,
-                       T* diag) {
+void symm_lower_strips(int n, const T* a, size_t lda, const T* vr, int kp, int s_begin, int s_end, int c_begin,
+                       int c_end, T* yc, T* yr, T* diag) {
   using namespace symm_detail;
   constexpr int h = strip_rows<T>();
   for (int s = s_begin; s < s_end; ++s) {
     const int r0 = s * h;
     if (r0 >= n) break;
+    const bool own_diagonal = c_begin <= r0 && r0 < c_end;
+    const int t_end = std::min(c_end, r0);  // off-diagonal columns [c_begin, t_end)
     if (r0 + h > n) {  // the last, partial strip (fewer than h rows): plain loops, each row's sum kept in `diag`
       for (int r = r0; r < n; ++r) {
         const T* vrow = vr + static_cast<size_t>(r) * kp;
         T* yrow = diag;  // h x h >= kp scalars
-        const T arr = a[r + static_cast<size_t>(r) * lda];
+        const T arr = own_diagonal ? a[r + static_cast<size_t>(r) * lda] : T(0);
         for (int c = 0; c < kp; ++c) yrow[c] = arr * vrow[c];
-        for (int t = 0; t < r; ++t) {
+        for (int t = c_begin; t < t_end; ++t) {
           const T art = a[r + static_cast<size_t>(t) * lda];
           const T* vt = vr + static_cast<size_t>(t) * kp;
           T* yt = yr + static_cast<size_t>(t) * kp;
@@ -465,17 +469,27 @@ void symm_lower_strips(int n, const T* a, size_t lda, const T* vr, int kp, int s
             yt[c] += art * vrow[c];
           }
         }
+        if (own_diagonal)  // the diagonal block: transposed products to the strip's rows, in yc
+          for (int t = r0; t < r; ++t) {
+            const T art = a[r + static_cast<size_t>(t) * lda];
+            const T* vt = vr + static_cast<size_t>(t) * kp;
+            for (int c = 0; c < kp; ++c) {
+              yrow[c] += art * vt[c];
+              yc[t + static_cast<size_t>(c) * n] += art * vrow[c];
+            }
+          }
         for (int c = 0; c < kp; ++c) yc[r + static_cast<size_t>(c) * n] += yrow[c];
       }
       break;
     }
     const T* strip = a + r0;
-    for (int t0 = 0; t0 < r0; t0 += kBlock) {
-      const int count = std::min(kBlock, r0 - t0);
+    for (int t0 = c_begin; t0 < t_end; t0 += kBlock) {
+      const int count = std::min(kBlock, t_end - t0);
       const T* tile = strip + static_cast<size_t>(t0) * lda;
       strip_kernel(tile, lda, count, vr + static_cast<size_t>(t0) * kp, kp, yc + r0, static_cast<size_t>(n));
       column_kernel(tile, lda, count, vr + static_cast<size_t>(r0) * kp, kp, yr + static_cast<size_t>(t0) * kp);
     }
+    if (!own_diagonal) continue;
     // The diagonal block, mirrored into a full h x h block, through the strip kernel alone.
     for (int t = 0; t < h; ++t)
       for (int r = 0; r < h; ++r)

@@ -15,7 +15,8 @@ struct BandKernels {
   int update_panel;    // rank2k's and gemm_nn_sub's pack hold k * update_panel scalars
   int product_width;   // gemm_tn_acc's W has k rounded up to a multiple of this
   int product_rows;    // gemm_tn_acc's vpack holds product_rows * (k rounded up) scalars
-  void (*strips)(int n, const T* a, size_t lda, const T* vr, int kp, int s_begin, int s_end, T* yc, T* yr, T* diag);
+  void (*strips)(int n, const T* a, size_t lda, const T* vr, int kp, int s_begin, int s_end, int c_begin, int c_end,
+                 T* yc, T* yr, T* diag);
   void (*rank2k)(int n, int k, const T* a, size_t lda, const T* b, size_t ldb, T* c, size_t ldc, int t_begin,
                  int t_end, T* pack, T* tmp);
   void (*gemm_nn_sub)(int m, int n, int k, const T* v, size_t ldv, const T* w, size_t ldw, T* z, size_t ldz, T* pack,

@@ -4,8 +4,10 @@
 // symm_lower_strips, each stored element of A22 read once: 1.6-1.75x OpenBLAS's ?symm at k = 64 with AVX-512), the
 // correction W = X T - V (T^T V^T X T) / 2, and A22 -= V W^T + W V^T (our rank2k_lower_columns, k = 2 kd). The
 // panel's T factor is formed beside X, and the next panel's QR beside the rest of the update once its columns are
-// updated (look-ahead). Every product runs as fixed tasks whatever the worker count, with OpenBLAS on one thread,
-// so the bits depend on neither the thread count nor on what runs beside (design notes section 17).
+// updated (look-ahead). The two workers form a PairTeam for the whole reduction, each part of a step pinned to
+// one core: A22's columns from the panel's split on are worker 1's in both products. Every part's arithmetic is
+// fixed whatever the worker count, with OpenBLAS on one thread, so the bits depend on neither the thread count nor
+// on what runs beside (design notes section 17).
 #pragma once
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 
 #include "lapack.hpp"
 #include "band_kernels_dispatch.hpp"
+#include "pair_team.hpp"
 
 namespace eigenbasis {
 
@@ -38,17 +41,6 @@ void ensure(std::vector<T>& v, size_t n) {
   if (v.size() < n) v.resize(n);
 }
 
-// The first strip of part 1 when the symm kernel's strips are split in two of equal work (strip s costs ~ s + 1/2).
-inline int half_work_strip(int strips) {
-  const double total = 0.5 * strips * static_cast<double>(strips);
-  double sum = 0;
-  for (int s = 0; s < strips; ++s) {
-    sum += s + 0.5;
-    if (sum >= 0.5 * total) return s + 1;
-  }
-  return strips;
-}
-
 }  // namespace band_detail
 
 /**
@@ -56,9 +48,9 @@ inline int half_work_strip(int strips) {
  * half-width kd in 1 <= kd < n: writes the band's lower part to ab (ld ldab >= kd + 1, element (r, c) at r - c + c
  * ldab), the reflectors' vectors below the kd-th subdiagonal of a and their scalars to tau[0, n - kd) (tau must
  * hold n scalars, zero on entry: ?sytrd_sy2sb's layout, so back_transform.hpp reads either). Costs 4/3 n^3 + O(n^2
- * kd) flops. run(count, body) calls body(i) once for every i in [0, count), on the caller's workers, in any order
- * (the tasks of one call touch disjoint data); OpenBLAS must be on one thread. Returns LAPACK's info from ?geqrf
- * (< 0 only on a bad argument, which is our bug).
+ * kd) flops. run(2, body) is called once and must call body(0) and body(1), on two of the caller's workers or one
+ * after the other (pair_team.hpp: the leader then runs every part); OpenBLAS must be on one thread. Returns
+ * LAPACK's info from ?geqrf (< 0 only on a bad argument, which is our bug).
  */
 template <class T, class Run>
 int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const BandKernels<T>& kernel,
@@ -76,7 +68,7 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     ensure(ws.vw, rows_max * 2 * kd);
     ensure(ws.wv, rows_max * 2 * kd);
     ensure(ws.vr, rows_max * kp_max);
-    ensure(ws.yc, rows_max * kp_max);
+    ensure(ws.yc, 2 * rows_max * kp_max);
     ensure(ws.yr, 2 * rows_max * kp_max);
     ensure(ws.t, static_cast<size_t>(kd) * kd);
     // Y's two halves (kq x kd each, kq = kd rounded up to gemm_tn_acc's width), Y^T T, Z, and [Z / 2; -T].
@@ -96,25 +88,48 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     return static_cast<int>(qr_info);
   };
   if (kd < n - 1 && (info = panel_qr(0)) < 0) return static_cast<int>(info);
-  for (int i = 0; kd < n - 1 && i < n - kd; i += kd) {
+  std::atomic<int> qr_info{0};
+  if (kd < n - 1) run_pair_team(run, [&](PairTeam& team) {
+  for (int i = 0; i < n - kd; i += kd) {
     const int pn = n - i - kd;       // rows of the panel, and order of the trailing matrix A22
     const int pk = std::min(pn, kd);  // reflectors in this panel
     T* panel = a + (i + kd) + static_cast<size_t>(i) * lda;
     T* a22 = a + (i + kd) + static_cast<size_t>(i + kd) * lda;
     const int kp = (pk + kernel.width_multiple - 1) / kernel.width_multiple * kernel.width_multiple;
-    // V explicitly (unit diagonal, zeros above) column-major in vw's first pk columns and row-major in vr, and
-    // X's accumulators zeroed: two tasks of half the rows each (serial, this was a tenth of stage 1 at n = 1024).
+    const bool look_ahead = i + kd < n - kd;
+    // The column split of A22 for both of its products: worker 1 takes columns [split, pn) of X = A22 V and of
+    // the update, so each core reads the columns it wrote (fixed rows for one and columns for the other moved a
+    // third of A22 between the cores every panel). Equal work (column j costs pn - j), with the look-ahead QR,
+    // worker 0's, weighed at a third of the kernels' rate; the update's column step as the unit.
+    const int step = kernel.update_columns;
+    const int c1 = std::min(pn, (kd + step - 1) / step * step);  // the next panel's columns
+    int split;
+    if (look_ahead) {
+      const double qr_work = 1.5 * static_cast<double>(pn - kd) * kd * kd / pk;
+      const double total = 0.5 * static_cast<double>(pn) * pn + qr_work;
+      split = std::max(c1, std::min(pn, static_cast<int>(std::lround((pn - std::sqrt(total)) / step)) * step));
+    } else {
+      split = std::min(pn, static_cast<int>(std::lround(pn * (1.0 - 1.0 / std::sqrt(2.0)) / step)) * step);
+    }
+    // X's partial sums: yc_k column-major (ld pn), yr_k row-major (ld kp), part k over its columns. Rows below
+    // split only ever receive part 0's, so part 1's are zeroed and summed from split on.
     T* vc = ws.vw.data();
     T* w = vc + static_cast<size_t>(pn) * pk;
     T* vr = ws.vr.data();
-    // X = A22 V in two parts of equal work, then summed into w.
     const int strips = (pn + h - 1) / h;
-    const int split = band_detail::half_work_strip(strips);
-    T* yc = ws.yc.data();
+    T* yc0 = ws.yc.data();
+    T* yc1 = yc0 + static_cast<size_t>(pn) * kp;
     T* yr0 = ws.yr.data();
     T* yr1 = yr0 + static_cast<size_t>(pn) * kp;
-    run(2, [&](int64_t part) {
-      const int r0 = part == 0 ? 0 : pn / 2, r1 = part == 0 ? pn / 2 : pn;
+    auto half = [pn](int part, int& r0, int& r1) {
+      r0 = part == 0 ? 0 : pn / 2;
+      r1 = part == 0 ? pn / 2 : pn;
+    };
+    // V explicitly (unit diagonal, zeros above) column-major in vw's first pk columns and row-major in vr, and
+    // X's accumulators zeroed, by row halves.
+    team.post_and_run(2, [&](int part, int) {
+      int r0, r1;
+      half(part, r0, r1);
       for (int c = 0; c < pk; ++c) {
         T* col = vc + static_cast<size_t>(c) * pn;
         const T* src = panel + static_cast<size_t>(c) * lda;
@@ -125,23 +140,25 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
         for (int c = 0; c < pk; ++c) row[c] = vc[r + static_cast<size_t>(c) * pn];
         for (int c = pk; c < kp; ++c) row[c] = T(0);
       }
-      for (int c = 0; c < kp; ++c)  // yc column-major (ld pn), yr row-major (ld kp)
-        std::fill(yc + static_cast<size_t>(c) * pn + r0, yc + static_cast<size_t>(c) * pn + r1, T(0));
-      const size_t b0 = static_cast<size_t>(r0) * kp, b1 = static_cast<size_t>(r1) * kp;
-      std::fill(yr0 + b0, yr0 + b1, T(0));
-      std::fill(yr1 + b0, yr1 + b1, T(0));
+      const int s0 = std::max(r0, split);
+      for (int c = 0; c < kp; ++c) {
+        std::fill(yc0 + static_cast<size_t>(c) * pn + r0, yc0 + static_cast<size_t>(c) * pn + r1, T(0));
+        if (r1 > s0) std::fill(yc1 + static_cast<size_t>(c) * pn + s0, yc1 + static_cast<size_t>(c) * pn + r1, T(0));
+      }
+      if (split > r0) std::fill(yr0 + static_cast<size_t>(r0) * kp, yr0 + static_cast<size_t>(std::min(r1, split)) * kp, T(0));
+      if (r1 > s0) std::fill(yr1 + static_cast<size_t>(s0) * kp, yr1 + static_cast<size_t>(r1) * kp, T(0));
     });
     const size_t diag_stride = ws.diag.size() / 2;
-    // Three tasks: the panel's T factor (small, level 2) beside the two halves of X.
+    // X = A22 V by the column split (parts 0 and 1), and the panel's T factor (part 2, worker 0's).
     T* t = ws.t.data();
-    run(3, [&](int64_t task) {
-      if (task == 0) {
+    team.post_and_run(3, [&](int part, int) {
+      if (part == 2) {
         lapack::larft(pn, pk, vc, pn, tau + i, t, kd);
         return;
       }
-      const int part = static_cast<int>(task) - 1;
-      kernel.strips(pn, a22, static_cast<size_t>(lda), vr, kp, part == 0 ? 0 : split, part == 0 ? split : strips,
-                    yc, part == 0 ? yr0 : yr1, ws.diag.data() + part * diag_stride);
+      kernel.strips(pn, a22, static_cast<size_t>(lda), vr, kp, 0, strips, part == 0 ? 0 : split,
+                    part == 0 ? split : pn, part == 0 ? yc0 : yc1, part == 0 ? yr0 : yr1,
+                    ws.diag.data() + part * diag_stride);
     });
     // W = X T - V (T^T V^T X T) / 2 on our product kernels (OpenBLAS's ?trmm and ?gemm ran these skinny shapes at
     // 40-50 GFLOP/s, a tenth of stage 1 at n = 1024): Y = X^T V by row halves (summed in a fixed order), Z = T^T Y
@@ -152,19 +169,17 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     T* zz = u + static_cast<size_t>(kd) * kd;       // pk x pk, ld kd
     T* rf = zz + static_cast<size_t>(kd) * kd;      // 2 pk x pk, ld 2 pk
     T* wv = ws.wv.data();
-    auto half = [pn](int64_t part, int& r0, int& r1) {
-      r0 = part == 0 ? 0 : pn / 2;
-      r1 = part == 0 ? pn / 2 : pn;
-    };
     const size_t vpack_part = ws.vpack.size() / 2;
-    run(2, [&](int64_t part) {
+    team.post_and_run(2, [&](int part, int) {
       int r0, r1;
       half(part, r0, r1);
       for (int c = 0; c < pk; ++c) {
-        const T* ycc = yc + static_cast<size_t>(c) * pn;
+        const T* y0c = yc0 + static_cast<size_t>(c) * pn;
+        const T* y1c = yc1 + static_cast<size_t>(c) * pn;
         T* wc = w + static_cast<size_t>(c) * pn;
-        for (int r = r0; r < r1; ++r)
-          wc[r] = ycc[r] + yr0[static_cast<size_t>(r) * kp + c] + yr1[static_cast<size_t>(r) * kp + c];
+        const int s0 = std::max(r0, std::min(r1, split));
+        for (int r = r0; r < s0; ++r) wc[r] = y0c[r] + yr0[static_cast<size_t>(r) * kp + c];
+        for (int r = s0; r < r1; ++r) wc[r] = y0c[r] + y1c[r] + yr1[static_cast<size_t>(r) * kp + c];
       }
       T* yp = y + static_cast<size_t>(part) * kq * pk;
       std::fill(yp, yp + static_cast<size_t>(kq) * pk, T(0));
@@ -187,7 +202,7 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
         rf[r + static_cast<size_t>(c) * k2] = T(0.5) * zz[r + static_cast<size_t>(c) * kd];
         rf[pk + r + static_cast<size_t>(c) * k2] = r <= c ? -t[r + static_cast<size_t>(c) * kd] : T(0);
       }
-    run(2, [&](int64_t part) {
+    team.post_and_run(2, [&](int part, int) {
       int r0, r1;
       half(part, r0, r1);
       if (r1 == r0) return;
@@ -203,38 +218,32 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
                   wv + static_cast<size_t>(pk + c) * pn + r0);
       }
     });
-    const int step = kernel.update_columns;
     auto update = [&](int task, int t0, int t1) {
       kernel.rank2k(pn, 2 * pk, vc, static_cast<size_t>(pn), wv, static_cast<size_t>(pn), a22,
                     static_cast<size_t>(lda), t0, t1, ws.pack.data() + task * (ws.pack.size() / 3),
                     ws.tmp.data() + task * (ws.tmp.size() / 3));
     };
-    if (i + kd < n - kd) {
-      // Look-ahead: task 0 updates the next panel's columns and factors it; tasks 1 (the right part) and 2 (the
-      // rest) share the remaining update so that task 1 ~ half of all the work, the QR weighed at a third of the
-      // kernels' rate. The pool hands out tasks in order, so two workers run {0, 2} and {1}; each task's
-      // arithmetic is fixed, so the bits do not depend on who runs it.
-      const int c1 = std::min(pn, (kd + step - 1) / step * step);
-      const double qr_work = 1.5 * static_cast<double>(pn - kd) * kd * kd / pk;
-      const double total = 0.5 * static_cast<double>(pn) * pn + qr_work;
-      const int p2 = std::max(c1, std::min(pn, static_cast<int>(std::lround((pn - std::sqrt(total)) / step)) * step));
-      std::atomic<int> qr_info{0};
-      run(3, [&](int64_t task) {
-        if (task == 0) {
+    if (look_ahead) {
+      // Look-ahead: part 0 updates the next panel's columns and factors it, part 2 the columns up to the split
+      // (both worker 0's), part 1 the columns from the split (worker 1's).
+      team.post_and_run(3, [&](int part, int) {
+        if (part == 0) {
           update(0, 0, c1);
-          qr_info = panel_qr(i + kd);
-        } else if (task == 1) {
-          update(1, p2, pn);
+          const int status = panel_qr(i + kd);
+          if (status < 0) qr_info = status;
+        } else if (part == 1) {
+          update(1, split, pn);
         } else {
-          update(2, c1, p2);
+          update(2, c1, split);
         }
       });
-      if (qr_info < 0) return qr_info;
+      if (qr_info < 0) return;  // our bug (a bad argument): stop, and report it
     } else {
-      const int p = std::min(pn, static_cast<int>(std::lround(pn * (1.0 - 1.0 / std::sqrt(2.0)) / step)) * step);
-      run(2, [&](int64_t part) { update(static_cast<int>(part), part == 0 ? 0 : p, part == 0 ? p : pn); });
+      team.post_and_run(2, [&](int part, int) { update(part, part == 0 ? 0 : split, part == 0 ? split : pn); });
     }
   }
+  });
+  if (qr_info < 0) return qr_info;
   for (int c = 0; c < n; ++c) {
     const int rows = std::min(kd, n - 1 - c) + 1;
     const T* src = a + c + static_cast<size_t>(c) * lda;

@@ -230,6 +230,113 @@ void chase_step(SweepCursor<T>& c, int n, int kd, T* s, ChaseReflectors<T>* q, c
   c.done = c.ed + 1 > n - 1;
 }
 
+namespace chase_detail {
+
+// Levels of sweep i: level k ends at row min(i + (k + 1) kd, n - 1), the last one at n - 1.
+inline int sweep_levels(int n, int kd, int i) { return (n - 1 - i + kd - 1) / kd; }
+
+// Levels [0, h) of a sweep of L levels run on worker 0, [h, L) on worker 1: equal work with level 0 (two-sided
+// only) weighed at a third of the others, round((L + 2/3) / 2).
+inline int split_level(int levels) { return (3 * levels + 5) / 6; }
+
+inline void spin_wait(int spins) {
+  if (spins < 256) {
+    cpu_relax();
+  } else {
+    std::this_thread::yield();  // a loaded machine: give the core to the worker we wait on
+  }
+}
+
+}  // namespace chase_detail
+
+/**
+ * The two-worker chase of chase_band by rows: worker 0 runs the first split_level(L) levels of every sweep (its
+ * rows lie above the split row, which moves down half a row per sweep), then hands the sweep's cursor to worker
+ * 1, which runs the rest. Worker 0 runs sweep i + 1 beside worker 1's half of sweep i, each on rows it keeps from
+ * sweep to sweep: per sweep about kd of the band's columns cross between the cores and two cache lines of
+ * signals, against the whole band every other sweep when the workers take whole sweeps. The order rule of
+ * chase_band (sweep i + 1's level k after sweep i's level k + 2) holds by waiting on progress[i], so the bits
+ * are those of the sequential chase. Cursors pass through a ring of kRing slots; worker 0 never runs more than
+ * two sweeps ahead of worker 1's progress, so a slot is free again long before it is reused.
+ */
+template <class T, class Run>
+void chase_split(int n, int kd, T* s, ChaseReflectors<T>* q, const BandKernels<T>* fast, Run&& run) {
+  using namespace chase_detail;
+  const int sweeps = std::max(0, n - 2);
+  constexpr int kRing = 8;
+  const size_t stride = static_cast<size_t>(std::max(kd + 1, fast != nullptr ? fast->chase_rows : 0));
+  // progress[i]: levels of sweep i that worker 1 has finished; the slots' cursors and their v.
+  std::unique_ptr<std::atomic<int>[]> progress(new std::atomic<int>[std::max(sweeps, 1)]);
+  for (int i = 0; i < sweeps; ++i) progress[i].store(0, std::memory_order_relaxed);
+  struct alignas(64) Slot {
+    std::atomic<int> sweep{-1};  // the sweep whose cursor the slot holds, published last
+    int level = 0, st = 0, ed = 0, len = 0;
+    T tau = T(0);
+  };
+  std::unique_ptr<Slot[]> slots(new Slot[kRing]);
+  std::vector<T> scratch(kRing * stride + 2 * 3 * stride);
+  T* ring_v = scratch.data();
+  auto body = [&](int64_t worker) {
+    T* base = scratch.data() + kRing * stride + static_cast<size_t>(worker) * 3 * stride;
+    SweepCursor<T> c;
+    for (int i = worker == 0 ? 0 : -1;;) {
+      if (worker == 0) {
+        if (i >= sweeps) return;
+        const int levels = sweep_levels(n, kd, i), h = split_level(levels);
+        c = SweepCursor<T>();
+        c.i = i;
+        c.v = base;
+        c.u = base + stride;
+        const int prev_levels = i > 0 ? sweep_levels(n, kd, i - 1) : 0;
+        const int prev_h = split_level(prev_levels);
+        while (c.level < h) {
+          // Sweep i - 1's level c.level + 2 first; levels from prev_h on are worker 1's.
+          const int need = std::min(c.level + 3, prev_levels);
+          if (i > 0 && need > prev_h)
+            for (int spins = 0; progress[i - 1].load(std::memory_order_acquire) < need; ++spins) spin_wait(spins);
+          chase_step(c, n, kd, s, q, fast, base + 2 * stride);
+        }
+        if (h < levels) {
+          Slot& slot = slots[i % kRing];
+          T* rv = ring_v + static_cast<size_t>(i % kRing) * stride;
+          std::copy(c.v, c.v + c.len, rv);
+          slot.level = c.level;
+          slot.st = c.st;
+          slot.ed = c.ed;
+          slot.len = c.len;
+          slot.tau = c.tau;
+          slot.sweep.store(i, std::memory_order_release);
+        }
+        ++i;
+      } else {
+        i = i < 0 ? 0 : i + 1;
+        if (i >= sweeps || split_level(sweep_levels(n, kd, i)) >= sweep_levels(n, kd, i)) return;
+        Slot& slot = slots[i % kRing];
+        for (int spins = 0; slot.sweep.load(std::memory_order_acquire) != i; ++spins) spin_wait(spins);
+        c = SweepCursor<T>();
+        c.i = i;
+        c.v = base;
+        c.u = base + stride;
+        const T* rv = ring_v + static_cast<size_t>(i % kRing) * stride;
+        std::copy(rv, rv + slot.len, c.v);
+        c.level = slot.level;
+        c.st = slot.st;
+        c.ed = slot.ed;
+        c.len = slot.len;
+        c.tau = slot.tau;
+        // Worker 0 waits on at most level h + 2 of this sweep: publishing later levels would only pull the line
+        // back and forth between the cores (each store then a miss, 16 a sweep at n = 1024).
+        const int last_needed = c.level + 2;
+        while (!c.done) {
+          chase_step(c, n, kd, s, q, fast, base + 2 * stride);
+          if (c.level <= last_needed || c.done) progress[i].store(c.level, std::memory_order_release);
+        }
+      }
+    }
+  };
+  run(2, body);
+}
+
 /**
  * Reduces the band in s (skewed storage, ld = 2 kd, see the file comment; overwritten) to a symmetric tridiagonal
  * matrix with diagonal d[0..n) and subdiagonal e[0..n-1), by orthogonal Q2 with band = Q2 T Q2^T. When q is not
@@ -247,7 +354,7 @@ void chase_step(SweepCursor<T>& c, int n, int kd, T* s, ChaseReflectors<T>* q, c
  */
 template <class T, class Run>
 void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q, const BandKernels<T>* fast, int workers,
-                Run&& run) {
+                bool split_sweeps, Run&& run) {
   if (fast != nullptr && kd > fast->chase_rows) fast = nullptr;
   const int sweeps = kd > 1 ? std::max(0, n - 2) : 0;
   if (sweeps > 0) {
@@ -301,6 +408,8 @@ void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q, const Ba
     };
     if (workers <= 1) {
       body(0);
+    } else if (split_sweeps) {
+      chase_split(n, kd, s, q, fast, run);
     } else {
       run(workers, body);
     }

@@ -164,6 +164,7 @@ thread_local std::array<double, kStageCount> last_stages{};
 // 8.9 ms, 2048 57 -> 33 ms, 4096 0.24 -> 0.15 s; with vectors, n = 768 8.0 -> 5.2 ms.
 std::atomic<int> parallel_chase_from{256};
 std::atomic<int> chase_round_trip_limit_ns{300};
+std::atomic<bool> chase_split_sweeps{true};
 std::atomic<int> split_dc_from{256};
 std::atomic<int> own_one_stage_from{768};
 
@@ -372,7 +373,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     }
     const BandKernels<T> own = use_avx512() ? band_kernels(static_cast<T*>(nullptr)) : BandKernels<T>{};
     chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr,
-               use_avx512() ? &own : nullptr, chase_workers,
+               use_avx512() ? &own : nullptr, chase_workers, chase_split_sweeps.load(),
                [&](int count, auto&& body) {
                  BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });
                });

@@ -45,6 +45,8 @@ extern std::atomic<int> parallel_chase_from;
  * 41.0-41.8 ms. Tests raise it so that the two-worker chase runs whatever the host does.
  */
 extern std::atomic<int> chase_round_trip_limit_ns;
+/** Two chase workers split every sweep (chase_split) rather than take whole sweeps; false only to measure. */
+extern std::atomic<bool> chase_split_sweeps;
 /**
  * Smallest n at which the tridiagonal eigenvectors come from the top-split divide and conquer (tridiagonal_dc.hpp)
  * instead of ?stedc. Measured (C driver, 2 threads, tridiagonal stage): f64 n = 192 a tie (1.3 ms), 256 2.1 -> 1.45

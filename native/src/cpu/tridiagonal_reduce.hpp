@@ -5,7 +5,7 @@
 // update A22 -= V W^T + W V^T runs on our rank2k_lower_columns. alpha = -tau^2/2 (v^T y - 2 (V^T v).(W^T v)) is
 // ?latrd's -tau/2 w^T v expanded, so that it needs no pass over w. Half of the 4/3 n^3 flops are the products with
 // A22, one read of the trailing matrix per column: bound by the cache's bandwidth, not by flops. The two workers
-// form a team for the whole reduction (one pool call, PairTeam below), the leader running ?larfg and the small
+// form a team for the whole reduction (one pool call, pair_team.hpp), the leader running ?larfg and the small
 // steps between. Every part's arithmetic is fixed by n alone, so the bits depend on neither the worker count nor
 // on who ran a part.
 #pragma once
@@ -15,12 +15,11 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <thread>
-#include <type_traits>
 #include <vector>
 
 #include "band_kernels_dispatch.hpp"
 #include "lapack.hpp"
+#include "pair_team.hpp"
 
 namespace eigenbasis {
 
@@ -40,86 +39,6 @@ constexpr int kPanel = 32;        // columns per panel (?latrd's nb)
 constexpr int kShareFrom = 96;    // products of order below this run on the leader alone (a post costs ~1 us)
 constexpr int kParts = 2;         // parts of each column's products and of its finishing step
 constexpr int kUpdateParts = 2;   // parts of a panel's trailing update
-
-// Two workers, one leader (worker 0). post_and_run(parts, job) publishes job(part, worker) for `parts` <= kMaxParts
-// parts and returns once all are done. Part k belongs to worker k % 2, which runs its own parts first; the leader
-// then runs any part the helper has not claimed (so one thread alone, or a helper that has not come, still
-// finishes the job), and the helper runs claimed parts until the leader finishes. Ownership is what makes it fast
-// on this machine: the same columns stay with the same core from panel to panel (claiming parts dynamically moved
-// them between the cores' caches and made the reduction at n = 1024 30 % slower). Each part's arithmetic is fixed
-// by the caller, so who runs it changes no bit. A part is claimed by stamping it with the job's generation, which
-// only grows; the helper reads the generation and the part count in one word, and every part of a job is stamped
-// before the next is posted, so a helper that comes late for one job can never claim a part of the next.
-class PairTeam {
- public:
-  static constexpr int kMaxParts = 8;
-
-  template <class Job>
-  void post_and_run(int parts, Job&& job) {
-    using J = std::remove_reference_t<Job>;
-    const uint64_t g = generation_ + 1;
-    generation_ = g;
-    job_ = const_cast<void*>(static_cast<const void*>(&job));
-    call_ = [](void* j, int p, int worker) { (*static_cast<J*>(j))(p, worker); };
-    done_.store(0, std::memory_order_relaxed);
-    state_.store(g << 8 | static_cast<uint64_t>(parts), std::memory_order_release);
-    run_parts(g, parts, 0, 0);
-    run_parts(g, parts, 1, 0);
-    for (int spins = 0; done_.load(std::memory_order_acquire) != parts; ++spins) relax(spins);
-  }
-
-  void help() {
-    uint64_t seen = 0;
-    for (int spins = 0;; ++spins) {
-      const uint64_t state = state_.load(std::memory_order_acquire);
-      if ((state >> 8) != seen) {
-        seen = state >> 8;
-        run_parts(seen, static_cast<int>(state & 0xff), 1, 1);
-        spins = 0;
-        continue;
-      }
-      if (over_.load(std::memory_order_acquire)) return;
-      relax(spins);
-    }
-  }
-
-  void finish() { over_.store(true, std::memory_order_release); }
-
-  /** True for the first caller: the leader. */
-  bool arrive() { return arrivals_.fetch_add(1, std::memory_order_acq_rel) == 0; }
-
- private:
-  // Runs the parts of generation g owned by `owner` that nobody has claimed yet.
-  void run_parts(uint64_t g, int parts, int owner, int worker) {
-    for (int k = owner; k < parts; k += 2) {
-      std::atomic<uint64_t>& claim = claims_[k].stamp;
-      uint64_t stamp = claim.load(std::memory_order_acquire);
-      if (stamp >= g || !claim.compare_exchange_strong(stamp, g, std::memory_order_acq_rel)) continue;
-      call_(job_, k, worker);
-      done_.fetch_add(1, std::memory_order_acq_rel);
-    }
-  }
-
-  static void relax(int spins) {
-    if (spins < 4096) {
-      __builtin_ia32_pause();
-    } else {
-      std::this_thread::yield();  // a loaded machine: give the core to the one we wait on
-    }
-  }
-
-  struct alignas(64) Claim {
-    std::atomic<uint64_t> stamp{0};
-  };
-  std::atomic<int> arrivals_{0};
-  alignas(64) std::atomic<uint64_t> state_{0};  // generation << 8 | parts
-  Claim claims_[kMaxParts];
-  alignas(64) std::atomic<int> done_{0};
-  alignas(64) std::atomic<bool> over_{false};
-  uint64_t generation_ = 0;  // the leader's alone
-  void* job_ = nullptr;
-  void (*call_)(void*, int, int) = nullptr;
-};
 
 }  // namespace tridiagonal_reduce_detail
 
@@ -151,8 +70,7 @@ void reduce_to_tridiagonal(int n, T* a, int lda, T* d, T* e, T* tau, const BandK
   if (ws.pack.size() < 2 * pack_part) ws.pack.resize(2 * pack_part);  // one per worker
   if (ws.tmp.size() < 2 * tmp_part) ws.tmp.resize(2 * tmp_part);
 
-  PairTeam team;
-  auto lead = [&]() {
+  run_pair_team(run, [&](PairTeam& team) {
     for (int j0 = 0; j0 < n; j0 += nb) {
       const int m = n - j0;  // order of the remaining matrix, A(j0:, j0:)
       const bool last = m - 1 <= nb;
@@ -291,14 +209,6 @@ void reduce_to_tridiagonal(int n, T* a, int lda, T* d, T* e, T* tau, const BandK
         if (c + 1 < m) loc(c + 1, c) = e[j0 + c];
       }
       if (last) break;
-    }
-    team.finish();
-  };
-  run(2, [&](int64_t) {
-    if (team.arrive()) {
-      lead();
-    } else {
-      team.help();
     }
   });
 }
