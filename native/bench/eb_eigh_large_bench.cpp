@@ -4,8 +4,8 @@
 // Usage: [EB_BENCH_ALGS=syevd,two_stage,...] [EB_BENCH_NO_WARMUP=1] eb_eigh_large_bench [repeats] [n:dtype:vectors ...]
 //   e.g. eb_eigh_large_bench 3 4096:f64:0 1024:f32:1
 //   EB_BENCH_LAPACK_SYTRD=1: the one-stage path reduces with LAPACK's ?sytrd instead of ours;
-//   EB_BENCH_CHASE_ONE=1: the bulge chase on one worker; EB_BENCH_CHASE_TWO=1: on two whatever the cores'
-//   round trip; EB_BENCH_CHASE_SWEEPS=1: two workers take whole sweeps instead of splitting each.
+//   EB_BENCH_CHASE_ONE=1: the bulge chase on one worker; EB_BENCH_CHASE_SWEEPS=1 / EB_BENCH_CHASE_SPLIT=1: two
+//   workers taking whole sweeps / splitting each sweep, whatever the cores' round trip.
 //   vectors 1 = eigenvectors too, 0 = eigenvalues only. Default: 3 rounds of 1024, 2048, 4096 in f64 with and
 //   without vectors.
 // Prints per case and algorithm: "case n dtype vectors algorithm best_s median_s gflops_model stages..." where
@@ -26,8 +26,8 @@
 namespace eigenbasis {
 extern std::atomic<int> own_one_stage_from;  // eigh_two_stage.hpp: A/B of the one-stage reduction
 extern std::atomic<int> parallel_chase_from;  // and of the chase on one worker
-extern std::atomic<int> chase_round_trip_limit_ns;  // on two, whatever the round trip
-extern std::atomic<bool> chase_split_sweeps;  // two workers taking whole sweeps
+extern std::atomic<int> chase_round_trip_limit_ns;  // two workers taking whole sweeps
+extern std::atomic<bool> chase_split_sweeps;        // or splitting each, whatever the round trip
 }
 
 namespace {
@@ -100,8 +100,8 @@ void run(const Case& c, int repeats) {
 int main(int argc, char** argv) {
   if (std::getenv("EB_BENCH_LAPACK_SYTRD") != nullptr) eigenbasis::own_one_stage_from = 1 << 30;
   if (std::getenv("EB_BENCH_CHASE_ONE") != nullptr) eigenbasis::parallel_chase_from = 1 << 30;
-  if (std::getenv("EB_BENCH_CHASE_TWO") != nullptr) eigenbasis::chase_round_trip_limit_ns = 1 << 30;
-  if (std::getenv("EB_BENCH_CHASE_SWEEPS") != nullptr) eigenbasis::chase_split_sweeps = false;
+  if (std::getenv("EB_BENCH_CHASE_SWEEPS") != nullptr) eigenbasis::chase_round_trip_limit_ns = 1 << 30;
+  if (std::getenv("EB_BENCH_CHASE_SPLIT") != nullptr) eigenbasis::chase_split_sweeps = true;
   int repeats = 3;
   int first = 1;
   if (argc > 1 && std::strchr(argv[1], ':') == nullptr) {

@@ -467,7 +467,7 @@ template <class T>
 void check_two_stage_bandwidths(std::mt19937_64& rng) {
   const double ulp = sizeof(T) == 8 ? 2.220446049250313e-16 : 1.1920928955078125e-07;
   eigenbasis::parallel_chase_from = 0;  // the two-worker chase at every size here
-  eigenbasis::chase_round_trip_limit_ns = 1 << 30;  // whatever the cores' placement
+  eigenbasis::chase_round_trip_limit_ns = 1 << 30;  // taking whole sweeps whatever the cores' placement
   eigenbasis::split_dc_from = 0;        // and the top-split divide and conquer (kd = 1 is the one-stage path)
   eigenbasis::own_one_stage_from = 0;   // and our one-stage reduction (kd = 1)
   const char* kinds[] = {"random", "block diagonal", "diagonal", "graded"};
@@ -493,18 +493,26 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
       const int status = eigenbasis::eigh_two_stage<T>(a.data(), n, w.data(), v.data(), kd, 1, &error);
       const int status_values = eigenbasis::eigh_two_stage<T>(a.data(), n, w_values.data(), nullptr, kd, 1, &error);
       const int status2 = eigenbasis::eigh_two_stage<T>(a.data(), n, w2.data(), v2.data(), kd, 2, &error);
+      // and with the two chase workers splitting each sweep by rows (chase_split)
+      std::vector<T> w3(n), v3(static_cast<size_t>(n) * n);
+      eigenbasis::chase_split_sweeps = true;
+      const int status3 = eigenbasis::eigh_two_stage<T>(a.data(), n, w3.data(), v3.data(), kd, 2, &error);
+      eigenbasis::chase_split_sweeps = false;
       openblas_set_num_threads(1);
-      if (status != 0 || status_values != 0 || status2 != 0 || error != 0) {
-        std::printf("FAIL two-stage n=%d kd=%d: status %d/%d/%d, LAPACK error %d\n", n, kd, status, status_values,
-                    status2, error);
+      if (status != 0 || status_values != 0 || status2 != 0 || status3 != 0 || error != 0) {
+        std::printf("FAIL two-stage n=%d kd=%d: status %d/%d/%d/%d, LAPACK error %d\n", n, kd, status, status_values,
+                    status2, status3, error);
         ++failures;
         continue;
       }
       // Without AVX-512 the one-stage path's products run on OpenBLAS's threads, whose bits follow their count.
       const bool fixed_bits = kd > 1 || eigenbasis::use_avx512();
       if (fixed_bits && (std::memcmp(w.data(), w2.data(), sizeof(T) * n) != 0 ||
-                         std::memcmp(v.data(), v2.data(), sizeof(T) * v.size()) != 0)) {
-        std::printf("FAIL two-stage n=%d kd=%d: 1 and 2 workers gave different bits\n", n, kd);
+                         std::memcmp(v.data(), v2.data(), sizeof(T) * v.size()) != 0 ||
+                         std::memcmp(w.data(), w3.data(), sizeof(T) * n) != 0 ||
+                         std::memcmp(v.data(), v3.data(), sizeof(T) * v.size()) != 0)) {
+        std::printf("FAIL two-stage n=%d kd=%d: 1 worker, 2 taking sweeps and 2 splitting them gave different bits\n",
+                    n, kd);
         ++failures;
       }
       const Ratios r = lapack_ratios(a.data(), w.data(), v.data(), n, false);

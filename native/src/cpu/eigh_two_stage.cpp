@@ -164,7 +164,7 @@ thread_local std::array<double, kStageCount> last_stages{};
 // 8.9 ms, 2048 57 -> 33 ms, 4096 0.24 -> 0.15 s; with vectors, n = 768 8.0 -> 5.2 ms.
 std::atomic<int> parallel_chase_from{256};
 std::atomic<int> chase_round_trip_limit_ns{300};
-std::atomic<bool> chase_split_sweeps{true};
+std::atomic<bool> chase_split_sweeps{false};
 std::atomic<int> split_dc_from{256};
 std::atomic<int> own_one_stage_from{768};
 
@@ -365,15 +365,18 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     }
     if (vectors) ws.q2.layout(n, kd, nb);
     int chase_workers = n >= parallel_chase_from ? std::min(threads, 2) : 1;
-    // Two workers hand each sweep's rows back and forth every few levels: worth it only while the cores share a
-    // cache (the chase gives the same bits for any worker count, so this changes only the time).
+    // Two workers taking whole sweeps hand the band's rows back and forth: the fastest while the cores share a
+    // cache; otherwise each sweep is split between them by rows (chase_split), and no partner at all means one.
+    // The chase gives the same bits in every mode and worker count, so this changes only the time.
+    bool split_sweeps = chase_split_sweeps.load();
     if (chase_workers == 2) {
       const double trip = pool_pair_round_trip_ns();
-      if (trip < 0 || trip > chase_round_trip_limit_ns.load()) chase_workers = 1;
+      if (trip < 0) chase_workers = 1;
+      if (trip > chase_round_trip_limit_ns.load()) split_sweeps = true;
     }
     const BandKernels<T> own = use_avx512() ? band_kernels(static_cast<T*>(nullptr)) : BandKernels<T>{};
     chase_band(n, kd, ws.band.data(), ws.d.data(), ws.e.data(), vectors ? &ws.q2 : nullptr,
-               use_avx512() ? &own : nullptr, chase_workers, chase_split_sweeps.load(),
+               use_avx512() ? &own : nullptr, chase_workers, split_sweeps,
                [&](int count, auto&& body) {
                  BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });
                });

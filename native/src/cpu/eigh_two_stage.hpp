@@ -38,14 +38,15 @@ extern thread_local std::array<double, kStageCount> last_stages;
  */
 extern std::atomic<int> parallel_chase_from;
 /**
- * The chase runs on two workers only while a cache line goes from one to the other and back in at most this many
- * nanoseconds (pool_pair_round_trip_ns, measured before each chase: about 30 microseconds). Measured, C driver,
- * values only, chase on two workers against one: with the round trip at 170-190 ns f64 n = 1024 6.4-6.5 against
- * 10.0-10.2 ms, 2048 24.7 against 39.9-41.0 ms; at 480-510 ns 15.2-15.7 against 9.7-9.8 ms and 59.4-59.6 against
- * 41.0-41.8 ms. Tests raise it so that the two-worker chase runs whatever the host does.
+ * Two chase workers take whole sweeps (chase_band) only while a cache line goes from one to the other and back in
+ * at most this many nanoseconds (pool_pair_round_trip_ns, measured before each chase: about 30 microseconds);
+ * above it they split every sweep by rows (chase_split), and with no partner in 200 us one worker chases.
+ * Measured, C driver, values only, f64 n = 1024 / 2048 (one worker; whole sweeps; split): at 170-190 ns 10.0 /
+ * 40 ms, 6.4 / 24.7 ms, -; at 420-510 ns 7.7-8.2 / 31-33 ms, 10.0-16 / 38.5-59 ms, 5.6-7.5 / 19.4-24.8 ms. Tests
+ * set it to 0 or raise it so that either mode runs whatever the host does.
  */
 extern std::atomic<int> chase_round_trip_limit_ns;
-/** Two chase workers split every sweep (chase_split) rather than take whole sweeps; false only to measure. */
+/** Two chase workers split every sweep whatever the round trip: to measure, and for the tests. */
 extern std::atomic<bool> chase_split_sweeps;
 /**
  * Smallest n at which the tridiagonal eigenvectors come from the top-split divide and conquer (tridiagonal_dc.hpp)
