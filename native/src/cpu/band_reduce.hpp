@@ -65,7 +65,7 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     lapack::geqrf(static_cast<lapack::lint>(rows_max), kd, a, lda, tau, &query, -1, &info);
     if (info < 0) return static_cast<int>(info);
     ensure(ws.work, static_cast<size_t>(std::max<T>(T(1), query)));
-    ensure(ws.vw, rows_max * 2 * kd);
+    ensure(ws.vw, 2 * rows_max * 2 * kd);  // [V W] of this panel and V of the next (built during the update)
     ensure(ws.wv, rows_max * 2 * kd);
     ensure(ws.vr, rows_max * kp_max);
     ensure(ws.yc, 2 * rows_max * kp_max);
@@ -89,11 +89,32 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
   };
   if (kd < n - 1 && (info = panel_qr(0)) < 0) return static_cast<int>(info);
   std::atomic<int> qr_info{0};
+  // V of the panel at column i explicitly (unit diagonal, zeros above), column-major into vc (ld pn) and row-major
+  // into vr (ld kp, zero-padded), rows [r0, r1).
+  auto build_v = [&](int i, T* vc, int r0, int r1) {
+    const int pn = n - i - kd, pk = std::min(pn, kd);
+    const int kp = (pk + kernel.width_multiple - 1) / kernel.width_multiple * kernel.width_multiple;
+    const T* panel = a + (i + kd) + static_cast<size_t>(i) * lda;
+    for (int c = 0; c < pk; ++c) {
+      T* col = vc + static_cast<size_t>(c) * pn;
+      const T* src = panel + static_cast<size_t>(c) * lda;
+      for (int r = r0; r < r1; ++r) col[r] = r < c ? T(0) : r == c ? T(1) : src[r];
+    }
+    for (int r = r0; r < r1; ++r) {
+      T* row = ws.vr.data() + static_cast<size_t>(r) * kp;
+      for (int c = 0; c < pk; ++c) row[c] = vc[r + static_cast<size_t>(c) * pn];
+      for (int c = pk; c < kp; ++c) row[c] = T(0);
+    }
+  };
+  const size_t vw_half = ws.vw.size() / 2;
   if (kd < n - 1) run_pair_team(run, [&](PairTeam& team) {
+  team.post_and_run(2, [&](int part, int) {
+    const int pn = n - kd;
+    build_v(0, ws.vw.data(), part == 0 ? 0 : pn / 2, part == 0 ? pn / 2 : pn);
+  });
   for (int i = 0; i < n - kd; i += kd) {
     const int pn = n - i - kd;       // rows of the panel, and order of the trailing matrix A22
     const int pk = std::min(pn, kd);  // reflectors in this panel
-    T* panel = a + (i + kd) + static_cast<size_t>(i) * lda;
     T* a22 = a + (i + kd) + static_cast<size_t>(i + kd) * lda;
     const int kp = (pk + kernel.width_multiple - 1) / kernel.width_multiple * kernel.width_multiple;
     const bool look_ahead = i + kd < n - kd;
@@ -105,7 +126,8 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     const int c1 = std::min(pn, (kd + step - 1) / step * step);  // the next panel's columns
     int split;
     if (look_ahead) {
-      const double qr_work = 1.5 * static_cast<double>(pn - kd) * kd * kd / pk;
+      // (and the next panel's V, about 8 pn at a kernel's 16 flops a cycle against one scalar copied)
+      const double qr_work = 1.5 * static_cast<double>(pn - kd) * kd * kd / pk + 8.0 * pn;
       const double total = 0.5 * static_cast<double>(pn) * pn + qr_work;
       split = std::max(c1, std::min(pn, static_cast<int>(std::lround((pn - std::sqrt(total)) / step)) * step));
     } else {
@@ -113,7 +135,8 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
     }
     // X's partial sums: yc_k column-major (ld pn), yr_k row-major (ld kp), part k over its columns. Rows below
     // split only ever receive part 0's, so part 1's are zeroed and summed from split on.
-    T* vc = ws.vw.data();
+    T* vc = ws.vw.data() + static_cast<size_t>(i / kd % 2) * vw_half;  // built by the step before
+    T* next_vc = ws.vw.data() + static_cast<size_t>((i / kd + 1) % 2) * vw_half;
     T* w = vc + static_cast<size_t>(pn) * pk;
     T* vr = ws.vr.data();
     const int strips = (pn + h - 1) / h;
@@ -125,29 +148,6 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
       r0 = part == 0 ? 0 : pn / 2;
       r1 = part == 0 ? pn / 2 : pn;
     };
-    // V explicitly (unit diagonal, zeros above) column-major in vw's first pk columns and row-major in vr, and
-    // X's accumulators zeroed, by row halves.
-    team.post_and_run(2, [&](int part, int) {
-      int r0, r1;
-      half(part, r0, r1);
-      for (int c = 0; c < pk; ++c) {
-        T* col = vc + static_cast<size_t>(c) * pn;
-        const T* src = panel + static_cast<size_t>(c) * lda;
-        for (int r = r0; r < r1; ++r) col[r] = r < c ? T(0) : r == c ? T(1) : src[r];
-      }
-      for (int r = r0; r < r1; ++r) {
-        T* row = vr + static_cast<size_t>(r) * kp;
-        for (int c = 0; c < pk; ++c) row[c] = vc[r + static_cast<size_t>(c) * pn];
-        for (int c = pk; c < kp; ++c) row[c] = T(0);
-      }
-      const int s0 = std::max(r0, split);
-      for (int c = 0; c < kp; ++c) {
-        std::fill(yc0 + static_cast<size_t>(c) * pn + r0, yc0 + static_cast<size_t>(c) * pn + r1, T(0));
-        if (r1 > s0) std::fill(yc1 + static_cast<size_t>(c) * pn + s0, yc1 + static_cast<size_t>(c) * pn + r1, T(0));
-      }
-      if (split > r0) std::fill(yr0 + static_cast<size_t>(r0) * kp, yr0 + static_cast<size_t>(std::min(r1, split)) * kp, T(0));
-      if (r1 > s0) std::fill(yr1 + static_cast<size_t>(s0) * kp, yr1 + static_cast<size_t>(r1) * kp, T(0));
-    });
     const size_t diag_stride = ws.diag.size() / 2;
     // X = A22 V by the column split (parts 0 and 1), and the panel's T factor (part 2, worker 0's).
     T* t = ws.t.data();
@@ -156,6 +156,13 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
         lapack::larft(pn, pk, vc, pn, tau + i, t, kd);
         return;
       }
+      // Each part zeroes its own sums first: yc0 whole and yr0 above the split, yc1 and yr1 from it.
+      T* yc = part == 0 ? yc0 : yc1;
+      T* yr = part == 0 ? yr0 : yr1;
+      const int z0 = part == 0 ? 0 : split, z1 = part == 0 ? split : pn;
+      for (int c = 0; c < kp; ++c)
+        std::fill(yc + static_cast<size_t>(c) * pn + z0, yc + static_cast<size_t>(c) * pn + pn, T(0));
+      std::fill(yr + static_cast<size_t>(z0) * kp, yr + static_cast<size_t>(z1) * kp, T(0));
       kernel.strips(pn, a22, static_cast<size_t>(lda), vr, kp, 0, strips, part == 0 ? 0 : split,
                     part == 0 ? split : pn, part == 0 ? yc0 : yc1, part == 0 ? yr0 : yr1,
                     ws.diag.data() + part * diag_stride);
@@ -231,6 +238,7 @@ int reduce_to_band(int n, int kd, T* a, int lda, T* ab, int ldab, T* tau, const 
           update(0, 0, c1);
           const int status = panel_qr(i + kd);
           if (status < 0) qr_info = status;
+          else build_v(i + kd, next_vc, 0, pn - kd);  // the next panel's V, while it is in this core's cache
         } else if (part == 1) {
           update(1, split, pn);
         } else {
