@@ -16,6 +16,7 @@
 #include "../src/cuda/jacobi_batched.hpp"
 #include "../src/cpu/band_reduce.hpp"
 #include "../src/cpu/batch_pool.hpp"
+#include "../src/cpu/bulge_chase.hpp"
 #include "../src/cpu/det_math.hpp"
 #include "../src/cpu/eigh_two_stage.hpp"
 #include "../src/cpu/isa_dispatch.hpp"
@@ -796,6 +797,45 @@ void check_pair_round_trip() {
   }
 }
 
+// chase_split when its two bodies run one after the other (a pool held by another caller runs a batch on the
+// calling thread alone): the first must chase alone rather than wait for the second, and give the sequential
+// chase's bits; and run concurrently on the pool, the same bits again. f64, random bands, kd = 3 and 32.
+void check_chase_split_serial(std::mt19937_64& rng) {
+  const eigenbasis::BandKernels<double> own =
+      eigenbasis::cpu_has_avx512() ? eigenbasis::band_kernels_avx512_f64() : eigenbasis::BandKernels<double>{};
+  for (int kd : {3, 32}) {
+    const int n = 300;
+    const size_t ld = 2 * static_cast<size_t>(kd);
+    std::vector<double> band((ld + 1) * n, 0.0);
+    std::normal_distribution<double> normal;
+    for (int c = 0; c < n; ++c)
+      for (int r = c; r <= std::min(n - 1, c + kd); ++r) band[r + c * ld] = normal(rng);
+    std::vector<double> s1 = band, s2 = band, s3 = band, d1(n), e1(n), d2(n), e2(n), d3(n), e3(n);
+    const eigenbasis::BandKernels<double>* fast = eigenbasis::cpu_has_avx512() ? &own : nullptr;
+    eigenbasis::ChaseReflectors<double>* none = nullptr;
+    auto serial = [](int count, auto&& body) {
+      for (int i = 0; i < count; ++i) body(i);
+    };
+    auto pool = [](int count, auto&& body) {
+      eigenbasis::BatchPool::instance().run(count, count, [&](int, int64_t i) { body(i); });
+    };
+    eigenbasis::chase_band(n, kd, s1.data(), d1.data(), e1.data(), none, fast, 1, false, serial);
+    eigenbasis::chase_band(n, kd, s2.data(), d2.data(), e2.data(), none, fast, 2, true, serial);
+    eigenbasis::chase_band(n, kd, s3.data(), d3.data(), e3.data(), none, fast, 2, true, pool);
+    const bool same = d1 == d2 && e1 == e2 && d1 == d3 && e1 == e3;
+    double trace = 0, tridiagonal_trace = 0;
+    for (int c = 0; c < n; ++c) {
+      trace += band[c * (ld + 1)];
+      tridiagonal_trace += d1[c];
+    }
+    if (!same || !(std::fabs(trace - tridiagonal_trace) <= 1e-10 * n)) {
+      std::printf("FAIL chase_split kd=%d: serial / pool bits %s the sequential chase's, trace %.17g against %.17g\n",
+                  kd, same ? "equal" : "differ from", tridiagonal_trace, trace);
+      ++failures;
+    }
+  }
+}
+
 int main() {
   std::mt19937_64 rng(42);
   const int algorithms[] = {EB_EIGH_AUTO,  EB_EIGH_JACOBI,    EB_EIGH_TRIDIAG_QL, EB_EIGH_SYEVD,
@@ -826,6 +866,7 @@ int main() {
   check_band_reduction<double>(rng);
   check_band_reduction<float>(rng);
   check_pair_round_trip();
+  check_chase_split_serial(rng);
   check_two_stage_bandwidths<double>(rng);
   check_two_stage_bandwidths<float>(rng);
   check_tridiagonal_bisection<double>(rng);

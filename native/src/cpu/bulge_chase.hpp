@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <limits>
 #include <memory>
 #include <thread>
@@ -257,7 +258,8 @@ inline void spin_wait(int spins) {
  * signals, against the whole band every other sweep when the workers take whole sweeps. The order rule of
  * chase_band (sweep i + 1's level k after sweep i's level k + 2) holds by waiting on progress[i], so the bits
  * are those of the sequential chase. Cursors pass through a ring of kRing slots; worker 0 never runs more than
- * two sweeps ahead of worker 1's progress, so a slot is free again long before it is reused.
+ * two sweeps ahead of worker 1's progress, so a slot is free again long before it is reused. run(2, body) may
+ * call the two bodies concurrently or one after the other (then the first chases alone, after 200 us).
  */
 template <class T, class Run>
 void chase_split(int n, int kd, T* s, ChaseReflectors<T>* q, const BandKernels<T>* fast, Run&& run) {
@@ -276,9 +278,37 @@ void chase_split(int n, int kd, T* s, ChaseReflectors<T>* q, const BandKernels<T
   std::unique_ptr<Slot[]> slots(new Slot[kRing]);
   std::vector<T> scratch(kRing * stride + 2 * 3 * stride);
   T* ring_v = scratch.data();
-  auto body = [&](int64_t worker) {
+  // Roles by arrival: the first body leads (worker 0). It waits up to 200 us for the other to join; if none has,
+  // it chases alone (a run that calls the bodies one after another, or a pool held by another caller) and the
+  // late one returns. One compare-and-swap on `joined` decides, so the two can never disagree.
+  std::atomic<int> arrivals{0};
+  std::atomic<int> joined{0};  // 0 undecided, 1 the helper joined, 2 the leader went alone
+  auto body = [&](int64_t) {
+    const int worker = arrivals.fetch_add(1, std::memory_order_acq_rel) == 0 ? 0 : 1;
     T* base = scratch.data() + kRing * stride + static_cast<size_t>(worker) * 3 * stride;
     SweepCursor<T> c;
+    int expected = 0;
+    if (worker == 1) {
+      if (!joined.compare_exchange_strong(expected, 1, std::memory_order_acq_rel)) return;  // the leader went alone
+    } else {
+      const auto start = std::chrono::steady_clock::now();
+      for (int spins = 0; joined.load(std::memory_order_acquire) == 0; ++spins) {
+        if ((spins & 255) == 255 && std::chrono::steady_clock::now() - start > std::chrono::microseconds(200)) {
+          if (joined.compare_exchange_strong(expected, 2, std::memory_order_acq_rel)) {
+            for (int i = 0; i < sweeps; ++i) {  // alone: the sequential order
+              c = SweepCursor<T>();
+              c.i = i;
+              c.v = base;
+              c.u = base + stride;
+              while (!c.done) chase_step(c, n, kd, s, q, fast, base + 2 * stride);
+            }
+            return;
+          }
+          break;  // the helper joined just now
+        }
+        cpu_relax();
+      }
+    }
     for (int i = worker == 0 ? 0 : -1;;) {
       if (worker == 0) {
         if (i >= sweeps) return;

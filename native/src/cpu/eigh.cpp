@@ -33,12 +33,12 @@ constexpr int kDefaultJacobiSweeps = 50;  // quadratic convergence: 6-10 sweeps 
 // ?ormtr is its slowest stage, from n = 256 (the reduction ours from 768 with AVX-512, else ?sytrd); eigenvalues
 // only, with our AVX-512 kernels ?sytrd + our bisection from n = 256 and the two-stage reduction from n = 768 (it
 // beats the one-stage reduction's memory-bound half), from 3072 (4096 in f32) with LAPACK's reduction and ?sterf
-// on CPUs without AVX-512 (docs/design-notes.md section 17, "Large matrices"). With vectors and our AVX-512 kernels the two-stage path wins from n = 6144 in both
-// precisions (f64: a tie at 6144, 14.1 against 14.6 s at 6570, 27.8 against 32.9 s at 8192; f32: 6.6 against
-// 7.7 s at 6144, 4.3 against 3.9 s at 5120): there its reduction saves more than Q2's extra 2n^3 costs. Without
-// them Q2 runs on OpenBLAS and never paid. ?syevr never won (10-60 % slower than ?syevd at every size measured).
+// on CPUs without AVX-512 (docs/design-notes.md section 17, "Large matrices"). With vectors the one-stage path
+// wins at every n measured since its reduction runs on our kernels (seventh pass, slow phase, C driver, one-stage
+// against two-stage: f64 6144 14.4 against 16.7 s, 8192 35.2 against 37.0 s; f32 6144 6.4 against 7.7 s, 8192
+// 15.6 against 16.8 s): the two-stage reduction no longer saves what Q2's extra 2n^3 costs. ?syevr never won
+// (10-60 % slower than ?syevd at every size measured).
 constexpr int kTridiagDcFrom = 256;
-constexpr int kTwoStageVectorsFrom = 6144;
 // Values only with AVX-512, C driver (TRIDIAG_DC / TWO_STAGE, after the chase's level kernels and Newton in the
 // bisection): f64 384 2.7 / 4.4 ms, 512 4.1 / 3.9, 768 11.2 / 9.5, 1024 25 / 18; f32 512 2.6 / 2.5, 768 6.7 / 5.9,
 // 1024 14.5 / 11.7 ms.
@@ -50,7 +50,7 @@ int auto_algorithm(int n, int scalar_bytes, bool vectors) {
   if (n <= ql_limit) return EB_EIGH_TRIDIAG_QL;
   if (vectors) {
     if (n < kTridiagDcFrom) return EB_EIGH_SYEVD;
-    return use_avx512() && n >= kTwoStageVectorsFrom ? EB_EIGH_TWO_STAGE : EB_EIGH_TRIDIAG_DC;
+    return EB_EIGH_TRIDIAG_DC;
   }
   // Values only. With our AVX-512 kernels: the tridiagonal's eigenvalues by our bisection on both cores instead of
   // ?sterf on one (eigh_two_stage.cpp, from n = 256), after ?sytrd (TRIDIAG_DC) or, from n = 768, after the

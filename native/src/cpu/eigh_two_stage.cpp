@@ -98,11 +98,13 @@ void transpose_tile_rows(int n, T* v, int task, int tasks, Sign&& sign) {
 // columns task, task + tasks, ... of the first pass), then the in-place transpose with the signs applied, so v is
 // row-major with the eigenvectors in its columns (one pass instead of a transpose and a sign pass over the
 // row-major result). Two passes, each split into `tasks` tasks run by run(tasks, body(task)).
+// signs_ready: the products already filled sign, each slab's columns while they were in its cache.
 template <class T, class Run>
-void finish_columns(int n, T* v, T* sign, int tasks, Run&& run) {
-  run(tasks, [&](int64_t task) {
-    for (int c = static_cast<int>(task); c < n; c += tasks) sign[c] = contiguous_column_sign(v + static_cast<size_t>(c) * n, n);
-  });
+void finish_columns(int n, T* v, T* sign, int tasks, bool signs_ready, Run&& run) {
+  if (!signs_ready)
+    run(tasks, [&](int64_t task) {
+      for (int c = static_cast<int>(task); c < n; c += tasks) sign[c] = contiguous_column_sign(v + static_cast<size_t>(c) * n, n);
+    });
   run(tasks, [&](int64_t task) {
     transpose_tile_rows(n, v, static_cast<int>(task), tasks, [sign](int i) { return sign[i]; });
   });
@@ -508,6 +510,14 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
     c0 = static_cast<int>(n * s / slabs);
     ncols = static_cast<int>(n * (s + 1) / slabs) - c0;
   };
+  // The finish by columns (below) takes each column's sign from the slab that computed it, while in its cache.
+  const bool by_columns = !(row_major && !q1_on_columns);
+  const bool signs_in_slabs = by_columns && q1.m > 0;
+  if (by_columns) grow(ws.d, static_cast<size_t>(2) * n);  // the signs beside the eigenvalues (d is free now)
+  T* sign = ws.d.data() + n;
+  auto slab_signs = [&](int c0, int ncols) {
+    for (int c = c0; c < c0 + ncols; ++c) sign[c] = contiguous_column_sign(v + static_cast<size_t>(c) * n, n);
+  };
   run(slabs, [&](int64_t s) {
     int c0, ncols;
     slab(s, c0, ncols);
@@ -518,6 +528,7 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
       if (q1.m > 0 && !q1_on_columns) apply_q1(q1, ac, t_q1, z, n, ncols, work.data());
     } else if (q1.m > 0) {
       apply_q1_columns(q1, ac, t_q1, v + static_cast<size_t>(c0) * n, ncols, work.data(), own);
+      slab_signs(c0, ncols);
     }
   });
   if (q1_on_columns) {
@@ -529,16 +540,16 @@ int eigh_two_stage(const T* a, int n, T* w, T* v, int kd, int threads, int* lapa
       slab(s, c0, ncols);
       std::vector<T> work = slab_work(ncols);
       apply_q1_columns(q1, ac, t_q1, v + static_cast<size_t>(c0) * n, ncols, work.data(), own);
+      slab_signs(c0, ncols);
     });
   }
   const double t5 = seconds_now();
   if (!out_of_memory) {
-    if (row_major && !q1_on_columns) {
+    if (!by_columns) {
       canonical_signs(n, v);
     } else {
-      grow(ws.d, static_cast<size_t>(2) * n);  // the signs beside the eigenvalues (d is free now)
       // On our pool only while OpenBLAS is on one thread (its server threads, just used, would spin on our cores).
-      finish_columns(n, v, ws.d.data() + n, on_pool ? tp_tasks : 1, run);
+      finish_columns(n, v, sign, on_pool ? tp_tasks : 1, signs_in_slabs, run);
     }
   }
   if (threads > 1 && on_pool) openblas_set_num_threads(threads);

@@ -172,7 +172,7 @@ public final class SymmetricEigen {
      * copy, lwork = 1 + 6n + 2n²), and the two-stage path's 2.75n² + 600n + 8192 (working copy holding Q1, the
      * tridiagonal divide and conquer's n² + 293n + 770 (?stedc's n² + 4n + 1 below n = 256) reused for the T factors, the bulge chase's reflectors n²(kd + nb - 1)/(2kd) + n²/(2kd), at most
      * 0.75n² (kd = 32, nb = 16; 0.63n² at kd = 64), and O(n kd) for the band and the slabs; the band reduction's
-     * buffers, about 8 kd n, are released before the chase allocates its reflectors; the one-stage reduction's,
+     * buffers, about 11 kd n, are released before the chase allocates its reflectors; the one-stage reduction's,
      * at most 129n + 40 000 (tridiagonal_reduce.hpp), before the divide and conquer: native/src/cpu/eigh_two_stage.cpp).
      */
     static long nativeScalars(long n) {

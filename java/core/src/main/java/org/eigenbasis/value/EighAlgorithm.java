@@ -21,14 +21,16 @@ public enum EighAlgorithm {
      * Two-stage reduction (dense to band with blocked Householder panels, band to tridiagonal by bulge chasing),
      * divide and conquer on the tridiagonal, and both back-transformations as blocked products; eigenvalues only,
      * bisection on the tridiagonal (?sterf without AVX-512) (cpu; on java a plain version of the same reductions,
-     * implicit QL on the tridiagonal, reflectors applied one at a time). For large n.
+     * implicit QL on the tridiagonal, reflectors applied one at a time). For large n; AUTO takes it for
+     * eigenvalues only from n = 768 (3072 f64 / 4096 f32 without AVX-512).
      */
     TWO_STAGE,
     /**
      * One-stage Householder tridiagonalisation (ours on both cores from n = 768 with AVX-512, else LAPACK ?sytrd),
      * divide and conquer (split at the top on both cores from n = 256 with our merge, else ?stedc), and our own
      * blocked back-transformation in place of ?syevd's ?ormtr (cpu); eigenvalues only, our vectorised bisection on
-     * the tridiagonal on both cores (?sterf without AVX-512). Mid to large n.
+     * the tridiagonal on both cores (?sterf without AVX-512). Mid to large n: AUTO takes it with vectors from n =
+     * 256 at every size, and for eigenvalues only from 256 to 767 with AVX-512.
      */
     TRIDIAGONAL_DC,
     /** cuSOLVER cusolverDnXsyevBatched (cuda). */

@@ -143,8 +143,8 @@ class EdgeShapeSmokeTest {
     /**
      * Eigenvalues only, AUTO takes ?sytrd with our bisection (TRIDIAGONAL_DC) from n = 256 and the two-stage
      * reduction from n = 768 where our AVX-512 kernels run, and ?syevd up to the two-stage reduction at 3072 (f64)
-     * and 4096 (f32) where they do not. With vectors it switches from TRIDIAGONAL_DC to TWO_STAGE at n = 6144 in
-     * both precisions where our AVX-512 kernels run, and never without them (choice only: no run).
+     * and 4096 (f32) where they do not. With vectors it keeps TRIDIAGONAL_DC at every n from 256, with or without
+     * them (choice only: no run).
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(DType.class)
@@ -157,9 +157,8 @@ class EdgeShapeSmokeTest {
         assertEquals(below, CPU.eigh().choose(from - 1, 1, dtype, false));
         assertEquals(EighAlgorithm.TWO_STAGE, CPU.eigh().choose(from, 1, dtype, false));
         assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(from, 1, dtype, true));
-        assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(6143, 1, dtype, true));
-        assertEquals(wide ? EighAlgorithm.TWO_STAGE : EighAlgorithm.TRIDIAGONAL_DC,
-                CPU.eigh().choose(6144, 1, dtype, true));
+        assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(6144, 1, dtype, true));
+        assertEquals(EighAlgorithm.TRIDIAGONAL_DC, CPU.eigh().choose(8192, 1, dtype, true));
     }
 
     static Stream<Arguments> largest() {
