@@ -497,6 +497,7 @@ void check_two_stage_bandwidths(std::mt19937_64& rng) {
       // and with the two chase workers splitting each sweep by rows (chase_split)
       std::vector<T> w3(n), v3(static_cast<size_t>(n) * n);
       eigenbasis::chase_split_sweeps = true;
+      openblas_set_num_threads(1);  // the call before may have handed OpenBLAS back its threads (no AVX-512)
       const int status3 = eigenbasis::eigh_two_stage<T>(a.data(), n, w3.data(), v3.data(), kd, 2, &error);
       eigenbasis::chase_split_sweeps = false;
       openblas_set_num_threads(1);
