@@ -387,7 +387,9 @@ void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q, const Ba
                 bool split_sweeps, Run&& run) {
   if (fast != nullptr && kd > fast->chase_rows) fast = nullptr;
   const int sweeps = kd > 1 ? std::max(0, n - 2) : 0;
-  if (sweeps > 0) {
+  if (sweeps > 0 && workers > 1 && split_sweeps) {
+    chase_split(n, kd, s, q, fast, run);
+  } else if (sweeps > 0) {
     constexpr int G = kChaseWavefront;
     const int groups = (sweeps + G - 1) / G;
     // progress[g]: levels the last sweep of group g has finished (INT_MAX once it is done).
@@ -438,8 +440,6 @@ void chase_band(int n, int kd, T* s, T* d, T* e, ChaseReflectors<T>* q, const Ba
     };
     if (workers <= 1) {
       body(0);
-    } else if (split_sweeps) {
-      chase_split(n, kd, s, q, fast, run);
     } else {
       run(workers, body);
     }
